@@ -1,0 +1,71 @@
+/** Turns input files into attribution records through the core, counting what it saw. */
+
+import { type AttributionRecord, attribute, entriesOf } from '../lambda/domain';
+import type { InputFile } from './inputs';
+
+export interface Tally {
+  files: number;
+  events: number;
+  lifecycleEvents: number;
+  records: number;
+  skipped: number;
+  unrecognized: number;
+  errors: number;
+}
+
+export function emptyTally(): Tally {
+  return { files: 0, events: 0, lifecycleEvents: 0, records: 0, skipped: 0, unrecognized: 0, errors: 0 };
+}
+
+export type StreamItem =
+  | { readonly kind: 'event'; readonly origin: string; readonly records: readonly AttributionRecord[] }
+  | { readonly kind: 'error'; readonly origin: string; readonly message: string };
+
+/**
+ * Yields the records of each lifecycle event and each unreadable input, updating `tally`.
+ * Non-lifecycle events and unrecognized documents are counted, not reported.
+ */
+export async function* attributeInputs(
+  files: AsyncIterable<InputFile>,
+  tally: Tally,
+): AsyncGenerator<StreamItem> {
+  for await (const file of files) {
+    tally.files++;
+    for (const item of file.items) {
+      if (item.kind === 'error') {
+        tally.errors++;
+        yield item;
+        continue;
+      }
+      for (const entry of entriesOf(item.value)) {
+        if (entry.kind === 'unrecognized') {
+          tally.unrecognized++;
+          continue;
+        }
+        tally.events++;
+        const result = attribute(entry.record, entry.context);
+        if (result.kind === 'skipped') {
+          if (result.reason === 'not-cloudtrail') tally.unrecognized++;
+          else tally.skipped++;
+          continue;
+        }
+        tally.lifecycleEvents++;
+        tally.records += result.records.length;
+        yield { kind: 'event', origin: item.origin, records: result.records };
+      }
+    }
+  }
+}
+
+export function describeTally(tally: Tally): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return [
+    plural(tally.files, 'file'),
+    plural(tally.events, 'event'),
+    `${tally.lifecycleEvents} lifecycle`,
+    plural(tally.records, 'record'),
+    `${tally.skipped} skipped (not lifecycle)`,
+    `${tally.unrecognized} unrecognized`,
+    plural(tally.errors, 'error'),
+  ].join(', ');
+}

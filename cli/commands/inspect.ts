@@ -1,0 +1,76 @@
+import type { AttributionRecord } from '../../lambda/domain';
+import { attributeInputs, describeTally, emptyTally } from '../attribution-stream';
+import { type Command, parseFlags } from '../command';
+import { UsageError } from '../errors';
+import { readInputs } from '../inputs';
+import { type Column, renderTable } from '../table';
+
+const COLUMNS: readonly Column<AttributionRecord>[] = [
+  { header: 'TIME', value: (r) => r.eventTime },
+  { header: 'ACTION', value: (r) => r.action },
+  { header: 'INSTANCE', value: (r) => r.instanceId },
+  {
+    header: 'OUTCOME',
+    value: (r) => (r.outcome === 'failed' ? `failed: ${r.errorCode}` : r.outcome),
+    max: 34,
+  },
+  { header: 'WHO', value: (r) => r.actor.name, max: 48 },
+  { header: 'IDENTITY', value: (r) => r.actor.type },
+  { header: 'TOOL', value: (r) => (r.source.sdkLanguage ? `sdk/${r.source.sdkLanguage}` : r.source.tool) },
+  { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28 },
+  { header: 'ACCOUNT', value: (r) => r.account },
+  { header: 'REGION', value: (r) => r.region },
+];
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: 'attribute the EC2 lifecycle events in CloudTrail files, folders or stdin',
+  usage: `Usage: ec2trail inspect [--json] PATH...
+
+Reads CloudTrail records in any shape (a record, a {"Records":[...]} log file, plain
+or .json.gz, an EventBridge envelope, an Event History download, a JSON array, or
+newline-delimited JSON) and prints one attribution record per (event, instance).
+
+  PATH        a file, a folder (walked recursively), or - for stdin
+  --json      one JSON object per line per record, and nothing else on stdout
+  -h, --help  show this help
+
+Exit status: 0 when every input was read, 1 when an input could not be read
+(each such input is named on stderr; the others are still processed), 2 on a
+usage mistake.`,
+
+  async run(argv, output) {
+    const { values, positionals } = parseFlags(argv, {
+      json: { type: 'boolean', default: false },
+    });
+    if (positionals.length === 0)
+      throw new UsageError('inspect needs at least one PATH (a file, a folder, or -)');
+
+    const tally = emptyTally();
+    const tableRows: AttributionRecord[] = [];
+    let buffer = '';
+    for await (const item of attributeInputs(readInputs(positionals), tally)) {
+      if (item.kind === 'error') {
+        output.err(`ec2trail: ${item.origin}: ${item.message}`);
+        continue;
+      }
+      if (!values.json) {
+        tableRows.push(...item.records);
+        continue;
+      }
+      for (const record of item.records) buffer += `${JSON.stringify(record)}\n`;
+      if (buffer.length > 65_536) {
+        await output.out(buffer);
+        buffer = '';
+      }
+    }
+    if (values.json) {
+      if (buffer) await output.out(buffer);
+    } else {
+      if (tableRows.length > 0) await output.out(`${renderTable(tableRows, COLUMNS)}\n`);
+      else await output.out('No EC2 lifecycle events found.\n');
+    }
+    output.err(describeTally(tally));
+    return tally.errors > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,91 @@
+/** The ec2trail command line: dispatches to subcommands and turns every failure into one line. */
+
+import type { Command, Output } from './command';
+import { inspectCommand } from './commands/inspect';
+import { UsageError, UserFacingError } from './errors';
+
+const COMMANDS: readonly Command[] = [inspectCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'ec2trail: who launched, stopped and terminated your EC2 instances.',
+    '',
+    'Usage: ec2trail <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run "ec2trail <command> --help" for the options of a command.',
+  ].join('\n');
+}
+
+const output: Output = {
+  isTTY: process.stdout.isTTY === true,
+  out(text) {
+    return new Promise((resolve, reject) => {
+      process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+    });
+  },
+  err(line) {
+    process.stderr.write(`${line}\n`);
+  },
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    await output.out(`${overview()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    await output.out('ec2trail 0.1.0\n');
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    output.err(`ec2trail: unknown command "${name}". Run "ec2trail --help" for the list.`);
+    return 2;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    await output.out(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, output);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.err(`ec2trail ${command.name}: ${error.message}`);
+      output.err(`Run "ec2trail ${command.name} --help" for usage.`);
+      return 2;
+    }
+    if (error instanceof UserFacingError) {
+      output.err(`ec2trail ${command.name}: ${error.message}`);
+      return error.exitCode;
+    }
+    // A bug, not a user mistake: still one line, with the stack only on request.
+    const message = error instanceof Error ? error.message : String(error);
+    output.err(`ec2trail ${command.name}: unexpected error: ${message}`);
+    if (process.env.EC2TRAIL_DEBUG) output.err(error instanceof Error ? (error.stack ?? message) : message);
+    else output.err('Set EC2TRAIL_DEBUG=1 to see the stack trace, and please report it.');
+    return 70;
+  }
+}
+
+// EPIPE (e.g. `ec2trail inspect ... | head`) is the reader leaving, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `ec2trail: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,203 @@
+/** The core: one CloudTrail record in, its attribution records (or the reason for none) out. */
+
+import { actionFor, type LifecycleAction } from './actions';
+import { fingerprint } from './fingerprint';
+import { resolveActor } from './identity';
+import { at, bool, isObject, items, type JsonObject, prop, str } from './json';
+import { readLaunch } from './launch';
+import type { AttributionRecord, CallSource, InstanceState } from './record';
+import { normaliseTime } from './time';
+import { classifyUserAgent } from './user-agent';
+
+export type SkipReason = 'not-lifecycle' | 'not-cloudtrail';
+
+export type AttributionResult =
+  | { readonly kind: 'records'; readonly records: readonly AttributionRecord[] }
+  | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly detail: string };
+
+/** Values from a wrapper (an EventBridge envelope) used when the record itself lacks them. */
+export interface RecordContext {
+  readonly account?: string | null;
+  readonly region?: string | null;
+}
+
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_ARN = /:instance\/(i-[0-9A-Za-z]+)/g;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+interface InstanceRef {
+  readonly id: string;
+  readonly item: unknown;
+}
+
+function collectIds(list: readonly unknown[], where: string, warnings: string[]): InstanceRef[] {
+  const refs: InstanceRef[] = [];
+  for (const item of list) {
+    const raw = typeof item === 'string' ? item : prop(item, 'instanceId');
+    if (typeof raw === 'string' && raw.trim().length > 0) refs.push({ id: raw.trim(), item });
+    else if (raw !== undefined)
+      warnings.push(`an instance id in ${where} is not a string (${JSON.stringify(raw)})`);
+  }
+  return refs;
+}
+
+function responseInstances(response: unknown, warnings: string[]): InstanceRef[] {
+  return collectIds(items(prop(response, 'instancesSet')), 'responseElements', warnings);
+}
+
+function requestedInstances(request: unknown, warnings: string[]): InstanceRef[] {
+  const fromSet = collectIds(items(prop(request, 'instancesSet')), 'requestParameters', warnings);
+  if (fromSet.length > 0) return fromSet;
+  const fromIds = collectIds(items(prop(request, 'instanceIds')), 'requestParameters', warnings);
+  if (fromIds.length > 0) return fromIds;
+  const single = str(prop(request, 'instanceId'));
+  return single ? [{ id: single.trim(), item: null }] : [];
+}
+
+function unique(refs: readonly InstanceRef[]): InstanceRef[] {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    if (seen.has(ref.id)) return false;
+    seen.add(ref.id);
+    return true;
+  });
+}
+
+function instanceState(item: unknown): InstanceState | null {
+  const previous = str(at(item, 'previousState', 'name'));
+  const current = str(at(item, 'currentState', 'name')) ?? str(at(item, 'instanceState', 'name'));
+  return previous === null && current === null ? null : { previous, current };
+}
+
+function sourceOf(event: JsonObject, viaConsole: boolean | null, warnings: string[]): CallSource {
+  const ip = str(event.sourceIPAddress);
+  const ipv4 = ip ? IPV4.exec(ip) : null;
+  if (ipv4?.slice(1).some((octet) => Number(octet) > 255)) {
+    warnings.push(`sourceIPAddress "${ip}" is not a valid IPv4 address; kept as found`);
+  }
+  const userAgent = str(event.userAgent);
+  const { tool, sdkLanguage } = classifyUserAgent(userAgent, viaConsole);
+  return { ip, userAgent, tool, sdkLanguage };
+}
+
+function targetsOf(action: LifecycleAction, failed: boolean, event: JsonObject, warnings: string[]) {
+  const request = event.requestParameters;
+  const response = event.responseElements;
+  if (action === 'launch') {
+    // A failed RunInstances launched nothing: one record with no instance.
+    if (failed) return [];
+    const launched = responseInstances(response, warnings);
+    if (launched.length === 0) {
+      warnings.push(
+        prop(response, 'omitted') === true
+          ? 'responseElements omitted by CloudTrail; launched instance ids are unknown'
+          : 'no instance id in responseElements of a successful launch',
+      );
+    }
+    return launched;
+  }
+  const fromResponse = failed ? [] : responseInstances(response, warnings);
+  const refs = fromResponse.length > 0 ? fromResponse : requestedInstances(request, warnings);
+  if (refs.length > 0) return refs;
+  const fromElsewhere = instancesNamedIn(event);
+  warnings.push(
+    fromElsewhere.length > 0
+      ? 'instance id read from the resources or error message: not in the request or the response'
+      : 'no instance id in the response or the request',
+  );
+  return fromElsewhere;
+}
+
+/** Instance ARNs in `resources` or in an AccessDenied message, for calls whose request was not logged. */
+function instancesNamedIn(event: JsonObject): InstanceRef[] {
+  const refs: InstanceRef[] = [];
+  const resources = event.resources;
+  const texts = [
+    ...(Array.isArray(resources) ? resources.map((r) => str(prop(r, 'ARN')) ?? str(prop(r, 'arn'))) : []),
+    str(event.errorMessage),
+  ];
+  for (const text of texts) {
+    if (!text) continue;
+    for (const match of text.matchAll(INSTANCE_ARN)) {
+      if (match[1]) refs.push({ id: match[1], item: null });
+    }
+  }
+  return refs;
+}
+
+/** Attributes one CloudTrail record. Never throws, whatever the input. */
+export function attribute(event: unknown, context: RecordContext = {}): AttributionResult {
+  if (!isObject(event)) {
+    return { kind: 'skipped', reason: 'not-cloudtrail', detail: 'not a JSON object' };
+  }
+  const rawName = str(event.eventName);
+  const rawSource = str(event.eventSource);
+  if (rawName === null || rawSource === null) {
+    return { kind: 'skipped', reason: 'not-cloudtrail', detail: 'no eventName or eventSource' };
+  }
+  const action = actionFor(rawSource, rawName);
+  if (action === null) {
+    return { kind: 'skipped', reason: 'not-lifecycle', detail: `${rawSource.trim()} ${rawName.trim()}` };
+  }
+
+  const warnings: string[] = [];
+  const eventName = rawName.trim();
+  const eventSource = rawSource.trim();
+  if (eventName !== rawName) warnings.push(`eventName "${rawName}" had stray whitespace`);
+  if (eventSource !== rawSource) warnings.push(`eventSource "${rawSource}" had stray whitespace`);
+
+  const eventId = str(event.eventID);
+  if (eventId === null) warnings.push('eventID is missing; the record key is derived from its content');
+  const eventKey = eventId ?? `derived-${fingerprint(JSON.stringify(event))}`;
+
+  const time = normaliseTime(event.eventTime);
+  if (time.warning) warnings.push(time.warning);
+
+  const consoleFlag = bool(event.sessionCredentialFromConsole);
+  const source = sourceOf(event, consoleFlag, warnings);
+  const viaConsole = consoleFlag ?? (source.tool === 'console' ? true : null);
+  const resolved = resolveActor(event.userIdentity, viaConsole);
+  warnings.push(...resolved.warnings);
+
+  const account = str(event.recipientAccountId) ?? resolved.actor.accountId ?? context.account ?? null;
+  if (account !== null && !/^\d{12}$/.test(account)) {
+    warnings.push(`account "${account}" is not a 12-digit account id`);
+  }
+  const region = str(event.awsRegion) ?? context.region ?? null;
+  if (region === null) warnings.push('awsRegion is missing');
+
+  const errorCode = str(event.errorCode);
+  const failed = errorCode !== null;
+  const refs = unique(targetsOf(action, failed, event, warnings));
+  const targets: (InstanceRef | null)[] = refs.length > 0 ? refs : [null];
+
+  const base = {
+    eventId,
+    eventKey,
+    eventTime: time.value,
+    eventName,
+    eventSource,
+    action,
+    account,
+    region,
+    outcome: failed ? ('failed' as const) : ('success' as const),
+    errorCode,
+    errorMessage: str(event.errorMessage),
+    requestId: str(event.requestID),
+    actor: resolved.actor,
+    source,
+  };
+
+  const records = targets.map((ref): AttributionRecord => {
+    const own = [...warnings];
+    if (ref && !INSTANCE_ID.test(ref.id)) own.push(`instance id "${ref.id}" is malformed; kept as found`);
+    return {
+      ...base,
+      instanceId: ref?.id ?? null,
+      launch: action === 'launch' ? readLaunch(event.requestParameters, ref?.item, refs.length) : null,
+      instanceState: ref ? instanceState(ref.item) : null,
+      warnings: own,
+    };
+  });
+  return { kind: 'records', records };
+}

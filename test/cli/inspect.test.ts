@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonLines, runCli } from '../helpers/cli';
+import { FIXTURES } from '../helpers/fixtures';
+
+const fixture = (relative: string) => join(FIXTURES, relative);
+
+describe('ec2trail inspect', () => {
+  it.each([
+    ['shapes/single-record.json', 2],
+    ['shapes/log-file.json', 3],
+    ['shapes/trail-log.json.gz', 3],
+    ['shapes/eventbridge-envelope.json', 1],
+    ['shapes/array-of-shapes.json', 4],
+    ['shapes/events.ndjson', 3],
+    ['shapes/event-history-download.json', 3],
+    ['shapes/lookup-events-output.json', 3],
+  ])('prints one JSON line per record for %s', (relative, count) => {
+    const result = runCli(['inspect', '--json', fixture(relative)]);
+    expect(result.status).toBe(0);
+    const records = jsonLines(result.stdout);
+    expect(records).toHaveLength(count);
+    for (const record of records) {
+      expect(Object.keys(record)).toEqual(
+        expect.arrayContaining([
+          'eventId',
+          'eventTime',
+          'eventName',
+          'action',
+          'account',
+          'region',
+          'instanceId',
+          'outcome',
+          'errorCode',
+          'actor',
+          'source',
+          'launch',
+          'warnings',
+        ]),
+      );
+    }
+  });
+
+  it('reads stdin when the path is -', () => {
+    const input = readFileSync(fixture('events/runinstances-root-console.json'));
+    const result = runCli(['inspect', '--json', '-'], { input });
+    expect(result.status).toBe(0);
+    expect(jsonLines(result.stdout).map((r) => r.instanceId)).toEqual([
+      'i-0b1b2c3d4e5f60001',
+      'i-0b1b2c3d4e5f60002',
+      'i-0b1b2c3d4e5f60003',
+    ]);
+  });
+
+  it('walks a folder and prints a readable table', () => {
+    const result = runCli(['inspect', fixture('events')]);
+    expect(result.status).toBe(0);
+    const [header] = result.stdout.split('\n');
+    expect(header).toMatch(
+      /^TIME\s+ACTION\s+INSTANCE\s+OUTCOME\s+WHO\s+IDENTITY\s+TOOL\s+SOURCE IP\s+ACCOUNT\s+REGION$/,
+    );
+    expect(result.stdout).toMatch(/launch\s+i-0b1b2c3d4e5f60001\s+success\s+root\s+Root\s+console/);
+    expect(result.stderr).toMatch(
+      /20 files, 20 events, 19 lifecycle, 24 records, 1 skipped \(not lifecycle\)/,
+    );
+  });
+
+  it('exits 0 with a note when no input holds a lifecycle event', () => {
+    const result = runCli(['inspect', fixture('events/createtags-not-lifecycle.json')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('No EC2 lifecycle events found.\n');
+  });
+
+  it('names each unreadable input on one line, goes on with the rest, and exits 1', () => {
+    const result = runCli([
+      'inspect',
+      '--json',
+      fixture('damaged/truncated.json'),
+      fixture('damaged/empty.json'),
+      fixture('damaged/binary.json'),
+      fixture('damaged/truncated.json.gz'),
+      fixture('damaged/mixed.ndjson'),
+      fixture('does-not-exist.json'),
+      fixture('events/stopinstances-awsservice.json'),
+    ]);
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/truncated\.json: invalid JSON at line \d+, column \d+: Unterminated string$/),
+      expect.stringMatching(/empty\.json: the file is empty$/),
+      expect.stringMatching(/binary\.json: binary data, not JSON text$/),
+      expect.stringMatching(/truncated\.json\.gz: not a readable gzip file \(unexpected end of file\)$/),
+      expect.stringMatching(/mixed\.ndjson:2: invalid JSON at column \d+: /),
+      expect.stringMatching(/does-not-exist\.json: no such file or directory$/),
+      expect.stringMatching(/^3 files|^\d+ files/),
+    ]);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    // The good lines of the mixed file and the good file still come through.
+    expect(jsonLines(result.stdout).map((r) => r.eventName)).toEqual([
+      'StopInstances',
+      'RunInstances',
+      'RunInstances',
+      'StopInstances',
+    ]);
+  });
+
+  it('rejects a missing path with a usage error and exit 2', () => {
+    const result = runCli(['inspect']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'ec2trail inspect: inspect needs at least one PATH (a file, a folder, or -)\nRun "ec2trail inspect --help" for usage.\n',
+    );
+  });
+
+  it('rejects an unknown flag with exit 2 and no stack trace', () => {
+    const result = runCli(['inspect', '--jsn', 'x']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^ec2trail inspect: Unknown option '--jsn'/);
+  });
+
+  it('has help for the command and the program', () => {
+    expect(runCli(['inspect', '--help']).stdout).toMatch(/^Usage: ec2trail inspect \[--json\] PATH/);
+    expect(runCli(['--help']).stdout).toMatch(/inspect\s+attribute the EC2 lifecycle events/);
+    expect(runCli(['nope']).status).toBe(2);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Conformance over the shared corpus of published CloudTrail records, when it is present
+ * beside the project. It checks behaviour, not exact output: no crash, no record for other
+ * events, clear errors for invalid files, and the instance ids and callers of lifecycle records.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CliResult, jsonLines, ROOT, runCli } from '../helpers/cli';
+
+const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'cloudtrail');
+const present = existsSync(CORPUS);
+if (!present) {
+  console.log(`corpus conformance skipped: ${CORPUS} is not present`);
+}
+const describeIfCorpus = present ? describe : describe.skip;
+
+function files(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (!name.endsWith('.md')) found.push(path);
+    }
+  };
+  walk(CORPUS);
+  return found;
+}
+
+/** Instance ids and caller ARN that SOURCES.md lists for a file, read from its own notes. */
+function expectations(): Map<string, { ids: string[]; arn: string | null; negative: boolean }> {
+  const text = readFileSync(join(CORPUS, 'SOURCES.md'), 'utf8');
+  const result = new Map<string, { ids: string[]; arn: string | null; negative: boolean }>();
+  for (const section of text.split(/^### /m).slice(1)) {
+    const name = /^`([^`]+)`/.exec(section)?.[1];
+    if (!name) continue;
+    const idsLine = /^- instance ids: (.*)$/m.exec(section)?.[1] ?? '';
+    const ids = [...idsLine.matchAll(/\bi-[0-9A-Za-z]+/g)].map((m) => m[0]);
+    const attribution = /^- expected attribution: (.*)$/m.exec(section)?.[1] ?? '';
+    const arn = /arn=(.+?)(?=;| userName=| \(| —| \[|$)/.exec(attribution)?.[1]?.trim() ?? null;
+    result.set(name, { ids, arn, negative: /NEGATIVE/.test(section) });
+  }
+  return result;
+}
+
+const results = new Map<string, CliResult>();
+function inspect(path: string): CliResult {
+  const cached = results.get(path) ?? runCli(['inspect', '--json', path]);
+  results.set(path, cached);
+  return cached;
+}
+
+describeIfCorpus('shared CloudTrail corpus', () => {
+  const all = present ? files() : [];
+
+  it.each(all.map((path) => [path.slice(CORPUS.length + 1), path]))(
+    'handles %s without crashing',
+    (_name, path) => {
+      const result = inspect(path);
+      expect([0, 1]).toContain(result.status);
+      expect(result.stderr).not.toMatch(/unexpected error|\n\s+at /);
+      if (path.endsWith('.txt')) {
+        expect(result.status).toBe(1);
+        expect(result.stderr.split('\n')[0]).toMatch(/: invalid JSON at line \d+, column \d+: .+/);
+      } else {
+        expect(result.status).toBe(0);
+      }
+    },
+  );
+
+  it('attributes the lifecycle records and nothing else', () => {
+    const expected = expectations();
+    const result = runCli(['inspect', '--json', CORPUS]);
+    const records = jsonLines(result.stdout);
+    const byFile = new Map<string, Record<string, unknown>[]>();
+    // Attribute each file alone, so records can be matched to their source.
+    for (const path of all) {
+      const name = path.slice(CORPUS.length + 1);
+      byFile.set(name, jsonLines(inspect(path).stdout));
+    }
+    let checked = 0;
+    for (const [name, facts] of expected) {
+      const got = byFile.get(name) ?? [];
+      if (facts.negative || name.endsWith('.txt')) {
+        expect({ name, records: got.length }).toEqual({ name, records: 0 });
+        continue;
+      }
+      if (facts.ids.length > 0) {
+        expect({ name, ids: got.map((r) => r.instanceId).sort() }).toEqual({
+          name,
+          ids: [...facts.ids].sort(),
+        });
+      }
+      if (facts.arn) {
+        for (const record of got) {
+          expect({ name, arn: (record.actor as { arn: unknown }).arn }).toEqual({ name, arn: facts.arn });
+        }
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(records.length).toBe([...byFile.values()].reduce((n, r) => n + r.length, 0));
+  });
+});
