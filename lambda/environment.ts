@@ -1,0 +1,30 @@
+/** The Lambda's environment, validated once at cold start: a bad deploy fails fast and loudly. */
+
+import { z } from 'zod';
+
+const EnvironmentSchema = z.object({
+  TABLE_NAME: z.string().min(1, 'TABLE_NAME must name the attribution table'),
+  TOPIC_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'TOPIC_ARN must be an SNS topic ARN'),
+  RETENTION_DAYS: z
+    .string()
+    .regex(/^\d+$/, 'RETENTION_DAYS must be a whole number of days')
+    .transform(Number)
+    .optional(),
+});
+
+export type Environment = z.infer<typeof EnvironmentSchema>;
+
+export class EnvironmentError extends Error {
+  override readonly name = 'EnvironmentError';
+}
+
+export function readEnvironment(env: Record<string, string | undefined>): Environment {
+  const result = EnvironmentSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new EnvironmentError(`Invalid Lambda environment: ${problems.join('; ')}`, { cause: result.error });
+  }
+  return result.data;
+}

@@ -1,0 +1,99 @@
+/**
+ * The attribution table's schema: key names, index names and the row layout, defined once for
+ * the stack, the Lambda adapter, the CLI and DynamoDB Local alike.
+ */
+
+import type { AttributionRecord } from '../domain';
+
+export const ATTRIBUTION_TABLE = {
+  partitionKey: 'instanceId',
+  sortKey: 'eventTimeId',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** What one caller did, by ARN, in time order. */
+    byActorArn: { name: 'byActorArn', partitionKey: 'actorArn', sortKey: 'eventTimeId' },
+    /** What one caller did, by person name (e.g. the SSO user), in time order. */
+    byActorName: { name: 'byActorName', partitionKey: 'actorName', sortKey: 'eventTimeId' },
+    /** Everything on one UTC day, sorted by account, region, then time. */
+    byDay: { name: 'byDay', partitionKey: 'eventDay', sortKey: 'accountRegionTime' },
+  },
+} as const;
+
+export type IndexName = keyof typeof ATTRIBUTION_TABLE.indexes;
+
+/** The partition key of rows for calls that touched no instance (failed launches). */
+export const NO_INSTANCE_PREFIX = 'no-instance#';
+/** Sort-key time for events whose time could not be read; sorts after every real time. */
+export const UNKNOWN_TIME = 'unknown-time';
+
+export type IngestedBy = 'live' | 'replay' | 'backfill';
+
+export interface WriteMeta {
+  readonly ingestedBy: IngestedBy;
+  /** When the row is written, for `recordedAt`. */
+  readonly now: Date;
+  /** Days to keep rows after their event time; undefined keeps them forever. */
+  readonly retentionDays?: number | undefined;
+}
+
+/** A row as stored: the record, plus the key attributes and bookkeeping. */
+export interface AttributionItem extends Omit<AttributionRecord, 'instanceId'> {
+  readonly instanceId: string;
+  readonly eventTimeId: string;
+  readonly actorArn?: string;
+  readonly actorName?: string;
+  readonly eventDay: string;
+  readonly accountRegionTime: string;
+  readonly ingestedBy: IngestedBy;
+  readonly recordedAt: string;
+  readonly expiresAt?: number;
+}
+
+/** Milliseconds of the record's event time, or null when it was kept raw. */
+export function eventEpochMs(record: Pick<AttributionRecord, 'eventTime'>): number | null {
+  if (record.eventTime === null) return null;
+  const ms = Date.parse(record.eventTime);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** `2026-03-02T09:15:04.000Z` (fixed width, so strings sort in time order), or `unknown-time`. */
+export function sortableTime(epochMs: number | null): string {
+  return epochMs === null ? UNKNOWN_TIME : new Date(epochMs).toISOString();
+}
+
+export function partitionKeyOf(record: Pick<AttributionRecord, 'instanceId' | 'eventKey'>): string {
+  return record.instanceId ?? `${NO_INSTANCE_PREFIX}${record.eventKey}`;
+}
+
+export function sortKeyOf(record: Pick<AttributionRecord, 'eventTime' | 'eventKey'>): string {
+  return `${sortableTime(eventEpochMs(record))}#${record.eventKey}`;
+}
+
+export function toItem(record: AttributionRecord, meta: WriteMeta): AttributionItem {
+  const epochMs = eventEpochMs(record);
+  const eventTimeId = sortKeyOf(record);
+  const expiresAt =
+    meta.retentionDays === undefined
+      ? undefined
+      : Math.floor((epochMs ?? meta.now.getTime()) / 1000) + Math.round(meta.retentionDays * 86_400);
+  return {
+    ...record,
+    instanceId: partitionKeyOf(record),
+    eventTimeId,
+    ...(record.actor.arn !== null ? { actorArn: record.actor.arn } : {}),
+    ...(record.actor.name !== null ? { actorName: record.actor.name } : {}),
+    eventDay: epochMs === null ? UNKNOWN_TIME : eventTimeId.slice(0, 10),
+    accountRegionTime: `${record.account ?? 'unknown'}#${record.region ?? 'unknown'}#${eventTimeId}`,
+    ingestedBy: meta.ingestedBy,
+    recordedAt: meta.now.toISOString(),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+  };
+}
+
+/** The primary key of a record's row. */
+export function keyOf(record: AttributionRecord): Record<string, string> {
+  return {
+    [ATTRIBUTION_TABLE.partitionKey]: partitionKeyOf(record),
+    [ATTRIBUTION_TABLE.sortKey]: sortKeyOf(record),
+  };
+}

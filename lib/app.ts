@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { applyOverrides, ConfigError, type Ec2TrailConfig, parseConfig } from './config';
+import { Ec2TrailStack } from './ec2trail-stack';
+
+export const DEFAULT_CONFIG_FILE = 'ec2trail.config.json';
+
+/** Reads the config file named by `-c config=…` (default `ec2trail.config.json`, optional) and the context overrides. */
+export function loadConfig(app: App, cwd = process.cwd()): Ec2TrailConfig {
+  const named = app.node.tryGetContext('config');
+  const file = resolve(cwd, typeof named === 'string' ? named : DEFAULT_CONFIG_FILE);
+  let raw: unknown = {};
+  if (existsSync(file)) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(file, [
+        `not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      ]);
+    }
+  } else if (typeof named === 'string') {
+    throw new ConfigError(file, ['the file does not exist']);
+  }
+  return parseConfig(
+    applyOverrides(raw, (key) => app.node.tryGetContext(key)),
+    file,
+  );
+}
+
+/** Builds the whole app: the stack(s) and the cdk-nag checks over them. */
+export function buildApp(app: App, config: Ec2TrailConfig): Ec2TrailStack {
+  const stack = new Ec2TrailStack(app, config.stackName, {
+    config,
+    description: 'ec2trail: EC2 lifecycle attribution from CloudTrail, with policy alerts',
+    env: {
+      account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT,
+      region: config.region ?? process.env.CDK_DEFAULT_REGION,
+    },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}

@@ -1,0 +1,131 @@
+/** The deploy configuration: `ec2trail.config.json` plus `-c key=value` context overrides. */
+
+import { z } from 'zod';
+import { LIFECYCLE_ACTIONS, MANDATORY_ACTIONS } from '../lambda/domain/actions';
+import { AWS_REGIONS } from './regions';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export const ConfigSchema = z
+  .object({
+    /** CloudFormation stack name. */
+    stackName: z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9-]{0,127}$/,
+        'must start with a letter and hold only letters, digits and hyphens',
+      )
+      .default('Ec2Trail'),
+    /** Account and region to deploy to; default: the CLI's current credentials and region. */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+      .optional(),
+    region: z
+      .enum(AWS_REGIONS, { error: (issue) => `unknown AWS region "${String(issue.input)}"` })
+      .optional(),
+    /** Lifecycle actions the rule listens for. */
+    actions: z
+      .array(
+        z.enum(LIFECYCLE_ACTIONS, {
+          error: (issue) =>
+            `unknown action "${String(issue.input)}" (expected one of ${LIFECYCLE_ACTIONS.join(', ')})`,
+        }),
+      )
+      .default([...LIFECYCLE_ACTIONS])
+      .refine((actions) => MANDATORY_ACTIONS.every((a) => actions.includes(a)), {
+        message: `must include ${MANDATORY_ACTIONS.join(', ')}: they can never be switched off`,
+      }),
+    /** Email addresses subscribed to alerts (each must confirm the subscription). */
+    alertEmails: z
+      .array(z.email({ error: (issue) => `"${String(issue.input)}" is not an email address` }))
+      .default([]),
+    /** Phone numbers (E.164, e.g. +15551234567) subscribed to SMS alerts. */
+    alertPhones: z
+      .array(
+        z.string().regex(E164, {
+          error: (issue) => `"${String(issue.input)}" is not an E.164 phone number like +15551234567`,
+        }),
+      )
+      .default([]),
+    /** Days to keep attribution rows (DynamoDB TTL); omit to keep them forever. */
+    retentionDays: z.number().int().min(1).max(36_500).optional(),
+    /** Days to keep the function's logs. */
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((d) => LOG_RETENTION_DAYS.includes(d), {
+        message: 'must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …)',
+      })
+      .default(90),
+  })
+  .strict();
+
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export type Ec2TrailConfig = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid ec2trail configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Context keys that override config fields from the command line (`-c alertEmails=a@x.com,b@y.com`). */
+const LIST_OVERRIDES = ['alertEmails', 'alertPhones', 'actions'] as const;
+const NUMBER_OVERRIDES = ['retentionDays', 'logRetentionDays'] as const;
+const STRING_OVERRIDES = ['stackName', 'account', 'region'] as const;
+
+function splitList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function toNumber(value: unknown): unknown {
+  return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+}
+
+/** Applies context overrides to the file's raw config. Unset context keys leave the file's values. */
+export function applyOverrides(raw: unknown, context: (key: string) => unknown): unknown {
+  const base = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...raw } : raw;
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) return base;
+  const target = base as Record<string, unknown>;
+  for (const key of LIST_OVERRIDES) {
+    const value = context(key);
+    if (value !== undefined) target[key] = splitList(value);
+  }
+  for (const key of NUMBER_OVERRIDES) {
+    const value = context(key);
+    if (value !== undefined) target[key] = toNumber(value);
+  }
+  for (const key of STRING_OVERRIDES) {
+    const value = context(key);
+    if (value !== undefined) target[key] = value;
+  }
+  return target;
+}
+
+/** Validates a raw config; every problem is reported, each naming its field. */
+export function parseConfig(raw: unknown, source: string): Ec2TrailConfig {
+  const result = ConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
+    if (issue.code === 'unrecognized_keys')
+      return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+    return `${path || '(root)'}: ${issue.message}`;
+  });
+  throw new ConfigError(source, problems);
+}

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+const LAMBDA_ROOT = join(__dirname, '..', '..', 'lambda');
+
+export interface AttributionFunctionProps {
+  /** The table the function writes attribution rows to (and reads for its own lookups). */
+  readonly table: ITable;
+  /** The topic the function publishes alerts to. */
+  readonly topic: ITopic;
+  /** Receives the events whose every retry failed. */
+  readonly deadLetterQueue: IQueue;
+  /** How long to keep the function's logs. */
+  readonly logRetention: RetentionDays;
+  /** Days to keep rows (DynamoDB TTL). @default undefined: keep forever */
+  readonly retentionDays?: number;
+  /** Lambda's own retries of a failed asynchronous invocation. @default 2 */
+  readonly retryAttempts?: number;
+}
+
+/**
+ * The attribution function: the handler bundled with esbuild (minified ESM with source maps),
+ * on the latest Node.js runtime on ARM64, with a role that can only write its log group, put and
+ * read rows of the table, and publish to the topic.
+ */
+export class AttributionFunction extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AttributionFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // A role of our own instead of AWSLambdaBasicExecutionRole, whose log rights span every group.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'ec2trail attribution function',
+    });
+    this.logGroup.grantWrite(role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(LAMBDA_ROOT, 'index.ts'),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        TOPIC_ARN: props.topic.topicArn,
+        ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
+        POWERTOOLS_SERVICE_NAME: 'ec2trail',
+        POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
+        // Stack traces in the logs point at the TypeScript sources.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      retryAttempts: props.retryAttempts ?? 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(props.deadLetterQueue),
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // Some dependencies still call require(); ESM bundles need it defined.
+        banner:
+          "import { createRequire as __ec2trailRequire } from 'node:module'; const require = __ec2trailRequire(import.meta.url);",
+        externalModules: [],
+      },
+    });
+
+    props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
+    props.topic.grantPublish(this.function);
+
+    const tableResource = props.table.node.defaultChild;
+    if (tableResource instanceof CfnElement) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(tableResource)}.Arn>/index/*]`,
+        reason:
+          "The Query lookups read the table's own indexes; the wildcard is the index name, under this table only.",
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'SNS needs kms:GenerateDataKey* on the topic key to encrypt a published message; the statement is scoped to that one key.',
+    });
+  }
+}

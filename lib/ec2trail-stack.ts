@@ -1,0 +1,68 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { Ec2TrailConfig } from './config';
+import { AlertTopic } from './constructs/alert-topic';
+import { AttributionFunction } from './constructs/attribution-function';
+import { AttributionTable } from './constructs/attribution-table';
+import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
+
+export interface Ec2TrailStackProps extends StackProps {
+  readonly config: Ec2TrailConfig;
+}
+
+/** Names of the stack outputs, which the CLI reads to find the table. */
+export const STACK_OUTPUTS = {
+  tableName: 'AttributionTableName',
+  topicArn: 'AlertTopicArn',
+  ruleName: 'LifecycleRuleName',
+  deadLetterQueueUrl: 'DeadLetterQueueUrl',
+} as const;
+
+/** ec2trail in one account and region: rule → function → table and topic, with a dead-letter queue. */
+export class Ec2TrailStack extends Stack {
+  public readonly table: AttributionTable;
+  public readonly alerts: AlertTopic;
+  public readonly deadLetters: DeadLetterQueue;
+  public readonly attribution: AttributionFunction;
+  public readonly lifecycleRule: LifecycleEventRule;
+
+  constructor(scope: Construct, id: string, props: Ec2TrailStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.table = new AttributionTable(this, 'Attribution');
+    this.alerts = new AlertTopic(this, 'Alerts', { emails: config.alertEmails, phones: config.alertPhones });
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    this.attribution = new AttributionFunction(this, 'Attributor', {
+      table: this.table.table,
+      topic: this.alerts.topic,
+      deadLetterQueue: this.deadLetters.queue,
+      logRetention: config.logRetentionDays as RetentionDays,
+      retentionDays: config.retentionDays,
+    });
+    this.lifecycleRule = new LifecycleEventRule(this, 'Lifecycle', {
+      actions: config.actions,
+      target: this.attribution.function,
+      deadLetterQueue: this.deadLetters.queue,
+    });
+
+    new CfnOutput(this, STACK_OUTPUTS.tableName, {
+      value: this.table.table.tableName,
+      description: 'Attribution table',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.topicArn, {
+      value: this.alerts.topic.topicArn,
+      description: 'Alert topic',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.ruleName, {
+      value: this.lifecycleRule.rule.ruleName,
+      description: 'EventBridge rule',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, {
+      value: this.deadLetters.queue.queueUrl,
+      description: 'Dead-letter queue',
+    });
+  }
+}

@@ -1,0 +1,107 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
+import { ATTRIBUTION_TABLE, keyOf } from '../../lambda/schema/attribution-table';
+import { recordsOf } from '../helpers/fixtures';
+import { documentClient, dynamoClient, freshTable } from '../helpers/services';
+
+const META = { ingestedBy: 'live' as const, now: new Date('2026-03-15T00:00:00Z') };
+
+describe('DynamoDbAttributionStore against DynamoDB Local', () => {
+  const client = dynamoClient();
+  const documents = documentClient(client);
+  let tableName: string;
+  let store: DynamoDbAttributionStore;
+
+  beforeAll(async () => {
+    tableName = await freshTable(client);
+    store = new DynamoDbAttributionStore(documents, tableName);
+  });
+  afterAll(() => client.destroy());
+
+  it('writes one row per instance and reads back the full record', async () => {
+    const records = recordsOf('events/runinstances-iamuser-cli.json');
+    expect(await store.putRecords(records, META)).toEqual({ written: 2, duplicates: 0 });
+    const first = records[0];
+    if (!first) throw new Error('fixture has records');
+    const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(first) }));
+    expect(Item).toMatchObject({
+      instanceId: 'i-0a1b2c3d4e5f60001',
+      eventTimeId: '2026-03-02T09:15:04.000Z#11111111-aaaa-4bbb-8ccc-000000000001',
+      actorArn: 'arn:aws:iam::111122223333:user/alice',
+      actorName: 'alice',
+      eventDay: '2026-03-02',
+      accountRegionTime:
+        '111122223333#eu-west-1#2026-03-02T09:15:04.000Z#11111111-aaaa-4bbb-8ccc-000000000001',
+      ingestedBy: 'live',
+      launch: { instanceType: 't3.micro', tags: { Owner: 'alice' } },
+      actor: { type: 'IAMUser', name: 'alice' },
+    });
+  });
+
+  it('never writes a second row for a duplicate delivery, even concurrently', async () => {
+    const records = recordsOf('events/runinstances-root-console.json');
+    const results = await Promise.all(Array.from({ length: 5 }, () => store.putRecords(records, META)));
+    expect(results.reduce((n, r) => n + r.written, 0)).toBe(3);
+    expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(12);
+    const { Items } = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: ATTRIBUTION_TABLE.indexes.byActorArn.name,
+        KeyConditionExpression: 'actorArn = :arn',
+        ExpressionAttributeValues: { ':arn': 'arn:aws:iam::111122223333:root' },
+      }),
+    );
+    expect(Items?.map((i) => i.instanceId).sort()).toEqual([
+      'i-0b1b2c3d4e5f60001',
+      'i-0b1b2c3d4e5f60002',
+      'i-0b1b2c3d4e5f60003',
+    ]);
+  });
+
+  it('stores a failed launch under a no-instance key, findable by caller', async () => {
+    await store.putRecords(recordsOf('events/runinstances-unauthorized-federated.json'), META);
+    const { Items } = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: ATTRIBUTION_TABLE.indexes.byActorName.name,
+        KeyConditionExpression: 'actorName = :name',
+        ExpressionAttributeValues: { ':name': 'contractor-bob' },
+      }),
+    );
+    expect(Items).toHaveLength(1);
+    expect(Items?.[0]).toMatchObject({
+      outcome: 'failed',
+      instanceId: 'no-instance#11111111-aaaa-4bbb-8ccc-000000000007',
+    });
+  });
+
+  it('rethrows anything but a failed condition (error path, mocked)', async () => {
+    const mocked = mockClient(DynamoDBDocumentClient);
+    mocked.on(PutCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const failing = new DynamoDbAttributionStore(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+      't',
+    );
+    await expect(failing.putRecords(recordsOf('events/stopinstances-awsservice.json'), META)).rejects.toThrow(
+      'Rate exceeded',
+    );
+    mocked.restore();
+  });
+
+  it('reports every failed row of a multi-instance event in one error (mocked)', async () => {
+    const mocked = mockClient(DynamoDBDocumentClient);
+    mocked
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
+    const failing = new DynamoDbAttributionStore(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+      't',
+    );
+    await expect(
+      failing.putRecords(recordsOf('events/runinstances-root-console.json'), META),
+    ).rejects.toThrow('3 of 3 attribution rows failed to write');
+    mocked.restore();
+  });
+});

@@ -1,0 +1,13 @@
+/**
+ * Starts the real local services once for the whole run: DynamoDB Local (Amazon's jar) and the
+ * fauxqs SNS/SQS emulator, both on loopback ports. Tests read their endpoints from the env.
+ */
+import { startDynamoDbLocal } from '../../cli/local/dynamodb-local';
+import { startFauxqsServer } from './fauxqs-server';
+
+export default async function globalSetup(): Promise<void> {
+  const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqsServer()]);
+  process.env.EC2TRAIL_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.EC2TRAIL_TEST_SNS_ENDPOINT = fauxqs.endpoint;
+  (globalThis as { __services__?: unknown }).__services__ = { dynamo, fauxqs };
+}

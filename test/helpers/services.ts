@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../cli/local/dynamodb-local';
+
+function endpoint(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: the jest globalSetup starts the local services`);
+  return value;
+}
+
+export function dynamoEndpoint(): string {
+  return endpoint('EC2TRAIL_TEST_DYNAMODB_ENDPOINT');
+}
+
+export function dynamoClient(): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: dynamoEndpoint(),
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+}
+
+export function documentClient(client = dynamoClient()): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** A fresh attribution table with a unique name, so test files never share rows. */
+export async function freshTable(client: DynamoDBClient, prefix = 'attribution'): Promise<string> {
+  const name = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await ensureTable(client, name);
+  return name;
+}
+
+const AWS_LIKE = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+
+export function snsClient(): SNSClient {
+  return new SNSClient({ endpoint: endpoint('EC2TRAIL_TEST_SNS_ENDPOINT'), ...AWS_LIKE });
+}
+
+export function sqsClient(): SQSClient {
+  return new SQSClient({ endpoint: endpoint('EC2TRAIL_TEST_SNS_ENDPOINT'), ...AWS_LIKE });
+}

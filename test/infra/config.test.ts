@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyOverrides, ConfigError, parseConfig } from '../../lib/config';
+import { ROOT } from '../helpers/cli';
+
+function problems(raw: unknown): readonly string[] {
+  try {
+    parseConfig(raw, 'test');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('deploy configuration', () => {
+  it('fills sensible defaults', () => {
+    expect(parseConfig({}, 'test')).toEqual({
+      stackName: 'Ec2Trail',
+      actions: ['launch', 'start', 'stop', 'terminate', 'reboot', 'connect'],
+      alertEmails: [],
+      alertPhones: [],
+      logRetentionDays: 90,
+    });
+  });
+
+  it.each([
+    [{ alertEmails: ['not-an-email'] }, 'alertEmails[0]: "not-an-email" is not an email address'],
+    [
+      { alertPhones: ['5551234567'] },
+      'alertPhones[0]: "5551234567" is not an E.164 phone number like +15551234567',
+    ],
+    [
+      { actions: ['launch', 'stop', 'terminate', 'explode'] },
+      'actions[3]: unknown action "explode" (expected one of launch, start, stop, terminate, reboot, connect)',
+    ],
+    [
+      { actions: ['launch', 'start'] },
+      'actions: must include launch, stop, terminate: they can never be switched off',
+    ],
+    [{ region: 'eu-west-9' }, 'region: unknown AWS region "eu-west-9"'],
+    [{ account: '1234' }, 'account: must be a 12-digit AWS account id'],
+    [{ retentionDays: 0 }, 'retentionDays: Too small: expected number to be >=1'],
+    [
+      { logRetentionDays: 8 },
+      'logRetentionDays: must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …)',
+    ],
+    [{ alertEmail: 'typo@example.com' }, 'unknown field: alertEmail'],
+  ])('rejects %j naming the field', (raw, message) => {
+    expect(problems(raw)).toEqual([message]);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problems({ alertEmails: ['x'], alertPhones: ['y'], region: 'mars-1' })).toHaveLength(3);
+  });
+
+  it('applies comma-separated context overrides over the file', () => {
+    const raw = applyOverrides(
+      { alertEmails: ['file@example.com'], retentionDays: 30 },
+      (key) => ({ alertEmails: 'a@x.com, b@y.com', alertPhones: '+15551234567', retentionDays: '365' })[key],
+    );
+    expect(parseConfig(raw, 'test')).toMatchObject({
+      alertEmails: ['a@x.com', 'b@y.com'],
+      alertPhones: ['+15551234567'],
+      retentionDays: 365,
+    });
+  });
+});
+
+describe('cdk synth with a bad configuration', () => {
+  function synth(context: object, configFile?: string) {
+    const outdir = mkdtempSync(join(tmpdir(), 'ec2trail-synth-'));
+    return spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bin', 'app.ts')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({ ...context, ...(configFile ? { config: configFile } : {}) }),
+      },
+      timeout: 120_000,
+    });
+  }
+
+  it('fails with one clear message and no stack trace', () => {
+    const result = synth({ alertEmails: 'ops@example.com,nope', alertPhones: '555' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid ec2trail configuration');
+    expect(result.stderr).toContain('alertEmails[1]: "nope" is not an email address');
+    expect(result.stderr).toContain('alertPhones[0]: "555" is not an E.164 phone number like +15551234567');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names a config file that is not valid JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-config-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{ "alertEmails": [ }');
+    const result = synth({}, file);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`Invalid ec2trail configuration \\(${file}\\):\\n  - not valid JSON`),
+    );
+  });
+});

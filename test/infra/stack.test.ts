@@ -1,0 +1,205 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { buildApp } from '../../lib/app';
+import { synthesize, testConfig } from '../helpers/app';
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+function statements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+        .Statement,
+  );
+}
+
+describe('Ec2TrailStack', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = synthesize({
+      alertEmails: ['ops@example.com'],
+      alertPhones: ['+15551234567'],
+      retentionDays: 400,
+    }));
+  });
+
+  it('matches exactly the CloudTrail lifecycle calls on the default bus', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.ec2', 'aws.ec2-instance-connect'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['ec2-instance-connect.amazonaws.com', 'ec2.amazonaws.com'],
+          eventName: [
+            'RebootInstances',
+            'RunInstances',
+            'SendSSHPublicKey',
+            'StartInstances',
+            'StopInstances',
+            'TerminateInstances',
+          ],
+        },
+      },
+    });
+  });
+
+  it('limits the pattern to the configured actions', () => {
+    const { template: narrow } = synthesize({ actions: ['launch', 'stop', 'terminate'] });
+    narrow.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ec2'],
+        detail: {
+          eventSource: ['ec2.amazonaws.com'],
+          eventName: ['RunInstances', 'StopInstances', 'TerminateInstances'],
+        },
+      },
+    });
+  });
+
+  it('targets the function with a retry policy and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AttributorFunction'), 'Arn'] },
+          RetryPolicy: { MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLettersQueue'), 'Arn'] } },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLettersQueue'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('runs the function on the latest Node.js runtime on ARM64 with a validated environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      Environment: {
+        Variables: Match.objectLike({
+          TABLE_NAME: { Ref: Match.stringLikeRegexp('^AttributionTable') },
+          TOPIC_ARN: { Ref: Match.stringLikeRegexp('^AlertsTopic') },
+          RETENTION_DAYS: '400',
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('keeps the table safe: on-demand, encrypted, PITR, deletion protection, retained, TTL', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        KeySchema: [
+          { AttributeName: 'instanceId', KeyType: 'HASH' },
+          { AttributeName: 'eventTimeId', KeyType: 'RANGE' },
+        ],
+      }),
+    });
+    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as {
+      Properties: { GlobalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string }[] }[] };
+    };
+    expect(
+      table.Properties.GlobalSecondaryIndexes.map((i) => [
+        i.IndexName,
+        ...i.KeySchema.map((k) => k.AttributeName),
+      ]),
+    ).toEqual([
+      ['byActorArn', 'actorArn', 'eventTimeId'],
+      ['byActorName', 'actorName', 'eventTimeId'],
+      ['byDay', 'eventDay', 'accountRegionTime'],
+    ]);
+  });
+
+  it('encrypts the topic with a rotated key and refuses plain HTTP', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlertsKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+  });
+
+  it('subscribes the configured email addresses and phones', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+15551234567' });
+  });
+
+  it('grants the function only its log group, table rows, topic, key and dead-letter queue', () => {
+    const all = statements(template);
+    const actions = all.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    expect(actions).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sns:Publish',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    expect(actions.some((a) => a === '*' || a.endsWith(':*'))).toBe(false);
+    for (const statement of all) {
+      expect(statement.Effect).toBe('Allow');
+      expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
+    }
+    template.resourceCountIs('AWS::IAM::Role', 1);
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  it('exports the table name, topic ARN, rule name and DLQ URL', () => {
+    for (const name of ['AttributionTableName', 'AlertTopicArn', 'LifecycleRuleName', 'DeadLetterQueueUrl']) {
+      expect(Object.keys(template.findOutputs(name))).toEqual([name]);
+    }
+  });
+
+  it('passes cdk-nag AwsSolutions with no unacknowledged findings', () => {
+    const fresh = new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-nag-')) });
+    buildApp(fresh, testConfig());
+    expect(() => fresh.synth()).not.toThrow();
+  });
+
+  it('would fail synthesis on a cdk-nag finding, so the check above can fail', () => {
+    const other = new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-nag-')) });
+    buildApp(other, testConfig());
+    new Topic(new Stack(other, 'Insecure'), 'PlainTopic');
+    expect(() => other.synth()).toThrow(/AwsSolutions-SNS3/);
+  });
+});
