@@ -2,9 +2,10 @@
 
 import type { Command, Output } from './command';
 import { inspectCommand } from './commands/inspect';
+import { policyCommand } from './commands/policy';
 import { UsageError, UserFacingError } from './errors';
 
-const COMMANDS: readonly Command[] = [inspectCommand];
+const COMMANDS: readonly Command[] = [inspectCommand, policyCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,22 +1,45 @@
-/** The Lambda handler: EventBridge CloudTrail events in, attribution rows (and alerts) out. */
+/** The Lambda handler: EventBridge CloudTrail events in, attribution rows and policy alerts out. */
 
-import { type AttributionRecord, attribute, entriesOf } from './domain';
-import type { AttributionStore } from './ports';
+import {
+  type AttributionRecord,
+  attribute,
+  type CompiledPolicy,
+  entriesOf,
+  evaluate,
+  factsNeeded,
+  highestSeverity,
+  type PolicyFacts,
+  renderAlert,
+  type Violation,
+} from './domain';
+import type { AlertLedger, AlertPublisher, AttributionStore, PolicyLookups } from './ports';
 import { type Log, METRIC, type MetricSink } from './telemetry';
 
 export interface HandlerDeps {
-  readonly store: AttributionStore;
+  readonly store: AttributionStore & PolicyLookups;
+  readonly publisher: AlertPublisher;
+  readonly ledger: AlertLedger;
+  readonly policy: CompiledPolicy;
   readonly logger: Log;
   readonly metrics: MetricSink;
   readonly clock: () => Date;
   /** Days to keep rows; undefined keeps them forever. */
   readonly retentionDays?: number | undefined;
+  /** How long a claim on an alert holds before a retry may take it over. @default 60 s */
+  readonly alertLeaseMs?: number;
 }
 
 export interface HandlerResult {
   readonly status: 'recorded' | 'skipped' | 'malformed';
   readonly written: number;
   readonly duplicates: number;
+  readonly violations: readonly Violation[];
+  readonly alert: 'sent' | 'already-sent' | 'none';
+}
+
+/** Another invocation is sending this event's alert right now; retrying later is safe. */
+export class AlertInFlightError extends Error {
+  override readonly name = 'AlertInFlightError';
 }
 
 function outline(event: unknown): Record<string, unknown> {
@@ -25,18 +48,69 @@ function outline(event: unknown): Record<string, unknown> {
   return { type: 'object', keys: Object.keys(event).slice(0, 20) };
 }
 
-function caller(records: readonly AttributionRecord[]): string | null {
-  const actor = records[0]?.actor;
-  return actor?.arn ?? actor?.name ?? null;
-}
+const NOTHING = { written: 0, duplicates: 0, violations: [], alert: 'none' } as const;
 
 /**
  * Builds the handler. A malformed event is logged, counted and acknowledged, since retrying
- * cannot fix it; a failure of the store is rethrown so Lambda retries and, in the end, the
- * event lands in the dead-letter queue instead of being lost.
+ * cannot fix it. A failure of the store or of SNS is rethrown, so Lambda retries and, in the
+ * end, the event lands in the dead-letter queue instead of being lost. Rows are written with
+ * conditions and alerts through a ledger, so a retry neither doubles a row nor re-sends an alert.
  */
 export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
-  const { store, logger, metrics, clock } = deps;
+  const { store, publisher, ledger, policy, logger, metrics, clock } = deps;
+  const leaseMs = deps.alertLeaseMs ?? 60_000;
+
+  async function lookUp(records: readonly AttributionRecord[]): Promise<PolicyFacts> {
+    const needed = factsNeeded(records, policy);
+    const first = records[0];
+    const [histories, earlier] = await Promise.all([
+      Promise.all(needed.historyOf.map(async (id) => [id, await store.history(id)] as const)),
+      needed.quota && first
+        ? store.countLaunches(
+            { arn: needed.quota.actorArn, name: needed.quota.actorName },
+            needed.quota.fromMs,
+            needed.quota.toMs,
+            first.eventKey,
+          )
+        : Promise.resolve(undefined),
+    ]);
+    return {
+      history: new Map(histories),
+      ...(earlier !== undefined
+        ? { launchesInWindow: earlier + records.filter((r) => r.instanceId !== null).length }
+        : {}),
+    };
+  }
+
+  async function alertOnce(
+    records: readonly AttributionRecord[],
+    violations: readonly Violation[],
+  ): Promise<'sent' | 'already-sent'> {
+    const first = records[0];
+    if (!first) return 'already-sent';
+    const claim = await ledger.claim(first.eventKey, clock(), leaseMs);
+    if (claim === 'already-sent') return claim;
+    if (claim === 'in-flight')
+      throw new AlertInFlightError(
+        `the alert for event ${first.eventKey} is being sent by another invocation`,
+      );
+    const message = renderAlert(records, violations);
+    try {
+      await publisher.publish(message);
+    } catch (error) {
+      await ledger.release(first.eventKey).catch((releaseError: unknown) =>
+        logger.warn('Could not release the alert claim; the retry waits for the lease to expire', {
+          error: String(releaseError),
+        }),
+      );
+      throw error;
+    }
+    await ledger.markSent(first.eventKey, clock(), {
+      severity: message.attributes.severity ?? 'info',
+      rules: message.attributes.rules ?? '',
+    });
+    return 'sent';
+  }
 
   return async function handle(event: unknown): Promise<HandlerResult> {
     logger.resetKeys();
@@ -51,45 +125,51 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
         // Only the event's outline is logged: a malformed event may carry anything, secrets included.
         logger.error('Malformed event acknowledged without processing', { reason, outline: outline(event) });
         metrics.addMetric(METRIC.malformedEvents, 'Count', 1);
-        return { status: 'malformed', written: 0, duplicates: 0 };
+        return { status: 'malformed', ...NOTHING };
       }
 
       const result = attribute(entry.record, entry.context);
       if (result.kind === 'skipped') {
         logger.info('Event skipped', { reason: result.reason, detail: result.detail });
-        metrics.addMetric(
-          result.reason === 'not-lifecycle' ? METRIC.eventsSkipped : METRIC.malformedEvents,
-          'Count',
-          1,
-        );
-        return {
-          status: result.reason === 'not-lifecycle' ? 'skipped' : 'malformed',
-          written: 0,
-          duplicates: 0,
-        };
+        const notLifecycle = result.reason === 'not-lifecycle';
+        metrics.addMetric(notLifecycle ? METRIC.eventsSkipped : METRIC.malformedEvents, 'Count', 1);
+        return { status: notLifecycle ? 'skipped' : 'malformed', ...NOTHING };
       }
 
       const { records } = result;
+      const first = records[0];
       logger.appendKeys({
-        eventId: records[0]?.eventKey,
-        principal: caller(records),
-        action: records[0]?.action,
+        eventId: first?.eventKey,
+        principal: first?.actor.arn ?? first?.actor.name ?? null,
+        action: first?.action,
       });
       for (const record of records) {
         if (record.warnings.length > 0)
           logger.warn('Record has warnings', { instanceId: record.instanceId, warnings: record.warnings });
       }
 
-      const { written, duplicates } = await store.putRecords(records, {
-        ingestedBy: 'live',
-        now: clock(),
-        retentionDays: deps.retentionDays,
-      });
+      const violations = evaluate(records, policy, await lookUp(records));
+      // The write and the alert go out together; each is idempotent, so a retry after either fails is safe.
+      const [writeResult, alertResult] = await Promise.allSettled([
+        store.putRecords(records, { ingestedBy: 'live', now: clock(), retentionDays: deps.retentionDays }),
+        violations.length > 0 ? alertOnce(records, violations) : Promise.resolve('none' as const),
+      ]);
+      if (writeResult.status === 'rejected') throw writeResult.reason;
+      const { written, duplicates } = writeResult.value;
       metrics.addMetric(METRIC.eventsProcessed, 'Count', 1);
       metrics.addMetric(METRIC.recordsWritten, 'Count', written);
       metrics.addMetric(METRIC.duplicatesSkipped, 'Count', duplicates);
-      logger.info('Event recorded', { written, duplicates, instances: records.map((r) => r.instanceId) });
-      return { status: 'recorded', written, duplicates };
+      if (alertResult.status === 'rejected') throw alertResult.reason;
+      if (alertResult.value === 'sent') metrics.addMetric(METRIC.alertsPublished, 'Count', 1);
+      logger.info('Event recorded', {
+        written,
+        duplicates,
+        instances: records.map((r) => r.instanceId),
+        violations: violations.map((v) => v.rule),
+        severity: highestSeverity(violations),
+        alert: alertResult.value,
+      });
+      return { status: 'recorded', written, duplicates, violations, alert: alertResult.value };
     } finally {
       metrics.publishStoredMetrics();
     }

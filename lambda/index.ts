@@ -1,18 +1,27 @@
 /**
- * The Lambda entry point and composition root: reads the environment and builds the real
- * adapters once per cold start, then hands them to the handler.
+ * The Lambda entry point and composition root: reads the environment and the policy, and
+ * builds the real adapters once per cold start, then hands them to the handler.
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbAlertLedger } from './adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from './adapters/dynamodb-attribution-store';
+import { SnsAlertPublisher } from './adapters/sns-alert-publisher';
+import { loadPolicy } from './domain';
 import { readEnvironment } from './environment';
 import { createHandler } from './handler';
 import { METRICS_NAMESPACE } from './telemetry';
 
+/** The deploy's policy, validated at `cdk synth` and embedded in the bundle by esbuild's define. */
+declare const __EC2TRAIL_POLICY__: string;
+
 const env = readEnvironment(process.env);
+// Validated again here: a bundle built by other means fails at cold start, not on the first event.
+const policy = loadPolicy(JSON.parse(__EC2TRAIL_POLICY__), 'the embedded policy');
 const logger = new Logger({ serviceName: 'ec2trail' });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ec2trail' });
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -21,6 +30,9 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 
 export const handler = createHandler({
   store: new DynamoDbAttributionStore(documents, env.TABLE_NAME),
+  ledger: new DynamoDbAlertLedger(documents, env.TABLE_NAME),
+  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN),
+  policy,
   logger,
   metrics,
   clock: () => new Date(),

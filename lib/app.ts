@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { PolicyError } from '../lambda/domain/policy/load';
 import { applyOverrides, ConfigError, type Ec2TrailConfig, parseConfig } from './config';
 import { Ec2TrailStack } from './ec2trail-stack';
+import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
 
 export const DEFAULT_CONFIG_FILE = 'ec2trail.config.json';
 
@@ -29,10 +31,17 @@ export function loadConfig(app: App, cwd = process.cwd()): Ec2TrailConfig {
   );
 }
 
+/** Errors that are the user's to fix, reported without a stack trace. */
+export function isUserError(error: unknown): error is ConfigError | PolicyError {
+  return error instanceof ConfigError || error instanceof PolicyError;
+}
+
 /** Builds the whole app: the stack(s) and the cdk-nag checks over them. */
-export function buildApp(app: App, config: Ec2TrailConfig): Ec2TrailStack {
+export function buildApp(app: App, config: Ec2TrailConfig, cwd = process.cwd()): Ec2TrailStack {
+  const policy = readPolicyFile(config.policyFile ? resolve(cwd, config.policyFile) : DEFAULT_POLICY_FILE);
   const stack = new Ec2TrailStack(app, config.stackName, {
     config,
+    policy,
     description: 'ec2trail: EC2 lifecycle attribution from CloudTrail, with policy alerts',
     env: {
       account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT,

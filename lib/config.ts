@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { LIFECYCLE_ACTIONS, MANDATORY_ACTIONS } from '../lambda/domain/actions';
+import { SEVERITIES } from '../lambda/domain/policy/schema';
 import { AWS_REGIONS } from './regions';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -48,6 +49,12 @@ export const ConfigSchema = z
         }),
       )
       .default([]),
+    /** The launch policy file (JSON or YAML), relative to the working directory. */
+    policyFile: z.string().min(1).optional(),
+    /** The lowest alert severity texted to `alertPhones`. */
+    smsMinSeverity: z.enum(SEVERITIES).default('critical'),
+    /** The lowest alert severity emailed to `alertEmails`. */
+    emailMinSeverity: z.enum(SEVERITIES).default('warning'),
     /** Days to keep attribution rows (DynamoDB TTL); omit to keep them forever. */
     retentionDays: z.number().int().min(1).max(36_500).optional(),
     /** Days to keep the function's logs. */
@@ -80,7 +87,14 @@ export class ConfigError extends Error {
 /** Context keys that override config fields from the command line (`-c alertEmails=a@x.com,b@y.com`). */
 const LIST_OVERRIDES = ['alertEmails', 'alertPhones', 'actions'] as const;
 const NUMBER_OVERRIDES = ['retentionDays', 'logRetentionDays'] as const;
-const STRING_OVERRIDES = ['stackName', 'account', 'region'] as const;
+const STRING_OVERRIDES = [
+  'stackName',
+  'account',
+  'region',
+  'policyFile',
+  'smsMinSeverity',
+  'emailMinSeverity',
+] as const;
 
 function splitList(value: unknown): unknown {
   if (typeof value !== 'string') return value;

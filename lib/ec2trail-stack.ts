@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { Policy } from '../lambda/domain/policy/schema';
 import type { Ec2TrailConfig } from './config';
 import { AlertTopic } from './constructs/alert-topic';
 import { AttributionFunction } from './constructs/attribution-function';
@@ -10,6 +11,8 @@ import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
 
 export interface Ec2TrailStackProps extends StackProps {
   readonly config: Ec2TrailConfig;
+  /** The validated launch policy. */
+  readonly policy: Policy;
 }
 
 /** Names of the stack outputs, which the CLI reads to find the table. */
@@ -33,7 +36,12 @@ export class Ec2TrailStack extends Stack {
     const { config } = props;
 
     this.table = new AttributionTable(this, 'Attribution');
-    this.alerts = new AlertTopic(this, 'Alerts', { emails: config.alertEmails, phones: config.alertPhones });
+    this.alerts = new AlertTopic(this, 'Alerts', {
+      emails: config.alertEmails,
+      phones: config.alertPhones,
+      emailMinSeverity: config.emailMinSeverity,
+      smsMinSeverity: config.smsMinSeverity,
+    });
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     this.attribution = new AttributionFunction(this, 'Attributor', {
       table: this.table.table,
@@ -41,6 +49,7 @@ export class Ec2TrailStack extends Stack {
       deadLetterQueue: this.deadLetters.queue,
       logRetention: config.logRetentionDays as RetentionDays,
       retentionDays: config.retentionDays,
+      policy: props.policy,
     });
     this.lifecycleRule = new LifecycleEventRule(this, 'Lifecycle', {
       actions: config.actions,

@@ -1,11 +1,14 @@
-import type { AttributionRecord } from '../../lambda/domain';
+import type { AttributionRecord, Violation } from '../../lambda/domain';
 import { attributeInputs, describeTally, emptyTally } from '../attribution-stream';
 import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
+import { loadPolicyFile, PolicyEvaluator } from '../policy-evaluator';
 import { type Column, renderTable } from '../table';
 
-const COLUMNS: readonly Column<AttributionRecord>[] = [
+type Row = AttributionRecord & { readonly violations: readonly Violation[] };
+
+const COLUMNS: readonly Column<Row>[] = [
   { header: 'TIME', value: (r) => r.eventTime },
   { header: 'ACTION', value: (r) => r.action },
   { header: 'INSTANCE', value: (r) => r.instanceId },
@@ -20,20 +23,31 @@ const COLUMNS: readonly Column<AttributionRecord>[] = [
   { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28 },
   { header: 'ACCOUNT', value: (r) => r.account },
   { header: 'REGION', value: (r) => r.region },
+  {
+    header: 'VIOLATIONS',
+    value: (r) =>
+      r.violations.length === 0
+        ? ''
+        : r.violations.map((v) => `${v.severity.toUpperCase()} ${v.rule}`).join(', '),
+    max: 60,
+  },
 ];
 
 export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'attribute the EC2 lifecycle events in CloudTrail files, folders or stdin',
-  usage: `Usage: ec2trail inspect [--json] PATH...
+  usage: `Usage: ec2trail inspect [--json] [--policy FILE] PATH...
 
 Reads CloudTrail records in any shape (a record, a {"Records":[...]} log file, plain
 or .json.gz, an EventBridge envelope, an Event History download, a JSON array, or
 newline-delimited JSON) and prints one attribution record per (event, instance).
 
-  PATH        a file, a folder (walked recursively), or - for stdin
-  --json      one JSON object per line per record, and nothing else on stdout
-  -h, --help  show this help
+  PATH            a file, a folder (walked recursively), or - for stdin
+  --json          one JSON object per line per record, and nothing else on stdout
+  --policy FILE   the launch policy to check each event against (JSON or YAML);
+                  default: the policy shipped in policy/default-policy.json.
+                  Violations are a column of the table, and "violations" in JSON.
+  -h, --help      show this help
 
 Exit status: 0 when every input was read, 1 when an input could not be read
 (each such input is named on stderr; the others are still processed), 2 on a
@@ -42,23 +56,26 @@ usage mistake.`,
   async run(argv, output) {
     const { values, positionals } = parseFlags(argv, {
       json: { type: 'boolean', default: false },
+      policy: { type: 'string' },
     });
     if (positionals.length === 0)
       throw new UsageError('inspect needs at least one PATH (a file, a folder, or -)');
+    const evaluator = new PolicyEvaluator(loadPolicyFile(values.policy));
 
     const tally = emptyTally();
-    const tableRows: AttributionRecord[] = [];
+    const tableRows: Row[] = [];
     let buffer = '';
     for await (const item of attributeInputs(readInputs(positionals), tally)) {
       if (item.kind === 'error') {
         output.err(`ec2trail: ${item.origin}: ${item.message}`);
         continue;
       }
+      const violations = await evaluator.evaluate(item.records);
       if (!values.json) {
-        tableRows.push(...item.records);
+        for (const record of item.records) tableRows.push({ ...record, violations });
         continue;
       }
-      for (const record of item.records) buffer += `${JSON.stringify(record)}\n`;
+      for (const record of item.records) buffer += `${JSON.stringify({ ...record, violations })}\n`;
       if (buffer.length > 65_536) {
         await output.out(buffer);
         buffer = '';

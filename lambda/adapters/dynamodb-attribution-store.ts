@@ -1,13 +1,19 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttributionRecord } from '../domain';
-import type { AttributionStore, WriteResult } from '../ports';
-import { ATTRIBUTION_TABLE, toItem, type WriteMeta } from '../schema/attribution-table';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type AttributionRecord, type HistoryEntry, isLifecycleAction } from '../domain';
+import { at, isObject } from '../domain/json';
+import type { AttributionStore, PolicyLookups, WriteResult } from '../ports';
+import { ATTRIBUTION_TABLE, sortableTime, toItem, type WriteMeta } from '../schema/attribution-table';
 
 /**
  * Attribution rows in DynamoDB. Each row is written with a condition on its key, so an event
  * delivered twice (EventBridge delivers at least once) never creates a second row.
  */
-export class DynamoDbAttributionStore implements AttributionStore {
+export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -53,4 +59,81 @@ export class DynamoDbAttributionStore implements AttributionStore {
       throw error;
     }
   }
+
+  async history(instanceId: string): Promise<readonly HistoryEntry[]> {
+    const entries: HistoryEntry[] = [];
+    for await (const item of this.query({
+      KeyConditionExpression: '#pk = :id',
+      ProjectionExpression: '#action, outcome, eventTime, actorName, launch.tags',
+      ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#action': 'action' },
+      ExpressionAttributeValues: { ':id': instanceId },
+    })) {
+      const action = typeof item.action === 'string' && isLifecycleAction(item.action) ? item.action : null;
+      if (action === null) continue;
+      const tags = at(item, 'launch', 'tags');
+      entries.push({
+        action,
+        outcome: item.outcome === 'failed' ? 'failed' : 'success',
+        eventTime: typeof item.eventTime === 'string' ? item.eventTime : null,
+        actorName: typeof item.actorName === 'string' ? item.actorName : null,
+        tags: isObject(tags) ? stringValues(tags) : null,
+      });
+    }
+    return entries;
+  }
+
+  async countLaunches(
+    actor: { readonly arn: string | null; readonly name: string | null },
+    fromMs: number,
+    toMs: number,
+    excludeEventKey: string,
+  ): Promise<number> {
+    const index = actor.arn ? ATTRIBUTION_TABLE.indexes.byActorArn : ATTRIBUTION_TABLE.indexes.byActorName;
+    const who = actor.arn ?? actor.name;
+    if (who === null) return 0;
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          Select: 'COUNT',
+          KeyConditionExpression: '#who = :who AND #sk BETWEEN :from AND :to',
+          FilterExpression: '#action = :launch AND outcome = :success AND eventKey <> :self',
+          ExpressionAttributeNames: { '#who': index.partitionKey, '#sk': index.sortKey, '#action': 'action' },
+          ExpressionAttributeValues: {
+            ':who': who,
+            ':from': sortableTime(fromMs),
+            // The sort key is `<time>#<eventKey>`: the upper bound takes every key at `toMs`.
+            ':to': `${sortableTime(toMs)}#~`,
+            ':launch': 'launch',
+            ':success': 'success',
+            ':self': excludeEventKey,
+          },
+          ExclusiveStartKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return count;
+  }
+
+  private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }),
+      );
+      yield* page.Items ?? [];
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+}
+
+function stringValues(value: object): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
+  return out;
 }

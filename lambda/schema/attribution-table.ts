@@ -97,3 +97,16 @@ export function keyOf(record: AttributionRecord): Record<string, string> {
     [ATTRIBUTION_TABLE.sortKey]: sortKeyOf(record),
   };
 }
+
+/** The partition key of the marker row that records an event's alert (sort key `alert`). */
+export const ALERT_PREFIX = 'alert#';
+export const ALERT_SORT_KEY = 'alert';
+/** Alert markers only need to outlive EventBridge's and Lambda's retries (a day at most). */
+export const ALERT_MARKER_DAYS = 7;
+
+export function alertKey(eventKey: string): Record<string, string> {
+  return {
+    [ATTRIBUTION_TABLE.partitionKey]: `${ALERT_PREFIX}${eventKey}`,
+    [ATTRIBUTION_TABLE.sortKey]: ALERT_SORT_KEY,
+  };
+}

@@ -1,15 +1,25 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { SEVERITIES, type Severity } from '../../lambda/domain/policy/schema';
 
 export interface AlertTopicProps {
   /** Email addresses to subscribe; each must confirm from the message AWS sends. @default none */
   readonly emails?: readonly string[];
   /** E.164 phone numbers to subscribe to SMS. @default none */
   readonly phones?: readonly string[];
+  /** The lowest severity emailed. @default 'warning' */
+  readonly emailMinSeverity?: Severity;
+  /** The lowest severity texted. @default 'critical' */
+  readonly smsMinSeverity?: Severity;
+}
+
+/** The severities at or above `minimum`, for a subscription filter policy on the `severity` attribute. */
+export function severitiesFrom(minimum: Severity): string[] {
+  return SEVERITIES.slice(SEVERITIES.indexOf(minimum));
 }
 
 /** The alert topic: encrypted with a rotated customer-managed key, TLS only, with subscriptions. */
@@ -31,7 +41,18 @@ export class AlertTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
-    for (const email of props.emails ?? []) this.topic.addSubscription(new EmailSubscription(email));
-    for (const phone of props.phones ?? []) this.topic.addSubscription(new SmsSubscription(phone));
+    const bySeverity = (minimum: Severity) => ({
+      severity: SubscriptionFilter.stringFilter({ allowlist: severitiesFrom(minimum) }),
+    });
+    for (const email of props.emails ?? []) {
+      this.topic.addSubscription(
+        new EmailSubscription(email, { filterPolicy: bySeverity(props.emailMinSeverity ?? 'warning') }),
+      );
+    }
+    for (const phone of props.phones ?? []) {
+      this.topic.addSubscription(
+        new SmsSubscription(phone, { filterPolicy: bySeverity(props.smsMinSeverity ?? 'critical') }),
+      );
+    }
   }
 }

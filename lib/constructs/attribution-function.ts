@@ -9,6 +9,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { Policy } from '../../lambda/domain/policy/schema';
 
 const LAMBDA_ROOT = join(__dirname, '..', '..', 'lambda');
 
@@ -23,6 +24,8 @@ export interface AttributionFunctionProps {
   readonly logRetention: RetentionDays;
   /** Days to keep rows (DynamoDB TTL). @default undefined: keep forever */
   readonly retentionDays?: number;
+  /** The validated launch policy, embedded in the bundle. */
+  readonly policy: Policy;
   /** Lambda's own retries of a failed asynchronous invocation. @default 2 */
   readonly retryAttempts?: number;
 }
@@ -81,10 +84,20 @@ export class AttributionFunction extends Construct {
         banner:
           "import { createRequire as __ec2trailRequire } from 'node:module'; const require = __ec2trailRequire(import.meta.url);",
         externalModules: [],
+        // The policy travels inside the bundle: no 4 KB environment limit, and a new policy is a new code version.
+        define: { __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(props.policy)) },
       },
     });
 
-    props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
+    // Put rows and alert markers, read for the policy's lookups, update and delete alert markers.
+    props.table.grant(
+      this.function,
+      'dynamodb:PutItem',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
     props.topic.grantPublish(this.function);
 
     const tableResource = props.table.node.defaultChild;

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonLines, runCli } from '../helpers/cli';
+import { jsonLines, ROOT, runCli } from '../helpers/cli';
 import { FIXTURES } from '../helpers/fixtures';
 
 const fixture = (relative: string) => join(FIXTURES, relative);
@@ -57,7 +58,7 @@ describe('ec2trail inspect', () => {
     expect(result.status).toBe(0);
     const [header] = result.stdout.split('\n');
     expect(header).toMatch(
-      /^TIME\s+ACTION\s+INSTANCE\s+OUTCOME\s+WHO\s+IDENTITY\s+TOOL\s+SOURCE IP\s+ACCOUNT\s+REGION$/,
+      /^TIME\s+ACTION\s+INSTANCE\s+OUTCOME\s+WHO\s+IDENTITY\s+TOOL\s+SOURCE IP\s+ACCOUNT\s+REGION\s+VIOLATIONS$/,
     );
     expect(result.stdout).toMatch(/launch\s+i-0b1b2c3d4e5f60001\s+success\s+root\s+Root\s+console/);
     expect(result.stderr).toMatch(
@@ -118,8 +119,48 @@ describe('ec2trail inspect', () => {
     expect(result.stderr).toMatch(/^ec2trail inspect: Unknown option '--jsn'/);
   });
 
+  it('checks every event against the default policy', () => {
+    const result = runCli(['inspect', '--json', join(ROOT, 'examples')]);
+    expect(result.status).toBe(0);
+    const flagged = new Map<string, string[]>();
+    for (const record of jsonLines(result.stdout)) {
+      const rules = (record.violations as { rule: string }[]).map((v) => v.rule);
+      if (rules.length > 0) flagged.set(String((record.actor as { name: string }).name), rules);
+    }
+    expect(flagged.get('root')).toEqual(expect.arrayContaining(['rootUser', 'instanceType']));
+    expect(flagged.get('jane.doe@example.com')).toEqual(expect.arrayContaining(['requiredTags']));
+    expect(flagged.get('contractor-bob')).toEqual(['failedAttempts']);
+    expect(flagged.has('alice')).toBe(false);
+  });
+
+  it('uses the policy given with --policy, YAML included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'rules:\n  allowedRegions:\n    regions: [us-east-1]\n');
+    const records = jsonLines(
+      runCli(['inspect', '--json', '--policy', file, fixture('events/runinstances-iamuser-cli.json')]).stdout,
+    );
+    expect(records.map((r) => (r.violations as { message: string }[]).map((v) => v.message))).toEqual([
+      ['region eu-west-1 is not allowed (allowed: us-east-1)'],
+      ['region eu-west-1 is not allowed (allowed: us-east-1)'],
+    ]);
+  });
+
+  it('refuses an invalid policy with every problem and exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ rules: { rootUsr: {}, maxInstancesPerLaunch: { max: 0 } } }));
+    const result = runCli(['inspect', '--policy', file, fixture('events')]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('rules.maxInstancesPerLaunch.max: Too small: expected number to be >=1');
+    expect(result.stderr).toContain('rules: unknown field "rootUsr"');
+  });
+
   it('has help for the command and the program', () => {
-    expect(runCli(['inspect', '--help']).stdout).toMatch(/^Usage: ec2trail inspect \[--json\] PATH/);
+    expect(runCli(['inspect', '--help']).stdout).toMatch(
+      /^Usage: ec2trail inspect \[--json\] \[--policy FILE\] PATH/,
+    );
     expect(runCli(['--help']).stdout).toMatch(/inspect\s+attribute the EC2 lifecycle events/);
     expect(runCli(['nope']).status).toBe(2);
   });

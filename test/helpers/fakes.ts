@@ -1,27 +1,34 @@
-import type { AttributionRecord } from '../../lambda/domain';
-import type { AttributionStore, WriteResult } from '../../lambda/ports';
-import { type AttributionItem, keyOf, toItem, type WriteMeta } from '../../lambda/schema/attribution-table';
+import type { AlertClaim, AlertLedger, AlertMessage, AlertPublisher } from '../../lambda/ports';
 import type { Log, MetricSink } from '../../lambda/telemetry';
 
-/** An in-memory attribution store with the same one-row-per-(event, instance) rule as DynamoDB. */
-export class InMemoryStore implements AttributionStore {
-  readonly rows = new Map<string, AttributionItem>();
-  /** Set to make the next writes fail, like an unreachable table. */
-  failWith: Error | null = null;
+/** The CLI's in-memory store doubles as the fake store. */
+export { MemoryAttributionStore as InMemoryStore } from '../../lambda/adapters/memory-attribution-store';
 
-  async putRecords(records: readonly AttributionRecord[], meta: WriteMeta): Promise<WriteResult> {
+/** Collects published alerts; set `failWith` to make publishing fail. */
+export class FakePublisher implements AlertPublisher {
+  readonly sent: AlertMessage[] = [];
+  failWith: Error | null = null;
+  async publish(message: AlertMessage): Promise<void> {
     if (this.failWith) throw this.failWith;
-    let written = 0;
-    let duplicates = 0;
-    for (const record of records) {
-      const key = JSON.stringify(keyOf(record));
-      if (this.rows.has(key)) duplicates++;
-      else {
-        this.rows.set(key, toItem(record, meta));
-        written++;
-      }
-    }
-    return { written, duplicates };
+    this.sent.push(message);
+  }
+}
+
+/** The alert ledger's rules, in memory. */
+export class InMemoryLedger implements AlertLedger {
+  readonly entries = new Map<string, { status: 'pending' | 'sent'; claimedUntil: number }>();
+  async claim(eventKey: string, now: Date, leaseMs: number): Promise<AlertClaim> {
+    const entry = this.entries.get(eventKey);
+    if (entry?.status === 'sent') return 'already-sent';
+    if (entry && entry.claimedUntil >= now.getTime()) return 'in-flight';
+    this.entries.set(eventKey, { status: 'pending', claimedUntil: now.getTime() + leaseMs });
+    return 'claimed';
+  }
+  async markSent(eventKey: string): Promise<void> {
+    this.entries.set(eventKey, { status: 'sent', claimedUntil: 0 });
+  }
+  async release(eventKey: string): Promise<void> {
+    if (this.entries.get(eventKey)?.status === 'pending') this.entries.delete(eventKey);
   }
 }
 

@@ -22,6 +22,8 @@ describe('deploy configuration', () => {
       actions: ['launch', 'start', 'stop', 'terminate', 'reboot', 'connect'],
       alertEmails: [],
       alertPhones: [],
+      smsMinSeverity: 'critical',
+      emailMinSeverity: 'warning',
       logRetentionDays: 90,
     });
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -151,21 +151,64 @@ describe('Ec2TrailStack', () => {
     });
   });
 
-  it('subscribes the configured email addresses and phones', () => {
+  it('subscribes email from warning and SMS from critical severity by default', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
+      FilterPolicy: { severity: ['warning', 'critical'] },
     });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'sms', Endpoint: '+15551234567' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sms',
+      Endpoint: '+15551234567',
+      FilterPolicy: { severity: ['critical'] },
+    });
+  });
+
+  it('sets the subscription filters from smsMinSeverity and emailMinSeverity', () => {
+    const { template: chatty } = synthesize({
+      alertEmails: ['a@example.com'],
+      alertPhones: ['+15551234567'],
+      smsMinSeverity: 'warning',
+      emailMinSeverity: 'info',
+    });
+    chatty.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sms',
+      FilterPolicy: { severity: ['warning', 'critical'] },
+    });
+    chatty.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      FilterPolicy: { severity: ['info', 'warning', 'critical'] },
+    });
+  });
+
+  it('ships a changed policy as new function code', () => {
+    const codeOf = (t: Template) =>
+      JSON.stringify(
+        (Object.values(t.findResources('AWS::Lambda::Function'))[0] as { Properties: { Code: unknown } })
+          .Properties.Code,
+      );
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
+    const file = join(dir, 'policy.json');
+    writeFileSync(file, JSON.stringify({ rules: { rootUser: {} } }));
+    expect(codeOf(synthesize({ policyFile: file }).template)).not.toEqual(codeOf(template));
+  });
+
+  it('refuses to synthesize with an invalid policy file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
+    const file = join(dir, 'policy.json');
+    writeFileSync(file, JSON.stringify({ rules: { rootUser: { severity: 'loud' } } }));
+    expect(() => synthesize({ policyFile: file })).toThrow(/rules\.rootUser\.severity/);
   });
 
   it('grants the function only its log group, table rows, topic, key and dead-letter queue', () => {
     const all = statements(template);
     const actions = all.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual([
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
+      'dynamodb:UpdateItem',
       'kms:Decrypt',
       'kms:GenerateDataKey*',
       'logs:CreateLogStream',

@@ -1,16 +1,51 @@
+import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
 import { METRIC } from '../../lambda/telemetry';
-import { FakeLog, FakeMetrics, InMemoryStore } from '../helpers/fakes';
+import { FakeLog, FakeMetrics, FakePublisher, InMemoryLedger, InMemoryStore } from '../helpers/fakes';
 import { loadJson } from '../helpers/fixtures';
 
 const NOW = new Date('2026-03-15T00:00:00Z');
+const POLICY = compilePolicy(
+  parsePolicy(
+    {
+      rules: {
+        rootUser: {},
+        instanceType: { deny: ['p5.*'] },
+        requiredTags: { tags: { Owner: null } },
+        protectedInstances: { tags: { Environment: 'prod*' } },
+        launchQuota: { maxInstances: 3, windowMinutes: 60 },
+      },
+    },
+    'test',
+  ),
+);
 
 function setup(retentionDays?: number) {
   const store = new InMemoryStore();
   const logger = new FakeLog();
   const metrics = new FakeMetrics();
-  const handle = createHandler({ store, logger, metrics, clock: () => NOW, retentionDays });
-  return { store, logger, metrics, handle };
+  const publisher = new FakePublisher();
+  const ledger = new InMemoryLedger();
+  let now = NOW;
+  const handle = createHandler({
+    store,
+    publisher,
+    ledger,
+    policy: POLICY,
+    logger,
+    metrics,
+    clock: () => now,
+    retentionDays,
+  });
+  return {
+    store,
+    logger,
+    metrics,
+    publisher,
+    ledger,
+    handle,
+    advance: (ms: number) => (now = new Date(now.getTime() + ms)),
+  };
 }
 
 function envelope(detailFixture: string, overrides: object = {}) {
@@ -38,7 +73,11 @@ describe('attribution handler', () => {
     ['events/sendsshpublickey-sso.json', 'connect', 1],
   ])('records %s as %s rows', async (fixture, action, rows) => {
     const { store, metrics, handle } = setup();
-    expect(await handle(envelope(fixture))).toEqual({ status: 'recorded', written: rows, duplicates: 0 });
+    expect(await handle(envelope(fixture))).toMatchObject({
+      status: 'recorded',
+      written: rows,
+      duplicates: 0,
+    });
     expect([...store.rows.values()].map((r) => r.action)).toEqual(Array(rows).fill(action));
     expect(
       [...store.rows.values()].every((r) => r.ingestedBy === 'live' && r.recordedAt === NOW.toISOString()),
@@ -63,7 +102,11 @@ describe('attribution handler', () => {
     const { store, metrics, handle } = setup();
     const event = envelope('events/runinstances-root-console.json');
     await handle(event);
-    expect(await handle(structuredClone(event))).toEqual({ status: 'recorded', written: 0, duplicates: 3 });
+    expect(await handle(structuredClone(event))).toMatchObject({
+      status: 'recorded',
+      written: 0,
+      duplicates: 3,
+    });
     expect(store.rows.size).toBe(3);
     expect(metrics.total(METRIC.duplicatesSkipped)).toBe(3);
   });
@@ -152,5 +195,114 @@ describe('attribution handler', () => {
       region: 'ap-south-1',
     });
     expect([...store.rows.values()][0]).toMatchObject({ region: 'ap-south-1' });
+  });
+});
+
+describe('policy alerts from the handler', () => {
+  it('publishes one alert listing every broken rule', async () => {
+    const { publisher, metrics, handle } = setup();
+    const result = await handle(envelope('events/runinstances-root-console.json'));
+    expect(result.violations.map((v) => v.rule)).toEqual(['rootUser', 'instanceType', 'requiredTags']);
+    expect(result.alert).toBe('sent');
+    expect(publisher.sent).toHaveLength(1);
+    expect(publisher.sent[0]?.subject).toBe('[CRITICAL] root launched 3 × p5.48xlarge in us-east-1');
+    expect(publisher.sent[0]?.attributes).toEqual({
+      severity: 'critical',
+      rules: 'rootUser,instanceType,requiredTags',
+      action: 'launch',
+      account: '111122223333',
+      region: 'us-east-1',
+    });
+    expect(metrics.total(METRIC.alertsPublished)).toBe(1);
+  });
+
+  it('sends nothing for an event that breaks no rule', async () => {
+    const { publisher, handle } = setup();
+    expect(await handle(envelope('events/runinstances-iamuser-cli.json'))).toMatchObject({
+      violations: [],
+      alert: 'none',
+    });
+    expect(publisher.sent).toHaveLength(0);
+  });
+
+  it('never alerts twice for duplicate deliveries', async () => {
+    const { publisher, handle } = setup();
+    const event = envelope('events/runinstances-root-console.json');
+    await handle(event);
+    expect(await handle(structuredClone(event))).toMatchObject({ alert: 'already-sent', duplicates: 3 });
+    expect(publisher.sent).toHaveLength(1);
+  });
+
+  it('writes the rows, fails, and alerts exactly once on the retry when SNS is down', async () => {
+    const { store, publisher, handle } = setup();
+    const event = envelope('events/runinstances-root-console.json');
+    publisher.failWith = new Error('SNS is unavailable');
+    await expect(handle(event)).rejects.toThrow('SNS is unavailable');
+    expect(store.rows.size).toBe(3);
+    expect(publisher.sent).toHaveLength(0);
+    publisher.failWith = null;
+    expect(await handle(event)).toMatchObject({ written: 0, duplicates: 3, alert: 'sent' });
+    expect(await handle(event)).toMatchObject({ alert: 'already-sent' });
+    expect(publisher.sent).toHaveLength(1);
+  });
+
+  it('asks for a retry while another invocation holds the alert, and takes over once the lease expires', async () => {
+    const { ledger, publisher, handle, advance } = setup();
+    await ledger.claim('11111111-aaaa-4bbb-8ccc-000000000002', NOW, 60_000);
+    await expect(handle(envelope('events/runinstances-root-console.json'))).rejects.toThrow(
+      /being sent by another invocation/,
+    );
+    advance(61_000);
+    await expect(handle(envelope('events/runinstances-root-console.json'))).resolves.toMatchObject({
+      alert: 'sent',
+    });
+    expect(publisher.sent).toHaveLength(1);
+  });
+
+  it('alerts when a protected instance is terminated, from the tags of its launch row', async () => {
+    const { publisher, handle } = setup();
+    const launch = loadJson('events/runinstances-iamuser-cli.json') as Record<string, unknown>;
+    const tagged = JSON.parse(
+      JSON.stringify(launch).replace('"Environment","value":"staging"', '"Environment","value":"production"'),
+    );
+    await handle({ ...envelope('events/runinstances-iamuser-cli.json'), detail: tagged });
+    const result = await handle(envelope('events/terminateinstances-response-omitted.json'));
+    expect(result.violations).toEqual([
+      {
+        rule: 'protectedInstances',
+        severity: 'critical',
+        message: 'i-0a1b2c3d4e5f60001 is protected (Environment=production) and was terminated',
+      },
+      {
+        rule: 'protectedInstances',
+        severity: 'critical',
+        message: 'i-0a1b2c3d4e5f60002 is protected (Environment=production) and was terminated',
+      },
+    ]);
+    expect(publisher.sent.at(-1)?.subject).toBe(
+      '[CRITICAL] bob terminated i-0a1b2c3d4e5f60001, i-0a1b2c3d4e5f60002 in eu-west-1',
+    );
+  });
+
+  it("counts a caller's launches in the quota window from the store, this event included", async () => {
+    const { handle } = setup();
+    const base = loadJson('events/runinstances-iamuser-cli.json') as Record<string, unknown>;
+    const at = (minute: number, id: string) => ({
+      ...envelope('events/runinstances-iamuser-cli.json'),
+      detail: { ...base, eventID: id, eventTime: `2026-03-02T09:${String(minute).padStart(2, '0')}:00Z` },
+    });
+    expect((await handle(at(0, 'q-1'))).violations).toEqual([]);
+    const second = await handle(at(30, 'q-2'));
+    expect(second.violations).toEqual([
+      {
+        rule: 'launchQuota',
+        severity: 'warning',
+        message: 'alice launched 4 instances in 60 minutes; the quota is 3',
+      },
+    ]);
+    // A retry of the same event does not count itself twice.
+    expect((await handle(at(30, 'q-2'))).violations[0]?.message).toBe(
+      'alice launched 4 instances in 60 minutes; the quota is 3',
+    );
   });
 });

@@ -1,0 +1,85 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AlertClaim, AlertLedger } from '../ports';
+import { ALERT_MARKER_DAYS, ATTRIBUTION_TABLE, alertKey } from '../schema/attribution-table';
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * Alert markers in the attribution table (`alert#<eventKey>` / `alert`): a conditional put
+ * claims the alert, a later update marks it sent. A claim left by a crashed invocation expires
+ * with its lease, so the retry can send it.
+ */
+export class DynamoDbAlertLedger implements AlertLedger {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(eventKey: string, now: Date, leaseMs: number): Promise<AlertClaim> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...alertKey(eventKey),
+            status: 'pending',
+            claimedUntil: now.getTime() + leaseMs,
+            expiresAt: Math.floor(now.getTime() / 1000) + ALERT_MARKER_DAYS * 86_400,
+          },
+          ConditionExpression: 'attribute_not_exists(#pk) OR (#status = :pending AND claimedUntil < :now)',
+          ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':now': now.getTime() },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: alertKey(eventKey), ConsistentRead: true }),
+    );
+    return Item?.status === 'sent' ? 'already-sent' : 'in-flight';
+  }
+
+  async markSent(eventKey: string, now: Date, summary: { severity: string; rules: string }): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: alertKey(eventKey),
+        UpdateExpression:
+          'SET #status = :sent, sentAt = :at, severity = :severity, #rules = :rules REMOVE claimedUntil',
+        ExpressionAttributeNames: { '#status': 'status', '#rules': 'rules' },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':at': now.toISOString(),
+          ':severity': summary.severity,
+          ':rules': summary.rules,
+        },
+      }),
+    );
+  }
+
+  async release(eventKey: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: alertKey(eventKey),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

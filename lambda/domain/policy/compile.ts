@@ -1,0 +1,161 @@
+/** A validated policy turned into matchers, so evaluating an event compiles nothing. */
+
+import type { LifecycleAction } from '../actions';
+import { compileGlob } from './glob';
+import type { Policy, PolicyRules, RuleId, Severity, Weekday } from './schema';
+
+export interface CompiledExemptions {
+  readonly callers: readonly RegExp[];
+  readonly people: readonly RegExp[];
+  readonly tags: readonly (readonly [string, RegExp])[];
+}
+
+interface Base {
+  readonly severity: Severity;
+  readonly exempt: CompiledExemptions;
+}
+
+export interface CompiledPolicy {
+  readonly instanceType?: Base & {
+    readonly allow: readonly RegExp[] | null;
+    readonly deny: readonly RegExp[];
+    readonly allowText: string;
+  };
+  readonly maxInstancesPerLaunch?: Base & { readonly max: number };
+  readonly requiredTags?: Base & { readonly tags: readonly (readonly [string, RegExp | null])[] };
+  readonly allowedRegions?: Base & { readonly regions: ReadonlySet<string> };
+  readonly ami?: Base & {
+    readonly allow: readonly RegExp[] | null;
+    readonly deny: readonly RegExp[];
+    readonly allowText: string;
+  };
+  readonly imdsv2Required?: Base;
+  readonly publicIpForbidden?: Base;
+  readonly unencryptedVolumesForbidden?: Base;
+  readonly rootUser?: Base;
+  readonly consoleWithoutMfa?: Base;
+  readonly allowedLaunchers?: Base & { readonly callers: readonly RegExp[] };
+  readonly launchHours?: Base & {
+    readonly timeZone: string;
+    readonly days: ReadonlySet<Weekday>;
+    readonly fromMinutes: number;
+    readonly toMinutes: number;
+    readonly formatter: Intl.DateTimeFormat;
+    readonly text: string;
+  };
+  readonly failedAttempts?: Base & { readonly errorCodes: readonly RegExp[] };
+  readonly protectedInstances?: Base & {
+    readonly tags: readonly (readonly [string, RegExp])[];
+    readonly actions: ReadonlySet<LifecycleAction>;
+  };
+  readonly launchQuota?: Base & { readonly maxInstances: number; readonly windowMinutes: number };
+}
+
+type AnyRule = NonNullable<PolicyRules[RuleId]>;
+
+function base(rule: AnyRule): Base {
+  return {
+    severity: rule.severity,
+    exempt: {
+      callers: rule.exempt.callers.map((g) => compileGlob(g)),
+      people: rule.exempt.people.map((g) => compileGlob(g, true)),
+      tags: Object.entries(rule.exempt.tags).map(([key, value]) => [key, compileGlob(value)] as const),
+    },
+  };
+}
+
+function minutes(clock: string): number {
+  const [h, m] = clock.split(':');
+  return Number(h) * 60 + Number(m);
+}
+
+export function compilePolicy(policy: Policy): CompiledPolicy {
+  const rules = policy.rules ?? {};
+  const on = <K extends RuleId>(id: K): NonNullable<PolicyRules[K]> | null => {
+    const rule = rules[id];
+    return rule?.enabled ? (rule as NonNullable<PolicyRules[K]>) : null;
+  };
+  const compiled: { -readonly [K in keyof CompiledPolicy]: CompiledPolicy[K] } = {};
+
+  const instanceType = on('instanceType');
+  if (instanceType) {
+    compiled.instanceType = {
+      ...base(instanceType),
+      allow: instanceType.allow ? instanceType.allow.map((g) => compileGlob(g)) : null,
+      deny: instanceType.deny.map((g) => compileGlob(g)),
+      allowText: (instanceType.allow ?? []).join(', '),
+    };
+  }
+  const max = on('maxInstancesPerLaunch');
+  if (max) compiled.maxInstancesPerLaunch = { ...base(max), max: max.max };
+  const tags = on('requiredTags');
+  if (tags) {
+    compiled.requiredTags = {
+      ...base(tags),
+      tags: Object.entries(tags.tags).map(
+        ([key, pattern]) => [key, pattern === null ? null : new RegExp(pattern)] as const,
+      ),
+    };
+  }
+  const regions = on('allowedRegions');
+  if (regions) compiled.allowedRegions = { ...base(regions), regions: new Set(regions.regions) };
+  const ami = on('ami');
+  if (ami) {
+    compiled.ami = {
+      ...base(ami),
+      allow: ami.allow ? ami.allow.map((g) => compileGlob(g)) : null,
+      deny: ami.deny.map((g) => compileGlob(g)),
+      allowText: (ami.allow ?? []).join(', '),
+    };
+  }
+  for (const id of [
+    'imdsv2Required',
+    'publicIpForbidden',
+    'unencryptedVolumesForbidden',
+    'rootUser',
+    'consoleWithoutMfa',
+  ] as const) {
+    const rule = on(id);
+    if (rule) compiled[id] = base(rule);
+  }
+  const launchers = on('allowedLaunchers');
+  if (launchers)
+    compiled.allowedLaunchers = { ...base(launchers), callers: launchers.callers.map((g) => compileGlob(g)) };
+  const hours = on('launchHours');
+  if (hours) {
+    compiled.launchHours = {
+      ...base(hours),
+      timeZone: hours.timeZone,
+      days: new Set(hours.days),
+      fromMinutes: minutes(hours.from),
+      toMinutes: minutes(hours.to),
+      formatter: new Intl.DateTimeFormat('en-US', {
+        timeZone: hours.timeZone,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+      text: `${hours.days.join(', ')} ${hours.from}–${hours.to} ${hours.timeZone}`,
+    };
+  }
+  const failed = on('failedAttempts');
+  if (failed)
+    compiled.failedAttempts = { ...base(failed), errorCodes: failed.errorCodes.map((g) => compileGlob(g)) };
+  const protectedRule = on('protectedInstances');
+  if (protectedRule) {
+    compiled.protectedInstances = {
+      ...base(protectedRule),
+      tags: Object.entries(protectedRule.tags).map(([key, value]) => [key, compileGlob(value)] as const),
+      actions: new Set(protectedRule.actions),
+    };
+  }
+  const quota = on('launchQuota');
+  if (quota)
+    compiled.launchQuota = {
+      ...base(quota),
+      maxInstances: quota.maxInstances,
+      windowMinutes: quota.windowMinutes,
+    };
+  return compiled;
+}

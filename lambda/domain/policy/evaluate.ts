@@ -1,0 +1,372 @@
+/** Pure policy evaluation: the records of one event, plus what the store knows, in; violations out. */
+
+import type { LifecycleAction } from '../actions';
+import type { AttributionRecord } from '../record';
+import type { CompiledExemptions, CompiledPolicy } from './compile';
+import { matchesAny } from './glob';
+import type { RuleId, Severity, Weekday } from './schema';
+
+export interface Violation {
+  readonly rule: RuleId;
+  readonly severity: Severity;
+  /** A sentence a person can act on: what was done and which limit it broke. */
+  readonly message: string;
+}
+
+/** What the store knows about an instance: enough of its rows to apply the protected-tag rule. */
+export interface HistoryEntry {
+  readonly action: LifecycleAction;
+  readonly outcome: 'success' | 'failed';
+  readonly eventTime: string | null;
+  readonly actorName: string | null;
+  readonly tags: Readonly<Record<string, string>> | null;
+}
+
+export interface PolicyFacts {
+  /** Stored rows of the event's instances, when the protected-instances rule needs them. */
+  readonly history?: ReadonlyMap<string, readonly HistoryEntry[]>;
+  /** Instances the caller launched in the quota window ending at this event, this event included. */
+  readonly launchesInWindow?: number;
+}
+
+/** What the evaluation needs looked up before it can run. */
+export interface FactsNeeded {
+  readonly historyOf: readonly string[];
+  readonly quota: {
+    readonly actorArn: string | null;
+    readonly actorName: string | null;
+    readonly fromMs: number;
+    readonly toMs: number;
+  } | null;
+}
+
+const WEEKDAYS: Readonly<Record<string, Weekday>> = {
+  Mon: 'mon',
+  Tue: 'tue',
+  Wed: 'wed',
+  Thu: 'thu',
+  Fri: 'fri',
+  Sat: 'sat',
+  Sun: 'sun',
+};
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
+
+export function highestSeverity(violations: readonly Violation[]): Severity | null {
+  let best: Severity | null = null;
+  for (const v of violations)
+    if (best === null || SEVERITY_RANK[v.severity] > SEVERITY_RANK[best]) best = v.severity;
+  return best;
+}
+
+export function severityAtLeast(severity: Severity, minimum: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[minimum];
+}
+
+function launchedInstanceIds(records: readonly AttributionRecord[]): string[] {
+  return records.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
+}
+
+export function factsNeeded(records: readonly AttributionRecord[], policy: CompiledPolicy): FactsNeeded {
+  const first = records[0];
+  if (!first) return { historyOf: [], quota: null };
+  const guard = policy.protectedInstances;
+  const historyOf =
+    guard && first.outcome === 'success' && (guard.actions.has(first.action) || first.action === 'launch')
+      ? launchedInstanceIds(records)
+      : [];
+  const quota = policy.launchQuota;
+  const at = first.eventTime ? Date.parse(first.eventTime) : Number.NaN;
+  const needsQuota = quota && first.action === 'launch' && first.outcome === 'success' && !Number.isNaN(at);
+  return {
+    historyOf,
+    quota: needsQuota
+      ? {
+          actorArn: first.actor.arn,
+          actorName: first.actor.name,
+          fromMs: at - quota.windowMinutes * 60_000,
+          toMs: at,
+        }
+      : null,
+  };
+}
+
+function exempt(rule: { readonly exempt: CompiledExemptions }, record: AttributionRecord): boolean {
+  const { callers, people, tags } = rule.exempt;
+  if (matchesAny(callers, record.actor.arn)) return true;
+  if (matchesAny(people, record.actor.name)) return true;
+  const requested = record.launch?.tags;
+  if (requested) {
+    for (const [key, pattern] of tags) {
+      const value = requested[key];
+      if (value !== undefined && pattern.test(value)) return true;
+    }
+  }
+  return false;
+}
+
+const VERB: Readonly<Record<LifecycleAction, string>> = {
+  launch: 'launched',
+  start: 'started',
+  stop: 'stopped',
+  terminate: 'terminated',
+  reboot: 'rebooted',
+  connect: 'connected to',
+};
+
+/** "3 instances" for a launch, the instance ids otherwise. */
+export function describeTargets(records: readonly AttributionRecord[]): string {
+  const ids = launchedInstanceIds(records);
+  if (ids.length === 0) return 'no instance';
+  if (records[0]?.action === 'launch')
+    return ids.length === 1 ? `instance ${ids[0]}` : `${ids.length} instances`;
+  return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
+}
+
+function firstMatch(patterns: readonly RegExp[], value: string): RegExp | undefined {
+  return patterns.find((p) => p.test(value));
+}
+
+function describePattern(pattern: RegExp): string {
+  return pattern.source
+    .replace(/^\^|\$$/g, '')
+    .replace(/\.\*/g, '*')
+    .replace(/\\(.)/g, '$1');
+}
+
+function launchViolations(
+  policy: CompiledPolicy,
+  record: AttributionRecord,
+  count: number,
+  facts: PolicyFacts,
+): Violation[] {
+  const out: Violation[] = [];
+  const launch = record.launch;
+  if (!launch) return out;
+  const add = (rule: RuleId, severity: Severity, message: string) => out.push({ rule, severity, message });
+
+  const type = policy.instanceType;
+  if (type && launch.instanceType) {
+    const denied = firstMatch(type.deny, launch.instanceType);
+    if (denied)
+      add(
+        'instanceType',
+        type.severity,
+        `instance type ${launch.instanceType} is denied (matches "${describePattern(denied)}")`,
+      );
+    else if (type.allow && !matchesAny(type.allow, launch.instanceType)) {
+      add(
+        'instanceType',
+        type.severity,
+        `instance type ${launch.instanceType} is not allowed (allowed: ${type.allowText})`,
+      );
+    }
+  }
+  const max = policy.maxInstancesPerLaunch;
+  if (max && count > max.max) {
+    add(
+      'maxInstancesPerLaunch',
+      max.severity,
+      `${count} instances launched in one request; the maximum is ${max.max}`,
+    );
+  }
+  const required = policy.requiredTags;
+  if (required) {
+    const missing: string[] = [];
+    const wrong: string[] = [];
+    for (const [key, pattern] of required.tags) {
+      const value = launch.tags[key];
+      if (value === undefined || value === '') missing.push(key);
+      else if (pattern && !pattern.test(value))
+        wrong.push(`${key}="${value}" does not match /${pattern.source}/`);
+    }
+    const parts = [
+      ...(missing.length > 0
+        ? [`missing required tag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`]
+        : []),
+      ...wrong,
+    ];
+    if (parts.length > 0) add('requiredTags', required.severity, `launch request ${parts.join('; ')}`);
+  }
+  const regions = policy.allowedRegions;
+  if (regions && record.region && !regions.regions.has(record.region)) {
+    add(
+      'allowedRegions',
+      regions.severity,
+      `region ${record.region} is not allowed (allowed: ${[...regions.regions].join(', ')})`,
+    );
+  }
+  const ami = policy.ami;
+  if (ami && launch.imageId) {
+    const denied = firstMatch(ami.deny, launch.imageId);
+    if (denied)
+      add('ami', ami.severity, `AMI ${launch.imageId} is denied (matches "${describePattern(denied)}")`);
+    else if (ami.allow && !matchesAny(ami.allow, launch.imageId)) {
+      add('ami', ami.severity, `AMI ${launch.imageId} is not allowed (allowed: ${ami.allowText})`);
+    }
+  }
+  const imds = policy.imdsv2Required;
+  if (imds && launch.httpTokens !== 'required') {
+    add(
+      'imdsv2Required',
+      imds.severity,
+      launch.httpTokens
+        ? `IMDSv2 is not enforced (httpTokens: ${launch.httpTokens})`
+        : 'IMDSv2 is not enforced (httpTokens not set to "required")',
+    );
+  }
+  const publicIp = policy.publicIpForbidden;
+  if (publicIp && launch.associatePublicIp === true)
+    add('publicIpForbidden', publicIp.severity, 'a public IP address was requested');
+  const ebs = policy.unencryptedVolumesForbidden;
+  if (ebs && launch.ebsEncrypted === false) {
+    add(
+      'unencryptedVolumesForbidden',
+      ebs.severity,
+      `unencrypted EBS volume${launch.unencryptedVolumes.length > 1 ? 's' : ''} requested: ${launch.unencryptedVolumes.join(', ')}`,
+    );
+  }
+  const launchers = policy.allowedLaunchers;
+  if (launchers && !matchesAny(launchers.callers, record.actor.arn)) {
+    add(
+      'allowedLaunchers',
+      launchers.severity,
+      `${record.actor.arn ?? record.actor.name ?? 'an unidentified caller'} is not allowed to launch instances`,
+    );
+  }
+  const hours = policy.launchHours;
+  if (hours && record.eventTime) {
+    const at = Date.parse(record.eventTime);
+    if (!Number.isNaN(at)) {
+      const parts = hours.formatter.formatToParts(new Date(at));
+      const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+      const weekday = WEEKDAYS[part('weekday')];
+      const minute = Number(part('hour')) * 60 + Number(part('minute'));
+      const inWindow =
+        hours.fromMinutes <= hours.toMinutes
+          ? minute >= hours.fromMinutes && minute < hours.toMinutes
+          : minute >= hours.fromMinutes || minute < hours.toMinutes;
+      if (weekday === undefined || !hours.days.has(weekday) || !inWindow) {
+        add(
+          'launchHours',
+          hours.severity,
+          `launched ${part('weekday')} ${part('hour')}:${part('minute')} ${hours.timeZone}, outside ${hours.text}`,
+        );
+      }
+    }
+  }
+  const quota = policy.launchQuota;
+  if (quota && facts.launchesInWindow !== undefined && facts.launchesInWindow > quota.maxInstances) {
+    add(
+      'launchQuota',
+      quota.severity,
+      `${record.actor.name ?? 'this caller'} launched ${facts.launchesInWindow} instances in ${quota.windowMinutes} minutes; the quota is ${quota.maxInstances}`,
+    );
+  }
+  return out;
+}
+
+function protectedTag(
+  policy: NonNullable<CompiledPolicy['protectedInstances']>,
+  tags: Readonly<Record<string, string>> | null,
+): string | null {
+  if (!tags) return null;
+  for (const [key, pattern] of policy.tags) {
+    const value = tags[key];
+    if (value !== undefined && pattern.test(value)) return `${key}=${value}`;
+  }
+  return null;
+}
+
+function protectedViolations(
+  policy: CompiledPolicy,
+  records: readonly AttributionRecord[],
+  facts: PolicyFacts,
+): Violation[] {
+  const guard = policy.protectedInstances;
+  const first = records[0];
+  if (!guard || !first || first.outcome !== 'success') return [];
+  const out: Violation[] = [];
+  for (const record of records) {
+    if (!record.instanceId) continue;
+    const history = facts.history?.get(record.instanceId) ?? [];
+    if (guard.actions.has(record.action)) {
+      const launch = history.find((h) => h.action === 'launch' && h.outcome === 'success');
+      const tag = protectedTag(guard, launch?.tags ?? null);
+      if (tag)
+        out.push({
+          rule: 'protectedInstances',
+          severity: guard.severity,
+          message: `${record.instanceId} is protected (${tag}) and was ${VERB[record.action]}`,
+        });
+    } else if (record.action === 'launch') {
+      // Events can arrive out of order: a stop or terminate recorded before its launch is judged now.
+      const tag = protectedTag(guard, record.launch?.tags ?? null);
+      if (!tag) continue;
+      for (const earlier of history) {
+        if (earlier.outcome === 'success' && guard.actions.has(earlier.action)) {
+          out.push({
+            rule: 'protectedInstances',
+            severity: guard.severity,
+            message: `${record.instanceId} is protected (${tag}) and was ${VERB[earlier.action]} by ${earlier.actorName ?? 'an unidentified caller'} at ${earlier.eventTime ?? 'an unknown time'}`,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Every rule the event breaks, exemptions applied. One event, one list: alerts are built from it. */
+export function evaluate(
+  records: readonly AttributionRecord[],
+  policy: CompiledPolicy,
+  facts: PolicyFacts = {},
+): Violation[] {
+  const first = records[0];
+  if (!first) return [];
+  const violations: Violation[] = [];
+  const root = policy.rootUser;
+  if (root && first.actor.type === 'Root') {
+    violations.push({
+      rule: 'rootUser',
+      severity: root.severity,
+      message:
+        first.outcome === 'failed'
+          ? `the root user tried to ${first.action} (${first.errorCode})`
+          : `the root user ${VERB[first.action]} ${describeTargets(records)}`,
+    });
+  }
+  if (first.action === 'launch' && first.outcome === 'success') {
+    const count = records.filter((r) => r.instanceId !== null).length || (first.launch?.instanceCount ?? 0);
+    violations.push(...launchViolations(policy, first, count, facts));
+  }
+  violations.push(...protectedViolations(policy, records, facts));
+  const mfa = policy.consoleWithoutMfa;
+  if (mfa && first.actor.viaConsole === true && first.actor.mfaAuthenticated === false) {
+    violations.push({
+      rule: 'consoleWithoutMfa',
+      severity: mfa.severity,
+      message: `${first.action} from the AWS console without MFA`,
+    });
+  }
+  const failed = policy.failedAttempts;
+  if (
+    failed &&
+    first.outcome === 'failed' &&
+    first.errorCode &&
+    matchesAny(failed.errorCodes, first.errorCode)
+  ) {
+    violations.push({
+      rule: 'failedAttempts',
+      severity: failed.severity,
+      message: `${first.action} was refused: ${first.errorCode}`,
+    });
+  }
+  return violations
+    .filter((v) => {
+      const rule = policy[v.rule];
+      return !(rule && exempt(rule, first));
+    })
+    .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runCli } from '../helpers/cli';
+
+describe('ec2trail policy check', () => {
+  it('accepts the shipped default and the annotated example', () => {
+    const result = runCli([
+      'policy',
+      'check',
+      join(ROOT, 'policy', 'default-policy.json'),
+      join(ROOT, 'policy', 'example-policy.yaml'),
+    ]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/default-policy\.json: valid, 11 rules on \(instanceType, /);
+    expect(result.stdout).toMatch(/example-policy\.yaml: valid, 15 rules on/);
+  });
+
+  it('prints every problem of a bad file, one per line, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      [
+        'rules:',
+        '  rootUser: { severity: loud }',
+        '  launchHours: { timeZone: Nowhere/Town, from: "25:00", to: "18:00" }',
+        '  tagz: {}',
+      ].join('\n'),
+    );
+    const result = runCli(['policy', 'check', file]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n')).toEqual([
+      `${file}: 4 problems`,
+      '  - rules.rootUser.severity: Invalid option: expected one of "info"|"warning"|"critical"',
+      '  - rules.launchHours.timeZone: "Nowhere/Town" is not an IANA time zone such as "Europe/Paris"',
+      '  - rules.launchHours.from: must be a 24-hour time such as "08:00"',
+      '  - rules: unknown field "tagz"',
+      '',
+    ]);
+  });
+
+  it('names a file that is missing or not YAML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
+    const broken = join(dir, 'broken.yml');
+    writeFileSync(broken, 'rules: [unclosed');
+    const result = runCli(['policy', 'check', join(dir, 'missing.json'), broken]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('missing.json: 1 problem\n  - the file does not exist');
+    expect(result.stderr).toMatch(/broken\.yml: 1 problem\n {2}- not valid YAML: /);
+  });
+
+  it('needs a subcommand and a file', () => {
+    expect(runCli(['policy']).status).toBe(2);
+    expect(runCli(['policy', 'check']).stderr).toMatch(/policy check needs at least one FILE/);
+  });
+});

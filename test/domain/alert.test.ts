@@ -1,0 +1,83 @@
+import { compilePolicy, evaluate, renderAlert, SMS_MAX } from '../../lambda/domain';
+import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
+import { recordsOf } from '../helpers/fixtures';
+
+const POLICY = compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE));
+
+function alertFor(fixture: string) {
+  const records = recordsOf(fixture);
+  const violations = evaluate(records, POLICY, {});
+  return renderAlert(records, violations);
+}
+
+const REPRESENTATIVE = [
+  'events/runinstances-root-console.json',
+  'events/runinstances-sso-terraform.json',
+  'events/runinstances-unauthorized-federated.json',
+];
+
+describe('alert messages', () => {
+  it.each(REPRESENTATIVE)('renders the email for %s', (fixture) => {
+    const alert = alertFor(fixture);
+    expect(`Subject: ${alert.subject}\n\n${alert.email}`).toMatchSnapshot();
+  });
+
+  it.each(REPRESENTATIVE)('renders an SMS of at most 160 GSM characters for %s', (fixture) => {
+    const { sms } = alertFor(fixture);
+    expect(sms.length).toBeLessThanOrEqual(SMS_MAX);
+    expect(sms).toMatch(/^[\x20-\x7e]+$/);
+    expect(sms).toMatchSnapshot();
+  });
+
+  it('keeps the subject on one line and under 100 characters', () => {
+    const records = recordsOf('events/runinstances-root-console.json').map((r) => ({
+      ...r,
+      actor: { ...r.actor, name: `a-very-long-session-name-\n${'x'.repeat(120)}` },
+    }));
+    const { subject } = renderAlert(records, evaluate(records, POLICY, {}));
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).not.toMatch(/[\n\r]/);
+    expect(subject.endsWith('…')).toBe(true);
+  });
+
+  it('gives subscribers the machine-readable record and violations', () => {
+    const alert = alertFor('events/runinstances-root-console.json');
+    const body = JSON.parse(alert.json);
+    expect(body).toMatchObject({
+      source: 'ec2trail',
+      severity: 'critical',
+      summary: 'root launched 3 × p5.48xlarge in us-east-1',
+      instanceIds: ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'],
+      record: { eventId: '11111111-aaaa-4bbb-8ccc-000000000002', actor: { type: 'Root' } },
+    });
+    expect(body.violations.map((v: { rule: string }) => v.rule)).toEqual([
+      'rootUser',
+      'instanceType',
+      'requiredTags',
+      'imdsv2Required',
+      'unencryptedVolumesForbidden',
+      'consoleWithoutMfa',
+      'publicIpForbidden',
+    ]);
+  });
+
+  it('fits the most severe rules into the SMS and counts the rest', () => {
+    expect(alertFor('events/runinstances-root-console.json').sms).toBe(
+      'ec2trail CRITICAL: root launched 3 x p5.48xlarge in us-east-1 acct 111122223333. Rules: rootUser, instanceType, requiredTags, imdsv2Required +3',
+    );
+  });
+
+  it('stays under the SNS size limit for a launch of many instances with huge fields', () => {
+    const [first] = recordsOf('events/runinstances-root-console.json');
+    if (!first) throw new Error('fixture');
+    const many = Array.from({ length: 500 }, (_, i) => ({
+      ...first,
+      instanceId: `i-${String(i).padStart(17, '0')}`,
+      errorMessage: 'x'.repeat(2000),
+    }));
+    const alert = renderAlert(many, evaluate(many, POLICY, {}));
+    expect(
+      Buffer.byteLength(JSON.stringify({ default: alert.json, email: alert.email, sms: alert.sms })),
+    ).toBeLessThan(256 * 1024);
+  });
+});
