@@ -1,11 +1,25 @@
 /** The ec2trail command line: dispatches to subcommands and turns every failure into one line. */
 
+import { explainAwsError } from './aws-errors';
 import type { Command, Output } from './command';
+import { backfillCommand } from './commands/backfill';
+import { demoCommand } from './commands/demo';
 import { inspectCommand } from './commands/inspect';
 import { policyCommand } from './commands/policy';
+import { activityCommand, recentCommand, whoCommand } from './commands/query-commands';
+import { replayCommand } from './commands/replay';
 import { UsageError, UserFacingError } from './errors';
 
-const COMMANDS: readonly Command[] = [inspectCommand, policyCommand];
+const COMMANDS: readonly Command[] = [
+  whoCommand,
+  activityCommand,
+  recentCommand,
+  replayCommand,
+  backfillCommand,
+  inspectCommand,
+  policyCommand,
+  demoCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -63,6 +77,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UserFacingError) {
       output.err(`ec2trail ${command.name}: ${error.message}`);
       return error.exitCode;
+    }
+    const explained = explainAwsError(error);
+    if (explained) {
+      output.err(`ec2trail ${command.name}: ${explained}`);
+      return 1;
     }
     // A bug, not a user mistake: still one line, with the stack only on request.
     const message = error instanceof Error ? error.message : String(error);

@@ -13,6 +13,7 @@ import {
   type Violation,
 } from './domain';
 import type { AlertLedger, AlertPublisher, AttributionStore, PolicyLookups } from './ports';
+import type { IngestedBy } from './schema/attribution-table';
 import { type Log, METRIC, type MetricSink } from './telemetry';
 
 export interface HandlerDeps {
@@ -27,6 +28,8 @@ export interface HandlerDeps {
   readonly retentionDays?: number | undefined;
   /** How long a claim on an alert holds before a retry may take it over. @default 60 s */
   readonly alertLeaseMs?: number;
+  /** What rows written by this handler say about their origin. @default 'live' */
+  readonly ingestedBy?: IngestedBy;
 }
 
 export interface HandlerResult {
@@ -151,7 +154,11 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       const violations = evaluate(records, policy, await lookUp(records));
       // The write and the alert go out together; each is idempotent, so a retry after either fails is safe.
       const [writeResult, alertResult] = await Promise.allSettled([
-        store.putRecords(records, { ingestedBy: 'live', now: clock(), retentionDays: deps.retentionDays }),
+        store.putRecords(records, {
+          ingestedBy: deps.ingestedBy ?? 'live',
+          now: clock(),
+          retentionDays: deps.retentionDays,
+        }),
         violations.length > 0 ? alertOnce(records, violations) : Promise.resolve('none' as const),
       ]);
       if (writeResult.status === 'rejected') throw writeResult.reason;

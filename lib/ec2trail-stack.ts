@@ -8,20 +8,13 @@ import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
+import { STACK_OUTPUTS } from './stack-outputs';
 
 export interface Ec2TrailStackProps extends StackProps {
   readonly config: Ec2TrailConfig;
   /** The validated launch policy. */
   readonly policy: Policy;
 }
-
-/** Names of the stack outputs, which the CLI reads to find the table. */
-export const STACK_OUTPUTS = {
-  tableName: 'AttributionTableName',
-  topicArn: 'AlertTopicArn',
-  ruleName: 'LifecycleRuleName',
-  deadLetterQueueUrl: 'DeadLetterQueueUrl',
-} as const;
 
 /** ec2trail in one account and region: rule → function → table and topic, with a dead-letter queue. */
 export class Ec2TrailStack extends Stack {

@@ -1,0 +1,96 @@
+/** Pulls lifecycle events from CloudTrail Event history within its rate limit, as replay inputs. */
+
+import { ACTION_EVENTS, LIFECYCLE_ACTIONS } from '../../lambda/domain';
+import type { InputFile } from '../inputs';
+import type { EventHistory } from './event-history';
+
+/** LookupEvents allows 2 requests per second per account and region. */
+export const LOOKUP_INTERVAL_MS = 500;
+export const MAX_DAYS = 90;
+
+export interface BackfillOptions {
+  readonly days: number;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Retries of one request when throttled. @default 8 */
+  readonly maxRetries?: number;
+  readonly onThrottle?: (eventName: string, attempt: number, waitMs: number) => void;
+}
+
+/** Spaces calls at least `intervalMs` apart. */
+export class RateLimiter {
+  private next = 0;
+  constructor(
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+    private readonly sleep: (ms: number) => Promise<void>,
+  ) {}
+
+  async wait(): Promise<void> {
+    const now = this.now();
+    if (now < this.next) await this.sleep(this.next - now);
+    this.next = Math.max(now, this.next) + this.intervalMs;
+  }
+
+  /** Pushes the next call back, after the service said to slow down. */
+  delay(ms: number): void {
+    this.next = Math.max(this.next, this.now() + ms);
+  }
+}
+
+function isThrottle(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /Throttl|TooManyRequests|RequestLimitExceeded/i.test(`${error.name} ${error.message}`)
+  );
+}
+
+/**
+ * Yields one input per LookupEvents page, one event name at a time (LookupEvents takes a single
+ * lookup attribute), newest first as the API returns them.
+ */
+export async function* backfillInputs(
+  history: EventHistory,
+  options: BackfillOptions,
+): AsyncGenerator<InputFile> {
+  const end = new Date(options.now());
+  const start = new Date(end.getTime() - options.days * 86_400_000);
+  const limiter = new RateLimiter(LOOKUP_INTERVAL_MS, options.now, options.sleep);
+  const maxRetries = options.maxRetries ?? 8;
+  const names = [...new Set(LIFECYCLE_ACTIONS.map((action) => ACTION_EVENTS[action].eventName))];
+  for (const eventName of names) {
+    let nextToken: string | undefined;
+    let page = 0;
+    do {
+      let result: Awaited<ReturnType<EventHistory['lookup']>> | undefined;
+      for (let attempt = 0; result === undefined; attempt++) {
+        await limiter.wait();
+        try {
+          result = await history.lookup(eventName, start, end, nextToken);
+        } catch (error) {
+          if (!isThrottle(error) || attempt >= maxRetries) throw error;
+          const waitMs = Math.min(30_000, 1_000 * 2 ** attempt);
+          options.onThrottle?.(eventName, attempt + 1, waitMs);
+          limiter.delay(waitMs);
+        }
+      }
+      page++;
+      const origin = `LookupEvents ${eventName} page ${page}`;
+      yield {
+        origin,
+        items: result.events.map((text, i) => {
+          try {
+            return { kind: 'json' as const, origin: `${origin} event ${i + 1}`, value: JSON.parse(text) };
+          } catch (error) {
+            return {
+              kind: 'error' as const,
+              origin: `${origin} event ${i + 1}`,
+              message: `CloudTrailEvent is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+            };
+          }
+        }),
+      };
+      nextToken = result.nextToken;
+    } while (nextToken);
+  }
+}

@@ -1,0 +1,213 @@
+/** who, activity and recent: questions answered with one DynamoDB Query pattern each. */
+
+import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
+import { isLifecycleAction, LIFECYCLE_ACTIONS, type LifecycleAction } from '../../lambda/domain';
+import type { StoredRow } from '../../lambda/schema/stored-row';
+import { type Command, type Output, parseFlags } from '../command';
+import { UsageError } from '../errors';
+import { outputFormat, renderRows } from '../rows-output';
+import { openTarget, TARGET_FLAGS, TARGET_HELP, type Target, targetOptions } from '../target';
+import { parseTimeArg } from '../time-arg';
+
+const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+const COMMON_FLAGS = {
+  ...TARGET_FLAGS,
+  output: { type: 'string' },
+  limit: { type: 'string' },
+} as const;
+
+const COMMON_HELP = `${TARGET_HELP}
+  --output FORMAT     table, json or csv (default: table on a terminal, json otherwise)
+  --limit N           stop after N rows`;
+
+function parseLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--limit "${text}" is not a positive whole number`);
+  return Number(text);
+}
+
+function parseAction(text: string | undefined): LifecycleAction | undefined {
+  if (text === undefined) return undefined;
+  if (!isLifecycleAction(text))
+    throw new UsageError(`--action "${text}" is not one of ${LIFECYCLE_ACTIONS.join(', ')}`);
+  return text;
+}
+
+async function collect(rows: AsyncIterable<StoredRow>, limit: number | undefined): Promise<StoredRow[]> {
+  const out: StoredRow[] = [];
+  for await (const row of rows) {
+    out.push(row);
+    if (limit !== undefined && out.length >= limit) break;
+  }
+  return out;
+}
+
+async function withTarget<T>(
+  values: Parameters<typeof targetOptions>[0],
+  use: (target: Target) => Promise<T>,
+): Promise<T> {
+  const target = await openTarget(targetOptions(values));
+  try {
+    return await use(target);
+  } finally {
+    await target.close();
+  }
+}
+
+async function print(
+  rows: readonly StoredRow[],
+  format: ReturnType<typeof outputFormat>,
+  output: Output,
+  empty: string,
+): Promise<void> {
+  if (rows.length === 0 && format === 'table') {
+    output.err(empty);
+    return;
+  }
+  await output.out(renderRows(rows, format));
+}
+
+export const whoCommand: Command = {
+  name: 'who',
+  summary: 'who launched an instance, and its whole lifecycle newest first',
+  usage: `Usage: ec2trail who INSTANCE-ID [options]
+
+Shows who launched the instance, then every recorded call on it, newest first: who
+stopped, started, rebooted, connected to and terminated it, with identity type, tool,
+source IP and outcome.
+
+${COMMON_HELP}`,
+
+  async run(argv, output) {
+    const { values, positionals } = parseFlags(argv, COMMON_FLAGS);
+    const [instanceId, ...extra] = positionals;
+    if (instanceId === undefined)
+      throw new UsageError('who needs an instance id, such as i-0123456789abcdef0');
+    if (extra.length > 0) throw new UsageError(`who takes one instance id; got also ${extra.join(' ')}`);
+    if (!INSTANCE_ID.test(instanceId))
+      throw new UsageError(
+        `"${instanceId}" is not an instance id (i- followed by 8 or 17 lowercase hex digits)`,
+      );
+    const format = outputFormat(values.output, output.isTTY);
+    const limit = parseLimit(values.limit);
+    return withTarget(values, async (target) => {
+      const rows = await collect(
+        new DynamoDbAttributionQueries(target.documents, target.tableName).lifecycle(instanceId),
+        limit,
+      );
+      if (format === 'table' && rows.length > 0) {
+        const launch = rows.find((r) => r.action === 'launch' && r.outcome === 'success');
+        await output.out(
+          launch
+            ? `${instanceId} was launched by ${launch.actor.name ?? launch.actor.arn ?? 'an unidentified caller'} (${launch.actor.type}${launch.actor.arn ? `, ${launch.actor.arn}` : ''}) at ${launch.eventTime} with ${launch.source.tool}${launch.source.ip ? ` from ${launch.source.ip}` : ''}.\n\n`
+            : `${instanceId}: no launch recorded (it may predate the records; try ec2trail backfill).\n\n`,
+        );
+      }
+      await print(rows, format, output, `No record of ${instanceId} in ${target.description}.`);
+      return 0;
+    });
+  },
+};
+
+export const activityCommand: Command = {
+  name: 'activity',
+  summary: 'what one caller did, by ARN or by name',
+  usage: `Usage: ec2trail activity --actor ARN|NAME [options]
+
+Lists the lifecycle calls of one caller, newest first. An ARN is matched exactly
+(arn:aws:iam::111122223333:user/alice); anything else is the caller's name as ec2trail
+shows it (the person behind an SSO session, an IAM user name, root, a service).
+
+  --actor ARN|NAME    the caller (required)
+  --since TIME        from this time: 30m, 24h, 7d, 2w or an ISO date (default: 7d)
+  --until TIME        up to this time (default: now)
+  --action ACTION     only launch, start, stop, terminate, reboot or connect
+  --failed            only failed calls
+${COMMON_HELP}`,
+
+  async run(argv, output) {
+    const { values, positionals } = parseFlags(argv, {
+      ...COMMON_FLAGS,
+      actor: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      action: { type: 'string' },
+      failed: { type: 'boolean' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    if (!values.actor) throw new UsageError('activity needs --actor ARN or --actor NAME');
+    const now = Date.now();
+    const fromMs = parseTimeArg('--since', values.since ?? '7d', now);
+    const toMs = values.until ? parseTimeArg('--until', values.until, now) : now;
+    if (fromMs > toMs) throw new UsageError('--since is after --until');
+    const format = outputFormat(values.output, output.isTTY);
+    const limit = parseLimit(values.limit);
+    const action = parseAction(values.action);
+    const actor = values.actor;
+    return withTarget(values, async (target) => {
+      const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
+      const rows = await collect(
+        queries.byActor(actor, { fromMs, toMs, action, failed: values.failed }),
+        limit,
+      );
+      await print(rows, format, output, `No activity by ${actor} in that window in ${target.description}.`);
+      return 0;
+    });
+  },
+};
+
+export const recentCommand: Command = {
+  name: 'recent',
+  summary: 'everything in a time window, optionally for one account and region',
+  usage: `Usage: ec2trail recent [options]
+
+Lists every recorded lifecycle call in a time window, newest first.
+
+  --since TIME        from this time: 30m, 24h, 7d, 2w or an ISO date (default: 24h)
+  --until TIME        up to this time (default: now)
+  --account ID        only this account
+  --region REGION     only calls made in this region (here --region filters the calls;
+                      --table-region picks the region of the table)
+  --action ACTION     only launch, start, stop, terminate, reboot or connect
+  --failed            only failed calls
+  --table-region R    the AWS region of the table (default: the profile's or AWS_REGION)
+${COMMON_HELP.replace(/\n {2}--region REGION[^\n]*/, '')}`,
+
+  async run(argv, output) {
+    const { values, positionals } = parseFlags(argv, {
+      ...COMMON_FLAGS,
+      since: { type: 'string' },
+      until: { type: 'string' },
+      account: { type: 'string' },
+      'table-region': { type: 'string' },
+      action: { type: 'string' },
+      failed: { type: 'boolean' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const now = Date.now();
+    const fromMs = parseTimeArg('--since', values.since ?? '24h', now);
+    const toMs = values.until ? parseTimeArg('--until', values.until, now) : now;
+    if (fromMs > toMs) throw new UsageError('--since is after --until');
+    if (toMs - fromMs > 400 * 86_400_000)
+      throw new UsageError('the window is longer than 400 days: narrow --since/--until');
+    if (values.account !== undefined && !/^\d{12}$/.test(values.account))
+      throw new UsageError(`--account "${values.account}" is not a 12-digit account id`);
+    const format = outputFormat(values.output, output.isTTY);
+    const limit = parseLimit(values.limit);
+    const action = parseAction(values.action);
+    const region = values.region;
+    if (region !== undefined && !/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region))
+      throw new UsageError(`--region "${region}" is not a region code such as eu-west-1`);
+    return withTarget({ ...values, region: values['table-region'] }, async (target) => {
+      const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
+      const rows = await collect(
+        queries.recent({ fromMs, toMs, account: values.account, region, action, failed: values.failed }),
+        limit,
+      );
+      await print(rows, format, output, `Nothing recorded in that window in ${target.description}.`);
+      return 0;
+    });
+  },
+};

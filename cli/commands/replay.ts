@@ -1,0 +1,173 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
+import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
+import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
+import { CLOUDTRAIL_DETAIL_TYPE } from '../../lambda/domain';
+import { createHandler } from '../../lambda/handler';
+import type { AlertPublisher } from '../../lambda/ports';
+import { type Command, type Output, parseFlags } from '../command';
+import { ConsolePublisher } from '../console-publisher';
+import { UsageError } from '../errors';
+import { type InputFile, readInputs } from '../inputs';
+import { loadPolicyFile } from '../policy-evaluator';
+import { describeReplay, type EventSink, Replayer, type ReplayTally } from '../replay/replayer';
+import { parseS3Uri, readS3Inputs } from '../s3-inputs';
+import {
+  openTarget,
+  TARGET_FLAGS,
+  TARGET_HELP,
+  type Target,
+  type TargetOptions,
+  targetOptions,
+} from '../target';
+import { SilentLog, SilentMetrics } from '../telemetry';
+
+async function* allInputs(paths: readonly string[], s3: () => S3Client): AsyncGenerator<InputFile> {
+  for (const path of paths) {
+    if (path.startsWith('s3://')) yield* readS3Inputs(s3(), parseS3Uri(path));
+    else yield* readInputs([path]);
+  }
+}
+
+function progressLine(output: Output): (t: Readonly<ReplayTally>) => void {
+  if (!output.isTTY) return () => {};
+  let last = 0;
+  return (t) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    process.stderr.write(
+      `\r\u001b[2Kreplaying: ${t.files} files, ${t.events.toLocaleString()} events, ${t.written.toLocaleString()} written, ${t.duplicates.toLocaleString()} duplicates`,
+    );
+  };
+}
+
+export function alertSink(
+  target: Target,
+  options: { policy?: string; topicArn?: string; local: boolean; retentionDays?: number },
+  output: Output,
+  tOptions: TargetOptions,
+): EventSink {
+  let publisher: AlertPublisher;
+  if (options.local) publisher = new ConsolePublisher(output);
+  else {
+    const topicArn = options.topicArn ?? target.topicArn;
+    if (!topicArn)
+      throw new UsageError(
+        '--alerts needs the alert topic: pass --topic-arn ARN, or let ec2trail find the deployed stack (no --table)',
+      );
+    publisher = new SnsAlertPublisher(
+      new SNSClient({ profile: tOptions.profile, region: tOptions.region }),
+      topicArn,
+    );
+  }
+  const handle = createHandler({
+    store: new DynamoDbAttributionStore(target.documents, target.tableName),
+    ledger: new DynamoDbAlertLedger(target.documents, target.tableName),
+    publisher,
+    policy: loadPolicyFile(options.policy),
+    logger: new SilentLog(),
+    metrics: new SilentMetrics(),
+    clock: () => new Date(),
+    retentionDays: options.retentionDays,
+    ingestedBy: 'replay',
+  });
+  return async ({ record, account, region }) => {
+    const result = await handle({ 'detail-type': CLOUDTRAIL_DETAIL_TYPE, account, region, detail: record });
+    return { written: result.written, duplicates: result.duplicates, alerted: result.alert === 'sent' };
+  };
+}
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'ingest CloudTrail history (files, folders, s3://) into the table, idempotently',
+  usage: `Usage: ec2trail replay PATH... [options]
+
+Ingests CloudTrail records as trails deliver them (folders of .json.gz such as
+AWSLogs/<account>/CloudTrail/<region>/...), EventBridge events and Event history
+downloads, through the same core and table as the deployed function. Replaying the same
+files twice changes nothing. Rows say ingestedBy: "replay".
+
+  PATH                a file, a folder (walked recursively), - for stdin, or
+                      s3://bucket/prefix for a trail's objects in S3
+  --alerts            check the policy and alert (off by default). With --local the
+                      alerts are printed here; otherwise they go to the stack's topic
+  --policy FILE       the policy for --alerts (default: policy/default-policy.json)
+  --topic-arn ARN     the SNS topic for --alerts (default: the deployed stack's)
+  --retention-days N  rows expire N days after their event (default: never)
+${TARGET_HELP}
+
+Exit status: 0 when everything was read and written; 1 when an input could not be read
+or records could not be written (each is named; run the same command again to complete
+it); 2 on a usage mistake.`,
+
+  async run(argv, output) {
+    const { values, positionals } = parseFlags(argv, {
+      ...TARGET_FLAGS,
+      alerts: { type: 'boolean' },
+      policy: { type: 'string' },
+      'topic-arn': { type: 'string' },
+      'retention-days': { type: 'string' },
+    });
+    if (positionals.length === 0)
+      throw new UsageError('replay needs at least one PATH (a file, a folder, - or s3://bucket/prefix)');
+    for (const path of positionals) if (path.startsWith('s3://')) parseS3Uri(path);
+    const retention = values['retention-days'];
+    if (retention !== undefined && !/^\d+$/.test(retention))
+      throw new UsageError(`--retention-days "${retention}" is not a whole number`);
+    const retentionDays = retention === undefined ? undefined : Number(retention);
+    if (values.policy && !values.alerts) throw new UsageError('--policy only applies with --alerts');
+    if (values.policy) loadPolicyFile(values.policy);
+
+    const tOptions = targetOptions(values);
+    const target = await openTarget(tOptions);
+    let s3: S3Client | undefined;
+    try {
+      const replayer = new Replayer({
+        importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+        ingestedBy: 'replay',
+        now: () => new Date(),
+        retentionDays,
+        ...(values.alerts
+          ? {
+              perEvent: alertSink(
+                target,
+                {
+                  policy: values.policy,
+                  topicArn: values['topic-arn'],
+                  local: values.local === true,
+                  retentionDays,
+                },
+                output,
+                tOptions,
+              ),
+            }
+          : {}),
+        onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
+        onProgress: progressLine(output),
+      });
+      await replayer.run(
+        allInputs(
+          positionals,
+          () => (s3 ??= new S3Client({ profile: tOptions.profile, region: tOptions.region })),
+        ),
+      );
+      if (output.isTTY) process.stderr.write('\r\u001b[2K');
+      output.err(`Replayed into ${target.description}: ${describeReplay(replayer.tally)}`);
+      if (replayer.unwritten.size > 0) {
+        output.err(`${replayer.tally.unwritten} records were NOT written, from:`);
+        for (const { origin, count, reason } of replayer.unwritten.values())
+          output.err(`  ${origin}: ${count} (${reason})`);
+        output.err(
+          'Run the same command again to write them: rows already written are skipped, none is doubled.',
+        );
+      }
+      return replayer.tally.errors > 0 || replayer.tally.unwritten > 0 ? 1 : 0;
+    } finally {
+      s3?.destroy();
+      await target.close();
+    }
+  },
+};

@@ -1,0 +1,217 @@
+/** Replays CloudTrail history through the same core and store as the Lambda, in bulk and idempotently. */
+
+import type { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { type AttributionRecord, attribute, entriesOf } from '../../lambda/domain';
+import { fingerprint } from '../../lambda/domain/fingerprint';
+import type { IngestedBy } from '../../lambda/schema/attribution-table';
+import { keyOf } from '../../lambda/schema/attribution-table';
+import type { InputFile } from '../inputs';
+
+export interface ReplayTally {
+  files: number;
+  events: number;
+  lifecycleEvents: number;
+  records: number;
+  written: number;
+  duplicates: number;
+  skipped: number;
+  unrecognized: number;
+  /** Inputs that could not be read. */
+  errors: number;
+  /** Records that could not be written. */
+  unwritten: number;
+  alerts: number;
+}
+
+export function emptyReplayTally(): ReplayTally {
+  return {
+    files: 0,
+    events: 0,
+    lifecycleEvents: 0,
+    records: 0,
+    written: 0,
+    duplicates: 0,
+    skipped: 0,
+    unrecognized: 0,
+    errors: 0,
+    unwritten: 0,
+    alerts: 0,
+  };
+}
+
+/** One event's records, handed to the per-event path (alerts on) instead of the bulk importer. */
+export type EventSink = (event: {
+  readonly record: Record<string, unknown>;
+  readonly account: string | null;
+  readonly region: string | null;
+}) => Promise<{
+  readonly written: number;
+  readonly duplicates: number;
+  readonly alerted: boolean;
+}>;
+
+export interface ReplayOptions {
+  readonly importer: DynamoDbBatchImporter;
+  readonly ingestedBy: IngestedBy;
+  readonly now: () => Date;
+  readonly retentionDays?: number;
+  /** When set, each event goes through it one by one (used when alerts are on). */
+  readonly perEvent?: EventSink;
+  /** Records per bulk import. @default 100 */
+  readonly batchSize?: number;
+  /** Bulk imports in flight at once. @default 4 */
+  readonly concurrency?: number;
+  readonly onInputError?: (origin: string, message: string) => void;
+  readonly onProgress?: (tally: Readonly<ReplayTally>) => void;
+}
+
+export interface Unwritten {
+  readonly origin: string;
+  readonly count: number;
+  readonly reason: string;
+}
+
+interface Pending {
+  readonly record: AttributionRecord;
+  readonly origin: string;
+}
+
+export class Replayer {
+  readonly tally = emptyReplayTally();
+  /** Where unwritten records came from, so the user knows exactly what a second run must complete. */
+  readonly unwritten = new Map<string, Unwritten>();
+  private buffer: Pending[] = [];
+  private readonly seen = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: ReplayOptions) {}
+
+  async run(files: AsyncIterable<InputFile>): Promise<void> {
+    for await (const file of files) {
+      this.tally.files++;
+      for (const item of file.items) {
+        if (item.kind === 'error') {
+          this.tally.errors++;
+          this.options.onInputError?.(item.origin, item.message);
+          continue;
+        }
+        for (const entry of entriesOf(item.value)) {
+          if (entry.kind === 'unrecognized') {
+            this.tally.unrecognized++;
+            continue;
+          }
+          this.tally.events++;
+          await this.take(
+            entry.record,
+            entry.context.account ?? null,
+            entry.context.region ?? null,
+            item.origin,
+          );
+        }
+      }
+      this.options.onProgress?.(this.tally);
+    }
+    await this.flush();
+    await Promise.all(this.inFlight);
+    this.options.onProgress?.(this.tally);
+  }
+
+  private async take(
+    record: Record<string, unknown>,
+    account: string | null,
+    region: string | null,
+    origin: string,
+  ): Promise<void> {
+    const result = attribute(record, { account, region });
+    if (result.kind === 'skipped') {
+      if (result.reason === 'not-lifecycle') this.tally.skipped++;
+      else this.tally.unrecognized++;
+      return;
+    }
+    this.tally.lifecycleEvents++;
+    this.tally.records += result.records.length;
+    if (this.options.perEvent) {
+      try {
+        const outcome = await this.options.perEvent({ record, account, region });
+        this.tally.written += outcome.written;
+        this.tally.duplicates += outcome.duplicates;
+        if (outcome.alerted) this.tally.alerts++;
+      } catch (error) {
+        this.fail(origin, result.records.length, error instanceof Error ? error.message : String(error));
+      }
+      return;
+    }
+    for (const r of result.records) {
+      // The same event in two files (trails overlap) is written once and counted as a duplicate.
+      const key = keyOf(r);
+      const id = fingerprint(`${key.instanceId}\u0000${key.eventTimeId}`);
+      if (this.seen.has(id)) {
+        this.tally.duplicates++;
+        continue;
+      }
+      this.seen.add(id);
+      this.buffer.push({ record: r, origin });
+    }
+    if (this.buffer.length >= (this.options.batchSize ?? 100)) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    while (this.inFlight.size >= (this.options.concurrency ?? 4)) await Promise.race(this.inFlight);
+    const work = this.importBatch(batch).finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  private async importBatch(batch: readonly Pending[]): Promise<void> {
+    const { importer, ingestedBy, now, retentionDays } = this.options;
+    const origins = new Map(batch.map((p) => [p.record, p.origin]));
+    let outcome: Awaited<ReturnType<DynamoDbBatchImporter['import']>>;
+    try {
+      outcome = await importer.import(
+        batch.map((p) => p.record),
+        { ingestedBy, now: now(), retentionDays },
+      );
+    } catch (error) {
+      outcome = {
+        written: 0,
+        duplicates: 0,
+        failed: batch.map((p) => ({
+          record: p.record,
+          reason: error instanceof Error ? error.message : String(error),
+        })),
+      };
+    }
+    this.tally.written += outcome.written;
+    this.tally.duplicates += outcome.duplicates;
+    for (const { record, reason } of outcome.failed)
+      this.fail(origins.get(record) ?? '(unknown input)', 1, reason);
+    this.options.onProgress?.(this.tally);
+  }
+
+  private fail(origin: string, count: number, reason: string): void {
+    this.tally.unwritten += count;
+    const previous = this.unwritten.get(origin);
+    this.unwritten.set(origin, {
+      origin,
+      count: (previous?.count ?? 0) + count,
+      reason: previous?.reason ?? reason,
+    });
+  }
+}
+
+export function describeReplay(t: ReplayTally): string {
+  const parts = [
+    `${t.files} file${t.files === 1 ? '' : 's'}`,
+    `${t.events} events (${t.lifecycleEvents} lifecycle)`,
+    `${t.written} records written`,
+    `${t.duplicates} duplicates`,
+    `${t.skipped} skipped`,
+    `${t.unrecognized} unrecognized`,
+    `${t.errors} errors`,
+  ];
+  if (t.unwritten > 0) parts.push(`${t.unwritten} NOT written`);
+  if (t.alerts > 0) parts.push(`${t.alerts} alerts`);
+  return parts.join(', ');
+}

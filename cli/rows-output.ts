@@ -1,0 +1,78 @@
+/** Renders stored rows as a table, JSON or CSV, like the AWS CLI's --output. */
+
+import type { StoredRow } from '../lambda/schema/stored-row';
+import { UsageError } from './errors';
+import { type Column, renderTable } from './table';
+
+export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export function outputFormat(value: string | undefined, isTTY: boolean): OutputFormat {
+  if (value === undefined) return isTTY ? 'table' : 'json';
+  const found = OUTPUT_FORMATS.find((f) => f === value);
+  if (!found) throw new UsageError(`--output "${value}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
+  return found;
+}
+
+function tool(row: StoredRow): string {
+  return row.source.sdkLanguage ? `sdk/${row.source.sdkLanguage}` : row.source.tool;
+}
+
+export const ROW_COLUMNS: readonly Column<StoredRow>[] = [
+  { header: 'TIME', value: (r) => r.eventTime },
+  { header: 'ACTION', value: (r) => r.action },
+  { header: 'INSTANCE', value: (r) => r.instanceId },
+  {
+    header: 'OUTCOME',
+    value: (r) => (r.outcome === 'failed' ? `failed: ${r.errorCode}` : r.outcome),
+    max: 34,
+  },
+  { header: 'WHO', value: (r) => r.actor.name, max: 40 },
+  { header: 'IDENTITY', value: (r) => r.actor.type },
+  { header: 'TOOL', value: tool },
+  { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28 },
+  { header: 'ACCOUNT', value: (r) => r.account },
+  { header: 'REGION', value: (r) => r.region },
+  { header: 'VIA', value: (r) => r.ingestedBy },
+];
+
+const CSV_FIELDS: readonly [string, (r: StoredRow) => string | null | undefined][] = [
+  ['eventTime', (r) => r.eventTime],
+  ['action', (r) => r.action],
+  ['instanceId', (r) => r.instanceId],
+  ['outcome', (r) => r.outcome],
+  ['errorCode', (r) => r.errorCode],
+  ['actorName', (r) => r.actor.name],
+  ['actorArn', (r) => r.actor.arn],
+  ['actorType', (r) => r.actor.type],
+  ['tool', tool],
+  ['sourceIp', (r) => r.source.ip],
+  ['account', (r) => r.account],
+  ['region', (r) => r.region],
+  ['eventId', (r) => r.eventId],
+  ['ingestedBy', (r) => r.ingestedBy],
+];
+
+function csvCell(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  // Quote what needs it, and defuse cells a spreadsheet would run as formulas.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** JSON drops the key-only attributes: what remains is the attribution record. */
+function publicRow(row: StoredRow): Omit<StoredRow, 'eventTimeId'> {
+  const { eventTimeId: _key, ...rest } = row;
+  return rest;
+}
+
+export function renderRows(rows: readonly StoredRow[], format: OutputFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(rows.map(publicRow), null, 2)}\n`;
+    case 'csv':
+      return `${[CSV_FIELDS.map(([name]) => name).join(','), ...rows.map((row) => CSV_FIELDS.map(([, get]) => csvCell(get(row))).join(','))].join('\n')}\n`;
+    case 'table':
+      return `${renderTable(rows, ROW_COLUMNS)}\n`;
+  }
+}

@@ -1,0 +1,62 @@
+/** Reads trail log objects from S3 (`s3://bucket/prefix`) as input files, a few downloads ahead. */
+
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { UsageError } from './errors';
+import { type InputFile, parseInput } from './inputs';
+
+export interface S3Location {
+  readonly bucket: string;
+  readonly prefix: string;
+}
+
+export function parseS3Uri(uri: string): S3Location {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
+  if (!match?.[1])
+    throw new UsageError(`"${uri}" is not an S3 location such as s3://my-trail-bucket/AWSLogs/`);
+  return { bucket: match[1], prefix: match[2] ?? '' };
+}
+
+// CloudTrail writes digest files beside the logs; they hold hashes, not events.
+const SKIPPED = /(^|\/)CloudTrail-Digest\/|\/$/;
+
+async function* keys(client: S3Client, location: S3Location): AsyncGenerator<string> {
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.prefix, ContinuationToken }),
+    );
+    for (const object of page.Contents ?? []) if (object.Key && !SKIPPED.test(object.Key)) yield object.Key;
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+}
+
+async function download(client: S3Client, bucket: string, key: string): Promise<InputFile> {
+  const origin = `s3://${bucket}/${key}`;
+  try {
+    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const bytes = await object.Body?.transformToByteArray();
+    return { origin, items: parseInput(origin, bytes ?? new Uint8Array()) };
+  } catch (error) {
+    return {
+      origin,
+      items: [{ kind: 'error', origin, message: error instanceof Error ? error.message : String(error) }],
+    };
+  }
+}
+
+/** Every object under the prefix, in listing order, with up to `ahead` downloads in flight. */
+export async function* readS3Inputs(
+  client: S3Client,
+  location: S3Location,
+  ahead = 8,
+): AsyncGenerator<InputFile> {
+  const queue: Promise<InputFile>[] = [];
+  for await (const key of keys(client, location)) {
+    queue.push(download(client, location.bucket, key));
+    if (queue.length >= ahead) {
+      const next = queue.shift();
+      if (next) yield await next;
+    }
+  }
+  for (const next of queue) yield await next;
+}

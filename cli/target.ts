@@ -1,0 +1,159 @@
+/** Where a command reads and writes rows: the embedded store, a named table, or the deployed stack's table. */
+
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { STACK_OUTPUTS } from '../lib/stack-outputs';
+import { UserFacingError } from './errors';
+import {
+  ensureTable,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localClient,
+  startDynamoDbLocal,
+} from './local/dynamodb-local';
+
+export interface TargetOptions {
+  readonly local?: boolean;
+  /** Folder for the embedded store's data. @default .ec2trail/ in the working directory */
+  readonly localDir?: string;
+  /** Keep the embedded store in memory only (used by the demo). */
+  readonly inMemory?: boolean;
+  readonly table?: string;
+  readonly stack?: string;
+  readonly profile?: string;
+  readonly region?: string;
+  readonly endpointUrl?: string;
+}
+
+export interface Target {
+  readonly documents: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Where the rows live, for messages: "the embedded store (.ec2trail/)" or "table X". */
+  readonly description: string;
+  /** The alert topic of the deployed stack, when the table was found through it. */
+  readonly topicArn?: string;
+  readonly clientConfig: DynamoDBClientConfig;
+  close(): Promise<void>;
+}
+
+export const LOCAL_TABLE = 'ec2trail-attribution';
+export const DEFAULT_STACK = 'Ec2Trail';
+
+/** Flags every table-reading command accepts, for parseArgs. */
+export const TARGET_FLAGS = {
+  local: { type: 'boolean' },
+  table: { type: 'string' },
+  stack: { type: 'string' },
+  profile: { type: 'string' },
+  region: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+} as const;
+
+export const TARGET_HELP = `  --local             use the embedded DynamoDB Local, with data in .ec2trail/ here
+  --table NAME        the attribution table (default: from the deployed stack's outputs)
+  --stack NAME        the deployed stack to read the table from (default: Ec2Trail)
+  --profile NAME      AWS profile (standard credential chain otherwise)
+  --region REGION     AWS region
+  --endpoint-url URL  a DynamoDB-compatible endpoint, e.g. a DynamoDB Local you run yourself`;
+
+export function targetOptions(values: {
+  local?: boolean;
+  table?: string;
+  stack?: string;
+  profile?: string;
+  region?: string;
+  'endpoint-url'?: string;
+}): TargetOptions {
+  return {
+    local: values.local,
+    table: values.table,
+    stack: values.stack,
+    profile: values.profile,
+    region: values.region,
+    endpointUrl: values['endpoint-url'],
+  };
+}
+
+function documentsFor(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+async function stackOutputs(options: TargetOptions): Promise<Record<string, string>> {
+  const stackName = options.stack ?? DEFAULT_STACK;
+  const client = new CloudFormationClient({ profile: options.profile, region: options.region });
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const outputs: Record<string, string> = {};
+    for (const output of Stacks?.[0]?.Outputs ?? []) {
+      if (output.OutputKey && output.OutputValue) outputs[output.OutputKey] = output.OutputValue;
+    }
+    return outputs;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ValidationError') {
+      throw new UserFacingError(
+        `no deployed stack "${stackName}" in ${await client.config.region().catch(() => 'this region')}: pass --stack NAME or --table NAME, or use --local`,
+        1,
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Opens the target; the caller must `close()` it (that stops an embedded store). */
+export async function openTarget(options: TargetOptions): Promise<Target> {
+  if (options.local) {
+    const dataDir = options.inMemory
+      ? undefined
+      : (options.localDir ?? join(process.cwd(), '.ec2trail', 'dynamodb'));
+    const local = await startDynamoDbLocal(dataDir ? { dataDir } : {});
+    const client = localClient(local.endpoint);
+    await ensureTable(client, LOCAL_TABLE);
+    return {
+      documents: documentsFor(client),
+      tableName: LOCAL_TABLE,
+      description: options.inMemory ? 'the embedded store (in memory)' : `the embedded store (${dataDir})`,
+      clientConfig: { endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      close: async () => {
+        client.destroy();
+        await local.stop();
+      },
+    };
+  }
+  const config: DynamoDBClientConfig = {
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+  };
+  if (options.endpointUrl) {
+    // A local endpoint accepts any credentials; the default chain would fail without any.
+    if (!process.env.AWS_ACCESS_KEY_ID && !options.profile && !process.env.AWS_PROFILE)
+      Object.assign(config, { credentials: LOCAL_CREDENTIALS });
+    config.region ??= process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? LOCAL_REGION;
+  }
+  let tableName = options.table;
+  let topicArn: string | undefined;
+  if (!tableName) {
+    if (options.endpointUrl) throw new UserFacingError('--endpoint-url needs --table NAME');
+    const outputs = await stackOutputs(options);
+    tableName = outputs[STACK_OUTPUTS.tableName];
+    topicArn = outputs[STACK_OUTPUTS.topicArn];
+    if (!tableName)
+      throw new UserFacingError(
+        `the stack "${options.stack ?? DEFAULT_STACK}" has no ${STACK_OUTPUTS.tableName} output: is it an ec2trail stack?`,
+      );
+  }
+  const client = new DynamoDBClient(config);
+  return {
+    documents: documentsFor(client),
+    tableName,
+    description: `table ${tableName}`,
+    ...(topicArn ? { topicArn } : {}),
+    clientConfig: config,
+    close: async () => client.destroy(),
+  };
+}

@@ -1,0 +1,164 @@
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { LifecycleAction } from '../domain';
+import { ATTRIBUTION_TABLE, sortableTime } from '../schema/attribution-table';
+import { parseStoredRow, type StoredRow } from '../schema/stored-row';
+
+export interface RowFilter {
+  /** Earliest event time, epoch milliseconds. */
+  readonly fromMs?: number;
+  /** Latest event time, epoch milliseconds. */
+  readonly toMs?: number;
+  readonly action?: LifecycleAction;
+  /** Only failed calls. */
+  readonly failed?: boolean;
+}
+
+export interface RecentFilter extends RowFilter {
+  readonly account?: string;
+  readonly region?: string;
+}
+
+const DAY_MS = 86_400_000;
+// Sorts after every `<ISO time>#<eventKey>`, so a BETWEEN takes all events of its last millisecond.
+const AFTER = '#~';
+
+/**
+ * The three access patterns, each a DynamoDB Query on the shared key schema, newest first and
+ * paginated to the end (stop iterating to stop early). User input only ever reaches the
+ * expression values, never the expressions.
+ */
+export class DynamoDbAttributionQueries {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Every row of one instance, newest first. */
+  lifecycle(instanceId: string, filter: RowFilter = {}): AsyncGenerator<StoredRow> {
+    return this.rows(
+      {
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
+        ExpressionAttributeValues: { ':pk': instanceId },
+        ScanIndexForward: false,
+      },
+      filter,
+      true,
+    );
+  }
+
+  /** What one caller did: by ARN when `actor` is one, else by name. */
+  byActor(actor: string, filter: RowFilter = {}): AsyncGenerator<StoredRow> {
+    const index = actor.startsWith('arn:')
+      ? ATTRIBUTION_TABLE.indexes.byActorArn
+      : ATTRIBUTION_TABLE.indexes.byActorName;
+    return this.rows(
+      {
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :who AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: {
+          ':who': actor,
+          ':from': filter.fromMs === undefined ? '0' : sortableTime(filter.fromMs),
+          ':to': filter.toMs === undefined ? '~' : `${sortableTime(filter.toMs)}${AFTER}`,
+        },
+        ScanIndexForward: false,
+      },
+      filter,
+      false,
+    );
+  }
+
+  /** Everything in a time window, optionally in one account and region: one Query per UTC day, newest day first. */
+  async *recent(
+    filter: RecentFilter & { readonly fromMs: number; readonly toMs: number },
+  ): AsyncGenerator<StoredRow> {
+    const { byDay } = ATTRIBUTION_TABLE.indexes;
+    const from = sortableTime(filter.fromMs);
+    const to = `${sortableTime(filter.toMs)}${AFTER}`;
+    for (
+      let day = Math.floor(filter.toMs / DAY_MS) * DAY_MS;
+      day >= Math.floor(filter.fromMs / DAY_MS) * DAY_MS;
+      day -= DAY_MS
+    ) {
+      const names: Record<string, string> = { '#pk': byDay.partitionKey };
+      const values: Record<string, unknown> = { ':day': new Date(day).toISOString().slice(0, 10) };
+      let key = '#pk = :day';
+      if (filter.account && filter.region) {
+        // The sort key is `<account>#<region>#<time>#<eventKey>`: the window is a key range.
+        names['#sk'] = byDay.sortKey;
+        values[':lo'] = `${filter.account}#${filter.region}#${from}`;
+        values[':hi'] = `${filter.account}#${filter.region}#${to}`;
+        key += ' AND #sk BETWEEN :lo AND :hi';
+      } else if (filter.account) {
+        names['#sk'] = byDay.sortKey;
+        values[':prefix'] = `${filter.account}#`;
+        key += ' AND begins_with(#sk, :prefix)';
+      }
+      // Within a day the index sorts by account and region first: order the day's rows by time.
+      const rows: StoredRow[] = [];
+      for await (const row of this.rows(
+        {
+          IndexName: byDay.name,
+          KeyConditionExpression: key,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+        { ...filter, fromMs: filter.fromMs, toMs: filter.toMs },
+        true,
+      )) {
+        if (filter.region && row.region !== filter.region) continue;
+        rows.push(row);
+      }
+      rows.sort((a, b) => (a.eventTimeId < b.eventTimeId ? 1 : a.eventTimeId > b.eventTimeId ? -1 : 0));
+      yield* rows;
+    }
+  }
+
+  private async *rows(
+    base: Omit<QueryCommandInput, 'TableName'>,
+    filter: RowFilter,
+    filterTime: boolean,
+  ): AsyncGenerator<StoredRow> {
+    const names: Record<string, string> = { ...base.ExpressionAttributeNames };
+    const values: Record<string, unknown> = { ...base.ExpressionAttributeValues };
+    const conditions: string[] = [];
+    if (filter.action) {
+      names['#action'] = 'action';
+      values[':action'] = filter.action;
+      conditions.push('#action = :action');
+    }
+    if (filter.failed) {
+      values[':failed'] = 'failed';
+      conditions.push('outcome = :failed');
+    }
+    if (filterTime && filter.fromMs !== undefined) {
+      names['#time'] = ATTRIBUTION_TABLE.sortKey;
+      values[':timeFrom'] = sortableTime(filter.fromMs);
+      conditions.push('#time >= :timeFrom');
+    }
+    if (filterTime && filter.toMs !== undefined) {
+      names['#time'] = ATTRIBUTION_TABLE.sortKey;
+      values[':timeTo'] = `${sortableTime(filter.toMs)}${AFTER}`;
+      conditions.push('#time <= :timeTo');
+    }
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          ...base,
+          TableName: this.tableName,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const row = parseStoredRow(item);
+        if (row) yield row;
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+}

@@ -1,0 +1,149 @@
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttributionRecord } from '../domain';
+import { ATTRIBUTION_TABLE, keyOf, toItem, type WriteMeta } from '../schema/attribution-table';
+
+const GET_BATCH = 100;
+const WRITE_BATCH = 25;
+
+export interface ImportOutcome {
+  readonly written: number;
+  readonly duplicates: number;
+  /** Records that could not be written after every retry, with why. */
+  readonly failed: readonly { readonly record: AttributionRecord; readonly reason: string }[];
+}
+
+export interface BatchImporterOptions {
+  /** Attempts for unprocessed items and throttling before a record counts as failed. @default 8 */
+  readonly maxAttempts?: number;
+  /** Backoff before retry `attempt` (1-based). @default 50 ms doubling, with jitter, capped at 5 s */
+  readonly backoffMs?: (attempt: number) => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+function defaultBackoff(attempt: number): number {
+  const base = Math.min(5_000, 50 * 2 ** (attempt - 1));
+  return base / 2 + Math.random() * (base / 2);
+}
+
+function keyString(key: Record<string, unknown>): string {
+  return `${String(key[ATTRIBUTION_TABLE.partitionKey])}\u0000${String(key[ATTRIBUTION_TABLE.sortKey])}`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * Bulk import for replay and backfill: one BatchGetItem finds the rows that already exist
+ * (so replaying twice changes nothing and live rows keep their `ingestedBy`), then
+ * BatchWriteItem writes the rest, retrying unprocessed items with backoff.
+ */
+export class DynamoDbBatchImporter {
+  private readonly maxAttempts: number;
+  private readonly backoffMs: (attempt: number) => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: BatchImporterOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.backoffMs = options.backoffMs ?? defaultBackoff;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Imports up to a few hundred records; each must have a distinct key. */
+  async import(records: readonly AttributionRecord[], meta: WriteMeta): Promise<ImportOutcome> {
+    const failed: { record: AttributionRecord; reason: string }[] = [];
+    let existing: Set<string>;
+    try {
+      existing = await this.existingKeys(records.map(keyOf));
+    } catch (error) {
+      return {
+        written: 0,
+        duplicates: 0,
+        failed: records.map((record) => ({ record, reason: describe(error) })),
+      };
+    }
+    const fresh = records.filter((record) => !existing.has(keyString(keyOf(record))));
+    let written = 0;
+    for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
+      const chunk = fresh.slice(i, i + WRITE_BATCH);
+      const unwritten = await this.writeChunk(chunk, meta);
+      written += chunk.length - unwritten.records.length;
+      for (const record of unwritten.records) failed.push({ record, reason: unwritten.reason });
+    }
+    return { written, duplicates: records.length - fresh.length, failed };
+  }
+
+  private async existingKeys(keys: readonly Record<string, string>[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < keys.length; i += GET_BATCH) {
+      let pending: Record<string, unknown>[] = keys.slice(i, i + GET_BATCH);
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const result = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [this.tableName]: {
+                Keys: pending,
+                ProjectionExpression: '#pk, #sk',
+                ExpressionAttributeNames: {
+                  '#pk': ATTRIBUTION_TABLE.partitionKey,
+                  '#sk': ATTRIBUTION_TABLE.sortKey,
+                },
+              },
+            },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) found.add(keyString(item));
+        pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (pending.length > 0) {
+          if (attempt >= this.maxAttempts)
+            throw new Error(`${pending.length} keys stayed unprocessed after ${attempt} attempts`);
+          await this.sleep(this.backoffMs(attempt));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Returns the records still unwritten after every attempt. */
+  private async writeChunk(
+    records: readonly AttributionRecord[],
+    meta: WriteMeta,
+  ): Promise<{ records: AttributionRecord[]; reason: string }> {
+    const byKey = new Map(records.map((record) => [keyString(keyOf(record)), record]));
+    let pending: { PutRequest: { Item: Record<string, unknown> } }[] = records.map((record) => ({
+      PutRequest: { Item: { ...toItem(record, meta) } },
+    }));
+    let reason = '';
+    for (let attempt = 1; pending.length > 0 && attempt <= this.maxAttempts; attempt++) {
+      try {
+        const result = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = (result.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
+          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+        );
+        reason = 'unprocessed by DynamoDB after every retry (throttling)';
+      } catch (error) {
+        reason = describe(error);
+        if (!isRetryable(error)) break;
+      }
+      if (pending.length > 0 && attempt < this.maxAttempts) await this.sleep(this.backoffMs(attempt));
+    }
+    const left = pending.flatMap((request) => {
+      const record = byKey.get(keyString(request.PutRequest.Item));
+      return record ? [record] : [];
+    });
+    return { records: left, reason };
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException'].includes(error.name))
+    return false;
+  return true;
+}

@@ -1,0 +1,66 @@
+/** Rows read back from the attribution table, checked at the boundary before the CLI shows them. */
+
+import { z } from 'zod';
+import { LIFECYCLE_ACTIONS } from '../domain/actions';
+import { IDENTITY_TYPES } from '../domain/identity';
+import { NO_INSTANCE_PREFIX } from './attribution-table';
+
+const nullableString = z.string().nullable().catch(null);
+
+/** The record fields of a row; key attributes other than the instance and time are dropped. */
+export const StoredRowSchema = z.object({
+  instanceId: z.string(),
+  eventTimeId: z.string(),
+  eventId: nullableString,
+  eventKey: z.string(),
+  eventTime: nullableString,
+  eventName: z.string(),
+  eventSource: z.string().catch(''),
+  requestId: nullableString.optional(),
+  action: z.enum(LIFECYCLE_ACTIONS),
+  account: nullableString,
+  region: nullableString,
+  outcome: z.enum(['success', 'failed']),
+  errorCode: nullableString,
+  errorMessage: nullableString.optional(),
+  actor: z
+    .object({
+      type: z.enum(IDENTITY_TYPES).catch('Unknown'),
+      kind: z.string().catch('unknown'),
+      arn: nullableString,
+      name: nullableString,
+      mfaAuthenticated: z.boolean().nullable().catch(null),
+      viaConsole: z.boolean().nullable().catch(null),
+    })
+    .loose(),
+  source: z
+    .object({
+      ip: nullableString,
+      userAgent: nullableString,
+      tool: z.string().catch('unknown'),
+      sdkLanguage: nullableString.optional(),
+    })
+    .loose(),
+  launch: z.record(z.string(), z.unknown()).nullable().catch(null),
+  instanceState: z
+    .object({ previous: nullableString, current: nullableString })
+    .nullable()
+    .catch(null)
+    .optional(),
+  warnings: z.array(z.string()).catch([]),
+  ingestedBy: z.enum(['live', 'replay', 'backfill']).catch('live'),
+  recordedAt: nullableString.optional(),
+});
+
+/** A stored row as a record again: `instanceId` is null for calls that touched no instance. */
+export type StoredRow = Omit<z.infer<typeof StoredRowSchema>, 'instanceId'> & {
+  readonly instanceId: string | null;
+};
+
+/** Checks a row read from the table; null when it is not an attribution row (an alert marker, say). */
+export function parseStoredRow(item: unknown): StoredRow | null {
+  const result = StoredRowSchema.safeParse(item);
+  if (!result.success) return null;
+  const row = result.data;
+  return { ...row, instanceId: row.instanceId.startsWith(NO_INSTANCE_PREFIX) ? null : row.instanceId };
+}

@@ -1,0 +1,154 @@
+/** who, activity, recent and replay end to end: the real CLI against DynamoDB Local. */
+import { join } from 'node:path';
+import { ROOT, runCli } from '../helpers/cli';
+import { FIXTURES } from '../helpers/fixtures';
+import { dynamoClient, dynamoEndpoint, freshTable } from '../helpers/services';
+
+describe('query commands against DynamoDB Local', () => {
+  let table: string;
+  const at = () => ['--endpoint-url', dynamoEndpoint(), '--table', table];
+  const json = (args: string[]) => {
+    const result = runCli([...args, ...at(), '--output', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    return JSON.parse(result.stdout) as Record<string, unknown>[];
+  };
+
+  beforeAll(async () => {
+    const client = dynamoClient();
+    table = await freshTable(client, 'cli');
+    client.destroy();
+    const replay = runCli(['replay', join(ROOT, 'examples'), join(FIXTURES, 'events'), ...at()]);
+    expect(replay.status).toBe(0);
+    expect(replay.stderr).toMatch(/records written/);
+  });
+
+  it('replaying the same files again writes nothing new', () => {
+    const again = runCli(['replay', join(ROOT, 'examples'), join(FIXTURES, 'events'), ...at()]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(
+      /: 24 files, 32 events \(30 lifecycle\), 0 records written, 39 duplicates, 2 skipped, 0 unrecognized, 0 errors\n$/,
+    );
+  });
+
+  it('who: the whole lifecycle of one instance, newest first', () => {
+    const rows = json(['who', 'i-0a1b2c3d4e5f60001']);
+    expect(rows.map((r) => [r.action, (r.actor as { name: string }).name])).toEqual([
+      ['stop', 'carol'],
+      ['terminate', 'bob'],
+      ['connect', 'omar.haddad'],
+      ['start', 'SamlExample'],
+      ['stop', 'maria.garcia'],
+      ['launch', 'alice'],
+    ]);
+    expect(rows[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'Client.DryRunOperation',
+      ingestedBy: 'replay',
+      instanceId: 'i-0a1b2c3d4e5f60001',
+    });
+    expect(rows[0]).not.toHaveProperty('eventTimeId');
+  });
+
+  it('who: a table with who launched it on top, and CSV', () => {
+    const table = runCli(['who', 'i-0b1b2c3d4e5f60001', ...at(), '--output', 'table']);
+    expect(table.stdout.split('\n')[0]).toBe(
+      'i-0b1b2c3d4e5f60001 was launched by root (Root, arn:aws:iam::111122223333:root) at 2026-03-02T10:02:11Z with console from 203.0.113.10.',
+    );
+    expect(table.stdout).toMatch(
+      /terminate\s+i-0b1b2c3d4e5f60001\s+success\s+906745e2-e081-7035-4bb3-9e0c2a000000\s+IdentityCenterUser/,
+    );
+    const csv = runCli(['who', 'i-0b1b2c3d4e5f60001', ...at(), '--output', 'csv'])
+      .stdout.trim()
+      .split('\n');
+    expect(csv[0]).toBe(
+      'eventTime,action,instanceId,outcome,errorCode,actorName,actorArn,actorType,tool,sourceIp,account,region,eventId,ingestedBy',
+    );
+    expect(csv).toHaveLength(3);
+  });
+
+  it('who: says so when nothing is recorded', () => {
+    const result = runCli(['who', 'i-0fffffffffffffff0', ...at(), '--output', 'table']);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe(`No record of i-0fffffffffffffff0 in table ${table}.\n`);
+  });
+
+  it('activity: by ARN and by name, with action and failure filters', () => {
+    const byArn = json([
+      'activity',
+      '--actor',
+      'arn:aws:iam::111122223333:user/alice',
+      '--since',
+      '2026-03-01',
+      '--until',
+      '2026-03-31',
+    ]);
+    expect(byArn.map((r) => r.instanceId).sort()).toEqual(['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002']);
+    const failed = json([
+      'activity',
+      '--actor',
+      'contractor-bob',
+      '--since',
+      '2026-03-01',
+      '--until',
+      '2026-03-31',
+      '--failed',
+    ]);
+    expect(failed.map((r) => [r.action, r.errorCode, r.instanceId])).toEqual([
+      ['launch', 'Client.UnauthorizedOperation', null],
+    ]);
+    expect(
+      json([
+        'activity',
+        '--actor',
+        'jane.doe@example.com',
+        '--since',
+        '2026-03-01',
+        '--until',
+        '2026-03-31',
+        '--action',
+        'stop',
+      ]),
+    ).toEqual([]);
+  });
+
+  it('recent: everything in a window, by account and region', () => {
+    const window = ['--since', '2026-03-02', '--until', '2026-03-03T23:59:59Z'];
+    const all = json(['recent', ...window]);
+    expect(all.map((r) => r.eventTime)).toEqual([...all.map((r) => String(r.eventTime))].sort().reverse());
+    expect(all).toHaveLength(6);
+    const euWest = json(['recent', ...window, '--account', '111122223333', '--region', 'eu-west-1']);
+    expect(euWest.map((r) => r.instanceId).sort()).toEqual([
+      'i-0a1b2c3d4e5f60001',
+      'i-0a1b2c3d4e5f60002',
+      'i-0c1b2c3d4e5f60001',
+    ]);
+    expect(json(['recent', ...window, '--region', 'us-east-1', '--limit', '2'])).toHaveLength(2);
+  });
+
+  it.each([
+    [['who', 'i-XYZ'], /"i-XYZ" is not an instance id/],
+    [['who'], /who needs an instance id/],
+    [['activity', '--actor', 'x', '--since', 'last tuesday'], /--since "last tuesday" is not a time/],
+    [['activity'], /activity needs --actor/],
+    [['recent', '--account', '12'], /--account "12" is not a 12-digit account id/],
+    [['recent', '--output', 'yaml'], /--output "yaml" is not one of table, json, csv/],
+    [['recent', '--limit', '0'], /--limit "0" is not a positive whole number/],
+    [['recent', '--action', 'explode'], /--action "explode" is not one of launch/],
+    [['recent', '--since', '1d', '--until', '2d'], /--since is after --until/],
+  ])('rejects %j with one line and exit 2', (args, message) => {
+    const result = runCli([...args, ...at()]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('explains an unreachable endpoint in one line', () => {
+    const result = runCli(
+      ['who', 'i-0a1b2c3d4e5f60001', '--endpoint-url', 'http://127.0.0.1:9', '--table', 'x'],
+      { env: { AWS_MAX_ATTEMPTS: '1' } },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^ec2trail who: cannot reach the endpoint \(ECONNREFUSED\)/);
+  });
+});
