@@ -62,9 +62,9 @@ export function describeTally(tally: Tally): string {
   return [
     plural(tally.files, 'file'),
     plural(tally.events, 'event'),
-    `${tally.lifecycleEvents} lifecycle`,
+    `${tally.lifecycleEvents} attributed`,
     plural(tally.records, 'record'),
-    `${tally.skipped} skipped (not lifecycle)`,
+    `${tally.skipped} skipped (not watched)`,
     `${tally.unrecognized} unrecognized`,
     plural(tally.errors, 'error'),
   ].join(', ');

@@ -4,6 +4,7 @@ import { explainAwsError } from './aws-errors';
 import type { Command, Output } from './command';
 import { backfillCommand } from './commands/backfill';
 import { demoCommand } from './commands/demo';
+import { drainCommand } from './commands/drain';
 import { inspectCommand } from './commands/inspect';
 import { policyCommand } from './commands/policy';
 import { activityCommand, recentCommand, whoCommand } from './commands/query-commands';
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   recentCommand,
   replayCommand,
   backfillCommand,
+  drainCommand,
   inspectCommand,
   policyCommand,
   demoCommand,

@@ -80,7 +80,8 @@ function documentsFor(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-async function stackOutputs(options: TargetOptions): Promise<Record<string, string>> {
+/** The outputs of the deployed ec2trail stack (`--stack`, default Ec2Trail). */
+export async function stackOutputs(options: TargetOptions): Promise<Record<string, string>> {
   const stackName = options.stack ?? DEFAULT_STACK;
   const client = new CloudFormationClient({ profile: options.profile, region: options.region });
   try {

@@ -133,10 +133,17 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
 
       const result = attribute(entry.record, entry.context);
       if (result.kind === 'skipped') {
-        logger.info('Event skipped', { reason: result.reason, detail: result.detail });
-        const notLifecycle = result.reason === 'not-lifecycle';
-        metrics.addMetric(notLifecycle ? METRIC.eventsSkipped : METRIC.malformedEvents, 'Count', 1);
-        return { status: notLifecycle ? 'skipped' : 'malformed', ...NOTHING };
+        if (result.reason === 'not-lifecycle') {
+          logger.info('Event skipped: not a watched call', { detail: result.detail });
+          metrics.addMetric(METRIC.eventsSkipped, 'Count', 1);
+          return { status: 'skipped', ...NOTHING };
+        }
+        logger.error('Malformed event acknowledged without processing', {
+          reason: result.detail,
+          outline: outline(entry.record),
+        });
+        metrics.addMetric(METRIC.malformedEvents, 'Count', 1);
+        return { status: 'malformed', ...NOTHING };
       }
 
       const { records } = result;

@@ -37,6 +37,8 @@ export const ConfigSchema = z
       .refine((actions) => MANDATORY_ACTIONS.every((a) => actions.includes(a)), {
         message: `must include ${MANDATORY_ACTIONS.join(', ')}: they can never be switched off`,
       }),
+    /** Also watch StopLogging, DeleteTrail, UpdateTrail and PutEventSelectors on CloudTrail itself. */
+    watchTrail: z.boolean().default(true),
     /** Email addresses subscribed to alerts (each must confirm the subscription). */
     alertEmails: z
       .array(z.email({ error: (issue) => `"${String(issue.input)}" is not an email address` }))

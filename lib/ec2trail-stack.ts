@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { TRAIL_ACTIONS } from '../lambda/domain/actions';
 import type { Policy } from '../lambda/domain/policy/schema';
 import type { Ec2TrailConfig } from './config';
 import { AlertTopic } from './constructs/alert-topic';
@@ -8,6 +9,7 @@ import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
+import { SelfMonitoring } from './constructs/self-monitoring';
 import { STACK_OUTPUTS } from './stack-outputs';
 
 export interface Ec2TrailStackProps extends StackProps {
@@ -23,6 +25,9 @@ export class Ec2TrailStack extends Stack {
   public readonly deadLetters: DeadLetterQueue;
   public readonly attribution: AttributionFunction;
   public readonly lifecycleRule: LifecycleEventRule;
+  /** Watches the trail itself; absent when `watchTrail` is false. */
+  public readonly trailRule?: LifecycleEventRule;
+  public readonly monitoring: SelfMonitoring;
 
   constructor(scope: Construct, id: string, props: Ec2TrailStackProps) {
     super(scope, id, props);
@@ -45,9 +50,26 @@ export class Ec2TrailStack extends Stack {
       policy: props.policy,
     });
     this.lifecycleRule = new LifecycleEventRule(this, 'Lifecycle', {
+      description: 'CloudTrail EC2 lifecycle calls to the ec2trail attribution function',
       actions: config.actions,
       target: this.attribution.function,
       deadLetterQueue: this.deadLetters.queue,
+    });
+
+    if (config.watchTrail) {
+      this.trailRule = new LifecycleEventRule(this, 'TrailTamper', {
+        description: 'Calls that stop or change CloudTrail logging, to the ec2trail attribution function',
+        actions: TRAIL_ACTIONS,
+        target: this.attribution.function,
+        deadLetterQueue: this.deadLetters.queue,
+      });
+    }
+
+    this.monitoring = new SelfMonitoring(this, 'Monitoring', {
+      function: this.attribution.function,
+      deadLetterQueue: this.deadLetters.queue,
+      rules: [this.lifecycleRule.rule, ...(this.trailRule ? [this.trailRule.rule] : [])],
+      topic: this.alerts.topic,
     });
 
     new CfnOutput(this, STACK_OUTPUTS.tableName, {

@@ -7,7 +7,7 @@ import { readInputs } from '../inputs';
 import { describeReplay, Replayer } from '../replay/replayer';
 import { renderRows } from '../rows-output';
 import { openTarget } from '../target';
-import { alertSink } from './replay';
+import { eventSink } from './replay';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 const DEMO_INSTANCE = 'i-0a1b2c3d4e5f60001';
@@ -33,7 +33,7 @@ Needs Java for DynamoDB Local; no AWS account.`,
         importer: new DynamoDbBatchImporter(target.documents, target.tableName),
         ingestedBy: 'replay',
         now: () => new Date(),
-        perEvent: alertSink(target, { local: true }, output, {}),
+        perEvent: eventSink(target, { local: true }, output, {}),
         onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
       });
       await replayer.run(readInputs([EXAMPLES]));

@@ -1,7 +1,7 @@
 /** who, activity and recent: questions answered with one DynamoDB Query pattern each. */
 
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
-import { isLifecycleAction, LIFECYCLE_ACTIONS, type LifecycleAction } from '../../lambda/domain';
+import { ACTIONS, type Action, isAction } from '../../lambda/domain';
 import type { StoredRow } from '../../lambda/schema/stored-row';
 import { type Command, type Output, parseFlags } from '../command';
 import { UsageError } from '../errors';
@@ -28,10 +28,9 @@ function parseLimit(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-function parseAction(text: string | undefined): LifecycleAction | undefined {
+function parseAction(text: string | undefined): Action | undefined {
   if (text === undefined) return undefined;
-  if (!isLifecycleAction(text))
-    throw new UsageError(`--action "${text}" is not one of ${LIFECYCLE_ACTIONS.join(', ')}`);
+  if (!isAction(text)) throw new UsageError(`--action "${text}" is not one of ${ACTIONS.join(', ')}`);
   return text;
 }
 

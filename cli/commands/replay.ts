@@ -4,9 +4,10 @@ import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
-import { CLOUDTRAIL_DETAIL_TYPE } from '../../lambda/domain';
+import { CLOUDTRAIL_DETAIL_TYPE, compilePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
 import type { AlertPublisher } from '../../lambda/ports';
+import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { type Command, type Output, parseFlags } from '../command';
 import { ConsolePublisher } from '../console-publisher';
 import { UsageError } from '../errors';
@@ -44,19 +45,32 @@ function progressLine(output: Output): (t: Readonly<ReplayTally>) => void {
   };
 }
 
-export function alertSink(
+export interface SinkOptions {
+  /** Check the policy and publish alerts; when false the events are only recorded. @default true */
+  readonly alerts?: boolean;
+  readonly policy?: string;
+  readonly topicArn?: string;
+  /** Print alerts here instead of publishing them (local mode). */
+  readonly local: boolean;
+  readonly retentionDays?: number;
+  readonly ingestedBy?: IngestedBy;
+}
+
+/** Sends each event through the Lambda's own handler, with the real store, ledger and publisher. */
+export function eventSink(
   target: Target,
-  options: { policy?: string; topicArn?: string; local: boolean; retentionDays?: number },
+  options: SinkOptions,
   output: Output,
   tOptions: TargetOptions,
 ): EventSink {
+  const alerts = options.alerts ?? true;
   let publisher: AlertPublisher;
-  if (options.local) publisher = new ConsolePublisher(output);
+  if (!alerts || options.local) publisher = new ConsolePublisher(output);
   else {
     const topicArn = options.topicArn ?? target.topicArn;
     if (!topicArn)
       throw new UsageError(
-        '--alerts needs the alert topic: pass --topic-arn ARN, or let ec2trail find the deployed stack (no --table)',
+        'alerts need the alert topic: pass --topic-arn ARN, or let ec2trail find the deployed stack (no --table)',
       );
     publisher = new SnsAlertPublisher(
       new SNSClient({ profile: tOptions.profile, region: tOptions.region }),
@@ -67,12 +81,13 @@ export function alertSink(
     store: new DynamoDbAttributionStore(target.documents, target.tableName),
     ledger: new DynamoDbAlertLedger(target.documents, target.tableName),
     publisher,
-    policy: loadPolicyFile(options.policy),
+    // Without alerts, an empty policy: nothing is evaluated, nothing published.
+    policy: alerts ? loadPolicyFile(options.policy) : compilePolicy({ rules: {} }),
     logger: new SilentLog(),
     metrics: new SilentMetrics(),
     clock: () => new Date(),
     retentionDays: options.retentionDays,
-    ingestedBy: 'replay',
+    ingestedBy: options.ingestedBy ?? 'replay',
   });
   return async ({ record, account, region }) => {
     const result = await handle({ 'detail-type': CLOUDTRAIL_DETAIL_TYPE, account, region, detail: record });
@@ -132,7 +147,7 @@ it); 2 on a usage mistake.`,
         retentionDays,
         ...(values.alerts
           ? {
-              perEvent: alertSink(
+              perEvent: eventSink(
                 target,
                 {
                   policy: values.policy,

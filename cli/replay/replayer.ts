@@ -204,7 +204,7 @@ export class Replayer {
 export function describeReplay(t: ReplayTally): string {
   const parts = [
     `${t.files} file${t.files === 1 ? '' : 's'}`,
-    `${t.events} events (${t.lifecycleEvents} lifecycle)`,
+    `${t.events} events (${t.lifecycleEvents} attributed)`,
     `${t.written} records written`,
     `${t.duplicates} duplicates`,
     `${t.skipped} skipped`,

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { LifecycleAction } from '../domain';
+import type { Action } from '../domain';
 import { ATTRIBUTION_TABLE, sortableTime } from '../schema/attribution-table';
 import { parseStoredRow, type StoredRow } from '../schema/stored-row';
 
@@ -8,7 +8,7 @@ export interface RowFilter {
   readonly fromMs?: number;
   /** Latest event time, epoch milliseconds. */
   readonly toMs?: number;
-  readonly action?: LifecycleAction;
+  readonly action?: Action;
   /** Only failed calls. */
   readonly failed?: boolean;
 }

@@ -4,7 +4,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { type AttributionRecord, type HistoryEntry, isLifecycleAction } from '../domain';
+import { type AttributionRecord, type HistoryEntry, isAction } from '../domain';
 import { at, isObject } from '../domain/json';
 import type { AttributionStore, PolicyLookups, WriteResult } from '../ports';
 import { ATTRIBUTION_TABLE, sortableTime, toItem, type WriteMeta } from '../schema/attribution-table';
@@ -68,7 +68,7 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
       ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#action': 'action' },
       ExpressionAttributeValues: { ':id': instanceId },
     })) {
-      const action = typeof item.action === 'string' && isLifecycleAction(item.action) ? item.action : null;
+      const action = typeof item.action === 'string' && isAction(item.action) ? item.action : null;
       if (action === null) continue;
       const tags = at(item, 'launch', 'tags');
       entries.push({

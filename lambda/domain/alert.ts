@@ -1,5 +1,6 @@
 /** Alert messages for one event that broke the policy: email, SMS and JSON, built from plain data. */
 
+import { ACTION_VERBS, isTrailAction } from './actions';
 import { describeTargets, highestSeverity, type Violation } from './policy/evaluate';
 import type { AttributionRecord } from './record';
 
@@ -16,15 +17,6 @@ export interface AlertMessage {
   /** Message attributes that subscription filter policies match on. */
   readonly attributes: Readonly<Record<string, string>>;
 }
-
-const VERB: Readonly<Record<string, string>> = {
-  launch: 'launched',
-  start: 'started',
-  stop: 'stopped',
-  terminate: 'terminated',
-  reboot: 'rebooted',
-  connect: 'connected to',
-};
 
 export const SUBJECT_MAX = 99;
 export const SMS_MAX = 160;
@@ -58,6 +50,9 @@ function who(record: AttributionRecord): string {
 function whatOf(records: readonly AttributionRecord[], times: string): string {
   const first = records[0];
   if (!first) return '';
+  // A trail ARN is long; its name says enough in a subject (the email shows the ARN).
+  if (isTrailAction(first.action))
+    return first.trail?.replace(/^arn:[^:]*:cloudtrail:[^:]*:\d*:trail\//, '') ?? 'a trail';
   if (first.action === 'launch') {
     const type = first.launch?.instanceType ?? 'instances';
     const count = records.filter((r) => r.instanceId !== null).length;
@@ -70,7 +65,10 @@ function whatOf(records: readonly AttributionRecord[], times: string): string {
 export function headline(records: readonly AttributionRecord[], times = '×'): string {
   const first = records[0];
   if (!first) return '';
-  const verb = first.outcome === 'failed' ? `tried to ${first.action}` : VERB[first.action];
+  const verb =
+    first.outcome === 'failed'
+      ? `tried to ${isTrailAction(first.action) ? first.eventName : first.action}`
+      : ACTION_VERBS[first.action];
   const where = first.region ? ` in ${first.region}` : '';
   const error =
     first.outcome === 'failed' && first.errorCode ? ` (${first.errorCode.replace(/^Client\./, '')})` : '';
@@ -130,7 +128,9 @@ function emailBody(
       `${first.action} (${first.eventName}), ${first.outcome}${first.errorCode ? `: ${first.errorCode}` : ''}`,
     ),
     ...(first.errorMessage ? [field('Error', cut(oneLine(first.errorMessage), 300))] : []),
-    field('Instances', ids.length > 0 ? ids.join(', ') : 'none'),
+    ...(first.trail
+      ? [field('Trail', first.trail)]
+      : [field('Instances', ids.length > 0 ? ids.join(', ') : 'none')]),
     ...(launch
       ? [
           field('Instance type', launch.instanceType),

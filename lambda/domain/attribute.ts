@@ -1,6 +1,6 @@
 /** The core: one CloudTrail record in, its attribution records (or the reason for none) out. */
 
-import { actionFor, type LifecycleAction } from './actions';
+import { type Action, actionFor, isTrailAction } from './actions';
 import { fingerprint } from './fingerprint';
 import { resolveActor } from './identity';
 import { at, bool, isObject, items, type JsonObject, prop, str } from './json';
@@ -80,7 +80,9 @@ function sourceOf(event: JsonObject, viaConsole: boolean | null, warnings: strin
   return { ip, userAgent, tool, sdkLanguage };
 }
 
-function targetsOf(action: LifecycleAction, failed: boolean, event: JsonObject, warnings: string[]) {
+function targetsOf(action: Action, failed: boolean, event: JsonObject, warnings: string[]) {
+  // Trail actions touch a trail, not an instance: one record, named by `trail`.
+  if (isTrailAction(action)) return [];
   const request = event.requestParameters;
   const response = event.responseElements;
   if (action === 'launch') {
@@ -171,6 +173,11 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
   const refs = unique(targetsOf(action, failed, event, warnings));
   const targets: (InstanceRef | null)[] = refs.length > 0 ? refs : [null];
 
+  const trail = isTrailAction(action)
+    ? (str(prop(event.requestParameters, 'name')) ?? str(prop(event.requestParameters, 'trailName')))
+    : null;
+  if (isTrailAction(action) && trail === null) warnings.push('no trail name in requestParameters');
+
   const base = {
     eventId,
     eventKey,
@@ -180,6 +187,7 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
     action,
     account,
     region,
+    trail,
     outcome: failed ? ('failed' as const) : ('success' as const),
     errorCode,
     errorMessage: str(event.errorMessage),

@@ -1,6 +1,6 @@
 /** The attribution record: one per (CloudTrail event, instance). */
 
-import type { LifecycleAction } from './actions';
+import type { Action } from './actions';
 import type { Actor } from './identity';
 import type { LaunchDetails } from './launch';
 import type { Tool } from './user-agent';
@@ -27,10 +27,12 @@ export interface AttributionRecord {
   readonly eventTime: string | null;
   readonly eventName: string;
   readonly eventSource: string;
-  readonly action: LifecycleAction;
+  readonly action: Action;
   readonly account: string | null;
   readonly region: string | null;
   readonly instanceId: string | null;
+  /** The trail a trail action targeted (its name or ARN, as the request gave it); null otherwise. */
+  readonly trail: string | null;
   readonly outcome: Outcome;
   readonly errorCode: string | null;
   readonly errorMessage: string | null;

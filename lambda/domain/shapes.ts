@@ -19,7 +19,8 @@ function looksLikeRecord(value: JsonObject): boolean {
 /**
  * Yields every CloudTrail record in a parsed JSON value: a record, a `{"Records":[...]}` log file,
  * an EventBridge envelope, a LookupEvents page (`{"Events":[{"CloudTrailEvent":"..."}]}`) or an
- * item of one, or an array of any of these. Anything else is yielded as unrecognized, with why.
+ * item of one, a dead-letter message (a Lambda on-failure record, an SQS message), or an array of
+ * any of these. Anything else is yielded as unrecognized, with why.
  */
 export function* entriesOf(value: unknown, depth = 0): Generator<Entry> {
   if (depth > MAX_DEPTH) {
@@ -52,12 +53,38 @@ export function* entriesOf(value: unknown, depth = 0): Generator<Entry> {
         record: value.detail,
         context: { account: str(value.account), region: str(value.region) },
       };
+    } else if (detailType.trim() === CLOUDTRAIL_DETAIL_TYPE) {
+      yield { kind: 'unrecognized', reason: 'the EventBridge event has no CloudTrail record in its detail' };
     } else {
       yield {
         kind: 'unrecognized',
         reason: `EventBridge event "${detailType}" is not a CloudTrail API call`,
       };
     }
+    return;
+  }
+  // A Lambda on-failure destination record: the original event is the request payload.
+  if ('requestPayload' in value && isObject(value.requestContext)) {
+    yield* entriesOf(value.requestPayload, depth + 1);
+    return;
+  }
+  // SQS messages, as `aws sqs receive-message` prints them: each body holds an event.
+  if (Array.isArray(value.Messages)) {
+    for (const element of value.Messages) yield* entriesOf(element, depth + 1);
+    return;
+  }
+  if (typeof value.Body === 'string' && ('MessageId' in value || 'ReceiptHandle' in value)) {
+    let body: unknown;
+    try {
+      body = JSON.parse(value.Body);
+    } catch (error) {
+      yield {
+        kind: 'unrecognized',
+        reason: `SQS message body is not JSON (${error instanceof Error ? error.message : String(error)})`,
+      };
+      return;
+    }
+    yield* entriesOf(body, depth + 1);
     return;
   }
   if (Array.isArray(value.Events)) {

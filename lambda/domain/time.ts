@@ -12,6 +12,9 @@ const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|
 // Exports such as Panther's and Athena's drop the T and the zone; CloudTrail times are always UTC.
 const SPACE_SEPARATED = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
 
+/** The largest time a JavaScript Date holds (year 275760). */
+const MAX_EPOCH_MS = 8.64e15;
+
 export function formatUtc(epochMs: number): string {
   const iso = new Date(epochMs).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
@@ -55,7 +58,9 @@ export function normaliseTime(raw: unknown, field = 'eventTime'): NormalisedTime
   if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) {
     // Seconds or milliseconds since the epoch, as LookupEvents output sometimes carries them.
     const epochMs = raw < 1e11 ? Math.round(raw * 1000) : Math.round(raw);
-    return { value: formatUtc(epochMs), epochMs, warning: `${field} was a number; read as epoch time` };
+    if (epochMs <= MAX_EPOCH_MS)
+      return { value: formatUtc(epochMs), epochMs, warning: `${field} was a number; read as epoch time` };
+    return { value: null, epochMs: null, warning: `${field} ${raw} is beyond any date; ignored` };
   }
   if (typeof raw !== 'string') {
     return { value: null, epochMs: null, warning: `${field} is not a string` };

@@ -23,6 +23,8 @@ export type IndexName = keyof typeof ATTRIBUTION_TABLE.indexes;
 
 /** The partition key of rows for calls that touched no instance (failed launches). */
 export const NO_INSTANCE_PREFIX = 'no-instance#';
+/** The partition key prefix of rows for trail actions: `trail#<trail name or ARN>`. */
+export const TRAIL_PREFIX = 'trail#';
 /** Sort-key time for events whose time could not be read; sorts after every real time. */
 export const UNKNOWN_TIME = 'unknown-time';
 
@@ -61,8 +63,9 @@ export function sortableTime(epochMs: number | null): string {
   return epochMs === null ? UNKNOWN_TIME : new Date(epochMs).toISOString();
 }
 
-export function partitionKeyOf(record: Pick<AttributionRecord, 'instanceId' | 'eventKey'>): string {
-  return record.instanceId ?? `${NO_INSTANCE_PREFIX}${record.eventKey}`;
+export function partitionKeyOf(record: Pick<AttributionRecord, 'instanceId' | 'eventKey' | 'trail'>): string {
+  if (record.instanceId !== null) return record.instanceId;
+  return record.trail !== null ? `${TRAIL_PREFIX}${record.trail}` : `${NO_INSTANCE_PREFIX}${record.eventKey}`;
 }
 
 export function sortKeyOf(record: Pick<AttributionRecord, 'eventTime' | 'eventKey'>): string {

@@ -1,9 +1,9 @@
 /** Rows read back from the attribution table, checked at the boundary before the CLI shows them. */
 
 import { z } from 'zod';
-import { LIFECYCLE_ACTIONS } from '../domain/actions';
+import { LIFECYCLE_ACTIONS, TRAIL_ACTIONS } from '../domain/actions';
 import { IDENTITY_TYPES } from '../domain/identity';
-import { NO_INSTANCE_PREFIX } from './attribution-table';
+import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
 
 const nullableString = z.string().nullable().catch(null);
 
@@ -17,7 +17,8 @@ export const StoredRowSchema = z.object({
   eventName: z.string(),
   eventSource: z.string().catch(''),
   requestId: nullableString.optional(),
-  action: z.enum(LIFECYCLE_ACTIONS),
+  action: z.enum([...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS]),
+  trail: nullableString.optional(),
   account: nullableString,
   region: nullableString,
   outcome: z.enum(['success', 'failed']),
@@ -62,5 +63,6 @@ export function parseStoredRow(item: unknown): StoredRow | null {
   const result = StoredRowSchema.safeParse(item);
   if (!result.success) return null;
   const row = result.data;
-  return { ...row, instanceId: row.instanceId.startsWith(NO_INSTANCE_PREFIX) ? null : row.instanceId };
+  const noInstance = row.instanceId.startsWith(NO_INSTANCE_PREFIX) || row.instanceId.startsWith(TRAIL_PREFIX);
+  return { ...row, instanceId: noInstance ? null : row.instanceId };
 }

@@ -41,8 +41,9 @@ export class AlertTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // Alarm notifications from CloudWatch carry no severity attribute: let them through too.
     const bySeverity = (minimum: Severity) => ({
-      severity: SubscriptionFilter.stringFilter({ allowlist: severitiesFrom(minimum) }),
+      severity: new SubscriptionFilter([...severitiesFrom(minimum), { exists: false }]),
     });
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(

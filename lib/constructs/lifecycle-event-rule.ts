@@ -4,12 +4,14 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ACTION_EVENTS, type LifecycleAction } from '../../lambda/domain/actions';
+import { ACTION_EVENTS, type Action } from '../../lambda/domain/actions';
 import { CLOUDTRAIL_DETAIL_TYPE } from '../../lambda/domain/shapes';
 
 export interface LifecycleEventRuleProps {
-  /** The lifecycle actions to match. */
-  readonly actions: readonly LifecycleAction[];
+  /** The actions to match. */
+  readonly actions: readonly Action[];
+  /** What the rule is for, shown in the console. */
+  readonly description: string;
   /** The function that receives the matched events. */
   readonly target: IFunction;
   /** Where EventBridge puts events it could not deliver. */
@@ -20,13 +22,16 @@ export interface LifecycleEventRuleProps {
   readonly retryAttempts?: number;
 }
 
-/** The EventBridge pattern for CloudTrail's record of the given lifecycle calls. */
-export function lifecycleEventPattern(actions: readonly LifecycleAction[]) {
+/** EventBridge names a CloudTrail event's source after the service: ec2.amazonaws.com → aws.ec2. */
+function eventBridgeSource(eventSource: string): string {
+  return `aws.${eventSource.replace(/\.amazonaws\.com$/, '')}`;
+}
+
+/** The EventBridge pattern for CloudTrail's record of the given calls. */
+export function cloudTrailCallPattern(actions: readonly Action[]) {
   const events = actions.map((action) => ACTION_EVENTS[action]);
   const unique = (values: string[]) => [...new Set(values)].sort();
-  const sources = unique(
-    events.map((e) => (e.eventSource === 'ec2.amazonaws.com' ? 'aws.ec2' : 'aws.ec2-instance-connect')),
-  );
+  const sources = unique(events.map((e) => eventBridgeSource(e.eventSource)));
   return {
     source: sources,
     detailType: [CLOUDTRAIL_DETAIL_TYPE],
@@ -37,7 +42,7 @@ export function lifecycleEventPattern(actions: readonly LifecycleAction[]) {
   };
 }
 
-/** Routes CloudTrail EC2 lifecycle calls on the default event bus to the attribution function. */
+/** Routes CloudTrail's record of the given calls on the default event bus to the attribution function. */
 export class LifecycleEventRule extends Construct {
   public readonly rule: Rule;
 
@@ -49,8 +54,8 @@ export class LifecycleEventRule extends Construct {
       retryAttempts: props.retryAttempts ?? 185,
     });
     this.rule = new Rule(this, 'Rule', {
-      description: 'CloudTrail EC2 lifecycle calls to the ec2trail attribution function',
-      eventPattern: lifecycleEventPattern(props.actions),
+      description: props.description,
+      eventPattern: cloudTrailCallPattern(props.actions),
       targets: [target],
     });
   }

@@ -62,7 +62,7 @@ describe('ec2trail inspect', () => {
     );
     expect(result.stdout).toMatch(/launch\s+i-0b1b2c3d4e5f60001\s+success\s+root\s+Root\s+console/);
     expect(result.stderr).toMatch(
-      /20 files, 20 events, 19 lifecycle, 24 records, 1 skipped \(not lifecycle\)/,
+      /22 files, 22 events, 21 attributed, 26 records, 1 skipped \(not watched\)/,
     );
   });
 

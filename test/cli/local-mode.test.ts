@@ -11,7 +11,7 @@ describe('local mode', () => {
     const replay = runCli(['replay', '--local', join(ROOT, 'examples')], { cwd });
     expect(replay.status).toBe(0);
     expect(replay.stderr).toContain(
-      `Replayed into the embedded store (${join(cwd, '.ec2trail', 'dynamodb')}): 4 files, 12 events (11 lifecycle), 15 records written`,
+      `Replayed into the embedded store (${join(cwd, '.ec2trail', 'dynamodb')}): 4 files, 12 events (11 attributed), 15 records written`,
     );
     expect(existsSync(join(cwd, '.ec2trail', 'dynamodb', 'shared-local-instance.db'))).toBe(true);
 
@@ -44,7 +44,7 @@ describe('local mode', () => {
       'Email subject: [WARNING] jane.doe@example.com launched m7i.large in eu-west-1',
     );
     expect(result.stdout).toMatch(
-      /Replayed: 4 files, 12 events \(11 lifecycle\), 15 records written, 0 duplicates, 1 skipped, 0 unrecognized, 0 errors, 3 alerts\./,
+      /Replayed: 4 files, 12 events \(11 attributed\), 15 records written, 0 duplicates, 1 skipped, 0 unrecognized, 0 errors, 3 alerts\./,
     );
     expect(result.stdout).toMatch(/\$ ec2trail who i-0a1b2c3d4e5f60001\nTIME\s+ACTION/);
     expect(jsonLines('').length).toBe(0);

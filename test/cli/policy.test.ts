@@ -12,7 +12,7 @@ describe('ec2trail policy check', () => {
       join(ROOT, 'policy', 'example-policy.yaml'),
     ]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/default-policy\.json: valid, 11 rules on \(instanceType, /);
+    expect(result.stdout).toMatch(/default-policy\.json: valid, 12 rules on \(instanceType, /);
     expect(result.stdout).toMatch(/example-policy\.yaml: valid, 15 rules on/);
   });
 

@@ -27,7 +27,7 @@ describe('query commands against DynamoDB Local', () => {
     const again = runCli(['replay', join(ROOT, 'examples'), join(FIXTURES, 'events'), ...at()]);
     expect(again.status).toBe(0);
     expect(again.stderr).toMatch(
-      /: 24 files, 32 events \(30 lifecycle\), 0 records written, 39 duplicates, 2 skipped, 0 unrecognized, 0 errors\n$/,
+      /: 26 files, 34 events \(32 attributed\), 0 records written, 41 duplicates, 2 skipped, 0 unrecognized, 0 errors\n$/,
     );
   });
 

@@ -29,6 +29,19 @@ describe('alert messages', () => {
     expect(sms).toMatchSnapshot();
   });
 
+  it('names the trail and the person who stopped its logging', () => {
+    const alert = alertFor('events/stoplogging-sso.json');
+    expect(alert.subject).toBe(
+      '[CRITICAL] mallory@example.com stopped logging on trail org-trail in eu-west-1',
+    );
+    expect(alert.email).toContain(
+      '  Trail:          arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail',
+    );
+    expect(alertFor('events/deletetrail-denied.json').subject).toBe(
+      '[CRITICAL] mallory@example.com tried to DeleteTrail org-trail in eu-west-1 (AccessDenied)',
+    );
+  });
+
   it('keeps the subject on one line and under 100 characters', () => {
     const records = recordsOf('events/runinstances-root-console.json').map((r) => ({
       ...r,

@@ -331,6 +331,30 @@ describe('attribute', () => {
   });
 });
 
+describe('trail calls', () => {
+  it('attributes StopLogging to the person behind the SSO session, naming the trail', () => {
+    const [record, ...rest] = recordsOf('events/stoplogging-sso.json');
+    expect(rest).toHaveLength(0);
+    expect(record).toMatchObject({
+      action: 'stop-logging',
+      instanceId: null,
+      trail: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail',
+      outcome: 'success',
+      actor: { name: 'mallory@example.com', kind: 'person' },
+    });
+  });
+
+  it('keeps a refused DeleteTrail as a failed record', () => {
+    const [record] = recordsOf('events/deletetrail-denied.json');
+    expect(record).toMatchObject({
+      action: 'delete-trail',
+      trail: 'org-trail',
+      outcome: 'failed',
+      errorCode: 'AccessDenied',
+    });
+  });
+});
+
 describe('damaged records', () => {
   it('keeps what it can read of a garbled record and lists every problem', () => {
     const [record, ...rest] = recordsOf('damaged/garbled-fields.json');

@@ -171,6 +171,15 @@ const CASES: readonly Case[] = [
     message: 'i-0a1b2c3d4e5f60001 is protected (Environment=prod) and was terminated',
   },
   {
+    rule: 'trailTampering',
+    config: {},
+    passes: event(CLI),
+    fails: event('events/stoplogging-sso.json'),
+    exempt: { people: ['mallory@*'] },
+    message:
+      'stopped logging on trail arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail: CloudTrail may no longer record what happens',
+  },
+  {
     rule: 'launchQuota',
     config: { maxInstances: 10, windowMinutes: 60 },
     passes: event(CLI),

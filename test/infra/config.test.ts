@@ -20,6 +20,7 @@ describe('deploy configuration', () => {
     expect(parseConfig({}, 'test')).toEqual({
       stackName: 'Ec2Trail',
       actions: ['launch', 'start', 'stop', 'terminate', 'reboot', 'connect'],
+      watchTrail: true,
       alertEmails: [],
       alertPhones: [],
       smsMinSeverity: 'critical',

@@ -151,16 +151,76 @@ describe('Ec2TrailStack', () => {
     });
   });
 
+  it('watches the trail itself with a second rule, unless switched off', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudtrail'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['cloudtrail.amazonaws.com'],
+          eventName: ['DeleteTrail', 'PutEventSelectors', 'StopLogging', 'UpdateTrail'],
+        },
+      },
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AttributorFunction'), 'Arn'] } }),
+      ],
+    });
+    synthesize({ watchTrail: false }).template.resourceCountIs('AWS::Events::Rule', 1);
+  });
+
+  it('alarms on errors, throttles, dead letters, event age and failed deliveries, notifying the topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: { MetricName: string; Namespace: string; AlarmActions: unknown[]; Threshold: number };
+    }[];
+    expect(alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`).sort()).toEqual([
+      'AWS/Events/FailedInvocations',
+      'AWS/Events/FailedInvocations',
+      'AWS/Lambda/AsyncEventAge',
+      'AWS/Lambda/Errors',
+      'AWS/Lambda/Throttles',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
+    ]);
+    for (const a of alarms)
+      expect(JSON.stringify(a.Properties.AlarmActions)).toMatch(/^\[\{"Ref":"AlertsTopic[0-9A-F]+"\}\]$/);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const dashboard = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const metric of ['EventsProcessed', 'RecordsWritten', 'AlertsPublished', 'Errors', 'Duration'])
+      expect(dashboard).toContain(metric);
+  });
+
+  it('lets CloudWatch use the topic key and exposes nothing publicly', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    for (const type of ['AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy']) {
+      for (const resource of Object.values(template.findResources(type)) as {
+        Properties: { PolicyDocument: { Statement: { Effect: string; Principal: unknown }[] } };
+      }[]) {
+        for (const statement of resource.Properties.PolicyDocument.Statement) {
+          if (statement.Effect === 'Allow')
+            expect(JSON.stringify(statement.Principal)).not.toMatch(/"\*"|^"\*"$/);
+        }
+      }
+    }
+  });
+
   it('subscribes email from warning and SMS from critical severity by default', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
-      FilterPolicy: { severity: ['warning', 'critical'] },
+      FilterPolicy: { severity: ['warning', 'critical', { exists: false }] },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sms',
       Endpoint: '+15551234567',
-      FilterPolicy: { severity: ['critical'] },
+      FilterPolicy: { severity: ['critical', { exists: false }] },
     });
   });
 
@@ -173,11 +233,11 @@ describe('Ec2TrailStack', () => {
     });
     chatty.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sms',
-      FilterPolicy: { severity: ['warning', 'critical'] },
+      FilterPolicy: { severity: ['warning', 'critical', { exists: false }] },
     });
     chatty.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
-      FilterPolicy: { severity: ['info', 'warning', 'critical'] },
+      FilterPolicy: { severity: ['info', 'warning', 'critical', { exists: false }] },
     });
   });
 

@@ -1,6 +1,6 @@
 /** A validated policy turned into matchers, so evaluating an event compiles nothing. */
 
-import type { LifecycleAction } from '../actions';
+import type { Action } from '../actions';
 import { compileGlob } from './glob';
 import type { Policy, PolicyRules, RuleId, Severity, Weekday } from './schema';
 
@@ -46,9 +46,10 @@ export interface CompiledPolicy {
   readonly failedAttempts?: Base & { readonly errorCodes: readonly RegExp[] };
   readonly protectedInstances?: Base & {
     readonly tags: readonly (readonly [string, RegExp])[];
-    readonly actions: ReadonlySet<LifecycleAction>;
+    readonly actions: ReadonlySet<Action>;
   };
   readonly launchQuota?: Base & { readonly maxInstances: number; readonly windowMinutes: number };
+  readonly trailTampering?: Base;
 }
 
 type AnyRule = NonNullable<PolicyRules[RuleId]>;
@@ -114,6 +115,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
     'unencryptedVolumesForbidden',
     'rootUser',
     'consoleWithoutMfa',
+    'trailTampering',
   ] as const) {
     const rule = on(id);
     if (rule) compiled[id] = base(rule);

@@ -1,6 +1,6 @@
 /** Pure policy evaluation: the records of one event, plus what the store knows, in; violations out. */
 
-import type { LifecycleAction } from '../actions';
+import { ACTION_VERBS, type Action, isTrailAction } from '../actions';
 import type { AttributionRecord } from '../record';
 import type { CompiledExemptions, CompiledPolicy } from './compile';
 import { matchesAny } from './glob';
@@ -15,7 +15,7 @@ export interface Violation {
 
 /** What the store knows about an instance: enough of its rows to apply the protected-tag rule. */
 export interface HistoryEntry {
-  readonly action: LifecycleAction;
+  readonly action: Action;
   readonly outcome: 'success' | 'failed';
   readonly eventTime: string | null;
   readonly actorName: string | null;
@@ -104,15 +104,6 @@ function exempt(rule: { readonly exempt: CompiledExemptions }, record: Attributi
   }
   return false;
 }
-
-const VERB: Readonly<Record<LifecycleAction, string>> = {
-  launch: 'launched',
-  start: 'started',
-  stop: 'stopped',
-  terminate: 'terminated',
-  reboot: 'rebooted',
-  connect: 'connected to',
-};
 
 /** "3 instances" for a launch, the instance ids otherwise. */
 export function describeTargets(records: readonly AttributionRecord[]): string {
@@ -297,7 +288,7 @@ function protectedViolations(
         out.push({
           rule: 'protectedInstances',
           severity: guard.severity,
-          message: `${record.instanceId} is protected (${tag}) and was ${VERB[record.action]}`,
+          message: `${record.instanceId} is protected (${tag}) and was ${ACTION_VERBS[record.action]}`,
         });
     } else if (record.action === 'launch') {
       // Events can arrive out of order: a stop or terminate recorded before its launch is judged now.
@@ -308,7 +299,7 @@ function protectedViolations(
           out.push({
             rule: 'protectedInstances',
             severity: guard.severity,
-            message: `${record.instanceId} is protected (${tag}) and was ${VERB[earlier.action]} by ${earlier.actorName ?? 'an unidentified caller'} at ${earlier.eventTime ?? 'an unknown time'}`,
+            message: `${record.instanceId} is protected (${tag}) and was ${ACTION_VERBS[earlier.action]} by ${earlier.actorName ?? 'an unidentified caller'} at ${earlier.eventTime ?? 'an unknown time'}`,
           });
         }
       }
@@ -334,7 +325,7 @@ export function evaluate(
       message:
         first.outcome === 'failed'
           ? `the root user tried to ${first.action} (${first.errorCode})`
-          : `the root user ${VERB[first.action]} ${describeTargets(records)}`,
+          : `the root user ${ACTION_VERBS[first.action]} ${describeTargets(records)}`,
     });
   }
   if (first.action === 'launch' && first.outcome === 'success') {
@@ -342,6 +333,18 @@ export function evaluate(
     violations.push(...launchViolations(policy, first, count, facts));
   }
   violations.push(...protectedViolations(policy, records, facts));
+  const tamper = policy.trailTampering;
+  if (tamper && isTrailAction(first.action)) {
+    const trail = first.trail ?? 'an unnamed trail';
+    violations.push({
+      rule: 'trailTampering',
+      severity: tamper.severity,
+      message:
+        first.outcome === 'failed'
+          ? `tried to ${first.eventName} on ${trail} (${first.errorCode}): someone is trying to blind CloudTrail`
+          : `${ACTION_VERBS[first.action]} ${trail}: CloudTrail may no longer record what happens`,
+    });
+  }
   const mfa = policy.consoleWithoutMfa;
   if (mfa && first.actor.viaConsole === true && first.actor.mfaAuthenticated === false) {
     violations.push({

@@ -109,6 +109,7 @@ export const PolicySchema = z
           { maxInstances: z.number().int().min(1), windowMinutes: z.number().int().min(1).max(10_080) },
           'warning',
         ),
+        trailTampering: rule({}, 'critical'),
       })
       .partial()
       .strict(),

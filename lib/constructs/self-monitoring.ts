@@ -1,0 +1,167 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  SingleValueWidget,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IRule } from 'aws-cdk-lib/aws-events';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE } from '../../lambda/telemetry';
+
+export interface SelfMonitoringProps {
+  /** The attribution function. */
+  readonly function: IFunction;
+  /** The dead-letter queue of the rules and the function. */
+  readonly deadLetterQueue: IQueue;
+  /** The rules that deliver events to the function. */
+  readonly rules: readonly IRule[];
+  /** Where alarms notify: the alert topic, so the same people hear about it. */
+  readonly topic: ITopic;
+  /** Oldest an event may wait in Lambda's async queue before the alarm fires. @default 5 minutes */
+  readonly maxEventAge?: Duration;
+}
+
+/**
+ * Alarms that say when ec2trail itself is failing (function errors and throttles, events in
+ * the dead-letter queue, events waiting too long, rules failing to deliver), notifying the
+ * alert topic, and a dashboard of what it processes.
+ */
+export class SelfMonitoring extends Construct {
+  public readonly alarms: readonly Alarm[];
+  public readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: SelfMonitoringProps) {
+    super(scope, id);
+    const period = Duration.minutes(5);
+    const appMetric = (name: string, label: string): IMetric =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service: 'ec2trail' },
+        statistic: 'Sum',
+        period,
+        label,
+      });
+    const eventAge = new Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'AsyncEventAge',
+      dimensionsMap: { FunctionName: props.function.functionName },
+      statistic: 'Maximum',
+      period,
+    });
+
+    const alarm = (alarmId: string, description: string, metric: IMetric, threshold: number) =>
+      new Alarm(this, alarmId, {
+        alarmDescription: `ec2trail: ${description}`,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    const alarms = [
+      alarm(
+        'FunctionErrors',
+        'the attribution function failed; events are being retried',
+        props.function.metricErrors({ period }),
+        1,
+      ),
+      alarm(
+        'FunctionThrottles',
+        'the attribution function was throttled',
+        props.function.metricThrottles({ period }),
+        1,
+      ),
+      alarm(
+        'DeadLettersWaiting',
+        'events are in the dead-letter queue: they were not recorded. Replay them with ec2trail drain',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        1,
+      ),
+      alarm(
+        'EventAgeHigh',
+        'events wait too long before the function runs',
+        eventAge,
+        (props.maxEventAge ?? Duration.minutes(5)).toMilliseconds(),
+      ),
+      ...props.rules.map((rule, i) =>
+        alarm(
+          `RuleDeliveryFailures${i}`,
+          'EventBridge could not deliver events to the function',
+          new Metric({
+            namespace: 'AWS/Events',
+            metricName: 'FailedInvocations',
+            dimensionsMap: { RuleName: rule.ruleName },
+            statistic: 'Sum',
+            period,
+          }),
+          1,
+        ),
+      ),
+    ];
+    for (const a of alarms) a.addAlarmAction(new SnsAction(props.topic));
+    this.alarms = alarms;
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
+    this.dashboard.addWidgets(
+      new TextWidget({
+        markdown:
+          '# ec2trail\nEC2 lifecycle events attributed, rows written, alerts sent, and the health of the pipeline.',
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Events',
+        left: [
+          appMetric(METRIC.eventsProcessed, 'processed'),
+          appMetric(METRIC.eventsSkipped, 'skipped'),
+          appMetric(METRIC.malformedEvents, 'malformed'),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Rows',
+        left: [
+          appMetric(METRIC.recordsWritten, 'written'),
+          appMetric(METRIC.duplicatesSkipped, 'duplicates skipped'),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({ title: 'Alerts', left: [appMetric(METRIC.alertsPublished, 'published')], width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Errors and throttles',
+        left: [props.function.metricErrors({ period }), props.function.metricThrottles({ period })],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Duration',
+        left: [
+          props.function.metricDuration({ period, statistic: 'p50' }),
+          props.function.metricDuration({ period, statistic: 'p99' }),
+        ],
+        width: 8,
+      }),
+      new SingleValueWidget({
+        title: 'Dead-letter queue',
+        metrics: [
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        ],
+        width: 8,
+      }),
+    );
+  }
+}

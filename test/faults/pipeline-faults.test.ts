@@ -1,0 +1,207 @@
+/**
+ * Faults, duplicates and disorder against the real services: DynamoDB Local and the fauxqs
+ * SNS emulator. Every test ends by counting what is really in the table and the alert queue.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ensureTable, localClient, startDynamoDbLocal } from '../../cli/local/dynamodb-local';
+import { METRIC } from '../../lambda/telemetry';
+import { loadJson } from '../helpers/fixtures';
+import { envelope, pipeline } from '../helpers/pipeline';
+import { dynamoClient } from '../helpers/services';
+
+const ROOT_LAUNCH = 'events/runinstances-root-console.json';
+
+async function rowsOf(p: Awaited<ReturnType<typeof pipeline>>, instanceId: string) {
+  const rows = [];
+  for await (const row of p.queries.lifecycle(instanceId)) rows.push(row);
+  return rows;
+}
+
+/** Fails the commands named, `times` times, before letting them through. */
+function failing(
+  client: DynamoDBClient | SNSClient,
+  command: string,
+  times: number,
+  error = 'ServiceUnavailable',
+) {
+  let left = times;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === command && left > 0) {
+        left--;
+        throw Object.assign(new Error(`${command} failed (injected)`), {
+          name: error,
+          $retryable: undefined,
+        });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `fail-${command}-${Math.random()}` },
+  );
+}
+
+describe('delivery faults, end to end', () => {
+  it('keeps one row per instance and one alert when an event is delivered 5 times in a row', async () => {
+    const p = await pipeline(dynamoClient());
+    const event = envelope(loadJson(ROOT_LAUNCH));
+    for (let i = 0; i < 5; i++) await p.handle(structuredClone(event));
+    for (const id of ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'])
+      expect(await rowsOf(p, id)).toHaveLength(1);
+    expect(await p.alerts()).toEqual(['[CRITICAL] root launched 3 × p5.48xlarge in us-east-1']);
+    expect(p.metrics.total(METRIC.duplicatesSkipped)).toBe(12);
+  });
+
+  it('keeps one row per instance and at most one alert for 5 concurrent deliveries, after their retries', async () => {
+    const p = await pipeline(dynamoClient());
+    const event = envelope(loadJson(ROOT_LAUNCH));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => p.handle(structuredClone(event))),
+    );
+    // A delivery that found the alert in flight failed on purpose; the platform retries it.
+    const retried = outcomes
+      .filter((o) => o.status === 'rejected')
+      .map(() => p.handle(structuredClone(event)));
+    await Promise.all(retried);
+    for (const id of ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'])
+      expect(await rowsOf(p, id)).toHaveLength(1);
+    expect(await p.alerts()).toHaveLength(1);
+  });
+
+  it('orders the lifecycle by event time when terminate and stop arrive before the launch, and judges the protected tag once it does', async () => {
+    const p = await pipeline(dynamoClient());
+    const launch = JSON.parse(
+      JSON.stringify(loadJson('events/runinstances-iamuser-cli.json')).replace(
+        '"Environment","value":"staging"',
+        '"Environment","value":"production"',
+      ),
+    );
+    const stop = { ...(loadJson('events/stopinstances-assumedrole-sourceidentity.json') as object) };
+    const terminate = loadJson('events/terminateinstances-response-omitted.json');
+    await p.handle(envelope(terminate));
+    await p.handle(envelope(stop));
+    expect(await p.alerts()).toEqual([]);
+    const result = await p.handle(envelope(launch));
+    expect(result.violations.map((v) => v.message)).toEqual([
+      'i-0a1b2c3d4e5f60001 is protected (Environment=production) and was stopped by maria.garcia at 2026-03-06T18:00:00Z',
+      'i-0a1b2c3d4e5f60001 is protected (Environment=production) and was terminated by bob at 2026-03-11T16:45:00Z',
+      'i-0a1b2c3d4e5f60002 is protected (Environment=production) and was terminated by bob at 2026-03-11T16:45:00Z',
+    ]);
+    expect(await p.alerts()).toEqual(['[CRITICAL] alice launched 2 × t3.micro in eu-west-1']);
+    expect((await rowsOf(p, 'i-0a1b2c3d4e5f60001')).map((r) => r.action)).toEqual([
+      'terminate',
+      'stop',
+      'launch',
+    ]);
+  });
+
+  it('fails the invocation when a write of a multi-instance launch fails, and the retry completes it exactly', async () => {
+    const client = dynamoClient();
+    const p = await pipeline(client);
+    failing(client, 'PutItemCommand', 1);
+    await expect(p.handle(envelope(loadJson(ROOT_LAUNCH)))).rejects.toThrow(
+      'PutItemCommand failed (injected)',
+    );
+    const partial = (
+      await Promise.all(
+        ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'].map((id) => rowsOf(p, id)),
+      )
+    ).map((r) => r.length);
+    expect(partial.reduce((a, b) => a + b, 0)).toBe(2);
+    const retry = await p.handle(envelope(loadJson(ROOT_LAUNCH)));
+    expect(retry).toMatchObject({ written: 1, duplicates: 2 });
+    for (const id of ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'])
+      expect(await rowsOf(p, id)).toHaveLength(1);
+    expect(await p.alerts()).toHaveLength(1);
+  });
+
+  it('survives throttling on every write: the retries land every row once', async () => {
+    const client = dynamoClient();
+    const p = await pipeline(client);
+    failing(client, 'PutItemCommand', 6, 'ProvisionedThroughputExceededException');
+    const event = envelope(loadJson(ROOT_LAUNCH));
+    let attempts = 0;
+    for (;;) {
+      attempts++;
+      try {
+        await p.handle(structuredClone(event));
+        break;
+      } catch (error) {
+        expect(String(error)).toMatch(/injected|attribution rows failed to write/);
+      }
+    }
+    expect(attempts).toBeGreaterThan(1);
+    for (const id of ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'])
+      expect(await rowsOf(p, id)).toHaveLength(1);
+  });
+
+  it('writes the rows and fails when SNS is down; the retry sends the alert exactly once', async () => {
+    const sns = new SNSClient({
+      endpoint: process.env.EC2TRAIL_TEST_SNS_ENDPOINT,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 't', secretAccessKey: 't' },
+    });
+    failing(sns, 'PublishCommand', 2);
+    const p = await pipeline(dynamoClient(), { sns });
+    const event = envelope(loadJson(ROOT_LAUNCH));
+    await expect(p.handle(structuredClone(event))).rejects.toThrow('PublishCommand failed');
+    expect(await rowsOf(p, 'i-0b1b2c3d4e5f60001')).toHaveLength(1);
+    await expect(p.handle(structuredClone(event))).rejects.toThrow('PublishCommand failed');
+    expect(await p.handle(structuredClone(event))).toMatchObject({
+      alert: 'sent',
+      written: 0,
+      duplicates: 3,
+    });
+    expect(await p.handle(structuredClone(event))).toMatchObject({ alert: 'already-sent' });
+    expect(await p.alerts()).toHaveLength(1);
+  });
+
+  it('acknowledges poison events with an error log and a metric, and goes on with the rest', async () => {
+    const p = await pipeline(dynamoClient());
+    const poison = [
+      'not json at all',
+      { 'detail-type': 'AWS API Call via CloudTrail', detail: null },
+      { 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 42, eventSource: [] } },
+      [1, 2, 3],
+    ];
+    for (const event of poison) await expect(p.handle(event)).resolves.toMatchObject({ status: 'malformed' });
+    expect(p.metrics.total(METRIC.malformedEvents)).toBe(4);
+    expect(p.logger.lines.filter((l) => l.level === 'error')).toHaveLength(4);
+    await expect(p.handle(envelope(loadJson('events/stopinstances-awsservice.json')))).resolves.toMatchObject(
+      { status: 'recorded', written: 1 },
+    );
+  });
+});
+
+describe('the store going away', () => {
+  it('fails while DynamoDB Local is stopped, and after it restarts every row exists once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ec2trail-outage-'));
+    let local = await startDynamoDbLocal({ dataDir });
+    const table = 'outage';
+    const setup = localClient(local.endpoint);
+    await ensureTable(setup, table);
+    setup.destroy();
+    const client = localClient(local.endpoint);
+    const p = await pipeline(client, { table });
+    await p.handle(envelope(loadJson('events/runinstances-iamuser-cli.json')));
+    await local.stop();
+    await expect(p.handle(envelope(loadJson(ROOT_LAUNCH)))).rejects.toThrow();
+    local = await startDynamoDbLocal({ dataDir, port: local.port });
+    await p.handle(envelope(loadJson(ROOT_LAUNCH)));
+    for (const id of [
+      'i-0a1b2c3d4e5f60001',
+      'i-0a1b2c3d4e5f60002',
+      'i-0b1b2c3d4e5f60001',
+      'i-0b1b2c3d4e5f60002',
+      'i-0b1b2c3d4e5f60003',
+    ]) {
+      expect(await rowsOf(p, id)).toHaveLength(1);
+    }
+    expect(await p.alerts()).toHaveLength(1);
+    client.destroy();
+    await local.stop();
+  }, 120_000);
+});

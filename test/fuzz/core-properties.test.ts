@@ -1,0 +1,161 @@
+/**
+ * Property-based tests: the core, the policy and the alert renderer never throw, whatever
+ * the input, and what they return keeps its shape. At least 10,000 runs each.
+ */
+import fc from 'fast-check';
+import { attribute, compilePolicy, entriesOf, evaluate, renderAlert, SMS_MAX } from '../../lambda/domain';
+import { createHandler } from '../../lambda/handler';
+import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
+import { FakeLog, FakeMetrics, FakePublisher, InMemoryLedger, InMemoryStore } from '../helpers/fakes';
+import { loadJson } from '../helpers/fixtures';
+
+const RUNS = Number(process.env.EC2TRAIL_FUZZ_RUNS ?? 10_000);
+const POLICY = compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE));
+const TEMPLATES = [
+  'events/runinstances-root-console.json',
+  'events/runinstances-iamuser-cli.json',
+  'events/runinstances-autoscaling-spot.json',
+  'events/stopinstances-assumedrole-sourceidentity.json',
+  'events/terminateinstances-response-omitted.json',
+  'events/sendsshpublickey-sso.json',
+  'events/runinstances-unauthorized-federated.json',
+  'events/stoplogging-sso.json',
+].map((f) => loadJson(f) as Record<string, unknown>);
+
+/** Runs everything an event goes through, and checks the invariants of what comes out. */
+function throughCore(value: unknown): void {
+  for (const entry of entriesOf(value)) {
+    if (entry.kind !== 'record') {
+      expect(typeof entry.reason).toBe('string');
+      continue;
+    }
+    const result = attribute(entry.record, entry.context);
+    if (result.kind === 'skipped') continue;
+    expect(result.records.length).toBeGreaterThan(0);
+    for (const record of result.records) {
+      expect(record.eventName).toBe(record.eventName.trim());
+      expect(['success', 'failed']).toContain(record.outcome);
+      expect(record.instanceId === null || typeof record.instanceId === 'string').toBe(true);
+      expect(typeof record.eventKey).toBe('string');
+      expect(record.warnings.every((w) => typeof w === 'string')).toBe(true);
+    }
+    const violations = evaluate(result.records, POLICY, { launchesInWindow: 1_000, history: new Map() });
+    if (violations.length > 0) {
+      const alert = renderAlert(result.records, violations);
+      expect(alert.subject.length).toBeLessThan(100);
+      expect(alert.sms.length).toBeLessThanOrEqual(SMS_MAX);
+      expect(() => JSON.parse(alert.json)).not.toThrow();
+    }
+  }
+}
+
+/** Paths to every value inside a JSON value. */
+function paths(value: unknown, prefix: string[] = []): string[][] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  const children = Object.entries(value).flatMap(([key, child]) => paths(child, [...prefix, key]));
+  return [prefix, ...children];
+}
+
+function mutate(
+  root: unknown,
+  path: readonly string[],
+  change: { kind: 'delete' } | { kind: 'set'; value: unknown },
+): unknown {
+  if (path.length === 0) return change.kind === 'set' ? change.value : undefined;
+  const copy: Record<string, unknown> | unknown[] = Array.isArray(root)
+    ? [...root]
+    : { ...(root as Record<string, unknown>) };
+  const [head, ...rest] = path;
+  if (head === undefined) return copy;
+  const target = copy as Record<string, unknown>;
+  if (rest.length === 0) {
+    if (change.kind === 'delete') delete target[head];
+    else target[head] = change.value;
+  } else {
+    target[head] = mutate(target[head], rest, change);
+  }
+  return copy;
+}
+
+const mutation = fc.oneof(
+  fc.constant({ kind: 'delete' as const }),
+  fc.record({ kind: fc.constant('set' as const), value: fc.jsonValue({ maxDepth: 3 }) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    value: fc.constantFrom(null, '', ' ', 0, -1, true, [], {}, 'i-0abc', '  RunInstances ', {
+      omitted: true,
+    }),
+  }),
+);
+
+describe('the core under arbitrary input', () => {
+  it('never throws on any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => throughCore(value)),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('never throws on CloudTrail-shaped events with fields removed, replaced or retyped', () => {
+    const event = fc
+      .tuple(
+        fc.constantFrom(...TEMPLATES),
+        fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 6 }),
+      )
+      .map(([template, changes]) => {
+        let current: unknown = template;
+        for (const [index, change] of changes) {
+          const all = paths(current);
+          const path = all[index % all.length] ?? [];
+          current = mutate(current, path, change);
+        }
+        return current;
+      });
+    fc.assert(
+      fc.property(event, (value) => throughCore(value)),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('handles huge fields: 256 KB events and omitted responses', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...TEMPLATES),
+        fc.constantFrom('userAgent', 'errorMessage', 'eventName', 'sourceIPAddress'),
+        fc.nat(262_144),
+        (template, field, size) => {
+          const huge = { ...template, [field]: 'x'.repeat(size), responseElements: { omitted: true } };
+          throughCore(huge);
+          throughCore({ Records: [huge, huge] });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the handler always answers: recorded, skipped or malformed, never a crash', async () => {
+    const store = new InMemoryStore();
+    const handle = createHandler({
+      store,
+      ledger: new InMemoryLedger(),
+      publisher: new FakePublisher(),
+      policy: POLICY,
+      logger: new FakeLog(),
+      metrics: new FakeMetrics(),
+      clock: () => new Date('2026-03-15T00:00:00Z'),
+    });
+    const anything = fc.oneof(
+      fc.jsonValue({ maxDepth: 4 }),
+      fc
+        .constantFrom(...TEMPLATES)
+        .map((detail) => ({ 'detail-type': 'AWS API Call via CloudTrail', detail })),
+    );
+    await fc.assert(
+      fc.asyncProperty(anything, async (event) => {
+        const result = await handle(event);
+        expect(['recorded', 'skipped', 'malformed']).toContain(result.status);
+      }),
+      { numRuns: Math.min(RUNS, 2_000) },
+    );
+  });
+});
