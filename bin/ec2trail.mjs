@@ -1,9 +1,42 @@
 #!/usr/bin/env node
-// The ec2trail CLI entry: runs the TypeScript sources through tsx, so there is no build step.
+// The ec2trail CLI entry. It runs the bundle that `npm ci` builds (dist/ec2trail.cjs) when the
+// bundle is newer than every source file, and the TypeScript sources through tsx otherwise, so
+// an edit is never run stale.
+import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { register } from 'tsx/cjs/api';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(root, 'dist', 'ec2trail.cjs');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function bundleIsFresh() {
+  try {
+    const built = statSync(bundle).mtimeMs;
+    return ['cli', 'lambda', 'lib', 'policy'].every((dir) => newestSource(join(root, dir)) <= built);
+  } catch {
+    return false;
+  }
+}
 
 // The SDK warns on every run that its 2027 releases will need Node.js 22; the CLI supports 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-register();
-createRequire(import.meta.url)('../cli/main.ts');
+const require = createRequire(import.meta.url);
+if (bundleIsFresh() && !process.env.EC2TRAIL_FROM_SOURCES) {
+  require(bundle);
+} else {
+  const { register } = await import('tsx/cjs/api');
+  register();
+  require('../cli/main.ts');
+}

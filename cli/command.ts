@@ -12,8 +12,6 @@ export interface Output {
 }
 
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   /** Returns the exit code. */
   run(argv: readonly string[], output: Output): Promise<number>;

@@ -71,11 +71,12 @@ export function parseInput(origin: string, bytes: Uint8Array): InputItem[] {
     }
   }
   const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-  if (text.trim().length === 0) return [{ kind: 'error', origin, message: 'the file is empty' }];
-  if (text.includes('\u0000')) return [{ kind: 'error', origin, message: 'binary data, not JSON text' }];
   try {
     return [{ kind: 'json', origin, value: JSON.parse(text) }];
   } catch (wholeError) {
+    // Only now look closer, so good input is scanned once, by the parser.
+    if (!/\S/.test(text)) return [{ kind: 'error', origin, message: 'the file is empty' }];
+    if (text.includes('\u0000')) return [{ kind: 'error', origin, message: 'binary data, not JSON text' }];
     // Newline-delimited JSON: each non-empty line is a document of its own.
     const firstLine = text.trimStart().split('\n', 1)[0] ?? '';
     const isNdjson = text.trim().includes('\n') && canParse(firstLine);

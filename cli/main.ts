@@ -2,25 +2,64 @@
 
 import { explainAwsError } from './aws-errors';
 import type { Command, Output } from './command';
-import { backfillCommand } from './commands/backfill';
-import { demoCommand } from './commands/demo';
-import { drainCommand } from './commands/drain';
-import { inspectCommand } from './commands/inspect';
-import { policyCommand } from './commands/policy';
-import { activityCommand, recentCommand, whoCommand } from './commands/query-commands';
-import { replayCommand } from './commands/replay';
 import { UsageError, UserFacingError } from './errors';
 
-const COMMANDS: readonly Command[] = [
-  whoCommand,
-  activityCommand,
-  recentCommand,
-  replayCommand,
-  backfillCommand,
-  drainCommand,
-  inspectCommand,
-  policyCommand,
-  demoCommand,
+interface Entry {
+  readonly name: string;
+  readonly summary: string;
+  /** Loaded only when run, so a command never pays for another's dependencies (inspect loads no AWS SDK). */
+  readonly load: () => Command;
+}
+
+const COMMANDS: readonly Entry[] = [
+  {
+    name: 'who',
+    summary: 'who launched an instance, and its whole lifecycle newest first',
+    load: () =>
+      (require('./commands/query-commands') as typeof import('./commands/query-commands')).whoCommand,
+  },
+  {
+    name: 'activity',
+    summary: 'what one caller did, by ARN or by name',
+    load: () =>
+      (require('./commands/query-commands') as typeof import('./commands/query-commands')).activityCommand,
+  },
+  {
+    name: 'recent',
+    summary: 'everything in a time window, optionally for one account and region',
+    load: () =>
+      (require('./commands/query-commands') as typeof import('./commands/query-commands')).recentCommand,
+  },
+  {
+    name: 'replay',
+    summary: 'ingest CloudTrail history (files, folders, s3://) into the table, idempotently',
+    load: () => (require('./commands/replay') as typeof import('./commands/replay')).replayCommand,
+  },
+  {
+    name: 'backfill',
+    summary: 'pull up to 90 days of lifecycle events from CloudTrail Event history',
+    load: () => (require('./commands/backfill') as typeof import('./commands/backfill')).backfillCommand,
+  },
+  {
+    name: 'drain',
+    summary: 'replay the events in the dead-letter queue, then delete them',
+    load: () => (require('./commands/drain') as typeof import('./commands/drain')).drainCommand,
+  },
+  {
+    name: 'inspect',
+    summary: 'attribute the EC2 lifecycle events in CloudTrail files, folders or stdin',
+    load: () => (require('./commands/inspect') as typeof import('./commands/inspect')).inspectCommand,
+  },
+  {
+    name: 'policy',
+    summary: 'check a policy file and print every problem',
+    load: () => (require('./commands/policy') as typeof import('./commands/policy')).policyCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'the local tour: replay the example trail with alerts, then ask who',
+    load: () => (require('./commands/demo') as typeof import('./commands/demo')).demoCommand,
+  },
 ];
 
 function overview(): string {
@@ -59,11 +98,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     await output.out('ec2trail 0.1.0\n');
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     output.err(`ec2trail: unknown command "${name}". Run "ec2trail --help" for the list.`);
     return 2;
   }
+  const command = entry.load();
   if (rest.includes('-h') || rest.includes('--help')) {
     await output.out(`${command.usage}\n`);
     return 0;
@@ -72,22 +112,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(rest, output);
   } catch (error) {
     if (error instanceof UsageError) {
-      output.err(`ec2trail ${command.name}: ${error.message}`);
-      output.err(`Run "ec2trail ${command.name} --help" for usage.`);
+      output.err(`ec2trail ${name}: ${error.message}`);
+      output.err(`Run "ec2trail ${name} --help" for usage.`);
       return 2;
     }
     if (error instanceof UserFacingError) {
-      output.err(`ec2trail ${command.name}: ${error.message}`);
+      output.err(`ec2trail ${name}: ${error.message}`);
       return error.exitCode;
     }
     const explained = explainAwsError(error);
     if (explained) {
-      output.err(`ec2trail ${command.name}: ${explained}`);
+      output.err(`ec2trail ${name}: ${explained}`);
       return 1;
     }
     // A bug, not a user mistake: still one line, with the stack only on request.
     const message = error instanceof Error ? error.message : String(error);
-    output.err(`ec2trail ${command.name}: unexpected error: ${message}`);
+    output.err(`ec2trail ${name}: unexpected error: ${message}`);
     if (process.env.EC2TRAIL_DEBUG) output.err(error instanceof Error ? (error.stack ?? message) : message);
     else output.err('Set EC2TRAIL_DEBUG=1 to see the stack trace, and please report it.');
     return 70;

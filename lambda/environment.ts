@@ -1,17 +1,18 @@
 /** The Lambda's environment, validated once at cold start: a bad deploy fails fast and loudly. */
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const EnvironmentSchema = z.object({
-  TABLE_NAME: z.string().min(1, 'TABLE_NAME must name the attribution table'),
+  TABLE_NAME: z.string().check(z.minLength(1, 'TABLE_NAME must name the attribution table')),
   TOPIC_ARN: z
     .string()
-    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'TOPIC_ARN must be an SNS topic ARN'),
-  RETENTION_DAYS: z
-    .string()
-    .regex(/^\d+$/, 'RETENTION_DAYS must be a whole number of days')
-    .transform(Number)
-    .optional(),
+    .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'TOPIC_ARN must be an SNS topic ARN')),
+  RETENTION_DAYS: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, 'RETENTION_DAYS must be a whole number of days')),
+      z.transform((value) => Number(value)),
+    ),
+  ),
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;

@@ -12,7 +12,7 @@ import {
   renderAlert,
   type Violation,
 } from './domain';
-import type { AlertLedger, AlertPublisher, AttributionStore, PolicyLookups } from './ports';
+import type { AlertClaim, AlertLedger, AlertPublisher, AttributionStore, PolicyLookups } from './ports';
 import type { IngestedBy } from './schema/attribution-table';
 import { type Log, METRIC, type MetricSink } from './telemetry';
 
@@ -85,18 +85,21 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     };
   }
 
+  /** Claims, publishes and marks the alert; `claim` may already be under way. */
   async function alertOnce(
     records: readonly AttributionRecord[],
     violations: readonly Violation[],
+    claimed: Promise<AlertClaim>,
   ): Promise<'sent' | 'already-sent'> {
     const first = records[0];
     if (!first) return 'already-sent';
-    const claim = await ledger.claim(first.eventKey, clock(), leaseMs);
+    const claim = await claimed;
     if (claim === 'already-sent') return claim;
-    if (claim === 'in-flight')
+    if (claim === 'in-flight') {
       throw new AlertInFlightError(
         `the alert for event ${first.eventKey} is being sent by another invocation`,
       );
+    }
     const message = renderAlert(records, violations);
     try {
       await publisher.publish(message);
@@ -113,6 +116,44 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       rules: message.attributes.rules ?? '',
     });
     return 'sent';
+  }
+
+  /**
+   * Everything one event needs, as concurrently as correctness allows: the write does not wait
+   * for anything; the policy's lookups run beside it; when rules that need no lookup already
+   * fire, the alert is claimed at once rather than after the lookups.
+   */
+  async function process(records: readonly AttributionRecord[]) {
+    const first = records[0];
+    const write = store.putRecords(records, {
+      ingestedBy: deps.ingestedBy ?? 'live',
+      now: clock(),
+      retentionDays: deps.retentionDays,
+    });
+    const needed = factsNeeded(records, policy);
+    const lookups =
+      needed.historyOf.length > 0 || needed.quota ? lookUp(records) : Promise.resolve<PolicyFacts>({});
+    let early: Promise<AlertClaim> | null = null;
+    if (first && (needed.historyOf.length > 0 || needed.quota) && evaluate(records, policy, {}).length > 0) {
+      // History-based rules only add violations: these will be alerted whatever the lookups say.
+      early = ledger.claim(first.eventKey, clock(), leaseMs);
+      early.catch(() => {});
+    }
+    const alert = lookups.then(
+      async (facts): Promise<{ violations: Violation[]; alert: HandlerResult['alert'] }> => {
+        const violations = evaluate(records, policy, facts);
+        if (violations.length === 0 || !first) return { violations, alert: 'none' };
+        const claimed = early ?? ledger.claim(first.eventKey, clock(), leaseMs);
+        return { violations, alert: await alertOnce(records, violations, claimed) };
+      },
+    );
+    // A claim taken early must not outlive failed lookups: give it back so the retry can alert at once.
+    alert.catch(async () => {
+      if (early && first && (await early.catch(() => null)) === 'claimed')
+        await ledger.release(first.eventKey).catch(() => {});
+    });
+    const [written, alerted] = await Promise.allSettled([write, alert]);
+    return { written, alerted };
   }
 
   return async function handle(event: unknown): Promise<HandlerResult> {
@@ -158,32 +199,24 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
           logger.warn('Record has warnings', { instanceId: record.instanceId, warnings: record.warnings });
       }
 
-      const violations = evaluate(records, policy, await lookUp(records));
-      // The write and the alert go out together; each is idempotent, so a retry after either fails is safe.
-      const [writeResult, alertResult] = await Promise.allSettled([
-        store.putRecords(records, {
-          ingestedBy: deps.ingestedBy ?? 'live',
-          now: clock(),
-          retentionDays: deps.retentionDays,
-        }),
-        violations.length > 0 ? alertOnce(records, violations) : Promise.resolve('none' as const),
-      ]);
+      const { written: writeResult, alerted: alertResult } = await process(records);
       if (writeResult.status === 'rejected') throw writeResult.reason;
       const { written, duplicates } = writeResult.value;
       metrics.addMetric(METRIC.eventsProcessed, 'Count', 1);
       metrics.addMetric(METRIC.recordsWritten, 'Count', written);
       metrics.addMetric(METRIC.duplicatesSkipped, 'Count', duplicates);
       if (alertResult.status === 'rejected') throw alertResult.reason;
-      if (alertResult.value === 'sent') metrics.addMetric(METRIC.alertsPublished, 'Count', 1);
+      const { violations, alert } = alertResult.value;
+      if (alert === 'sent') metrics.addMetric(METRIC.alertsPublished, 'Count', 1);
       logger.info('Event recorded', {
         written,
         duplicates,
         instances: records.map((r) => r.instanceId),
         violations: violations.map((v) => v.rule),
         severity: highestSeverity(violations),
-        alert: alertResult.value,
+        alert,
       });
-      return { status: 'recorded', written, duplicates, violations, alert: alertResult.value };
+      return { status: 'recorded', written, duplicates, violations, alert };
     } finally {
       metrics.publishStoredMetrics();
     }

@@ -1,11 +1,12 @@
 /** Reads a policy file (JSON or YAML) from disk and validates it. */
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Policy, PolicyError, parsePolicy } from '../lambda/domain';
+import { PROJECT_ROOT } from './project-root';
 
-export const DEFAULT_POLICY_FILE = resolve(__dirname, '..', 'policy', 'default-policy.json');
+export const DEFAULT_POLICY_FILE = join(PROJECT_ROOT, 'policy', 'default-policy.json');
 
 function readDocument(path: string): unknown {
   let text: string;

@@ -8,8 +8,6 @@ import { describeReplay, Replayer } from '../replay/replayer';
 import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
 
 export const backfillCommand: Command = {
-  name: 'backfill',
-  summary: 'pull up to 90 days of lifecycle events from CloudTrail Event history',
   usage: `Usage: ec2trail backfill --days N [options]
 
 Pulls the lifecycle events of the last N days (at most 90, what Event history keeps)

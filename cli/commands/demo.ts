@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
@@ -9,12 +10,10 @@ import { renderRows } from '../rows-output';
 import { openTarget } from '../target';
 import { eventSink } from './replay';
 
-const EXAMPLES = join(__dirname, '..', '..', 'examples');
+const EXAMPLES = join(PROJECT_ROOT, 'examples');
 const DEMO_INSTANCE = 'i-0a1b2c3d4e5f60001';
 
 export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'the local tour: replay the example trail with alerts, then ask who',
   usage: `Usage: ec2trail demo
 
 Starts the embedded DynamoDB Local in memory, replays the example trail in examples/

@@ -7,8 +7,6 @@ import { openTarget, stackOutputs, TARGET_FLAGS, TARGET_HELP, targetOptions } fr
 import { eventSink } from './replay';
 
 export const drainCommand: Command = {
-  name: 'drain',
-  summary: 'replay the events in the dead-letter queue, then delete them',
   usage: `Usage: ec2trail drain [options]
 
 Reads the dead-letter queue (EventBridge delivery failures and the function's own failed

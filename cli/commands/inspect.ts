@@ -4,6 +4,7 @@ import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
 import { loadPolicyFile, PolicyEvaluator } from '../policy-evaluator';
+import { recordLines } from '../record-json';
 import { type Column, renderTable } from '../table';
 
 type Row = AttributionRecord & { readonly violations: readonly Violation[] };
@@ -34,8 +35,6 @@ const COLUMNS: readonly Column<Row>[] = [
 ];
 
 export const inspectCommand: Command = {
-  name: 'inspect',
-  summary: 'attribute the EC2 lifecycle events in CloudTrail files, folders or stdin',
   usage: `Usage: ec2trail inspect [--json] [--policy FILE] PATH...
 
 Reads CloudTrail records in any shape (a record, a {"Records":[...]} log file, plain
@@ -70,12 +69,12 @@ usage mistake.`,
         output.err(`ec2trail: ${item.origin}: ${item.message}`);
         continue;
       }
-      const violations = await evaluator.evaluate(item.records);
+      const violations = evaluator.evaluate(item.records);
       if (!values.json) {
         for (const record of item.records) tableRows.push({ ...record, violations });
         continue;
       }
-      for (const record of item.records) buffer += `${JSON.stringify({ ...record, violations })}\n`;
+      buffer += recordLines(item.records, violations);
       if (buffer.length > 65_536) {
         await output.out(buffer);
         buffer = '';

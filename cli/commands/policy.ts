@@ -4,8 +4,6 @@ import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 
 export const policyCommand: Command = {
-  name: 'policy',
-  summary: 'check a policy file and print every problem',
   usage: `Usage: ec2trail policy check FILE...
 
 Validates launch policy files (JSON, or YAML with a .yaml/.yml name) and prints every

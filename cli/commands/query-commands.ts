@@ -69,8 +69,6 @@ async function print(
 }
 
 export const whoCommand: Command = {
-  name: 'who',
-  summary: 'who launched an instance, and its whole lifecycle newest first',
   usage: `Usage: ec2trail who INSTANCE-ID [options]
 
 Shows who launched the instance, then every recorded call on it, newest first: who
@@ -111,8 +109,6 @@ ${COMMON_HELP}`,
 };
 
 export const activityCommand: Command = {
-  name: 'activity',
-  summary: 'what one caller did, by ARN or by name',
   usage: `Usage: ec2trail activity --actor ARN|NAME [options]
 
 Lists the lifecycle calls of one caller, newest first. An ARN is matched exactly
@@ -158,8 +154,6 @@ ${COMMON_HELP}`,
 };
 
 export const recentCommand: Command = {
-  name: 'recent',
-  summary: 'everything in a time window, optionally for one account and region',
   usage: `Usage: ec2trail recent [options]
 
 Lists every recorded lifecycle call in a time window, newest first.

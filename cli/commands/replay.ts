@@ -96,8 +96,6 @@ export function eventSink(
 }
 
 export const replayCommand: Command = {
-  name: 'replay',
-  summary: 'ingest CloudTrail history (files, folders, s3://) into the table, idempotently',
   usage: `Usage: ec2trail replay PATH... [options]
 
 Ingests CloudTrail records as trails deliver them (folders of .json.gz such as

@@ -23,7 +23,8 @@ export interface RecordContext {
 
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_ARN = /:instance\/(i-[0-9A-Za-z]+)/g;
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+// A dotted quad with an octet over 255; a test, not a parse, since it runs for every event.
+const BAD_IPV4 = /^(?=(?:\d{1,3}\.){3}\d{1,3}$)(?:.*\.)?(?:25[6-9]|2[6-9]\d|[3-9]\d\d)(?:\.|$)/;
 
 interface InstanceRef {
   readonly id: string;
@@ -54,7 +55,8 @@ function requestedInstances(request: unknown, warnings: string[]): InstanceRef[]
   return single ? [{ id: single.trim(), item: null }] : [];
 }
 
-function unique(refs: readonly InstanceRef[]): InstanceRef[] {
+function unique(refs: InstanceRef[]): InstanceRef[] {
+  if (refs.length < 2) return refs;
   const seen = new Set<string>();
   return refs.filter((ref) => {
     if (seen.has(ref.id)) return false;
@@ -71,8 +73,7 @@ function instanceState(item: unknown): InstanceState | null {
 
 function sourceOf(event: JsonObject, viaConsole: boolean | null, warnings: string[]): CallSource {
   const ip = str(event.sourceIPAddress);
-  const ipv4 = ip ? IPV4.exec(ip) : null;
-  if (ipv4?.slice(1).some((octet) => Number(octet) > 255)) {
+  if (ip !== null && BAD_IPV4.test(ip)) {
     warnings.push(`sourceIPAddress "${ip}" is not a valid IPv4 address; kept as found`);
   }
   const userAgent = str(event.userAgent);
@@ -178,34 +179,34 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
     : null;
   if (isTrailAction(action) && trail === null) warnings.push('no trail name in requestParameters');
 
-  const base = {
-    eventId,
-    eventKey,
-    eventTime: time.value,
-    eventName,
-    eventSource,
-    action,
-    account,
-    region,
-    trail,
-    outcome: failed ? ('failed' as const) : ('success' as const),
-    errorCode,
-    errorMessage: str(event.errorMessage),
-    requestId: str(event.requestID),
-    actor: resolved.actor,
-    source,
-  };
-
-  const records = targets.map((ref): AttributionRecord => {
-    const own = [...warnings];
-    if (ref && !INSTANCE_ID.test(ref.id)) own.push(`instance id "${ref.id}" is malformed; kept as found`);
-    return {
-      ...base,
+  const outcome = failed ? ('failed' as const) : ('success' as const);
+  const errorMessage = str(event.errorMessage);
+  const requestId = str(event.requestID);
+  const records: AttributionRecord[] = [];
+  for (const ref of targets) {
+    // Records of one event share the event's warnings; a malformed id adds one of its own.
+    const malformed = ref !== null && !INSTANCE_ID.test(ref.id);
+    records.push({
+      eventId,
+      eventKey,
+      eventTime: time.value,
+      eventName,
+      eventSource,
+      action,
+      account,
+      region,
       instanceId: ref?.id ?? null,
+      trail,
+      outcome,
+      errorCode,
+      errorMessage,
+      requestId,
+      actor: resolved.actor,
+      source,
       launch: action === 'launch' ? readLaunch(event.requestParameters, ref?.item, refs.length) : null,
       instanceState: ref ? instanceState(ref.item) : null,
-      warnings: own,
-    };
-  });
+      warnings: malformed ? [...warnings, `instance id "${ref.id}" is malformed; kept as found`] : warnings,
+    });
+  }
   return { kind: 'records', records };
 }

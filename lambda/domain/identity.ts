@@ -1,6 +1,6 @@
 /** Who made a call: every CloudTrail `userIdentity` shape reduced to one actor. */
 
-import { at, bool, isObject, str } from './json';
+import { at, bool, isObject, prop, str } from './json';
 
 export const IDENTITY_TYPES = [
   'Root',
@@ -128,8 +128,8 @@ export function resolveActor(userIdentity: unknown, viaConsoleHint: boolean | nu
   const principalId = str(userIdentity.principalId);
   const invokedBy = str(userIdentity.invokedBy);
   const issuer = at(userIdentity, 'sessionContext', 'sessionIssuer');
-  const issuerArn = str(at(issuer, 'arn'));
-  const issuerName = str(at(issuer, 'userName'));
+  const issuerArn = str(prop(issuer, 'arn'));
+  const issuerName = str(prop(issuer, 'userName'));
   const mfaAuthenticated = bool(at(userIdentity, 'sessionContext', 'attributes', 'mfaAuthenticated'));
   const sourceIdentity =
     str(at(userIdentity, 'sessionContext', 'sourceIdentity')) ?? str(userIdentity.sourceIdentity);

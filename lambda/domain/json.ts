@@ -11,13 +11,11 @@ export function prop(value: unknown, key: string): unknown {
   return isObject(value) ? value[key] : undefined;
 }
 
-/** Walks nested objects; `undefined` as soon as a step is not an object. */
-export function at(value: unknown, ...keys: readonly string[]): unknown {
-  let current = value;
-  for (const key of keys) {
-    if (!isObject(current)) return undefined;
-    current = current[key];
-  }
+/** Walks nested objects; `undefined` as soon as a step is not an object. Fixed arity: this is on the hot path. */
+export function at(value: unknown, a: string, b: string, c?: string, d?: string): unknown {
+  let current = prop(prop(value, a), b);
+  if (c !== undefined) current = prop(current, c);
+  if (d !== undefined) current = prop(current, d);
   return current;
 }
 

@@ -8,6 +8,7 @@ export interface NormalisedTime {
   readonly warning: string | null;
 }
 
+const CANONICAL = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
 const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 // Exports such as Panther's and Athena's drop the T and the zone; CloudTrail times are always UTC.
 const SPACE_SEPARATED = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
@@ -64,6 +65,17 @@ export function normaliseTime(raw: unknown, field = 'eventTime'): NormalisedTime
   }
   if (typeof raw !== 'string') {
     return { value: null, epochMs: null, warning: `${field} is not a string` };
+  }
+  // The common case: CloudTrail's own form, already canonical. Days up to 28 exist in every month.
+  if (CANONICAL.test(raw)) {
+    const epochMs = Date.parse(raw);
+    if (
+      raw.charCodeAt(8) < 50 ||
+      (raw.charCodeAt(8) === 50 && raw.charCodeAt(9) <= 56) ||
+      formatUtc(epochMs) === raw
+    ) {
+      return { value: raw, epochMs, warning: null };
+    }
   }
   const exact = ISO_UTC.exec(raw);
   if (exact && (exact[8] ?? 'Z') === 'Z') {

@@ -50,11 +50,26 @@ const SDK_LANGUAGES: readonly (readonly [RegExp, string])[] = [
 
 const SERVICE_HOST = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com$/i;
 
+// Trails repeat the same few agents endlessly: remember recent answers (a pure function, so safe).
+const CACHE_LIMIT = 512;
+const cache = new Map<string, ToolGuess>();
+
 /**
  * Classifies a user agent. `viaConsole` is the record's own console flag: the console's calls
  * often carry the opaque agent "AWS Internal".
  */
 export function classifyUserAgent(userAgent: string | null, viaConsole: boolean | null = null): ToolGuess {
+  if (!userAgent) return { tool: viaConsole ? 'console' : 'unknown', sdkLanguage: null };
+  const key = viaConsole ? `1${userAgent}` : `0${userAgent}`;
+  const known = cache.get(key);
+  if (known) return known;
+  const guess = classify(userAgent, viaConsole);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, guess);
+  return guess;
+}
+
+function classify(userAgent: string | null, viaConsole: boolean | null): ToolGuess {
   if (!userAgent) return { tool: viaConsole ? 'console' : 'unknown', sdkLanguage: null };
   const ua = userAgent.trim();
   for (const [pattern, tool] of RULES) {

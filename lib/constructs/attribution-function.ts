@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -10,8 +9,13 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
-
-const LAMBDA_ROOT = join(__dirname, '..', '..', 'lambda');
+import {
+  ESM_REQUIRE_BANNER,
+  LAMBDA_ALIASES,
+  LAMBDA_ENTRY,
+  LAMBDA_TARGET,
+  lambdaDefines,
+} from '../lambda-bundling';
 
 export interface AttributionFunctionProps {
   /** The table the function writes attribution rows to (and reads for its own lookups). */
@@ -53,7 +57,7 @@ export class AttributionFunction extends Construct {
     this.logGroup.grantWrite(role);
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(LAMBDA_ROOT, 'index.ts'),
+      entry: LAMBDA_ENTRY,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -78,14 +82,15 @@ export class AttributionFunction extends Construct {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: true,
-        target: 'node24',
+        target: LAMBDA_TARGET,
         mainFields: ['module', 'main'],
-        // Some dependencies still call require(); ESM bundles need it defined.
-        banner:
-          "import { createRequire as __ec2trailRequire } from 'node:module'; const require = __ec2trailRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
         externalModules: [],
         // The policy travels inside the bundle: no 4 KB environment limit, and a new policy is a new code version.
-        define: { __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(props.policy)) },
+        define: lambdaDefines(props.policy),
+        esbuildArgs: Object.fromEntries(
+          Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to]),
+        ),
       },
     });
 

@@ -71,8 +71,12 @@ export function factsNeeded(records: readonly AttributionRecord[], policy: Compi
   const first = records[0];
   if (!first) return { historyOf: [], quota: null };
   const guard = policy.protectedInstances;
+  // A stop or terminate needs its launch's tags; a launch needs earlier stops only when it is itself protected.
   const historyOf =
-    guard && first.outcome === 'success' && (guard.actions.has(first.action) || first.action === 'launch')
+    guard &&
+    first.outcome === 'success' &&
+    (guard.actions.has(first.action) ||
+      (first.action === 'launch' && protectedTag(guard, first.launch?.tags ?? null) !== null))
       ? launchedInstanceIds(records)
       : [];
   const quota = policy.launchQuota;

@@ -1,0 +1,426 @@
+/**
+ * ec2trail's benchmark: each figure is measured against a baseline taken on the same machine in
+ * the same run (these machines are shared and noisy), with tinybench doing the statistics.
+ *
+ *   npm run bench                 full run (what the README quotes)
+ *   npm run bench -- --quick      under a minute
+ *   npm run bench -- --json       one JSON object on stdout
+ */
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
+import { Bench, type Task } from 'tinybench';
+import { ensureTable, localClient, startDynamoDbLocal } from '../cli/local/dynamodb-local';
+import { DynamoDbAlertLedger } from '../lambda/adapters/dynamodb-alert-ledger';
+import { DynamoDbAttributionStore } from '../lambda/adapters/dynamodb-attribution-store';
+import { SnsAlertPublisher } from '../lambda/adapters/sns-alert-publisher';
+import { type AttributionRecord, attribute, compilePolicy, entriesOf } from '../lambda/domain';
+import { createHandler } from '../lambda/handler';
+import { toItem } from '../lambda/schema/attribution-table';
+import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
+import { startFauxqsServer } from '../test/helpers/fauxqs-server';
+import { syntheticEvents, writeSyntheticTrail } from '../test/helpers/synthetic-trail';
+import { buildLambdaBundle } from './lambda-bundle';
+
+const args = new Set(process.argv.slice(2));
+const QUICK = args.has('--quick');
+const JSON_ONLY = args.has('--json');
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'bin', 'ec2trail.mjs');
+const SIZES = QUICK
+  ? {
+      coreEvents: 10_000,
+      inspectEvents: 20_000,
+      replayEvents: 10_000,
+      handlerEvents: 150,
+      processRuns: 3,
+      rssEvents: 10_000,
+    }
+  : {
+      coreEvents: 20_000,
+      inspectEvents: 100_000,
+      replayEvents: 100_000,
+      handlerEvents: 1_000,
+      processRuns: 5,
+      rssEvents: 1_000_000,
+    };
+const SILENT_LOG = { debug() {}, info() {}, warn() {}, error() {}, appendKeys() {}, resetKeys() {} };
+const SILENT_METRICS = { addMetric() {}, publishStoredMetrics() {} };
+
+function say(line: string): void {
+  if (!JSON_ONLY) process.stderr.write(`${line}\n`);
+}
+
+function stats(task: Task | undefined) {
+  const result = task?.result;
+  if (!result || !('latency' in result)) throw new Error(`benchmark task ${task?.name} produced no result`);
+  return result.latency;
+}
+
+/** Median wall time of a command, in ms, over `runs` runs. */
+async function medianOfProcess(name: string, runs: number, command: () => void): Promise<number> {
+  const bench = new Bench({ iterations: runs, time: 0, warmup: false });
+  bench.add(name, command);
+  await bench.run();
+  return stats(bench.getTask(name)).p50;
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+/** The core as it runs in production: bundled by esbuild (the Lambda and the CLI both are). */
+async function bundledCore(): Promise<typeof import('../lambda/domain')> {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'ec2trail-bench-core-')), 'core.cjs');
+  await build({
+    entryPoints: [join(ROOT, 'lambda', 'domain', 'index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  return require(outfile);
+}
+
+async function benchCore() {
+  say(`core: ${SIZES.coreEvents} events`);
+  const texts = [...syntheticEvents(SIZES.coreEvents, 3)].map((e) => e.text);
+  const parsed = texts.map((t) => JSON.parse(t));
+  const { attribute, compilePolicy, evaluate, parsePolicy } = await bundledCore();
+  const policy = compilePolicy(parsePolicy(JSON.parse(readFileSync(DEFAULT_POLICY_FILE, 'utf8')), 'default'));
+  let sink = 0;
+  const bench = new Bench({ time: QUICK ? 1_500 : 4_000, warmupTime: 300 });
+  bench.add('JSON.parse', () => {
+    for (const text of texts) sink += JSON.parse(text) === null ? 0 : 1;
+  });
+  bench.add('core', () => {
+    for (const event of parsed) {
+      const result = attribute(event);
+      if (result.kind === 'records') sink += evaluate(result.records, policy, {}).length;
+    }
+  });
+  await bench.run();
+  const core = stats(bench.getTask('core')).p50;
+  const parse = stats(bench.getTask('JSON.parse')).p50;
+  if (sink < 0) throw new Error('unreachable');
+  return {
+    coreUsPerEvent: round((core * 1000) / texts.length, 3),
+    jsonParseUsPerEvent: round((parse * 1000) / texts.length, 3),
+    coreRatioToJsonParse: round(core / parse, 3),
+  };
+}
+
+async function benchInspect(trail: string, events: number) {
+  say(`inspect: ${events} events in ${files(trail).length} gzipped trail files`);
+  const reader = join(mkdtempSync(join(tmpdir(), 'ec2trail-bench-')), 'read.js');
+  writeFileSync(
+    reader,
+    `const { readdirSync, readFileSync } = require('node:fs'); const { join } = require('node:path'); const { gunzipSync } = require('node:zlib');
+     const walk = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)]);
+     let n = 0; for (const f of walk(process.argv[2])) n += JSON.parse(gunzipSync(readFileSync(f))).Records.length;
+     if (n === 0) process.exit(1);`,
+  );
+  const read = await medianOfProcess('read', SIZES.processRuns, () => {
+    const r = spawnSync(process.execPath, [reader, trail], { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error('baseline reader failed');
+  });
+  const inspect = await medianOfProcess('inspect', SIZES.processRuns, () => {
+    const r = spawnSync(process.execPath, [CLI, 'inspect', '--json', trail], { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error('inspect failed');
+  });
+  return {
+    inspectEventsPerSec: Math.round(events / (inspect / 1000)),
+    readEventsPerSec: Math.round(events / (read / 1000)),
+    inspectRatioToRead: round(read / inspect, 3),
+  };
+}
+
+/** Peak RSS of a child process, read from /proc while it runs (Linux). */
+function runWithPeakRss(argv: readonly string[]): Promise<{ ms: number; peakRssMb: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let peakKb = 0;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const poll = setInterval(() => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      } catch {
+        // the process has exited
+      }
+    }, 50);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      if (code !== 0) reject(new Error(`replay exited with ${code}: ${stderr}`));
+      else resolve({ ms: performance.now() - started, peakRssMb: round(peakKb / 1024, 1), stderr });
+    });
+  });
+}
+
+async function benchReplay(endpoint: string, trail: string, events: number) {
+  say(`replay: ${events} events into DynamoDB Local, against raw BatchWriteItem of the same items`);
+  const client = localClient(endpoint);
+  await ensureTable(client, 'bench-replay');
+  await ensureTable(client, 'bench-raw');
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+  // The floor: the very rows replay writes, prebuilt, written with BatchWriteItem at the same concurrency.
+  const records = new Map<string, AttributionRecord>();
+  for (const file of files(trail)) {
+    for (const entry of entriesOf(JSON.parse(gunzipSync(readFileSync(file)).toString()))) {
+      if (entry.kind !== 'record') continue;
+      const result = attribute(entry.record, entry.context);
+      if (result.kind === 'records')
+        for (const r of result.records) records.set(`${r.eventKey}|${r.instanceId}`, r);
+    }
+  }
+  const now = new Date();
+  const items = [...records.values()].map((r) => toItem(r, { ingestedBy: 'replay', now }));
+  const rawStarted = performance.now();
+  const batches: (typeof items)[] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  const writeAll = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
+      while (pending.length > 0) {
+        const result = await documents.send(
+          new BatchWriteCommand({ RequestItems: { 'bench-raw': pending as never } }),
+        );
+        pending = (result.UnprocessedItems?.['bench-raw'] ?? []) as Record<string, unknown>[];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, writeAll));
+  const rawMs = performance.now() - rawStarted;
+
+  const replay = await runWithPeakRss([
+    CLI,
+    'replay',
+    trail,
+    '--endpoint-url',
+    endpoint,
+    '--table',
+    'bench-replay',
+  ]);
+  client.destroy();
+  return {
+    replayEventsPerSec: Math.round(events / (replay.ms / 1000)),
+    rawWriteEventsPerSec: Math.round(events / (rawMs / 1000)),
+    replayRatioToRawWrite: round(rawMs / replay.ms, 3),
+    replayRows: items.length,
+    replayPeakRssMbAtReplaySize: replay.peakRssMb,
+  };
+}
+
+async function benchBundle() {
+  say('bundle: building the Lambda bundle as the stack does');
+  const dir = mkdtempSync(join(tmpdir(), 'ec2trail-bench-bundle-'));
+  const bundle = join(dir, 'index.mjs');
+  await buildLambdaBundle(bundle);
+  const empty = join(dir, 'empty.mjs');
+  writeFileSync(empty, 'export {};\n');
+  const importer = join(dir, 'import.mjs');
+  writeFileSync(importer, 'await import(process.argv[2]);\n');
+  const env = {
+    PATH: process.env.PATH,
+    TABLE_NAME: 'attribution',
+    TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    // Lambda runs Node.js 24, where the SDK has no Node.js 20 deprecation warning to print.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const timeImport = (module: string) => () => {
+    const r = spawnSync(process.execPath, [importer, module], { stdio: 'ignore', env });
+    if (r.status !== 0) throw new Error(`importing ${module} failed`);
+  };
+  const bundleMs = await medianOfProcess('import bundle', 20, timeImport(bundle));
+  const emptyMs = await medianOfProcess('import empty', 20, timeImport(empty));
+  return {
+    bundleBytes: statSync(bundle).size,
+    initMs: round(bundleMs - emptyMs, 1),
+    nodeStartMs: round(emptyMs, 1),
+  };
+}
+
+async function benchHandler(dynamoEndpoint: string, snsEndpoint: string) {
+  say(`handler: ${SIZES.handlerEvents} warm invocations against DynamoDB Local and the SNS emulator`);
+  const client = localClient(dynamoEndpoint);
+  await ensureTable(client, 'bench-handler');
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const sns = new SNSClient({
+    endpoint: snsEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'bench' }));
+  if (!TopicArn) throw new Error('no topic');
+  const handle = createHandler({
+    store: new DynamoDbAttributionStore(documents, 'bench-handler'),
+    ledger: new DynamoDbAlertLedger(documents, 'bench-handler'),
+    publisher: new SnsAlertPublisher(sns, TopicArn),
+    policy: compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)),
+    logger: SILENT_LOG,
+    metrics: SILENT_METRICS,
+    clock: () => new Date(),
+  });
+  const events = [...syntheticEvents(SIZES.handlerEvents * 3, 11)].map((e) => ({
+    'detail-type': 'AWS API Call via CloudTrail',
+    detail: JSON.parse(e.text),
+  }));
+  let next = 0;
+  let alerting = 0;
+  const bench = new Bench({ iterations: SIZES.handlerEvents, time: 0, warmupIterations: 20 });
+  bench.add('handler', async () => {
+    const result = await handle(events[next++ % events.length]);
+    if (result.alert === 'sent') alerting++;
+  });
+  // The write alone: one real attribution row (launch details, actor, indexes), as the handler writes it.
+  const sample = attribute(JSON.parse([...syntheticEvents(1, 12)][0]?.text ?? '{}'));
+  const row =
+    sample.kind === 'records' && sample.records[0]
+      ? toItem(sample.records[0], { ingestedBy: 'live', now: new Date() })
+      : null;
+  if (!row) throw new Error('no sample row');
+  let put = 0;
+  bench.add('PutItem alone', async () => {
+    await documents.send(
+      new PutCommand({ TableName: 'bench-handler', Item: { ...row, instanceId: `bench-${put++}` } }),
+    );
+  });
+  bench.add('Publish alone', async () => {
+    await sns.send(
+      new PublishCommand({
+        TopicArn,
+        Message: 'bench',
+        MessageAttributes: { severity: { DataType: 'String', StringValue: 'info' } },
+      }),
+    );
+  });
+  await bench.run();
+  const handler = stats(bench.getTask('handler'));
+  const putP50 = stats(bench.getTask('PutItem alone')).p50;
+  const publishP50 = stats(bench.getTask('Publish alone')).p50;
+  client.destroy();
+  sns.destroy();
+  return {
+    handlerP50Ms: round(handler.p50, 2),
+    handlerP99Ms: round(handler.p99, 2),
+    putItemP50Ms: round(putP50, 2),
+    publishP50Ms: round(publishP50, 2),
+    handlerP50RatioToSlowerCall: round(handler.p50 / Math.max(putP50, publishP50), 2),
+    handlerAlertShare: round(alerting / (SIZES.handlerEvents + 20), 2),
+  };
+}
+
+async function benchPeakRss(endpoint: string) {
+  say(`memory: replaying ${SIZES.rssEvents.toLocaleString('en-US')} events`);
+  const trail = mkdtempSync(join(tmpdir(), 'ec2trail-bench-rss-'));
+  const perFile = 1_000;
+  writeSyntheticTrail(trail, {
+    files: Math.ceil(SIZES.rssEvents / perFile),
+    eventsPerFile: perFile,
+    seed: 99,
+    duplicateRate: 0.1,
+  });
+  const client = localClient(endpoint);
+  await ensureTable(client, 'bench-rss');
+  client.destroy();
+  const run = await runWithPeakRss([
+    CLI,
+    'replay',
+    trail,
+    '--endpoint-url',
+    endpoint,
+    '--table',
+    'bench-rss',
+  ]);
+  return {
+    replayPeakRssMb: run.peakRssMb,
+    replayPeakRssEvents: SIZES.rssEvents,
+    replayPeakRssEventsPerSec: Math.round(SIZES.rssEvents / (run.ms / 1000)),
+  };
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+const TARGETS: Record<string, (r: Record<string, number>) => boolean> = {
+  coreRatioToJsonParse: (r) => (r.coreRatioToJsonParse ?? Infinity) <= 1,
+  inspectRatioToRead: (r) => (r.inspectRatioToRead ?? 0) >= 0.5,
+  replayRatioToRawWrite: (r) => (r.replayRatioToRawWrite ?? 0) >= 0.8,
+  bundleBytes: (r) => (r.bundleBytes ?? Infinity) <= 400_000,
+  initMs: (r) => (r.initMs ?? Infinity) <= 40,
+  handlerP50RatioToSlowerCall: (r) => (r.handlerP50RatioToSlowerCall ?? Infinity) <= 1.2,
+  replayPeakRssMb: (r) => (r.replayPeakRssMb ?? Infinity) <= 250,
+};
+
+async function main(): Promise<void> {
+  // The SDK warns on every client that its 2027 releases need Node.js 22; it is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const started = performance.now();
+  const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqsServer()]);
+  try {
+    const core = await benchCore();
+    const inspectTrail = mkdtempSync(join(tmpdir(), 'ec2trail-bench-inspect-'));
+    writeSyntheticTrail(inspectTrail, { files: SIZES.inspectEvents / 500, eventsPerFile: 500, seed: 5 });
+    const inspect = await benchInspect(inspectTrail, SIZES.inspectEvents);
+    const replayTrail = mkdtempSync(join(tmpdir(), 'ec2trail-bench-replay-'));
+    writeSyntheticTrail(replayTrail, { files: SIZES.replayEvents / 250, eventsPerFile: 250, seed: 6 });
+    const replay = await benchReplay(dynamo.endpoint, replayTrail, SIZES.replayEvents);
+    const bundle = await benchBundle();
+    const handler = await benchHandler(dynamo.endpoint, fauxqs.endpoint);
+    const rss = QUICK
+      ? { replayPeakRssMb: replay.replayPeakRssMbAtReplaySize, replayPeakRssEvents: SIZES.replayEvents }
+      : await benchPeakRss(dynamo.endpoint);
+    const results: Record<string, number | boolean | string> = {
+      mode: QUICK ? 'quick' : 'full',
+      ...core,
+      ...inspect,
+      ...replay,
+      ...bundle,
+      ...handler,
+      ...rss,
+      seconds: round((performance.now() - started) / 1000, 1),
+    };
+    const numeric = Object.fromEntries(
+      Object.entries(results).filter(([, v]) => typeof v === 'number'),
+    ) as Record<string, number>;
+    const met = Object.fromEntries(Object.entries(TARGETS).map(([key, check]) => [key, check(numeric)]));
+    if (JSON_ONLY) {
+      process.stdout.write(`${JSON.stringify({ ...results, targetsMet: met })}\n`);
+    } else {
+      const width = Math.max(...Object.keys(results).map((k) => k.length));
+      for (const [key, value] of Object.entries(results)) {
+        const mark = key in met ? (met[key] ? '  target met' : '  TARGET MISSED') : '';
+        process.stdout.write(`${key.padEnd(width)}  ${String(value).padStart(12)}${mark}\n`);
+      }
+    }
+  } finally {
+    await Promise.all([dynamo.stop(), fauxqs.stop()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,29 @@
+/** Serialises attribution records for `--json` output, sharing the parts one event's records have in common. */
+
+import type { AttributionRecord, Violation } from '../lambda/domain';
+
+const q = JSON.stringify;
+
+/**
+ * One JSON line per record of an event. The caller, source and violations are the same for
+ * every record of the event, so they are serialised once; the output equals
+ * `JSON.stringify({ ...record, violations })` field for field.
+ */
+export function recordLines(records: readonly AttributionRecord[], violations: readonly Violation[]): string {
+  const first = records[0];
+  if (!first) return '';
+  const actor = q(first.actor);
+  const source = q(first.source);
+  const verdict = q(violations);
+  let out = '';
+  for (const r of records) {
+    out +=
+      `{"eventId":${q(r.eventId)},"eventKey":${q(r.eventKey)},"eventTime":${q(r.eventTime)},"eventName":${q(r.eventName)},` +
+      `"eventSource":${q(r.eventSource)},"action":${q(r.action)},"account":${q(r.account)},"region":${q(r.region)},` +
+      `"instanceId":${q(r.instanceId)},"trail":${q(r.trail)},"outcome":${q(r.outcome)},"errorCode":${q(r.errorCode)},` +
+      `"errorMessage":${q(r.errorMessage)},"requestId":${q(r.requestId)},` +
+      `"actor":${r.actor === first.actor ? actor : q(r.actor)},"source":${r.source === first.source ? source : q(r.source)},` +
+      `"launch":${q(r.launch)},"instanceState":${q(r.instanceState)},"warnings":${q(r.warnings)},"violations":${verdict}}\n`;
+  }
+  return out;
+}

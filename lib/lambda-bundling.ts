@@ -1,0 +1,28 @@
+/** How the Lambda is bundled: one definition for the CDK construct and the benchmark. */
+
+import { join } from 'node:path';
+import type { Policy } from '../lambda/domain/policy/schema';
+
+const LAMBDA_ROOT = join(__dirname, '..', 'lambda');
+
+export const LAMBDA_ENTRY = join(LAMBDA_ROOT, 'index.ts');
+
+/** esbuild's node target for the Lambda runtime (nodejs24.x). */
+export const LAMBDA_TARGET = 'node24';
+
+/** Some dependencies still call require(); an ESM bundle needs it defined. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __ec2trailRequire } from 'node:module'; const require = __ec2trailRequire(import.meta.url);";
+
+/**
+ * Module swaps for the bundle: Lambda supplies credentials in the environment, so the SDK's
+ * full provider chain (and the STS and SSO clients it carries) is replaced by the env provider.
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': join(LAMBDA_ROOT, 'runtime', 'env-credentials.ts'),
+};
+
+/** Compile-time constants: the validated policy travels inside the bundle. */
+export function lambdaDefines(policy: Policy): Record<string, string> {
+  return { __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(policy)) };
+}

@@ -1,0 +1,53 @@
+/** The built Lambda bundle loads in a fresh Node.js process and handles events with no network call. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildLambdaBundle } from '../../bench/lambda-bundle';
+
+describe('the Lambda bundle', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ec2trail-bundle-'));
+  const bundle = join(dir, 'index.mjs');
+
+  beforeAll(() => buildLambdaBundle(bundle), 60_000);
+
+  it('stays under 400 KB with the SDK clients inside', () => {
+    expect(statSync(bundle).size).toBeLessThan(400_000);
+  });
+
+  it('starts with a valid environment and acknowledges events that need no AWS call', () => {
+    const script = join(dir, 'invoke.mjs');
+    writeFileSync(
+      script,
+      `const { handler } = await import(${JSON.stringify(bundle)});
+       const skipped = await handler({ 'detail-type': 'AWS API Call via CloudTrail', detail: { eventSource: 's3.amazonaws.com', eventName: 'CreateBucket' } });
+       const malformed = await handler('not an event');
+       process.stdout.write(JSON.stringify({ skipped: skipped.status, malformed: malformed.status }));`,
+    );
+    const output = execFileSync(process.execPath, [script], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH,
+        TABLE_NAME: 'attribution',
+        TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+    });
+    expect(output.split('\n').at(-1)).toBe('{"skipped":"skipped","malformed":"malformed"}');
+  });
+
+  it('refuses to start without its environment', () => {
+    const script = join(dir, 'bad-env.mjs');
+    writeFileSync(script, `await import(${JSON.stringify(bundle)});`);
+    expect(() =>
+      execFileSync(process.execPath, [script], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+        env: { PATH: process.env.PATH },
+      }),
+    ).toThrow(/Invalid Lambda environment: TABLE_NAME: .*TOPIC_ARN: /);
+  });
+});
