@@ -7,6 +7,8 @@ const EnvironmentSchema = z.object({
   TOPIC_ARN: z
     .string()
     .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'TOPIC_ARN must be an SNS topic ARN')),
+  /** `organizations` to show account names in alerts. */
+  ACCOUNT_NAMES: z.optional(z.enum(['organizations'])),
   RETENTION_DAYS: z.optional(
     z.pipe(
       z.string().check(z.regex(/^\d+$/, 'RETENTION_DAYS must be a whole number of days')),

@@ -12,7 +12,14 @@ import {
   renderAlert,
   type Violation,
 } from './domain';
-import type { AlertClaim, AlertLedger, AlertPublisher, AttributionStore, PolicyLookups } from './ports';
+import type {
+  AccountDirectory,
+  AlertClaim,
+  AlertLedger,
+  AlertPublisher,
+  AttributionStore,
+  PolicyLookups,
+} from './ports';
 import type { IngestedBy } from './schema/attribution-table';
 import { type Log, METRIC, type MetricSink } from './telemetry';
 
@@ -30,6 +37,10 @@ export interface HandlerDeps {
   readonly alertLeaseMs?: number;
   /** What rows written by this handler say about their origin. @default 'live' */
   readonly ingestedBy?: IngestedBy;
+  /** Account names for alerts, when the deploy may read AWS Organizations. */
+  readonly accounts?: AccountDirectory;
+  /** How long an alert waits for an account name before going out without it. @default 500 ms */
+  readonly accountNameTimeoutMs?: number;
 }
 
 export interface HandlerResult {
@@ -85,11 +96,24 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     };
   }
 
+  /** The account's name, or null after the timeout: a slow directory never holds an alert back for long. */
+  function accountName(account: string | null): Promise<string | null> {
+    const directory = deps.accounts;
+    if (!directory || account === null) return Promise.resolve(null);
+    return Promise.race([
+      directory.nameOf(account).catch(() => null),
+      new Promise<null>((resolve) =>
+        setTimeout(() => resolve(null), deps.accountNameTimeoutMs ?? 500).unref(),
+      ),
+    ]);
+  }
+
   /** Claims, publishes and marks the alert; `claim` may already be under way. */
   async function alertOnce(
     records: readonly AttributionRecord[],
     violations: readonly Violation[],
     claimed: Promise<AlertClaim>,
+    name: Promise<string | null>,
   ): Promise<'sent' | 'already-sent'> {
     const first = records[0];
     if (!first) return 'already-sent';
@@ -100,7 +124,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
         `the alert for event ${first.eventKey} is being sent by another invocation`,
       );
     }
-    const message = renderAlert(records, violations);
+    const message = renderAlert(records, violations, { accountName: await name });
     try {
       await publisher.publish(message);
     } catch (error) {
@@ -144,7 +168,10 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
         const violations = evaluate(records, policy, facts);
         if (violations.length === 0 || !first) return { violations, alert: 'none' };
         const claimed = early ?? ledger.claim(first.eventKey, clock(), leaseMs);
-        return { violations, alert: await alertOnce(records, violations, claimed) };
+        return {
+          violations,
+          alert: await alertOnce(records, violations, claimed, accountName(first.account)),
+        };
       },
     );
     // A claim taken early must not outlive failed lookups: give it back so the retry can alert at once.

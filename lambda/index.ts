@@ -6,10 +6,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAlertLedger } from './adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from './adapters/dynamodb-attribution-store';
+import { OrganizationsAccountDirectory } from './adapters/organizations-account-directory';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher';
 import { loadPolicy } from './domain';
 import { readEnvironment } from './environment';
@@ -37,4 +39,12 @@ export const handler = createHandler({
   metrics,
   clock: () => new Date(),
   retentionDays: env.RETENTION_DAYS,
+  // Organizations has one endpoint, in us-east-1 (the aws partition's).
+  ...(env.ACCOUNT_NAMES === 'organizations'
+    ? {
+        accounts: new OrganizationsAccountDirectory(
+          new OrganizationsClient({ region: 'us-east-1', maxAttempts: 2 }),
+        ),
+      }
+    : {}),
 });

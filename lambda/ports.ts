@@ -51,3 +51,8 @@ export interface PolicyLookups {
     excludeEventKey: string,
   ): Promise<number>;
 }
+
+/** Account names for alerts. Best effort: null when unknown or unreadable, never an error. */
+export interface AccountDirectory {
+  nameOf(accountId: string): Promise<string | null>;
+}

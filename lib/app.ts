@@ -3,8 +3,16 @@ import { resolve } from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PolicyError } from '../lambda/domain/policy/load';
-import { applyOverrides, ConfigError, type Ec2TrailConfig, parseConfig } from './config';
+import {
+  actionGroups,
+  applyOverrides,
+  ConfigError,
+  type Ec2TrailConfig,
+  homeBusArnOf,
+  parseConfig,
+} from './config';
 import { Ec2TrailStack } from './ec2trail-stack';
+import { ForwarderStack } from './forwarder-stack';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
 
 export const DEFAULT_CONFIG_FILE = 'ec2trail.config.json';
@@ -36,18 +44,30 @@ export function isUserError(error: unknown): error is ConfigError | PolicyError 
   return error instanceof ConfigError || error instanceof PolicyError;
 }
 
-/** Builds the whole app: the stack(s) and the cdk-nag checks over them. */
+/** Builds the whole app: the home stack, a forwarder stack per other region, and the cdk-nag checks. */
 export function buildApp(app: App, config: Ec2TrailConfig, cwd = process.cwd()): Ec2TrailStack {
   const policy = readPolicyFile(config.policyFile ? resolve(cwd, config.policyFile) : DEFAULT_POLICY_FILE);
+  const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const region = config.region ?? process.env.CDK_DEFAULT_REGION;
   const stack = new Ec2TrailStack(app, config.stackName, {
     config,
     policy,
     description: 'ec2trail: EC2 lifecycle attribution from CloudTrail, with policy alerts',
-    env: {
-      account: config.account ?? process.env.CDK_DEFAULT_ACCOUNT,
-      region: config.region ?? process.env.CDK_DEFAULT_REGION,
-    },
+    env: { account, region },
   });
+  const others = (config.regions ?? []).filter((r) => r !== config.region);
+  if (others.length > 0 && account && region) {
+    const homeBusArn = homeBusArnOf(account, region);
+    for (const other of others) {
+      const forwarder = new ForwarderStack(app, `${config.stackName}-Forwarder-${other}`, {
+        homeBusArn,
+        actionGroups: actionGroups(config),
+        env: { account, region: other },
+        description: `ec2trail: forwards ${other}'s EC2 lifecycle and trail calls to ${region}`,
+      });
+      forwarder.addStackDependency(stack);
+    }
+  }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }

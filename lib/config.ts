@@ -1,7 +1,7 @@
 /** The deploy configuration: `ec2trail.config.json` plus `-c key=value` context overrides. */
 
 import { z } from 'zod';
-import { LIFECYCLE_ACTIONS, MANDATORY_ACTIONS } from '../lambda/domain/actions';
+import { type Action, LIFECYCLE_ACTIONS, MANDATORY_ACTIONS, TRAIL_ACTIONS } from '../lambda/domain/actions';
 import { SEVERITIES } from '../lambda/domain/policy/schema';
 import { AWS_REGIONS } from './regions';
 
@@ -59,6 +59,34 @@ export const ConfigSchema = z
     emailMinSeverity: z.enum(SEVERITIES).default('warning'),
     /** Days to keep attribution rows (DynamoDB TTL); omit to keep them forever. */
     retentionDays: z.number().int().min(1).max(36_500).optional(),
+    /**
+     * Regions to watch. The stack goes to the home region (`region`); every other region gets a
+     * small forwarder stack that sends its events to the home region's bus.
+     */
+    regions: z
+      .array(z.enum(AWS_REGIONS, { error: (issue) => `unknown AWS region "${String(issue.input)}"` }))
+      .refine((regions) => new Set(regions).size === regions.length, { message: 'lists a region twice' })
+      .optional(),
+    /** An AWS Organization whose member accounts forward their events here, through a StackSet. */
+    organization: z
+      .object({
+        id: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-a1b2c3d4e5'),
+        /** OUs (ou-…) or the root (r-…) whose accounts get the forwarder; new accounts get it automatically. */
+        organizationalUnits: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/,
+                'must be an OU id (ou-…) or the root id (r-…)',
+              ),
+          )
+          .min(1, 'name at least one OU, or the root id (r-…) for the whole organization'),
+        /** Let the function read account names from AWS Organizations for alerts (needs a delegated administrator or the management account). */
+        readAccountNames: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
     /** Days to keep the function's logs. */
     logRetentionDays: z
       .number()
@@ -68,7 +96,24 @@ export const ConfigSchema = z
       })
       .default(90),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const others = (config.regions ?? []).filter((r) => r !== config.region);
+    if ((others.length > 0 || config.organization) && (!config.region || !config.account)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.region ? 'account' : 'region'],
+        message: 'must be set when regions or organization are: forwarders need the home account and region',
+      });
+    }
+    if (config.regions && config.region && !config.regions.includes(config.region)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions'],
+        message: `must include the home region ${config.region}`,
+      });
+    }
+  });
 
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -144,4 +189,15 @@ export function parseConfig(raw: unknown, source: string): Ec2TrailConfig {
     return `${path || '(root)'}: ${issue.message}`;
   });
   throw new ConfigError(source, problems);
+}
+
+/** The action groups every rule and forwarder uses: the lifecycle calls, and the trail's own. */
+export function actionGroups(config: Ec2TrailConfig): readonly (readonly Action[])[] {
+  return config.watchTrail ? [config.actions, TRAIL_ACTIONS] : [config.actions];
+}
+
+/** The home region's default event bus, where forwarders send events (a plain string: it crosses stacks and accounts). */
+export function homeBusArnOf(account: string, region: string): string {
+  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:events:${region}:${account}:event-bus/default`;
 }

@@ -3,12 +3,14 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { TRAIL_ACTIONS } from '../lambda/domain/actions';
 import type { Policy } from '../lambda/domain/policy/schema';
-import type { Ec2TrailConfig } from './config';
+import { actionGroups, type Ec2TrailConfig, homeBusArnOf } from './config';
 import { AlertTopic } from './constructs/alert-topic';
 import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
+import { MemberForwarders } from './constructs/member-forwarders';
+import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
 import { SelfMonitoring } from './constructs/self-monitoring';
 import { STACK_OUTPUTS } from './stack-outputs';
 
@@ -28,6 +30,10 @@ export class Ec2TrailStack extends Stack {
   /** Watches the trail itself; absent when `watchTrail` is false. */
   public readonly trailRule?: LifecycleEventRule;
   public readonly monitoring: SelfMonitoring;
+  /** Present with `organization`: the bus policy for member accounts. */
+  public readonly organizationPolicy?: OrganizationBusPolicy;
+  /** Present with `organization`: the StackSet that puts forwarders in member accounts. */
+  public readonly memberForwarders?: MemberForwarders;
 
   constructor(scope: Construct, id: string, props: Ec2TrailStackProps) {
     super(scope, id, props);
@@ -48,6 +54,7 @@ export class Ec2TrailStack extends Stack {
       logRetention: config.logRetentionDays as RetentionDays,
       retentionDays: config.retentionDays,
       policy: props.policy,
+      ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
     });
     this.lifecycleRule = new LifecycleEventRule(this, 'Lifecycle', {
       description: 'CloudTrail EC2 lifecycle calls to the ec2trail attribution function',
@@ -62,6 +69,20 @@ export class Ec2TrailStack extends Stack {
         actions: TRAIL_ACTIONS,
         target: this.attribution.function,
         deadLetterQueue: this.deadLetters.queue,
+      });
+    }
+
+    const organization = config.organization;
+    if (organization && config.account && config.region) {
+      this.organizationPolicy = new OrganizationBusPolicy(this, 'OrganizationBus', {
+        organizationId: organization.id,
+      });
+      this.memberForwarders = new MemberForwarders(this, 'MemberForwarders', {
+        homeBusArn: homeBusArnOf(config.account, config.region),
+        actionGroups: actionGroups(config),
+        organizationalUnits: organization.organizationalUnits,
+        regions: config.regions ?? [config.region],
+        homeAccount: config.account,
       });
     }
 

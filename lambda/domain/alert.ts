@@ -93,6 +93,7 @@ function emailBody(
   records: readonly AttributionRecord[],
   violations: readonly Violation[],
   severity: string,
+  accountName: string | null,
 ): string {
   const first = records[0];
   if (!first) return '';
@@ -106,7 +107,7 @@ function emailBody(
   const lines = [
     `ec2trail alert: ${severity.toUpperCase()}`,
     '',
-    `${headline(records)}${first.account ? ` (account ${first.account})` : ''}.`,
+    `${headline(records)}${first.account ? ` (account ${first.account}${accountName ? `, ${accountName}` : ''})` : ''}.`,
     '',
     `Broken rule${violations.length > 1 ? 's' : ''}`,
     ...violations.map((v) => `  [${v.severity.toUpperCase()}] ${v.rule}: ${v.message}`),
@@ -161,7 +162,7 @@ function emailBody(
       : []),
     '',
     'Where',
-    field('Account', first.account),
+    field('Account', first.account && accountName ? `${first.account} (${accountName})` : first.account),
     field('Region', first.region),
     '',
     'When',
@@ -187,12 +188,14 @@ function jsonBody(
   records: readonly AttributionRecord[],
   violations: readonly Violation[],
   severity: string,
+  accountName: string | null,
 ): string {
   const first = records[0];
   const body = {
     source: 'ec2trail',
     severity,
     summary: headline(records),
+    accountName,
     violations,
     instanceIds: records.flatMap((r) => (r.instanceId ? [r.instanceId] : [])),
     record: first,
@@ -214,25 +217,33 @@ function fitList(items: readonly string[], room: number): string {
   return `${items.length} rules`;
 }
 
+/** What the alert can say beyond the record. */
+export interface AlertContext {
+  /** The account's name in AWS Organizations, when it could be read. */
+  readonly accountName?: string | null;
+}
+
 /** Renders the alert for one event; `violations` must not be empty. */
 export function renderAlert(
   records: readonly AttributionRecord[],
   violations: readonly Violation[],
+  context: AlertContext = {},
 ): AlertMessage {
   const first = records[0];
   const severity = highestSeverity(violations) ?? 'info';
   const rules = [...new Set(violations.map((v) => v.rule))];
   const tag = `[${severity.toUpperCase()}]`;
   const subject = cut(oneLine(`${tag} ${headline(records)}`), SUBJECT_MAX);
+  const account = context.accountName ? `${context.accountName} (${first?.account ?? '?'})` : first?.account;
   const smsHead = gsmSafe(
-    `ec2trail ${severity.toUpperCase()}: ${headline(records, 'x')}${first?.account ? ` acct ${first.account}` : ''}.`,
+    `ec2trail ${severity.toUpperCase()}: ${headline(records, 'x')}${account ? ` acct ${account}` : ''}.`,
   );
   const smsText = `${smsHead} Rules: ${fitList(rules, SMS_MAX - smsHead.length - ' Rules: '.length)}`;
   return {
     subject,
-    email: emailBody(records, violations, severity),
+    email: emailBody(records, violations, severity, context.accountName ?? null),
     sms: cut(smsText, SMS_MAX, '...'),
-    json: jsonBody(records, violations, severity),
+    json: jsonBody(records, violations, severity, context.accountName ?? null),
     attributes: {
       severity,
       rules: rules.join(','),

@@ -1,6 +1,6 @@
-import { CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -30,6 +30,8 @@ export interface AttributionFunctionProps {
   readonly retentionDays?: number;
   /** The validated launch policy, embedded in the bundle. */
   readonly policy: Policy;
+  /** Read account names from this organization for alerts. @default undefined: no names */
+  readonly accountNamesFrom?: string;
   /** Lambda's own retries of a failed asynchronous invocation. @default 2 */
   readonly retryAttempts?: number;
 }
@@ -70,6 +72,7 @@ export class AttributionFunction extends Construct {
         TABLE_NAME: props.table.tableName,
         TOPIC_ARN: props.topic.topicArn,
         ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
+        ...(props.accountNamesFrom ? { ACCOUNT_NAMES: 'organizations' } : {}),
         POWERTOOLS_SERVICE_NAME: 'ec2trail',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         // Stack traces in the logs point at the TypeScript sources.
@@ -104,6 +107,20 @@ export class AttributionFunction extends Construct {
       'dynamodb:DeleteItem',
     );
     props.topic.grantPublish(this.function);
+    if (props.accountNamesFrom) {
+      // The management account's id is not known here; the organization id pins the accounts.
+      const partition = Stack.of(this).partition;
+      const accounts = (p: string) => `arn:${p}:organizations::*:account/${props.accountNamesFrom}/*`;
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['organizations:DescribeAccount'], resources: [accounts(partition)] }),
+      );
+      Validations.of(role).acknowledge({
+        // cdk-nag names the finding by the resource as written, with an unresolved partition as <AWS::Partition>.
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${accounts(Token.isUnresolved(partition) ? '<AWS::Partition>' : partition)}]`,
+        reason:
+          'DescribeAccount on the accounts of this one organization, to name them in alerts; the management account id in the ARN is not known at deploy time.',
+      });
+    }
 
     const tableResource = props.table.node.defaultChild;
     if (tableResource instanceof CfnElement) {
