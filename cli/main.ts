@@ -46,6 +46,11 @@ const COMMANDS: readonly Entry[] = [
     load: () => (require('./commands/drain') as typeof import('./commands/drain')).drainCommand,
   },
   {
+    name: 'doctor',
+    summary: 'check that the deploy sees and records every event, and say what to fix',
+    load: () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand,
+  },
+  {
     name: 'inspect',
     summary: 'attribute the EC2 lifecycle events in CloudTrail files, folders or stdin',
     load: () => (require('./commands/inspect') as typeof import('./commands/inspect')).inspectCommand,

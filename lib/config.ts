@@ -84,6 +84,8 @@ export const ConfigSchema = z
           .min(1, 'name at least one OU, or the root id (r-…) for the whole organization'),
         /** Let the function read account names from AWS Organizations for alerts (needs a delegated administrator or the management account). */
         readAccountNames: z.boolean().default(false),
+        /** Who creates the StackSet: a delegated StackSets administrator (the usual security account), or the management account itself. */
+        callAs: z.enum(['DELEGATED_ADMIN', 'SELF']).default('DELEGATED_ADMIN'),
       })
       .strict()
       .optional(),

@@ -83,6 +83,7 @@ export class Ec2TrailStack extends Stack {
         organizationalUnits: organization.organizationalUnits,
         regions: config.regions ?? [config.region],
         homeAccount: config.account,
+        callAs: organization.callAs,
       });
     }
 
@@ -105,6 +106,25 @@ export class Ec2TrailStack extends Stack {
       value: this.lifecycleRule.rule.ruleName,
       description: 'EventBridge rule',
     });
+    new CfnOutput(this, STACK_OUTPUTS.functionName, {
+      value: this.attribution.function.functionName,
+      description: 'Attribution function',
+    });
+    if (this.trailRule)
+      new CfnOutput(this, STACK_OUTPUTS.trailRuleName, {
+        value: this.trailRule.rule.ruleName,
+        description: 'Trail tampering rule',
+      });
+    new CfnOutput(this, STACK_OUTPUTS.regions, {
+      value: [this.region, ...(config.regions ?? []).filter((r) => r !== config.region)].join(','),
+      description: 'Watched regions, home first',
+    });
+    if (this.memberForwarders) {
+      new CfnOutput(this, STACK_OUTPUTS.stackSetName, {
+        value: this.memberForwarders.stackSet.attrStackSetId,
+        description: 'Member forwarders StackSet',
+      });
+    }
     new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, {
       value: this.deadLetters.queue.queueUrl,
       description: 'Dead-letter queue',

@@ -4,4 +4,10 @@ export const STACK_OUTPUTS = {
   topicArn: 'AlertTopicArn',
   ruleName: 'LifecycleRuleName',
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  functionName: 'AttributionFunctionName',
+  trailRuleName: 'TrailRuleName',
+  /** The regions the deploy watches, comma-separated: the home region first. */
+  regions: 'WatchedRegions',
+  /** Present with an organization: the member StackSet's name. */
+  stackSetName: 'MemberStackSetName',
 } as const;

@@ -18,6 +18,8 @@ export interface MemberForwardersProps {
   readonly regions: readonly string[];
   /** The account ec2trail runs in: the StackSet creates nothing there. */
   readonly homeAccount: string;
+  /** `DELEGATED_ADMIN` when the home account is a delegated StackSets administrator, `SELF` in the management account. */
+  readonly callAs: 'DELEGATED_ADMIN' | 'SELF';
 }
 
 /**
@@ -66,7 +68,7 @@ export class MemberForwarders extends Construct {
       permissionModel: 'SERVICE_MANAGED',
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       capabilities: ['CAPABILITY_IAM'],
-      callAs: 'SELF',
+      callAs: props.callAs,
       managedExecution: { Active: true },
       operationPreferences: {
         failureTolerancePercentage: 10,

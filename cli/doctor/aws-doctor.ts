@@ -1,0 +1,216 @@
+/** The doctor's AWS calls: read-only, one client per service and region. */
+
+import {
+  CloudFormationClient,
+  DescribeStackResourcesCommand,
+  DescribeStackSetCommand,
+  DescribeStacksCommand,
+  ListStackInstancesCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+} from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { DoctorAws, RuleFacts, TrailFacts } from './ports';
+
+interface ClientOptions {
+  readonly profile?: string;
+  readonly region: string;
+}
+
+function notFound(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === 'ResourceNotFoundException' ||
+      error.name === 'ValidationError' ||
+      /does not exist/i.test(error.message))
+  );
+}
+
+export class AwsDoctor implements DoctorAws {
+  private readonly clients = new Map<string, { destroy(): void }>();
+
+  constructor(private readonly options: ClientOptions) {}
+
+  private client<T extends { destroy(): void }>(
+    kind: string,
+    region: string,
+    make: (config: { profile?: string; region: string }) => T,
+  ): T {
+    const key = `${kind}|${region}`;
+    const existing = this.clients.get(key);
+    if (existing) return existing as T;
+    const created = make({ ...(this.options.profile ? { profile: this.options.profile } : {}), region });
+    this.clients.set(key, created);
+    return created;
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+  }
+
+  private cfn(region = this.options.region) {
+    return this.client('cfn', region, (c) => new CloudFormationClient(c));
+  }
+
+  async stackOutputs(stackName: string): Promise<Record<string, string> | null> {
+    try {
+      const { Stacks } = await this.cfn().send(new DescribeStacksCommand({ StackName: stackName }));
+      return Object.fromEntries(
+        (Stacks?.[0]?.Outputs ?? []).flatMap((o) =>
+          o.OutputKey && o.OutputValue ? [[o.OutputKey, o.OutputValue]] : [],
+        ),
+      );
+    } catch (error) {
+      if (notFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async trails(region: string): Promise<readonly TrailFacts[]> {
+    const cloudtrail = this.client('cloudtrail', region, (c) => new CloudTrailClient(c));
+    const { trailList } = await cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+    const relevant = (trailList ?? []).filter((t) => t.IsMultiRegionTrail || t.HomeRegion === region);
+    return Promise.all(
+      relevant.map(async (trail) => {
+        const name = trail.TrailARN ?? trail.Name ?? '(unnamed)';
+        const [status, selectors] = await Promise.all([
+          cloudtrail.send(new GetTrailStatusCommand({ Name: name })),
+          cloudtrail.send(new GetEventSelectorsCommand({ TrailName: name })),
+        ]);
+        const basic = (selectors.EventSelectors ?? []).some(
+          (s) => s.IncludeManagementEvents !== false && s.ReadWriteType !== 'ReadOnly',
+        );
+        const advanced = (selectors.AdvancedEventSelectors ?? []).some(
+          (s) =>
+            (s.FieldSelectors ?? []).some(
+              (f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Management'),
+            ) &&
+            !(s.FieldSelectors ?? []).some(
+              (f) => f.Field === 'readOnly' && (f.Equals ?? []).includes('true'),
+            ),
+        );
+        return {
+          name: trail.Name ?? name,
+          homeRegion: trail.HomeRegion ?? region,
+          multiRegion: trail.IsMultiRegionTrail === true,
+          organizationTrail: trail.IsOrganizationTrail === true,
+          logging: status.IsLogging === true,
+          writeManagementEvents: basic || advanced,
+        };
+      }),
+    );
+  }
+
+  async stackRules(stackName: string, region: string): Promise<readonly RuleFacts[] | null> {
+    let resources;
+    try {
+      ({ StackResources: resources } = await this.cfn(region).send(
+        new DescribeStackResourcesCommand({ StackName: stackName }),
+      ));
+    } catch (error) {
+      if (notFound(error)) return null;
+      throw error;
+    }
+    const names = (resources ?? [])
+      .filter((r) => r.ResourceType === 'AWS::Events::Rule' && r.PhysicalResourceId)
+      .map((r) => r.PhysicalResourceId as string);
+    const rules = await Promise.all(names.map((name) => this.rule(name.split('|').pop() ?? name, region)));
+    return rules.filter((r): r is RuleFacts => r !== null);
+  }
+
+  async rule(name: string, region: string): Promise<RuleFacts | null> {
+    const events = this.client('events', region, (c) => new EventBridgeClient(c));
+    try {
+      const rule = await events.send(new DescribeRuleCommand({ Name: name }));
+      return { name, enabled: rule.State === 'ENABLED' };
+    } catch (error) {
+      if (notFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async functionState(name: string) {
+    const lambda = this.client('lambda', this.options.region, (c) => new LambdaClient(c));
+    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    return { state: config.State ?? 'Unknown', lastUpdate: config.LastUpdateStatus ?? 'Unknown' };
+  }
+
+  async functionErrors(name: string, hours: number): Promise<number> {
+    const cloudwatch = this.client('cloudwatch', this.options.region, (c) => new CloudWatchClient(c));
+    const end = new Date();
+    const { Datapoints } = await cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: name }],
+        StartTime: new Date(end.getTime() - hours * 3_600_000),
+        EndTime: end,
+        Period: hours * 3600,
+        Statistics: ['Sum'],
+      }),
+    );
+    return (Datapoints ?? []).reduce((n, d) => n + (d.Sum ?? 0), 0);
+  }
+
+  async queueDepth(url: string): Promise<number> {
+    const sqs = this.client('sqs', this.options.region, (c) => new SQSClient(c));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    return (
+      Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
+  }
+
+  async subscriptions(topicArn: string) {
+    const sns = this.client('sns', this.options.region, (c) => new SNSClient(c));
+    const all = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+      for (const s of page.Subscriptions ?? []) {
+        all.push({
+          protocol: s.Protocol ?? '?',
+          endpoint: s.Endpoint ?? '?',
+          confirmed: s.SubscriptionArn !== 'PendingConfirmation',
+        });
+      }
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return all;
+  }
+
+  async stackSet(name: string) {
+    try {
+      const { StackSet } = await this.cfn().send(new DescribeStackSetCommand({ StackSetName: name }));
+      let instances = 0;
+      let notCurrent = 0;
+      let NextToken: string | undefined;
+      do {
+        const page = await this.cfn().send(new ListStackInstancesCommand({ StackSetName: name, NextToken }));
+        for (const instance of page.Summaries ?? []) {
+          instances++;
+          if (instance.Status !== 'CURRENT') notCurrent++;
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return { status: StackSet?.Status ?? 'UNKNOWN', instances, notCurrent };
+    } catch (error) {
+      if (notFound(error) || (error instanceof Error && error.name === 'StackSetNotFoundException'))
+        return null;
+      throw error;
+    }
+  }
+}
