@@ -145,7 +145,29 @@ async function benchInspect(trail: string, events: number) {
   };
 }
 
-/** Peak RSS of a child process, read from /proc while it runs (Linux). */
+/** The pids of a process and all its descendants (Linux /proc). */
+function processTree(pid: number): number[] {
+  const children: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (list) children.push(...list.split(/\s+/).map(Number));
+    }
+  } catch {
+    // the process has exited
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+function peakRssKb(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Peak RSS of a command, all its processes together (the CLI runs bulk commands in a child), read from /proc (Linux). */
 function runWithPeakRss(argv: readonly string[]): Promise<{ ms: number; peakRssMb: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -155,14 +177,11 @@ function runWithPeakRss(argv: readonly string[]): Promise<{ ms: number; peakRssM
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
+    const peaks = new Map<number, number>();
     const poll = setInterval(() => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
-      } catch {
-        // the process has exited
-      }
+      for (const pid of child.pid ? processTree(child.pid) : [])
+        peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peakRssKb(pid)));
+      peakKb = [...peaks.values()].reduce((a, b) => a + b, 0);
     }, 50);
     child.on('error', reject);
     child.on('exit', (code) => {
@@ -375,6 +394,9 @@ const TARGETS: Record<string, (r: Record<string, number>) => boolean> = {
 };
 
 async function main(): Promise<void> {
+  // Measure the CLI as npm ci leaves it: bundled, not compiled on the fly from stale sources.
+  const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-cli.mjs')], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building the CLI bundle failed');
   // The SDK warns on every client that its 2027 releases need Node.js 22; it is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const started = performance.now();

@@ -2,13 +2,28 @@
 // The ec2trail CLI entry. It runs the bundle that `npm ci` builds (dist/ec2trail.cjs) when the
 // bundle is newer than every source file, and the TypeScript sources through tsx otherwise, so
 // an edit is never run stale.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const here = fileURLToPath(import.meta.url);
+const root = join(dirname(here), '..');
 const bundle = join(root, 'dist', 'ec2trail.cjs');
+
+// Bulk commands stream millions of events: a bounded heap makes V8 collect as it goes, so memory
+// stays flat instead of growing with garbage. They run in a child node with that limit.
+const BULK = new Set(['replay', 'backfill', 'drain']);
+if (BULK.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
+  const heapMb = Number(process.env.EC2TRAIL_MAX_HEAP_MB ?? 160);
+  const child = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${heapMb}`, ...process.execArgv, here, ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
+  process.exit(child.status ?? 1);
+}
 
 function newestSource(dir) {
   let newest = 0;

@@ -6,6 +6,7 @@ import {
   DescribeStackSetCommand,
   DescribeStacksCommand,
   ListStackInstancesCommand,
+  type StackResource,
 } from '@aws-sdk/client-cloudformation';
 import {
   CloudTrailClient,
@@ -110,7 +111,7 @@ export class AwsDoctor implements DoctorAws {
   }
 
   async stackRules(stackName: string, region: string): Promise<readonly RuleFacts[] | null> {
-    let resources;
+    let resources: StackResource[] | undefined;
     try {
       ({ StackResources: resources } = await this.cfn(region).send(
         new DescribeStackResourcesCommand({ StackName: stackName }),

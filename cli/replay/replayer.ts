@@ -76,12 +76,21 @@ interface Pending {
   readonly origin: string;
 }
 
+/** Keys remembered per generation; two generations are kept (far more than can ever be in flight). */
+const SEEN_WINDOW = 50_000;
+
 export class Replayer {
   readonly tally = emptyReplayTally();
   /** Where unwritten records came from, so the user knows exactly what a second run must complete. */
   readonly unwritten = new Map<string, Unwritten>();
   private buffer: Pending[] = [];
-  private readonly seen = new Set<string>();
+  /**
+   * Keys seen recently, so an event repeated in overlapping files is counted once even while its
+   * first copy is still in flight. Older repeats are found by the importer's read of existing
+   * rows; bounding the window keeps memory flat on millions of events.
+   */
+  private seen = new Set<string>();
+  private seenBefore = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: ReplayOptions) {}
@@ -145,11 +154,15 @@ export class Replayer {
       // The same event in two files (trails overlap) is written once and counted as a duplicate.
       const key = keyOf(r);
       const id = fingerprint(`${key.instanceId}\u0000${key.eventTimeId}`);
-      if (this.seen.has(id)) {
+      if (this.seen.has(id) || this.seenBefore.has(id)) {
         this.tally.duplicates++;
         continue;
       }
       this.seen.add(id);
+      if (this.seen.size >= SEEN_WINDOW) {
+        this.seenBefore = this.seen;
+        this.seen = new Set();
+      }
       this.buffer.push({ record: r, origin });
     }
     if (this.buffer.length >= (this.options.batchSize ?? 100)) await this.flush();
