@@ -8,7 +8,7 @@ import { buildApp } from '../../lib/app';
 import { ConfigError, parseConfig } from '../../lib/config';
 import { ROOT } from '../helpers/cli';
 
-const ORG_CONFIG = join(ROOT, 'examples', 'config', 'organization.json');
+const ORG_CONFIG = join(ROOT, 'ec2trail.organization.example.json');
 const HOME_BUS = 'arn:aws:events:eu-west-1:111122223333:event-bus/default';
 
 function synthOrganization() {
