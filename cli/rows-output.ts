@@ -2,6 +2,7 @@
 
 import type { StoredRow } from '../lambda/schema/stored-row';
 import { UsageError } from './errors';
+import { recordColumns, toolLabel } from './record-columns';
 import { type Column, renderTable } from './table';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
@@ -14,25 +15,8 @@ export function outputFormat(value: string | undefined, isTTY: boolean): OutputF
   return found;
 }
 
-function tool(row: StoredRow): string {
-  return row.source.sdkLanguage ? `sdk/${row.source.sdkLanguage}` : row.source.tool;
-}
-
 export const ROW_COLUMNS: readonly Column<StoredRow>[] = [
-  { header: 'TIME', value: (r) => r.eventTime },
-  { header: 'ACTION', value: (r) => r.action },
-  { header: 'INSTANCE', value: (r) => r.instanceId },
-  {
-    header: 'OUTCOME',
-    value: (r) => (r.outcome === 'failed' ? `failed: ${r.errorCode}` : r.outcome),
-    max: 34,
-  },
-  { header: 'WHO', value: (r) => r.actor.name, max: 40 },
-  { header: 'IDENTITY', value: (r) => r.actor.type },
-  { header: 'TOOL', value: tool },
-  { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28 },
-  { header: 'ACCOUNT', value: (r) => r.account },
-  { header: 'REGION', value: (r) => r.region },
+  ...recordColumns<StoredRow>(),
   { header: 'VIA', value: (r) => r.ingestedBy },
 ];
 
@@ -45,7 +29,7 @@ const CSV_FIELDS: readonly [string, (r: StoredRow) => string | null | undefined]
   ['actorName', (r) => r.actor.name],
   ['actorArn', (r) => r.actor.arn],
   ['actorType', (r) => r.actor.type],
-  ['tool', tool],
+  ['tool', toolLabel],
   ['sourceIp', (r) => r.source.ip],
   ['account', (r) => r.account],
   ['region', (r) => r.region],

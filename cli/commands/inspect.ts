@@ -4,26 +4,14 @@ import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
 import { loadPolicyFile, PolicyEvaluator } from '../policy-evaluator';
+import { recordColumns } from '../record-columns';
 import { recordLines } from '../record-json';
 import { type Column, renderTable } from '../table';
 
 type Row = AttributionRecord & { readonly violations: readonly Violation[] };
 
 const COLUMNS: readonly Column<Row>[] = [
-  { header: 'TIME', value: (r) => r.eventTime },
-  { header: 'ACTION', value: (r) => r.action },
-  { header: 'INSTANCE', value: (r) => r.instanceId },
-  {
-    header: 'OUTCOME',
-    value: (r) => (r.outcome === 'failed' ? `failed: ${r.errorCode}` : r.outcome),
-    max: 34,
-  },
-  { header: 'WHO', value: (r) => r.actor.name, max: 48 },
-  { header: 'IDENTITY', value: (r) => r.actor.type },
-  { header: 'TOOL', value: (r) => (r.source.sdkLanguage ? `sdk/${r.source.sdkLanguage}` : r.source.tool) },
-  { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28 },
-  { header: 'ACCOUNT', value: (r) => r.account },
-  { header: 'REGION', value: (r) => r.region },
+  ...recordColumns<Row>(),
   {
     header: 'VIOLATIONS',
     value: (r) =>

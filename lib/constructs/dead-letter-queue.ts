@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 /**
  * Where events go when every retry failed: EventBridge's delivery failures and the function's
  * own failures alike. Kept 14 days (the SQS maximum) so there is time to replay them.
+ * Encrypted, TLS only, retained.
  */
 export class DeadLetterQueue extends Construct {
   public readonly queue: Queue;

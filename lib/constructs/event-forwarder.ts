@@ -1,10 +1,10 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { EventBus as Bus, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Action } from '../../lambda/domain/actions';
+import { DeadLetterQueue } from './dead-letter-queue';
 import { cloudTrailCallPattern } from './lifecycle-event-rule';
 
 export interface EventForwarderProps {
@@ -32,17 +32,7 @@ export class EventForwarder extends Construct {
       assumedBy: new ServicePrincipal('events.amazonaws.com'),
       description: 'ec2trail: forward CloudTrail calls to the home event bus',
     });
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the forwarding rules; a DLQ of a DLQ would only move the same messages.',
-    });
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters').queue;
     this.rules = props.actionGroups.map(
       (actions, i) =>
         new Rule(this, `Rule${i}`, {

@@ -1,0 +1,44 @@
+/** Table columns for attribution records, shared by `inspect` and the query commands. */
+
+import type { Column } from './table';
+
+/** What a record and a stored row have in common: all a table of them shows. */
+export interface ShownRecord {
+  readonly eventTime: string | null;
+  readonly action: string;
+  readonly instanceId: string | null;
+  readonly outcome: string;
+  readonly errorCode: string | null;
+  readonly actor: { readonly name: string | null; readonly type: string };
+  readonly source: {
+    readonly ip: string | null;
+    readonly tool: string;
+    readonly sdkLanguage?: string | null;
+  };
+  readonly account: string | null;
+  readonly region: string | null;
+}
+
+export function toolLabel(row: ShownRecord): string {
+  return row.source.sdkLanguage ? `sdk/${row.source.sdkLanguage}` : row.source.tool;
+}
+
+/** The columns every table of records shows, for `inspect` and the query commands alike. */
+export function recordColumns<T extends ShownRecord>(): Column<T>[] {
+  return [
+    { header: 'TIME', value: (r) => r.eventTime },
+    { header: 'ACTION', value: (r) => r.action },
+    { header: 'INSTANCE', value: (r) => r.instanceId },
+    {
+      header: 'OUTCOME',
+      value: (r) => (r.outcome === 'failed' ? `failed: ${r.errorCode}` : r.outcome),
+      max: 34,
+    },
+    { header: 'WHO', value: (r) => r.actor.name, max: 44 },
+    { header: 'IDENTITY', value: (r) => r.actor.type },
+    { header: 'TOOL', value: toolLabel },
+    { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28 },
+    { header: 'ACCOUNT', value: (r) => r.account },
+    { header: 'REGION', value: (r) => r.region },
+  ];
+}
