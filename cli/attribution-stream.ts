@@ -1,6 +1,7 @@
 /** Turns input files into attribution records through the core, counting what it saw. */
 
-import { type AttributionRecord, attribute, entriesOf } from '../lambda/domain';
+import { type AttributionRecord, attribute, entriesOf, type RecordContext } from '../lambda/domain';
+import type { JsonObject } from '../lambda/domain/json';
 import type { InputFile } from './inputs';
 
 export interface Tally {
@@ -18,7 +19,14 @@ export function emptyTally(): Tally {
 }
 
 export type StreamItem =
-  | { readonly kind: 'event'; readonly origin: string; readonly records: readonly AttributionRecord[] }
+  | {
+      readonly kind: 'event';
+      readonly origin: string;
+      readonly records: readonly AttributionRecord[];
+      /** The CloudTrail record itself and its envelope's account and region, for whoever processes it further. */
+      readonly event: JsonObject;
+      readonly context: RecordContext;
+    }
   | { readonly kind: 'error'; readonly origin: string; readonly message: string };
 
 /**
@@ -51,7 +59,13 @@ export async function* attributeInputs(
         }
         tally.lifecycleEvents++;
         tally.records += result.records.length;
-        yield { kind: 'event', origin: item.origin, records: result.records };
+        yield {
+          kind: 'event',
+          origin: item.origin,
+          records: result.records,
+          event: entry.record,
+          context: entry.context,
+        };
       }
     }
   }

@@ -6,6 +6,7 @@ import {
   type CompiledPolicy,
   entriesOf,
   evaluate,
+  type FactsNeeded,
   factsNeeded,
   highestSeverity,
   type PolicyFacts,
@@ -74,8 +75,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
   const { store, publisher, ledger, policy, logger, metrics, clock } = deps;
   const leaseMs = deps.alertLeaseMs ?? 60_000;
 
-  async function lookUp(records: readonly AttributionRecord[]): Promise<PolicyFacts> {
-    const needed = factsNeeded(records, policy);
+  async function lookUp(records: readonly AttributionRecord[], needed: FactsNeeded): Promise<PolicyFacts> {
     const first = records[0];
     const [histories, earlier] = await Promise.all([
       Promise.all(needed.historyOf.map(async (id) => [id, await store.history(id)] as const)),
@@ -156,7 +156,9 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     });
     const needed = factsNeeded(records, policy);
     const lookups =
-      needed.historyOf.length > 0 || needed.quota ? lookUp(records) : Promise.resolve<PolicyFacts>({});
+      needed.historyOf.length > 0 || needed.quota
+        ? lookUp(records, needed)
+        : Promise.resolve<PolicyFacts>({});
     let early: Promise<AlertClaim> | null = null;
     if (first && (needed.historyOf.length > 0 || needed.quota) && evaluate(records, policy, {}).length > 0) {
       // History-based rules only add violations: these will be alerted whatever the lookups say.

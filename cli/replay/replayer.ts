@@ -1,42 +1,24 @@
 /** Replays CloudTrail history through the same core and store as the Lambda, in bulk and idempotently. */
 
 import type { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
-import { type AttributionRecord, attribute, entriesOf } from '../../lambda/domain';
+import type { AttributionRecord } from '../../lambda/domain';
 import { fingerprint } from '../../lambda/domain/fingerprint';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { keyOf } from '../../lambda/schema/attribution-table';
+import { attributeInputs, emptyTally, type Tally } from '../attribution-stream';
 import type { InputFile } from '../inputs';
 
-export interface ReplayTally {
-  files: number;
-  events: number;
-  lifecycleEvents: number;
-  records: number;
+/** What was read (as `inspect` counts it), and what became of it in the table. */
+export interface ReplayTally extends Tally {
   written: number;
   duplicates: number;
-  skipped: number;
-  unrecognized: number;
-  /** Inputs that could not be read. */
-  errors: number;
   /** Records that could not be written. */
   unwritten: number;
   alerts: number;
 }
 
 export function emptyReplayTally(): ReplayTally {
-  return {
-    files: 0,
-    events: 0,
-    lifecycleEvents: 0,
-    records: 0,
-    written: 0,
-    duplicates: 0,
-    skipped: 0,
-    unrecognized: 0,
-    errors: 0,
-    unwritten: 0,
-    alerts: 0,
-  };
+  return { ...emptyTally(), written: 0, duplicates: 0, unwritten: 0, alerts: 0 };
 }
 
 /** One event's records, handed to the per-event path (alerts on) instead of the bulk importer. */
@@ -96,29 +78,18 @@ export class Replayer {
   constructor(private readonly options: ReplayOptions) {}
 
   async run(files: AsyncIterable<InputFile>): Promise<void> {
-    for await (const file of files) {
-      this.tally.files++;
-      for (const item of file.items) {
-        if (item.kind === 'error') {
-          this.tally.errors++;
-          this.options.onInputError?.(item.origin, item.message);
-          continue;
-        }
-        for (const entry of entriesOf(item.value)) {
-          if (entry.kind === 'unrecognized') {
-            this.tally.unrecognized++;
-            continue;
-          }
-          this.tally.events++;
-          await this.take(
-            entry.record,
-            entry.context.account ?? null,
-            entry.context.region ?? null,
-            item.origin,
-          );
-        }
+    for await (const item of attributeInputs(files, this.tally)) {
+      if (item.kind === 'error') {
+        this.options.onInputError?.(item.origin, item.message);
+        continue;
       }
-      this.options.onProgress?.(this.tally);
+      await this.take(
+        item.records,
+        item.event,
+        item.context.account ?? null,
+        item.context.region ?? null,
+        item.origin,
+      );
     }
     await this.flush();
     await Promise.all(this.inFlight);
@@ -126,31 +97,25 @@ export class Replayer {
   }
 
   private async take(
-    record: Record<string, unknown>,
+    records: readonly AttributionRecord[],
+    event: Record<string, unknown>,
     account: string | null,
     region: string | null,
     origin: string,
   ): Promise<void> {
-    const result = attribute(record, { account, region });
-    if (result.kind === 'skipped') {
-      if (result.reason === 'not-lifecycle') this.tally.skipped++;
-      else this.tally.unrecognized++;
-      return;
-    }
-    this.tally.lifecycleEvents++;
-    this.tally.records += result.records.length;
     if (this.options.perEvent) {
       try {
-        const outcome = await this.options.perEvent({ record, account, region });
+        const outcome = await this.options.perEvent({ record: event, account, region });
         this.tally.written += outcome.written;
         this.tally.duplicates += outcome.duplicates;
         if (outcome.alerted) this.tally.alerts++;
       } catch (error) {
-        this.fail(origin, result.records.length, error instanceof Error ? error.message : String(error));
+        this.fail(origin, records.length, error instanceof Error ? error.message : String(error));
       }
+      this.options.onProgress?.(this.tally);
       return;
     }
-    for (const r of result.records) {
+    for (const r of records) {
       // The same event in two files (trails overlap) is written once and counted as a duplicate.
       const key = keyOf(r);
       const id = fingerprint(`${key.instanceId}\u0000${key.eventTimeId}`);

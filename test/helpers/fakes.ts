@@ -1,8 +1,7 @@
 import type { AlertClaim, AlertLedger, AlertMessage, AlertPublisher } from '../../lambda/ports';
 import type { Log, MetricSink } from '../../lambda/telemetry';
 
-/** The CLI's in-memory store doubles as the fake store. */
-export { MemoryAttributionStore as InMemoryStore } from '../../lambda/adapters/memory-attribution-store';
+export { MemoryAttributionStore as InMemoryStore } from './memory-store';
 
 /** Collects published alerts; set `failWith` to make publishing fail. */
 export class FakePublisher implements AlertPublisher {

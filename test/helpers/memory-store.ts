@@ -1,11 +1,8 @@
-import type { AttributionRecord, HistoryEntry } from '../domain';
-import type { AttributionStore, PolicyLookups, WriteResult } from '../ports';
-import { type AttributionItem, keyOf, toItem, type WriteMeta } from '../schema/attribution-table';
+import type { AttributionRecord, HistoryEntry } from '../../lambda/domain';
+import type { AttributionStore, PolicyLookups, WriteResult } from '../../lambda/ports';
+import { type AttributionItem, keyOf, toItem, type WriteMeta } from '../../lambda/schema/attribution-table';
 
-/**
- * Attribution rows in memory, with DynamoDB's one-row-per-(event, instance) rule. The CLI uses
- * it to apply history-based rules to the files it inspects; tests use it as a fake.
- */
+/** Attribution rows in memory, with DynamoDB's one-row-per-(event, instance) rule: the store fake for handler tests. */
 export class MemoryAttributionStore implements AttributionStore, PolicyLookups {
   readonly rows = new Map<string, AttributionItem>();
   private readonly byInstance = new Map<string, AttributionItem[]>();
