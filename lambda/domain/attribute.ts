@@ -138,6 +138,14 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
   if (rawName === null || rawSource === null) {
     return { kind: 'skipped', reason: 'not-cloudtrail', detail: 'no eventName or eventSource' };
   }
+  // CloudTrail Insights events name the API they measure (RunInstances, say) but record no call.
+  if (event.eventType === 'AwsCloudTrailInsight') {
+    return {
+      kind: 'skipped',
+      reason: 'not-lifecycle',
+      detail: `CloudTrail Insights event about ${rawName.trim()}`,
+    };
+  }
   const action = actionFor(rawSource, rawName);
   if (action === null) {
     return { kind: 'skipped', reason: 'not-lifecycle', detail: `${rawSource.trim()} ${rawName.trim()}` };

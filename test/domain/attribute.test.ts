@@ -249,6 +249,32 @@ describe('attribute', () => {
     });
   });
 
+  it('skips a CloudTrail Insights event about RunInstances: it records no call', () => {
+    const insight = {
+      eventVersion: '1.07',
+      eventTime: '2026-03-02T10:00:00Z',
+      awsRegion: 'us-east-1',
+      eventID: 'insight-1',
+      eventType: 'AwsCloudTrailInsight',
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'RunInstances',
+      recipientAccountId: '111122223333',
+      sharedEventID: 'shared-1',
+      insightDetails: {
+        state: 'Start',
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'RunInstances',
+        insightType: 'ApiCallRateInsight',
+      },
+      eventCategory: 'Insight',
+    };
+    expect(attribute(insight)).toEqual({
+      kind: 'skipped',
+      reason: 'not-lifecycle',
+      detail: 'CloudTrail Insights event about RunInstances',
+    });
+  });
+
   it('skips an object that is not a CloudTrail record', () => {
     expect(attribute({ hello: 'world' })).toMatchObject({ kind: 'skipped', reason: 'not-cloudtrail' });
   });
