@@ -113,7 +113,8 @@ async function* walk(dir: string): AsyncGenerator<{ path: string } | { path: str
   }
   entries.sort();
   for (const name of entries) {
-    if (name.startsWith('.')) continue;
+    // Hidden files, and the digest files CloudTrail writes beside the logs (hashes, not events).
+    if (name.startsWith('.') || name === 'CloudTrail-Digest') continue;
     const path = join(dir, name);
     let info: Awaited<ReturnType<typeof stat>>;
     try {
