@@ -10,7 +10,10 @@ import {
 } from '../lib/lambda-bundling';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 
-export async function buildLambdaBundle(outfile: string): Promise<void> {
+export async function buildLambdaBundle(
+  outfile: string,
+  options: { readonly accountNames?: boolean } = {},
+): Promise<void> {
   await build({
     entryPoints: [LAMBDA_ENTRY],
     outfile,
@@ -22,7 +25,7 @@ export async function buildLambdaBundle(outfile: string): Promise<void> {
     sourcemap: true,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
-    define: lambdaDefines(readPolicyFile(DEFAULT_POLICY_FILE)),
+    define: lambdaDefines(readPolicyFile(DEFAULT_POLICY_FILE), options),
     alias: { ...LAMBDA_ALIASES },
     logLevel: 'warning',
   });

@@ -300,6 +300,19 @@ async function benchHandler(dynamoEndpoint: string, snsEndpoint: string) {
     metrics: SILENT_METRICS,
     clock: () => new Date(),
   });
+  // The same deploy with the two history rules off: what the lookups cost.
+  const defaultPolicy = readPolicyFile(DEFAULT_POLICY_FILE);
+  const { protectedInstances: _p, launchQuota: _q, ...statelessRules } = defaultPolicy.rules;
+  await ensureTable(client, 'bench-handler-stateless');
+  const handleStateless = createHandler({
+    store: new DynamoDbAttributionStore(documents, 'bench-handler-stateless'),
+    ledger: new DynamoDbAlertLedger(documents, 'bench-handler-stateless'),
+    publisher: new SnsAlertPublisher(sns, TopicArn),
+    policy: compilePolicy({ ...defaultPolicy, rules: statelessRules }),
+    logger: SILENT_LOG,
+    metrics: SILENT_METRICS,
+    clock: () => new Date(),
+  });
   const events = [...syntheticEvents(SIZES.handlerEvents * 3, 11)].map((e) => ({
     'detail-type': 'AWS API Call via CloudTrail',
     detail: JSON.parse(e.text),
@@ -318,6 +331,10 @@ async function benchHandler(dynamoEndpoint: string, snsEndpoint: string) {
       ? toItem(sample.records[0], { ingestedBy: 'live', now: new Date() })
       : null;
   if (!row) throw new Error('no sample row');
+  let nextStateless = 0;
+  bench.add('handler, no history rules', async () => {
+    await handleStateless(events[nextStateless++ % events.length]);
+  });
   let put = 0;
   bench.add('PutItem alone', async () => {
     await documents.send(
@@ -335,6 +352,7 @@ async function benchHandler(dynamoEndpoint: string, snsEndpoint: string) {
   });
   await bench.run();
   const handler = stats(bench.getTask('handler'));
+  const stateless = stats(bench.getTask('handler, no history rules'));
   const putP50 = stats(bench.getTask('PutItem alone')).p50;
   const publishP50 = stats(bench.getTask('Publish alone')).p50;
   client.destroy();
@@ -345,6 +363,8 @@ async function benchHandler(dynamoEndpoint: string, snsEndpoint: string) {
     putItemP50Ms: round(putP50, 2),
     publishP50Ms: round(publishP50, 2),
     handlerP50RatioToSlowerCall: round(handler.p50 / Math.max(putP50, publishP50), 2),
+    handlerNoHistoryRulesP50Ms: round(stateless.p50, 2),
+    handlerNoHistoryRulesP50Ratio: round(stateless.p50 / Math.max(putP50, publishP50), 2),
     handlerAlertShare: round(alerting / (SIZES.handlerEvents + 20), 2),
   };
 }

@@ -20,6 +20,8 @@ import { METRICS_NAMESPACE } from './telemetry';
 
 /** The deploy's policy, validated at `cdk synth` and embedded in the bundle by esbuild's define. */
 declare const __EC2TRAIL_POLICY__: string;
+/** Whether the deploy reads account names: when false the Organizations client is left out of the bundle. */
+declare const __EC2TRAIL_ACCOUNT_NAMES__: boolean;
 
 const env = readEnvironment(process.env);
 // Validated again here: a bundle built by other means fails at cold start, not on the first event.
@@ -40,7 +42,7 @@ export const handler = createHandler({
   clock: () => new Date(),
   retentionDays: env.RETENTION_DAYS,
   // Organizations has one endpoint, in us-east-1 (the aws partition's).
-  ...(env.ACCOUNT_NAMES === 'organizations'
+  ...(__EC2TRAIL_ACCOUNT_NAMES__ && env.ACCOUNT_NAMES === 'organizations'
     ? {
         accounts: new OrganizationsAccountDirectory(
           new OrganizationsClient({ region: 'us-east-1', maxAttempts: 2 }),

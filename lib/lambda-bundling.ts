@@ -22,7 +22,16 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(LAMBDA_ROOT, 'runtime', 'env-credentials.ts'),
 };
 
-/** Compile-time constants: the validated policy travels inside the bundle. */
-export function lambdaDefines(policy: Policy): Record<string, string> {
-  return { __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(policy)) };
+/**
+ * Compile-time constants: the validated policy travels inside the bundle, and the Organizations
+ * client is bundled only for deploys that read account names (it costs cold-start parse time).
+ */
+export function lambdaDefines(
+  policy: Policy,
+  options: { readonly accountNames?: boolean } = {},
+): Record<string, string> {
+  return {
+    __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(policy)),
+    __EC2TRAIL_ACCOUNT_NAMES__: options.accountNames ? 'true' : 'false',
+  };
 }

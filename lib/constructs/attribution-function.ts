@@ -90,7 +90,7 @@ export class AttributionFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         externalModules: [],
         // The policy travels inside the bundle: no 4 KB environment limit, and a new policy is a new code version.
-        define: lambdaDefines(props.policy),
+        define: lambdaDefines(props.policy, { accountNames: props.accountNamesFrom !== undefined }),
         esbuildArgs: Object.fromEntries(
           Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to]),
         ),

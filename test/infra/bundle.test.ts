@@ -1,6 +1,6 @@
 /** The built Lambda bundle loads in a fresh Node.js process and handles events with no network call. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLambdaBundle } from '../../bench/lambda-bundle';
@@ -37,6 +37,14 @@ describe('the Lambda bundle', () => {
       },
     });
     expect(output.split('\n').at(-1)).toBe('{"skipped":"skipped","malformed":"malformed"}');
+  });
+
+  it('carries the Organizations client only for deploys that read account names', async () => {
+    const withNames = join(dir, 'with-names.mjs');
+    await buildLambdaBundle(withNames, { accountNames: true });
+    expect(readFileSync(bundle, 'utf8')).not.toContain('DescribeAccount');
+    expect(readFileSync(withNames, 'utf8')).toContain('DescribeAccount');
+    expect(statSync(withNames).size).toBeLessThan(400_000);
   });
 
   it('refuses to start without its environment', () => {
