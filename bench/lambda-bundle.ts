@@ -30,3 +30,17 @@ export async function buildLambdaBundle(
     logLevel: 'warning',
   });
 }
+
+/** An environment the bundle starts in with no AWS behind it: the benchmark and the bundle test load it so. */
+export function sampleLambdaEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    TABLE_NAME: 'attribution',
+    TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    // Lambda runs Node.js 24, where the SDK has no Node.js 20 deprecation warning to print.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}

@@ -26,7 +26,7 @@ import { toItem } from '../lambda/schema/attribution-table';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 import { startFauxqsServer } from '../test/helpers/fauxqs-server';
 import { syntheticEvents, writeSyntheticTrail } from '../test/helpers/synthetic-trail';
-import { buildLambdaBundle } from './lambda-bundle';
+import { buildLambdaBundle, sampleLambdaEnv } from './lambda-bundle';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
@@ -192,6 +192,11 @@ function runWithPeakRss(argv: readonly string[]): Promise<{ ms: number; peakRssM
   });
 }
 
+/** `ec2trail replay` of a trail folder into a DynamoDB Local table, timed, with its peak memory. */
+function replayWithPeakRss(trail: string, endpoint: string, table: string) {
+  return runWithPeakRss([CLI, 'replay', trail, '--endpoint-url', endpoint, '--table', table]);
+}
+
 async function benchReplay(endpoint: string, trail: string, events: number) {
   say(`replay: ${events} events into DynamoDB Local, against raw BatchWriteItem of the same items`);
   const client = localClient(endpoint);
@@ -228,15 +233,7 @@ async function benchReplay(endpoint: string, trail: string, events: number) {
   await Promise.all(Array.from({ length: 4 }, writeAll));
   const rawMs = performance.now() - rawStarted;
 
-  const replay = await runWithPeakRss([
-    CLI,
-    'replay',
-    trail,
-    '--endpoint-url',
-    endpoint,
-    '--table',
-    'bench-replay',
-  ]);
+  const replay = await replayWithPeakRss(trail, endpoint, 'bench-replay');
   client.destroy();
   return {
     replayEventsPerSec: Math.round(events / (replay.ms / 1000)),
@@ -256,16 +253,7 @@ async function benchBundle() {
   writeFileSync(empty, 'export {};\n');
   const importer = join(dir, 'import.mjs');
   writeFileSync(importer, 'await import(process.argv[2]);\n');
-  const env = {
-    PATH: process.env.PATH,
-    TABLE_NAME: 'attribution',
-    TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'x',
-    AWS_SECRET_ACCESS_KEY: 'x',
-    // Lambda runs Node.js 24, where the SDK has no Node.js 20 deprecation warning to print.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  const env = sampleLambdaEnv();
   const timeImport = (module: string) => () => {
     const r = spawnSync(process.execPath, [importer, module], { stdio: 'ignore', env });
     if (r.status !== 0) throw new Error(`importing ${module} failed`);
@@ -382,15 +370,7 @@ async function benchPeakRss(endpoint: string) {
   const client = localClient(endpoint);
   await ensureTable(client, 'bench-rss');
   client.destroy();
-  const run = await runWithPeakRss([
-    CLI,
-    'replay',
-    trail,
-    '--endpoint-url',
-    endpoint,
-    '--table',
-    'bench-rss',
-  ]);
+  const run = await replayWithPeakRss(trail, endpoint, 'bench-rss');
   return {
     replayPeakRssMb: run.peakRssMb,
     replayPeakRssEvents: SIZES.rssEvents,

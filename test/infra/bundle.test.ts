@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLambdaBundle } from '../../bench/lambda-bundle';
+import { buildLambdaBundle, sampleLambdaEnv } from '../../bench/lambda-bundle';
 
 describe('the Lambda bundle', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ec2trail-bundle-'));
@@ -26,15 +26,7 @@ describe('the Lambda bundle', () => {
     );
     const output = execFileSync(process.execPath, [script], {
       encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH,
-        TABLE_NAME: 'attribution',
-        TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts',
-        AWS_REGION: 'eu-west-1',
-        AWS_ACCESS_KEY_ID: 'x',
-        AWS_SECRET_ACCESS_KEY: 'x',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-      },
+      env: { ...sampleLambdaEnv(), POWERTOOLS_METRICS_DISABLED: 'true' },
     });
     expect(output.split('\n').at(-1)).toBe('{"skipped":"skipped","malformed":"malformed"}');
   });

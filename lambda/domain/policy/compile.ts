@@ -15,20 +15,19 @@ interface Base {
   readonly exempt: CompiledExemptions;
 }
 
+/** An allow list (null: anything) and a deny list that always wins. */
+export interface AllowDeny {
+  readonly allow: readonly RegExp[] | null;
+  readonly deny: readonly RegExp[];
+  readonly allowText: string;
+}
+
 export interface CompiledPolicy {
-  readonly instanceType?: Base & {
-    readonly allow: readonly RegExp[] | null;
-    readonly deny: readonly RegExp[];
-    readonly allowText: string;
-  };
+  readonly instanceType?: Base & AllowDeny;
   readonly maxInstancesPerLaunch?: Base & { readonly max: number };
   readonly requiredTags?: Base & { readonly tags: readonly (readonly [string, RegExp | null])[] };
   readonly allowedRegions?: Base & { readonly regions: ReadonlySet<string> };
-  readonly ami?: Base & {
-    readonly allow: readonly RegExp[] | null;
-    readonly deny: readonly RegExp[];
-    readonly allowText: string;
-  };
+  readonly ami?: Base & AllowDeny;
   readonly imdsv2Required?: Base;
   readonly publicIpForbidden?: Base;
   readonly unencryptedVolumesForbidden?: Base;
@@ -65,6 +64,17 @@ function base(rule: AnyRule): Base {
   };
 }
 
+function allowDeny(rule: {
+  readonly allow?: readonly string[] | undefined;
+  readonly deny: readonly string[];
+}): AllowDeny {
+  return {
+    allow: rule.allow ? rule.allow.map((g) => compileGlob(g)) : null,
+    deny: rule.deny.map((g) => compileGlob(g)),
+    allowText: (rule.allow ?? []).join(', '),
+  };
+}
+
 function minutes(clock: string): number {
   const [h, m] = clock.split(':');
   return Number(h) * 60 + Number(m);
@@ -79,14 +89,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   const compiled: { -readonly [K in keyof CompiledPolicy]: CompiledPolicy[K] } = {};
 
   const instanceType = on('instanceType');
-  if (instanceType) {
-    compiled.instanceType = {
-      ...base(instanceType),
-      allow: instanceType.allow ? instanceType.allow.map((g) => compileGlob(g)) : null,
-      deny: instanceType.deny.map((g) => compileGlob(g)),
-      allowText: (instanceType.allow ?? []).join(', '),
-    };
-  }
+  if (instanceType) compiled.instanceType = { ...base(instanceType), ...allowDeny(instanceType) };
   const max = on('maxInstancesPerLaunch');
   if (max) compiled.maxInstancesPerLaunch = { ...base(max), max: max.max };
   const tags = on('requiredTags');
@@ -101,14 +104,7 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   const regions = on('allowedRegions');
   if (regions) compiled.allowedRegions = { ...base(regions), regions: new Set(regions.regions) };
   const ami = on('ami');
-  if (ami) {
-    compiled.ami = {
-      ...base(ami),
-      allow: ami.allow ? ami.allow.map((g) => compileGlob(g)) : null,
-      deny: ami.deny.map((g) => compileGlob(g)),
-      allowText: (ami.allow ?? []).join(', '),
-    };
-  }
+  if (ami) compiled.ami = { ...base(ami), ...allowDeny(ami) };
   for (const id of [
     'imdsv2Required',
     'publicIpForbidden',

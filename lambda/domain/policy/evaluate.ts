@@ -2,7 +2,7 @@
 
 import { ACTION_VERBS, type Action, isTrailAction } from '../actions';
 import type { AttributionRecord } from '../record';
-import type { CompiledExemptions, CompiledPolicy } from './compile';
+import type { AllowDeny, CompiledExemptions, CompiledPolicy } from './compile';
 import { matchesAny } from './glob';
 import type { RuleId, Severity, Weekday } from './schema';
 
@@ -129,6 +129,15 @@ function describePattern(pattern: RegExp): string {
     .replace(/\\(.)/g, '$1');
 }
 
+/** Why `value` breaks an allow/deny list, or null: the deny list wins, then the allow list (if any) must match. */
+function allowDenyProblem(list: AllowDeny, value: string, label: string): string | null {
+  const denied = firstMatch(list.deny, value);
+  if (denied) return `${label} ${value} is denied (matches "${describePattern(denied)}")`;
+  if (list.allow && !matchesAny(list.allow, value))
+    return `${label} ${value} is not allowed (allowed: ${list.allowText})`;
+  return null;
+}
+
 function launchViolations(
   policy: CompiledPolicy,
   record: AttributionRecord,
@@ -141,22 +150,9 @@ function launchViolations(
   const add = (rule: RuleId, severity: Severity, message: string) => out.push({ rule, severity, message });
 
   const type = policy.instanceType;
-  if (type && launch.instanceType) {
-    const denied = firstMatch(type.deny, launch.instanceType);
-    if (denied)
-      add(
-        'instanceType',
-        type.severity,
-        `instance type ${launch.instanceType} is denied (matches "${describePattern(denied)}")`,
-      );
-    else if (type.allow && !matchesAny(type.allow, launch.instanceType)) {
-      add(
-        'instanceType',
-        type.severity,
-        `instance type ${launch.instanceType} is not allowed (allowed: ${type.allowText})`,
-      );
-    }
-  }
+  const typeProblem =
+    type && launch.instanceType ? allowDenyProblem(type, launch.instanceType, 'instance type') : null;
+  if (type && typeProblem) add('instanceType', type.severity, typeProblem);
   const max = policy.maxInstancesPerLaunch;
   if (max && count > max.max) {
     add(
@@ -192,14 +188,8 @@ function launchViolations(
     );
   }
   const ami = policy.ami;
-  if (ami && launch.imageId) {
-    const denied = firstMatch(ami.deny, launch.imageId);
-    if (denied)
-      add('ami', ami.severity, `AMI ${launch.imageId} is denied (matches "${describePattern(denied)}")`);
-    else if (ami.allow && !matchesAny(ami.allow, launch.imageId)) {
-      add('ami', ami.severity, `AMI ${launch.imageId} is not allowed (allowed: ${ami.allowText})`);
-    }
-  }
+  const amiProblem = ami && launch.imageId ? allowDenyProblem(ami, launch.imageId, 'AMI') : null;
+  if (ami && amiProblem) add('ami', ami.severity, amiProblem);
   const imds = policy.imdsv2Required;
   if (imds && launch.httpTokens !== 'required') {
     add(
