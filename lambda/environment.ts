@@ -2,11 +2,13 @@
 
 import * as z from 'zod/mini';
 
+const TopicArn = z
+  .string()
+  .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'TOPIC_ARN must be an SNS topic ARN'));
+
 const EnvironmentSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1, 'TABLE_NAME must name the attribution table')),
-  TOPIC_ARN: z
-    .string()
-    .check(z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'TOPIC_ARN must be an SNS topic ARN')),
+  TOPIC_ARN: TopicArn,
   /** `organizations` to show account names in alerts. */
   ACCOUNT_NAMES: z.optional(z.enum(['organizations'])),
   RETENTION_DAYS: z.optional(
@@ -23,8 +25,19 @@ export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';
 }
 
+/** The alarm relay's environment: only the alert topic. */
+const RelayEnvironmentSchema = z.object({ TOPIC_ARN: TopicArn });
+
 export function readEnvironment(env: Record<string, string | undefined>): Environment {
-  const result = EnvironmentSchema.safeParse(env);
+  return parse(EnvironmentSchema, env);
+}
+
+export function readRelayEnvironment(env: Record<string, string | undefined>): z.infer<typeof RelayEnvironmentSchema> {
+  return parse(RelayEnvironmentSchema, env);
+}
+
+function parse<T>(schema: z.ZodMiniType<T>, env: Record<string, string | undefined>): T {
+  const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new EnvironmentError(`Invalid Lambda environment: ${problems.join('; ')}`, { cause: result.error });

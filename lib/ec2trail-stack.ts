@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { TRAIL_ACTIONS } from '../lambda/domain/actions';
 import type { Policy } from '../lambda/domain/policy/schema';
 import { actionGroups, type Ec2TrailConfig, homeBusArnOf } from './config';
+import { AlarmRelay } from './constructs/alarm-relay';
 import { AlertTopic } from './constructs/alert-topic';
 import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
@@ -30,6 +31,8 @@ export class Ec2TrailStack extends Stack {
   /** Watches the trail itself; absent when `watchTrail` is false. */
   public readonly trailRule?: LifecycleEventRule;
   public readonly monitoring: SelfMonitoring;
+  /** Where the alarms notify, and the relay that passes them on to the alert topic with a severity. */
+  public readonly alarmRelay: AlarmRelay;
   /** Present with `organization`: the bus policy for member accounts. */
   public readonly organizationPolicy?: OrganizationBusPolicy;
   /** Present with `organization`: the StackSet that puts forwarders in member accounts. */
@@ -87,11 +90,17 @@ export class Ec2TrailStack extends Stack {
       });
     }
 
+    this.alarmRelay = new AlarmRelay(this, 'AlarmRelay', {
+      alertTopic: this.alerts.topic,
+      key: this.alerts.key,
+      logRetention: config.logRetentionDays as RetentionDays,
+    });
     this.monitoring = new SelfMonitoring(this, 'Monitoring', {
       function: this.attribution.function,
       deadLetterQueue: this.deadLetters.queue,
+      relayDeadLetterQueue: this.alarmRelay.deadLetterQueue.queue,
       rules: [this.lifecycleRule.rule, ...(this.trailRule ? [this.trailRule.rule] : [])],
-      topic: this.alerts.topic,
+      topic: this.alarmRelay.alarmTopic,
     });
 
     new CfnOutput(this, STACK_OUTPUTS.tableName, {

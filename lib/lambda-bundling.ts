@@ -7,6 +7,9 @@ const LAMBDA_ROOT = join(__dirname, '..', 'lambda');
 
 export const LAMBDA_ENTRY = join(LAMBDA_ROOT, 'index.ts');
 
+/** The alarm relay's entry point. */
+export const ALARM_RELAY_ENTRY = join(LAMBDA_ROOT, 'alarm-relay', 'index.ts');
+
 /** esbuild's node target for the Lambda runtime (nodejs24.x). */
 export const LAMBDA_TARGET = 'node24';
 

@@ -1,5 +1,4 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -34,16 +33,14 @@ export class AlertTopic extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // CloudWatch alarms publish to the topic, so they need to use its key.
-    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'Topic', {
       displayName: 'ec2trail alerts',
       masterKey: this.key,
       enforceSSL: true,
     });
-    // Alarm notifications from CloudWatch carry no severity attribute: let them through too.
+    // Everything published here carries a severity: policy alerts and relayed alarms alike.
     const bySeverity = (minimum: Severity) => ({
-      severity: new SubscriptionFilter([...severitiesFrom(minimum), { exists: false }]),
+      severity: SubscriptionFilter.stringFilter({ allowlist: severitiesFrom(minimum) }),
     });
     for (const email of props.emails ?? []) {
       this.topic.addSubscription(

@@ -16,6 +16,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { alarmDescription } from '../../lambda/domain/alarm';
+import type { Severity } from '../../lambda/domain/policy/schema';
 import { METRIC, METRICS_NAMESPACE } from '../../lambda/telemetry';
 
 export interface SelfMonitoringProps {
@@ -23,9 +25,11 @@ export interface SelfMonitoringProps {
   readonly function: IFunction;
   /** The dead-letter queue of the rules and the function. */
   readonly deadLetterQueue: IQueue;
+  /** Alarm notifications the relay could not pass on. */
+  readonly relayDeadLetterQueue: IQueue;
   /** The rules that deliver events to the function. */
   readonly rules: readonly IRule[];
-  /** Where alarms notify: the alert topic, so the same people hear about it. */
+  /** Where alarms notify: the alarm relay's topic, which passes them on to the alert topic with a severity. */
   readonly topic: ITopic;
   /** Oldest an event may wait in Lambda's async queue before the alarm fires. @default 5 minutes */
   readonly maxEventAge?: Duration;
@@ -60,9 +64,15 @@ export class SelfMonitoring extends Construct {
       period,
     });
 
-    const alarm = (alarmId: string, description: string, metric: IMetric, threshold: number) =>
+    const alarm = (
+      alarmId: string,
+      severity: Severity,
+      description: string,
+      metric: IMetric,
+      threshold: number,
+    ) =>
       new Alarm(this, alarmId, {
-        alarmDescription: `ec2trail: ${description}`,
+        alarmDescription: alarmDescription(severity, description),
         metric,
         threshold,
         evaluationPeriods: 1,
@@ -72,31 +82,43 @@ export class SelfMonitoring extends Construct {
     const alarms = [
       alarm(
         'FunctionErrors',
+        'warning',
         'the attribution function failed; events are being retried',
         props.function.metricErrors({ period }),
         1,
       ),
       alarm(
         'FunctionThrottles',
+        'warning',
         'the attribution function was throttled',
         props.function.metricThrottles({ period }),
         1,
       ),
       alarm(
         'DeadLettersWaiting',
+        'critical',
         'events are in the dead-letter queue: they were not recorded. Replay them with ec2trail drain',
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         1,
       ),
       alarm(
         'EventAgeHigh',
+        'warning',
         'events wait too long before the function runs',
         eventAge,
         (props.maxEventAge ?? Duration.minutes(5)).toMilliseconds(),
       ),
+      alarm(
+        'AlarmRelayFailures',
+        'critical',
+        'alarm notifications could not be passed on to the alert topic; see the alarm relay logs',
+        props.relayDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+        1,
+      ),
       ...props.rules.map((rule, i) =>
         alarm(
           `RuleDeliveryFailures${i}`,
+          'critical',
           'EventBridge could not deliver events to the function',
           new Metric({
             namespace: 'AWS/Events',

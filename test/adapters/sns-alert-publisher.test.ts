@@ -1,8 +1,8 @@
-import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import type { AlertMessage } from '../../lambda/ports';
-import { snsClient, sqsClient } from '../helpers/services';
+import { snsClient } from '../helpers/services';
+import { receive, subscribedQueue } from '../helpers/sns-queues';
 
 const MESSAGE: AlertMessage = {
   subject: '[CRITICAL] root launched 3 × p5.48xlarge in us-east-1',
@@ -17,32 +17,6 @@ const MESSAGE: AlertMessage = {
     region: 'us-east-1',
   },
 };
-
-/** Subscribes a fresh SQS queue to the topic, optionally with a filter policy. */
-async function subscribedQueue(topicArn: string, name: string, filterPolicy?: object): Promise<string> {
-  const sqs = sqsClient();
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-  if (!QueueUrl) throw new Error('no queue url');
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await snsClient().send(
-    new SubscribeCommand({
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: Attributes?.QueueArn,
-      Attributes: filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy) } : {},
-    }),
-  );
-  return QueueUrl;
-}
-
-async function receive(queueUrl: string, waitSeconds = 1) {
-  const { Messages } = await sqsClient().send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
-  );
-  return (Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}'));
-}
 
 describe('SnsAlertPublisher against the fauxqs SNS emulator', () => {
   let topicArn: string;

@@ -7,13 +7,38 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { buildApp } from '../../lib/app';
 import { synthesize, testConfig } from '../helpers/app';
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
+type PolicyResource = {
+  Properties: { PolicyDocument: { Statement: Statement[] }; Roles?: { Ref: string }[]; Topics?: unknown[] };
+};
 
-function statements(template: Template): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-    (policy) =>
-      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
-        .Statement,
+/** The statements of the IAM policies attached to roles whose logical id starts with `rolePrefix`. */
+function statements(template: Template, rolePrefix: string): Statement[] {
+  return (Object.values(template.findResources('AWS::IAM::Policy')) as PolicyResource[])
+    .filter((policy) => policy.Properties.Roles?.some((role) => role.Ref.startsWith(rolePrefix)))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+function actionsOf(statement: Statement): string[] {
+  return (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).map((a) => a.toLowerCase());
+}
+
+/** True when `statement` allows the CloudWatch service `action`, only for this account's own alarms. */
+function letsOwnAlarms(statement: Statement, action: string): boolean {
+  return (
+    statement.Effect === 'Allow' &&
+    JSON.stringify(statement.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }) &&
+    actionsOf(statement).includes(action.toLowerCase()) &&
+    /^("\d{12}"|\{"Ref":"AWS::AccountId"\})$/.test(
+      JSON.stringify(statement.Condition?.StringEquals?.['aws:SourceAccount']),
+    ) &&
+    /:cloudwatch:.*:alarm:\*/.test(JSON.stringify(statement.Condition?.ArnLike?.['aws:SourceArn']))
   );
 }
 
@@ -168,37 +193,79 @@ describe('Ec2TrailStack', () => {
     synthesize({ watchTrail: false }).template.resourceCountIs('AWS::Events::Rule', 1);
   });
 
-  it('alarms on errors, throttles, dead letters, event age and failed deliveries, notifying the topic', () => {
+  it('alarms on errors, throttles, dead letters, event age, failed deliveries and relay failures, with a severity each', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as {
-      Properties: { MetricName: string; Namespace: string; AlarmActions: unknown[]; Threshold: number };
+      Properties: { MetricName: string; Namespace: string; AlarmDescription: string };
     }[];
-    expect(alarms.map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`).sort()).toEqual([
-      'AWS/Events/FailedInvocations',
-      'AWS/Events/FailedInvocations',
-      'AWS/Lambda/AsyncEventAge',
-      'AWS/Lambda/Errors',
-      'AWS/Lambda/Throttles',
-      'AWS/SQS/ApproximateNumberOfMessagesVisible',
+    expect(
+      alarms
+        .map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName} ${/\[(\w+)\]/.exec(a.Properties.AlarmDescription)?.[1]}`)
+        .sort(),
+    ).toEqual([
+      'AWS/Events/FailedInvocations critical',
+      'AWS/Events/FailedInvocations critical',
+      'AWS/Lambda/AsyncEventAge warning',
+      'AWS/Lambda/Errors warning',
+      'AWS/Lambda/Throttles warning',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible critical',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible critical',
     ]);
-    for (const a of alarms)
-      expect(JSON.stringify(a.Properties.AlarmActions)).toMatch(/^\[\{"Ref":"AlertsTopic[0-9A-F]+"\}\]$/);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const dashboard = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
     for (const metric of ['EventsProcessed', 'RecordsWritten', 'AlertsPublished', 'Errors', 'Duration'])
       expect(dashboard).toContain(metric);
   });
 
-  it('lets CloudWatch use the topic key and exposes nothing publicly', () => {
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          }),
-        ]),
-      },
+  it("targets only topics that this account's alarms may publish to, through the topic and key policies", () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: { AlarmActions: { Ref: string }[] };
+    }[];
+    const topics = template.findResources('AWS::SNS::Topic') as Record<
+      string,
+      { Properties: { KmsMasterKeyId?: { 'Fn::GetAtt': [string, string] } } }
+    >;
+    const topicPolicies = Object.values(template.findResources('AWS::SNS::TopicPolicy')) as PolicyResource[];
+    const keys = template.findResources('AWS::KMS::Key') as Record<
+      string,
+      { Properties: { KeyPolicy: { Statement: Statement[] } } }
+    >;
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions.length).toBeGreaterThan(0);
+      for (const action of alarm.Properties.AlarmActions) {
+        const topic = topics[action.Ref];
+        expect(topic).toBeDefined();
+        const policy = topicPolicies.find((p) => JSON.stringify(p.Properties.Topics).includes(`"${action.Ref}"`));
+        expect(policy?.Properties.PolicyDocument.Statement.some((s) => letsOwnAlarms(s, 'sns:Publish'))).toBe(true);
+        const keyId = topic?.Properties.KmsMasterKeyId?.['Fn::GetAtt'][0];
+        const key = keyId ? keys[keyId] : undefined;
+        expect(key).toBeDefined();
+        const keyStatements = key?.Properties.KeyPolicy.Statement ?? [];
+        expect(keyStatements.some((s) => letsOwnAlarms(s, 'kms:GenerateDataKey*'))).toBe(true);
+        expect(keyStatements.some((s) => letsOwnAlarms(s, 'kms:Decrypt'))).toBe(true);
+      }
+    }
+  });
+
+  it('relays alarms to the alert topic through a function that may only publish there', () => {
+    const actions = statements(template, 'AlarmRelayRole').flatMap(actionsOf).sort();
+    expect(actions).toEqual([
+      'kms:decrypt',
+      'kms:generatedatakey*',
+      'logs:createlogstream',
+      'logs:putlogevents',
+      'sns:publish',
+      'sqs:getqueueattributes',
+      'sqs:getqueueurl',
+      'sqs:sendmessage',
+    ]);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: Match.stringLikeRegexp('^AlarmRelayTopic') },
     });
+  });
+
+  it('exposes nothing publicly', () => {
     for (const type of ['AWS::SNS::TopicPolicy', 'AWS::SQS::QueuePolicy']) {
       for (const resource of Object.values(template.findResources(type)) as {
         Properties: { PolicyDocument: { Statement: { Effect: string; Principal: unknown }[] } };
@@ -215,12 +282,12 @@ describe('Ec2TrailStack', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
-      FilterPolicy: { severity: ['warning', 'critical', { exists: false }] },
+      FilterPolicy: { severity: ['warning', 'critical'] },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sms',
       Endpoint: '+15551234567',
-      FilterPolicy: { severity: ['critical', { exists: false }] },
+      FilterPolicy: { severity: ['critical'] },
     });
   });
 
@@ -233,11 +300,11 @@ describe('Ec2TrailStack', () => {
     });
     chatty.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sms',
-      FilterPolicy: { severity: ['warning', 'critical', { exists: false }] },
+      FilterPolicy: { severity: ['warning', 'critical'] },
     });
     chatty.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
-      FilterPolicy: { severity: ['info', 'warning', 'critical', { exists: false }] },
+      FilterPolicy: { severity: ['info', 'warning', 'critical'] },
     });
   });
 
@@ -261,7 +328,7 @@ describe('Ec2TrailStack', () => {
   });
 
   it('grants the function only its log group, table rows, topic, key and dead-letter queue', () => {
-    const all = statements(template);
+    const all = statements(template, 'AttributorRole');
     const actions = all.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual([
       'dynamodb:DeleteItem',
@@ -283,8 +350,12 @@ describe('Ec2TrailStack', () => {
       expect(statement.Effect).toBe('Allow');
       expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
     }
-    template.resourceCountIs('AWS::IAM::Role', 1);
-    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    // The attribution function's role and the alarm relay's, neither with a managed policy.
+    template.resourceCountIs('AWS::IAM::Role', 2);
+    for (const role of Object.values(template.findResources('AWS::IAM::Role')) as {
+      Properties: { ManagedPolicyArns?: unknown };
+    }[])
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   it('exports the table name, topic ARN, rule name and DLQ URL', () => {
