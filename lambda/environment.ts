@@ -32,7 +32,9 @@ export function readEnvironment(env: Record<string, string | undefined>): Enviro
   return parse(EnvironmentSchema, env);
 }
 
-export function readRelayEnvironment(env: Record<string, string | undefined>): z.infer<typeof RelayEnvironmentSchema> {
+export function readRelayEnvironment(
+  env: Record<string, string | undefined>,
+): z.infer<typeof RelayEnvironmentSchema> {
   return parse(RelayEnvironmentSchema, env);
 }
 

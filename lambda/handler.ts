@@ -1,5 +1,6 @@
 /** The Lambda handler: EventBridge CloudTrail events in, attribution rows and policy alerts out. */
 
+import { AlertSender } from './alerts/alert-sender';
 import {
   type AttributionRecord,
   attribute,
@@ -21,7 +22,7 @@ import type {
   AttributionStore,
   PolicyLookups,
 } from './ports';
-import type { IngestedBy } from './schema/attribution-table';
+import { alertMarkerExpiry, type IngestedBy, rowExpiry } from './schema/attribution-table';
 import { type Log, METRIC, type MetricSink } from './telemetry';
 
 export interface HandlerDeps {
@@ -36,6 +37,8 @@ export interface HandlerDeps {
   readonly retentionDays?: number | undefined;
   /** How long a claim on an alert holds before a retry may take it over. @default 60 s */
   readonly alertLeaseMs?: number;
+  /** Waits between attempts at marking a published alert sent. @default real timers */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** What rows written by this handler say about their origin. @default 'live' */
   readonly ingestedBy?: IngestedBy;
   /** Account names for alerts, when the deploy may read AWS Organizations. */
@@ -52,10 +55,7 @@ export interface HandlerResult {
   readonly alert: 'sent' | 'already-sent' | 'none';
 }
 
-/** Another invocation is sending this event's alert right now; retrying later is safe. */
-export class AlertInFlightError extends Error {
-  override readonly name = 'AlertInFlightError';
-}
+export { AlertInFlightError } from './alerts/alert-sender';
 
 function outline(event: unknown): Record<string, unknown> {
   if (Array.isArray(event)) return { type: 'array', length: event.length };
@@ -72,8 +72,16 @@ const NOTHING = { written: 0, duplicates: 0, violations: [], alert: 'none' } as 
  * conditions and alerts through a ledger, so a retry neither doubles a row nor re-sends an alert.
  */
 export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
-  const { store, publisher, ledger, policy, logger, metrics, clock } = deps;
-  const leaseMs = deps.alertLeaseMs ?? 60_000;
+  const { store, policy, logger, metrics, clock } = deps;
+  const sender = new AlertSender({
+    ledger: deps.ledger,
+    publisher: deps.publisher,
+    logger,
+    metrics,
+    clock,
+    ...(deps.alertLeaseMs !== undefined ? { leaseMs: deps.alertLeaseMs } : {}),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
 
   async function lookUp(records: readonly AttributionRecord[], needed: FactsNeeded): Promise<PolicyFacts> {
     const first = records[0];
@@ -108,40 +116,6 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     ]);
   }
 
-  /** Claims, publishes and marks the alert; `claim` may already be under way. */
-  async function alertOnce(
-    records: readonly AttributionRecord[],
-    violations: readonly Violation[],
-    claimed: Promise<AlertClaim>,
-    name: Promise<string | null>,
-  ): Promise<'sent' | 'already-sent'> {
-    const first = records[0];
-    if (!first) return 'already-sent';
-    const claim = await claimed;
-    if (claim === 'already-sent') return claim;
-    if (claim === 'in-flight') {
-      throw new AlertInFlightError(
-        `the alert for event ${first.eventKey} is being sent by another invocation`,
-      );
-    }
-    const message = renderAlert(records, violations, { accountName: await name });
-    try {
-      await publisher.publish(message);
-    } catch (error) {
-      await ledger.release(first.eventKey).catch((releaseError: unknown) =>
-        logger.warn('Could not release the alert claim; the retry waits for the lease to expire', {
-          error: String(releaseError),
-        }),
-      );
-      throw error;
-    }
-    await ledger.markSent(first.eventKey, clock(), {
-      severity: message.attributes.severity ?? 'info',
-      rules: message.attributes.rules ?? '',
-    });
-    return 'sent';
-  }
-
   /**
    * Everything one event needs, as concurrently as correctness allows: the write does not wait
    * for anything; the policy's lookups run beside it; when rules that need no lookup already
@@ -159,28 +133,34 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       needed.historyOf.length > 0 || needed.quota
         ? lookUp(records, needed)
         : Promise.resolve<PolicyFacts>({});
+    const markerExpiry = first
+      ? alertMarkerExpiry(rowExpiry(first, { now: clock(), retentionDays: deps.retentionDays }), clock())
+      : undefined;
     let early: Promise<AlertClaim> | null = null;
     if (first && (needed.historyOf.length > 0 || needed.quota) && evaluate(records, policy, {}).length > 0) {
       // History-based rules only add violations: these will be alerted whatever the lookups say.
-      early = ledger.claim(first.eventKey, clock(), leaseMs);
+      early = sender.claim(first.eventKey, markerExpiry);
       early.catch(() => {});
     }
     const alert = lookups.then(
       async (facts): Promise<{ violations: Violation[]; alert: HandlerResult['alert'] }> => {
         const violations = evaluate(records, policy, facts);
         if (violations.length === 0 || !first) return { violations, alert: 'none' };
-        const claimed = early ?? ledger.claim(first.eventKey, clock(), leaseMs);
+        const claimed = early ?? sender.claim(first.eventKey, markerExpiry);
+        const name = await accountName(first.account);
         return {
           violations,
-          alert: await alertOnce(records, violations, claimed, accountName(first.account)),
+          alert: await sender.send(first.eventKey, claimed, () =>
+            renderAlert(records, violations, { accountName: name }),
+          ),
         };
       },
+      async (error: unknown) => {
+        // A claim taken early must not outlive failed lookups: nothing was published, so the retry may alert at once.
+        if (early && first) await sender.abandon(first.eventKey, early);
+        throw error;
+      },
     );
-    // A claim taken early must not outlive failed lookups: give it back so the retry can alert at once.
-    alert.catch(async () => {
-      if (early && first && (await early.catch(() => null)) === 'claimed')
-        await ledger.release(first.eventKey).catch(() => {});
-    });
     const [written, alerted] = await Promise.allSettled([write, alert]);
     return { written, alerted };
   }

@@ -23,20 +23,36 @@ export interface AlertPublisher {
   publish(message: AlertMessage): Promise<void>;
 }
 
-/** How far an alert for one event has got: the ledger that keeps alerts to one per event. */
-export type AlertClaim = 'claimed' | 'already-sent' | 'in-flight';
+/**
+ * What a claim on an alert found: free (`claimed`), a pending claim whose lease had expired
+ * (`reclaimed`: the earlier holder died, before or after publishing), a sent alert, or a claim
+ * another invocation still holds.
+ */
+export type AlertClaim = 'claimed' | 'reclaimed' | 'already-sent' | 'in-flight';
 
-/** Records which events have been alerted, so duplicate deliveries and retries never alert twice. */
+/** Options of a claim. */
+export interface ClaimOptions {
+  readonly now: Date;
+  /** How long the claim holds before a later delivery may take it over. */
+  readonly leaseMs: number;
+  /** When the marker may be deleted (epoch seconds); undefined keeps it as long as the table. */
+  readonly expiresAt: number | undefined;
+}
+
+/**
+ * Records which alerts have gone out, so duplicate deliveries and retries never alert twice.
+ * A key is an event's key, or a key derived from it for an alert about another event.
+ */
 export interface AlertLedger {
-  /** Takes the right to send the event's alert for `leaseMs`, unless it was sent or is being sent. */
-  claim(eventKey: string, now: Date, leaseMs: number): Promise<AlertClaim>;
+  /** Takes the right to send the alert for `leaseMs`, unless it was sent or is being sent. */
+  claim(key: string, options: ClaimOptions): Promise<AlertClaim>;
   markSent(
-    eventKey: string,
+    key: string,
     now: Date,
     summary: { readonly severity: string; readonly rules: string },
   ): Promise<void>;
-  /** Gives the claim back after a failed publish, so the retry can send at once. */
-  release(eventKey: string): Promise<void>;
+  /** Gives back a claim whose alert was not published, so the retry can send at once. */
+  release(key: string): Promise<void>;
 }
 
 /** What the policy needs to know from the store. */

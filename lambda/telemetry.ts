@@ -18,6 +18,10 @@ export const METRIC = {
   eventsSkipped: 'EventsSkipped',
   malformedEvents: 'MalformedEvents',
   alertsPublished: 'AlertsPublished',
+  /** Alerts sent under a claim whose earlier holder died: possibly a repeat of one already sent. */
+  alertsPossiblyRepeated: 'AlertsPossiblyRepeated',
+  /** Alerts published whose ledger mark failed after every retry. */
+  alertMarkFailures: 'AlertMarkFailures',
 } as const;
 
 export const METRICS_NAMESPACE = 'ec2trail';

@@ -5,17 +5,17 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AlertClaim, AlertLedger } from '../ports';
-import { ALERT_MARKER_DAYS, ATTRIBUTION_TABLE, alertKey } from '../schema/attribution-table';
+import type { AlertClaim, AlertLedger, ClaimOptions } from '../ports';
+import { ATTRIBUTION_TABLE, alertKey } from '../schema/attribution-table';
 
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 /**
- * Alert markers in the attribution table (`alert#<eventKey>` / `alert`): a conditional put
- * claims the alert, a later update marks it sent. A claim left by a crashed invocation expires
- * with its lease, so the retry can send it.
+ * Alert markers in the attribution table (`alert#<key>` / `alert`): a conditional put claims the
+ * alert, a later update marks it sent. A claim left by a crashed invocation can be taken over
+ * once its lease has expired; the put's old image tells the taker so (`reclaimed`).
  */
 export class DynamoDbAlertLedger implements AlertLedger {
   constructor(
@@ -23,23 +23,24 @@ export class DynamoDbAlertLedger implements AlertLedger {
     private readonly tableName: string,
   ) {}
 
-  async claim(eventKey: string, now: Date, leaseMs: number): Promise<AlertClaim> {
+  async claim(eventKey: string, { now, leaseMs, expiresAt }: ClaimOptions): Promise<AlertClaim> {
     try {
-      await this.client.send(
+      const { Attributes } = await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
             ...alertKey(eventKey),
             status: 'pending',
             claimedUntil: now.getTime() + leaseMs,
-            expiresAt: Math.floor(now.getTime() / 1000) + ALERT_MARKER_DAYS * 86_400,
+            ...(expiresAt !== undefined ? { expiresAt } : {}),
           },
           ConditionExpression: 'attribute_not_exists(#pk) OR (#status = :pending AND claimedUntil < :now)',
           ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'pending', ':now': now.getTime() },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return 'claimed';
+      return Attributes ? 'reclaimed' : 'claimed';
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }

@@ -33,7 +33,9 @@ const AlarmNotificationSchema = z.looseObject({
 export type AlarmNotification = z.infer<typeof AlarmNotificationSchema>;
 
 /** The severity of a notification: the alarm's own in state ALARM, `info` when it recovers or lacks data. */
-export function alarmSeverity(notification: Pick<AlarmNotification, 'AlarmDescription' | 'NewStateValue'>): Severity {
+export function alarmSeverity(
+  notification: Pick<AlarmNotification, 'AlarmDescription' | 'NewStateValue'>,
+): Severity {
   if (notification.NewStateValue !== 'ALARM') return 'info';
   const match = SEVERITY_IN_DESCRIPTION.exec(notification.AlarmDescription ?? '');
   // An alarm someone added by hand without the convention still reaches people.
@@ -48,7 +50,9 @@ function regionOf(alarmArn: string | undefined): string | null {
 
 function consoleLink(notification: AlarmNotification, region: string | null): string | null {
   if (!region) return null;
-  const host = region.startsWith('cn-') ? `${region}.console.amazonaws.cn` : `${region}.console.aws.amazon.com`;
+  const host = region.startsWith('cn-')
+    ? `${region}.console.amazonaws.cn`
+    : `${region}.console.aws.amazon.com`;
   return `https://${host}/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(notification.AlarmName)}`;
 }
 
@@ -117,7 +121,12 @@ export function renderAlarmNotification(message: string): AlertMessage {
       'Sent by ec2trail.',
     ].join('\n'),
     sms: 'ec2trail WARNING: unreadable alarm notification; see the email or the relay logs',
-    json: JSON.stringify({ source: 'ec2trail', kind: 'alarm', severity: 'warning', unreadable: cut(message, 200_000) }),
+    json: JSON.stringify({
+      source: 'ec2trail',
+      kind: 'alarm',
+      severity: 'warning',
+      unreadable: cut(message, 200_000),
+    }),
     attributes: { severity: 'warning', kind: 'alarm', rules: 'alarm', account: 'unknown', region: 'unknown' },
   };
 }

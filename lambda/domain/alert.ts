@@ -3,6 +3,7 @@
 import { ACTION_VERBS, isTrailAction } from './actions';
 import { describeTargets, highestSeverity, type Violation } from './policy/evaluate';
 import type { AttributionRecord } from './record';
+import { cut, cutGsm, flat, gsmLength, gsmSafe, oneLine, quoted, shown } from './text';
 
 /** One alert, rendered for every channel SNS delivers to. */
 export interface AlertMessage {
@@ -23,28 +24,9 @@ export const SMS_MAX = 160;
 // SNS refuses messages over 256 KB; stay well below with the JSON body.
 const JSON_BUDGET = 200_000;
 
-/** Removes line breaks and control characters: SNS rejects them in a subject. */
-function oneLine(text: string): string {
-  return text
-    .replace(/\p{Cc}+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function cut(text: string, max: number, ellipsis = '…'): string {
-  return text.length <= max ? text : `${text.slice(0, max - ellipsis.length).trimEnd()}${ellipsis}`;
-}
-
-/** GSM-7 safe text: one SMS holds 160 such characters, but only 70 once any other character appears. */
-function gsmSafe(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[^\x20-\x7e]/g, (c) => (c === '×' ? 'x' : ''))
-    .replace(/[[\]{}\\^~|`]/g, '');
-}
-
 function who(record: AttributionRecord): string {
-  return record.actor.name ?? record.actor.arn ?? 'an unidentified caller';
+  const name = record.actor.name ?? record.actor.arn;
+  return name === null ? 'an unidentified caller' : shown(name, 80);
 }
 
 function whatOf(records: readonly AttributionRecord[], times: string): string {
@@ -52,13 +34,17 @@ function whatOf(records: readonly AttributionRecord[], times: string): string {
   if (!first) return '';
   // A trail ARN is long; its name says enough in a subject (the email shows the ARN).
   if (isTrailAction(first.action))
-    return first.trail?.replace(/^arn:[^:]*:cloudtrail:[^:]*:\d*:trail\//, '') ?? 'a trail';
+    return first.trail
+      ? shown(first.trail.replace(/^arn:[^:]*:cloudtrail:[^:]*:\d*:trail\//, ''), 80)
+      : 'a trail';
   if (first.action === 'launch') {
-    const type = first.launch?.instanceType ?? 'instances';
+    const type = first.launch?.instanceType ? shown(first.launch.instanceType, 40) : 'instances';
     const count = records.filter((r) => r.instanceId !== null).length;
     return count > 1 ? `${count} ${times} ${type}` : type;
   }
-  return describeTargets(records);
+  return describeTargets(
+    records.map((r) => (r.instanceId ? { ...r, instanceId: shown(r.instanceId, 40) } : r)),
+  );
 }
 
 /** "root launched 3 × p5.48xlarge in us-east-1", or "bob tried to stop i-0abc in eu-west-1 (AccessDenied)". */
@@ -67,13 +53,18 @@ export function headline(records: readonly AttributionRecord[], times = '×'): s
   if (!first) return '';
   const verb =
     first.outcome === 'failed'
-      ? `tried to ${isTrailAction(first.action) ? first.eventName : first.action}`
+      ? `tried to ${isTrailAction(first.action) ? shown(first.eventName, 40) : first.action}`
       : ACTION_VERBS[first.action];
-  const where = first.region ? ` in ${first.region}` : '';
+  const where = first.region ? ` in ${shown(first.region, 30)}` : '';
   const error =
-    first.outcome === 'failed' && first.errorCode ? ` (${first.errorCode.replace(/^Client\./, '')})` : '';
+    first.outcome === 'failed' && first.errorCode
+      ? ` (${shown(first.errorCode.replace(/^Client\./, ''), 60)})`
+      : '';
   return `${who(first)} ${verb} ${whatOf(records, times)}${where}${error}`;
 }
+
+/** Only a well-formed instance id gets a console link. */
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 function consoleBase(region: string | null): string {
   const r = region ?? 'us-east-1';
@@ -85,8 +76,14 @@ function yesNo(value: boolean | null): string {
   return value === null ? 'unknown' : value ? 'yes' : 'no';
 }
 
+/** One labelled line of the email; `value` is ours or already passed through `shown`/`quoted`. */
 function field(label: string, value: string | number | null | undefined): string {
-  return `  ${`${label}:`.padEnd(16)}${value === null || value === undefined || value === '' ? '-' : value}`;
+  return `  ${`${label}:`.padEnd(Math.max(16, label.length + 2))}${value === null || value === undefined || value === '' ? '-' : flat(String(value), 2_000)}`;
+}
+
+/** A value from the event, as `field` shows it: `-` when absent. */
+function ev(value: string | null | undefined, max?: number): string | null {
+  return value === null || value === undefined || value === '' ? null : shown(value, max);
 }
 
 function emailBody(
@@ -99,74 +96,94 @@ function emailBody(
   if (!first) return '';
   const { actor, source, launch } = first;
   const ids = records.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
-  const base = consoleBase(first.region);
-  const region = first.region ?? 'us-east-1';
+  // Links are built from identifier-shaped values only; anything else would not be a real id.
+  const region = first.region && /^[a-z0-9-]+$/.test(first.region) ? first.region : 'us-east-1';
+  const base = consoleBase(region);
   const via = actor.viaConsole
-    ? `AWS console${source.userAgent ? ` (${source.userAgent})` : ''}`
-    : source.tool + (source.sdkLanguage ? ` (${source.sdkLanguage})` : '');
+    ? `AWS console${source.userAgent ? ` (${quoted(source.userAgent, 150)})` : ''}`
+    : source.tool + (source.sdkLanguage ? ` (${shown(source.sdkLanguage, 40)})` : '');
+  const account = first.account ? shown(first.account, 40) : null;
+  const accountLabel = accountName ? quoted(accountName, 80) : null;
+  const tags = launch ? Object.entries(launch.tags) : [];
+  const template = launch?.launchTemplate;
+  // Every line starts with text of ours: values from the event are flattened, capped and
+  // quoted where they could pass for prose, so none can start a line of its own.
   const lines = [
     `ec2trail alert: ${severity.toUpperCase()}`,
     '',
-    `${headline(records)}${first.account ? ` (account ${first.account}${accountName ? `, ${accountName}` : ''})` : ''}.`,
+    `Summary: ${headline(records)}${account ? ` (account ${account}${accountLabel ? `, ${accountLabel}` : ''})` : ''}.`,
     '',
     `Broken rule${violations.length > 1 ? 's' : ''}`,
-    ...violations.map((v) => `  [${v.severity.toUpperCase()}] ${v.rule}: ${v.message}`),
+    ...violations.map((v) => `  [${v.severity.toUpperCase()}] ${v.rule}: ${flat(v.message, 600)}`),
     '',
     'Who',
-    field('Name', actor.name),
-    field('ARN', actor.arn),
+    field('Name', ev(actor.name, 120)),
+    field('ARN', ev(actor.arn, 300)),
     field('Identity type', actor.type),
-    ...(actor.roleName ? [field('Role', actor.roleName)] : []),
-    ...(actor.sessionName ? [field('Session', actor.sessionName)] : []),
-    ...(actor.invokedBy ? [field('Invoked by', actor.invokedBy)] : []),
+    ...(actor.roleName ? [field('Role', ev(actor.roleName, 120))] : []),
+    ...(actor.sessionName ? [field('Session', ev(actor.sessionName, 120))] : []),
+    ...(actor.invokedBy ? [field('Invoked by', ev(actor.invokedBy, 120))] : []),
     field('MFA', yesNo(actor.mfaAuthenticated)),
     field('Via', via),
-    field('Source IP', source.ip),
+    field('Source IP', ev(source.ip, 80)),
     '',
     'What',
     field(
       'Action',
-      `${first.action} (${first.eventName}), ${first.outcome}${first.errorCode ? `: ${first.errorCode}` : ''}`,
+      `${first.action} (${shown(first.eventName, 60)}), ${first.outcome}${first.errorCode ? `: ${shown(first.errorCode, 80)}` : ''}`,
     ),
-    ...(first.errorMessage ? [field('Error', cut(oneLine(first.errorMessage), 300))] : []),
+    ...(first.errorMessage ? [field('Error', quoted(first.errorMessage, 300))] : []),
     ...(first.trail
-      ? [field('Trail', first.trail)]
-      : [field('Instances', ids.length > 0 ? ids.join(', ') : 'none')]),
+      ? [field('Trail', ev(first.trail, 300))]
+      : [
+          field(
+            'Instances',
+            ids.length > 0
+              ? ids
+                  .slice(0, 50)
+                  .map((id) => shown(id, 40))
+                  .join(', ')
+              : 'none',
+          ),
+        ]),
     ...(launch
       ? [
-          field('Instance type', launch.instanceType),
-          field('AMI', launch.imageId),
+          field('Instance type', ev(launch.instanceType, 40)),
+          field('AMI', ev(launch.imageId, 80)),
           field(
-            'Requested tags',
-            Object.entries(launch.tags)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(', ') || 'none',
+            'Tags',
+            tags.length === 0
+              ? 'none'
+              : tags
+                  .slice(0, 30)
+                  .map(([k, v]) => `${shown(k, 60)}=${quoted(v, 120)}`)
+                  .join(', ') + (tags.length > 30 ? ` and ${tags.length - 30} more` : ''),
           ),
-          field('IMDS tokens', launch.httpTokens),
+          field('IMDS tokens', ev(launch.httpTokens, 20)),
           field(
             'Public IP',
             launch.associatePublicIp === null ? 'subnet default' : yesNo(launch.associatePublicIp),
           ),
-          ...(launch.launchTemplate
+          ...(template
             ? [
                 field(
                   'Launch template',
-                  [launch.launchTemplate.id ?? launch.launchTemplate.name, launch.launchTemplate.version]
-                    .filter(Boolean)
+                  [template.id ?? template.name, template.version]
+                    .flatMap((part) => (part ? [shown(part, 120)] : []))
                     .join(' v'),
                 ),
               ]
             : []),
-          ...(launch.autoScalingGroup ? [field('Auto Scaling', launch.autoScalingGroup)] : []),
+          ...(launch.autoScalingGroup ? [field('Auto Scaling', ev(launch.autoScalingGroup, 200))] : []),
         ]
       : []),
     '',
     'Where',
-    field('Account', first.account && accountName ? `${first.account} (${accountName})` : first.account),
-    field('Region', first.region),
+    field('Account', account && accountLabel ? `${account} (${accountLabel})` : account),
+    field('Region', ev(first.region, 30)),
     '',
     'When',
-    `  ${first.eventTime ?? 'unknown'}`,
+    field('Time', ev(first.eventTime, 60) ?? 'unknown'),
     '',
     'Links',
     ...(first.eventId
@@ -175,11 +192,15 @@ function emailBody(
         ]
       : []),
     ...ids
+      .filter((id) => INSTANCE_ID.test(id))
       .slice(0, 20)
-      .map((id) => `  ${id}: ${base}/ec2/home?region=${region}#InstanceDetails:instanceId=${id}`),
+      .map(
+        (id) =>
+          `  Instance ${shown(id, 40)}: ${base}/ec2/home?region=${region}#InstanceDetails:instanceId=${encodeURIComponent(id)}`,
+      ),
     ...(ids.length > 20 ? [`  …and ${ids.length - 20} more instances`] : []),
     '',
-    `Event ${first.eventKey}. Sent by ec2trail.`,
+    `Event ${shown(first.eventKey, 100)}. Sent by ec2trail.`,
   ];
   return lines.join('\n');
 }
@@ -234,22 +255,43 @@ export function renderAlert(
   const rules = [...new Set(violations.map((v) => v.rule))];
   const tag = `[${severity.toUpperCase()}]`;
   const subject = cut(oneLine(`${tag} ${headline(records)}`), SUBJECT_MAX);
-  const account = context.accountName ? `${context.accountName} (${first?.account ?? '?'})` : first?.account;
+  const accountId = first?.account ? shown(first.account, 40) : null;
+  const account = context.accountName
+    ? `${quoted(context.accountName, 40)} (${accountId ?? '?'})`
+    : accountId;
   const smsHead = gsmSafe(
     `ec2trail ${severity.toUpperCase()}: ${headline(records, 'x')}${account ? ` acct ${account}` : ''}.`,
   );
-  const smsText = `${smsHead} Rules: ${fitList(rules, SMS_MAX - smsHead.length - ' Rules: '.length)}`;
+  const smsText = `${smsHead} Rules: ${fitList(rules, SMS_MAX - gsmLength(smsHead) - ' Rules: '.length)}`;
   return {
     subject,
     email: emailBody(records, violations, severity, context.accountName ?? null),
-    sms: cut(smsText, SMS_MAX, '...'),
+    sms: cutGsm(smsText, SMS_MAX),
     json: jsonBody(records, violations, severity, context.accountName ?? null),
     attributes: {
       severity,
       rules: rules.join(','),
+      kind: 'alert',
       action: first?.action ?? 'unknown',
       account: first?.account ?? 'unknown',
       region: first?.region ?? 'unknown',
     },
+  };
+}
+
+/** Prefixed to the subject of an alert that may repeat one sent earlier. */
+export const REPEAT_TAG = '[REPEAT?]';
+
+/**
+ * The same alert, flagged as possibly sent before: its earlier sender died after claiming it,
+ * maybe after publishing. People see it at once; filters can drop it on `repeat`.
+ */
+export function asPossibleRepeat(message: AlertMessage): AlertMessage {
+  return {
+    ...message,
+    subject: cut(`${REPEAT_TAG} ${message.subject}`, SUBJECT_MAX),
+    email: `This alert may repeat one sent earlier: a previous attempt to send it did not confirm.\n\n${message.email}`,
+    sms: cutGsm(`${REPEAT_TAG} ${message.sms}`, SMS_MAX),
+    attributes: { ...message.attributes, repeat: 'possible' },
   };
 }

@@ -29,6 +29,18 @@ export function quoted(value: string, max = VALUE_MAX): string {
   return `"${cut(oneLine(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"'), max)}"`;
 }
 
+// Identifiers (ids, ARNs, instance types, regions, IAM names) read plainly; anything else is quoted.
+const PLAIN = /^[A-Za-z0-9_.@:/+=,#*-]+$/;
+
+/**
+ * A value from the event as shown to people: one line, capped, and quoted unless it is
+ * identifier-like, so a value with spaces or odd characters can never read as our own words.
+ */
+export function shown(value: string, max = VALUE_MAX): string {
+  const line = flat(value, max);
+  return PLAIN.test(line) ? line : quoted(value, max);
+}
+
 /** The GSM 03.38 basic character set (line feed, carriage return and escape left out). */
 const GSM_BASIC = new Set(
   '@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',

@@ -72,13 +72,20 @@ export function sortKeyOf(record: Pick<AttributionRecord, 'eventTime' | 'eventKe
   return `${sortableTime(eventEpochMs(record))}#${record.eventKey}`;
 }
 
+/** When a record's row expires (epoch seconds, DynamoDB TTL): its event time plus the retention. */
+export function rowExpiry(
+  record: Pick<AttributionRecord, 'eventTime'>,
+  meta: Pick<WriteMeta, 'now' | 'retentionDays'>,
+): number | undefined {
+  if (meta.retentionDays === undefined) return undefined;
+  const epochMs = eventEpochMs(record);
+  return Math.floor((epochMs ?? meta.now.getTime()) / 1000) + Math.round(meta.retentionDays * 86_400);
+}
+
 export function toItem(record: AttributionRecord, meta: WriteMeta): AttributionItem {
   const epochMs = eventEpochMs(record);
   const eventTimeId = sortKeyOf(record);
-  const expiresAt =
-    meta.retentionDays === undefined
-      ? undefined
-      : Math.floor((epochMs ?? meta.now.getTime()) / 1000) + Math.round(meta.retentionDays * 86_400);
+  const expiresAt = rowExpiry(record, meta);
   return {
     ...record,
     instanceId: partitionKeyOf(record),
@@ -104,8 +111,20 @@ export function keyOf(record: AttributionRecord): Record<string, string> {
 /** The partition key of the marker row that records an event's alert (sort key `alert`). */
 export const ALERT_PREFIX = 'alert#';
 export const ALERT_SORT_KEY = 'alert';
-/** Alert markers only need to outlive EventBridge's and Lambda's retries (a day at most). */
-export const ALERT_MARKER_DAYS = 7;
+/**
+ * The shortest life of an alert marker: longer than every path that can bring an event back
+ * after its alert went out (the dead-letter queue keeps messages 14 days, then `drain` replays them).
+ */
+export const ALERT_MARKER_MIN_DAYS = 15;
+
+/**
+ * When an alert marker may expire (epoch seconds): with the event's rows, and never before
+ * `ALERT_MARKER_MIN_DAYS` from now; undefined (kept) when rows are kept forever.
+ */
+export function alertMarkerExpiry(rowExpiresAt: number | undefined, now: Date): number | undefined {
+  if (rowExpiresAt === undefined) return undefined;
+  return Math.max(rowExpiresAt, Math.floor(now.getTime() / 1000) + ALERT_MARKER_MIN_DAYS * 86_400);
+}
 
 export function alertKey(eventKey: string): Record<string, string> {
   return {

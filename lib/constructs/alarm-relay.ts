@@ -39,7 +39,9 @@ export class AlarmRelay extends Construct {
     // Confused-deputy guard: only alarms of this account and region may use the topic and its key.
     const fromOwnAlarms = {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+      ArnLike: {
+        'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+      },
     };
 
     this.alarmTopic = new Topic(this, 'Topic', {

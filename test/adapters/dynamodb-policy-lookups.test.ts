@@ -1,4 +1,3 @@
-import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import type { AttributionRecord } from '../../lambda/domain';
 import { recordsOf } from '../helpers/fixtures';
@@ -16,16 +15,14 @@ function launchAt(minute: number, eventId: string): AttributionRecord[] {
   }));
 }
 
-describe('policy lookups and alert ledger against DynamoDB Local', () => {
+describe('policy lookups against DynamoDB Local', () => {
   const client = dynamoClient();
   const documents = documentClient(client);
   let store: DynamoDbAttributionStore;
-  let ledger: DynamoDbAlertLedger;
 
   beforeAll(async () => {
     const table = await freshTable(client, 'policy');
     store = new DynamoDbAttributionStore(documents, table);
-    ledger = new DynamoDbAlertLedger(documents, table);
   });
   afterAll(() => client.destroy());
 
@@ -63,23 +60,5 @@ describe('policy lookups and alert ledger against DynamoDB Local', () => {
     expect(await store.countLaunches(alice, from, to, 'w-3')).toBe(6);
     expect(await store.countLaunches(alice, Date.parse('2026-03-02T09:30:00Z'), to, 'none')).toBe(4);
     expect(await store.countLaunches({ arn: null, name: 'alice' }, from, to, 'none')).toBe(8);
-  });
-
-  it('lets exactly one of several concurrent claims through, then reports the alert as sent', async () => {
-    const now = new Date('2026-03-15T00:00:00Z');
-    const claims = await Promise.all(Array.from({ length: 5 }, () => ledger.claim('evt-1', now, 60_000)));
-    expect(claims.filter((c) => c === 'claimed')).toHaveLength(1);
-    expect(claims.filter((c) => c === 'in-flight')).toHaveLength(4);
-    await ledger.markSent('evt-1', now, { severity: 'critical', rules: 'rootUser' });
-    expect(await ledger.claim('evt-1', new Date(now.getTime() + 3_600_000), 60_000)).toBe('already-sent');
-  });
-
-  it('frees a released claim at once and an abandoned one when its lease expires', async () => {
-    const now = new Date('2026-03-15T00:00:00Z');
-    expect(await ledger.claim('evt-2', now, 60_000)).toBe('claimed');
-    await ledger.release('evt-2');
-    expect(await ledger.claim('evt-2', now, 60_000)).toBe('claimed');
-    expect(await ledger.claim('evt-2', new Date(now.getTime() + 30_000), 60_000)).toBe('in-flight');
-    expect(await ledger.claim('evt-2', new Date(now.getTime() + 61_000), 60_000)).toBe('claimed');
   });
 });

@@ -4,6 +4,22 @@ import { recordsOf } from '../helpers/fixtures';
 
 const POLICY = compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE));
 
+// GSM 03.38, written out here from the standard's tables as the oracle (not from the code under test).
+const GSM7_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM7_EXTENSION = '\f^{}\\[~]|€';
+
+/** Septets the text takes in GSM-7; fails on a character GSM-7 cannot carry (which would force UCS-2, 70 characters). */
+function gsm7Septets(text: string): number {
+  let septets = 0;
+  for (const c of text) {
+    if (GSM7_BASIC.includes(c)) septets += 1;
+    else if (GSM7_EXTENSION.includes(c)) septets += 2;
+    else throw new Error(`"${c}" (U+${c.codePointAt(0)?.toString(16)}) is not a GSM-7 character`);
+  }
+  return septets;
+}
+
 function alertFor(fixture: string) {
   const records = recordsOf(fixture);
   const violations = evaluate(records, POLICY, {});
@@ -22,11 +38,23 @@ describe('alert messages', () => {
     expect(`Subject: ${alert.subject}\n\n${alert.email}`).toMatchSnapshot();
   });
 
-  it.each(REPRESENTATIVE)('renders an SMS of at most 160 GSM characters for %s', (fixture) => {
+  it.each(REPRESENTATIVE)('renders an SMS of at most 160 GSM-7 septets for %s', (fixture) => {
     const { sms } = alertFor(fixture);
-    expect(sms.length).toBeLessThanOrEqual(SMS_MAX);
-    expect(sms).toMatch(/^[\x20-\x7e]+$/);
+    expect(gsm7Septets(sms)).toBeLessThanOrEqual(SMS_MAX);
     expect(sms).toMatchSnapshot();
+  });
+
+  it('keeps an SMS within GSM-7 whatever the caller is called, counting extension characters twice', () => {
+    const records = recordsOf('events/runinstances-root-console.json').map((r) => ({
+      ...r,
+      actor: { ...r.actor, name: `Zoë “Ωmega” Ő 🚀 {ops}|[team]~€^\\${'€'.repeat(90)}` },
+    }));
+    const { sms } = renderAlert(records, evaluate(records, POLICY, {}));
+    const septets = gsm7Septets(sms);
+    expect(septets).toBeLessThanOrEqual(SMS_MAX);
+    // The euro signs are kept, and each costs two septets: the text is cut by septets, not characters.
+    expect(sms).toContain('€€€');
+    expect(septets).toBeGreaterThan(sms.length);
   });
 
   it('names the trail and the person who stopped its logging', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { ensureTable, localClient, startDynamoDbLocal } from '../../cli/local/dynamodb-local';
+import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { METRIC } from '../../lambda/telemetry';
 import { loadJson } from '../helpers/fixtures';
 import { envelope, pipeline } from '../helpers/pipeline';
@@ -156,6 +157,36 @@ describe('delivery faults, end to end', () => {
       duplicates: 3,
     });
     expect(await p.handle(structuredClone(event))).toMatchObject({ alert: 'already-sent' });
+    expect(await p.alerts()).toHaveLength(1);
+  });
+
+  it.each([
+    ['the default policy (history rules on)', undefined],
+    ['a policy without history rules', compilePolicy(parsePolicy({ rules: { rootUser: {} } }, 'test'))],
+  ])(
+    'publishes once when marking the alert sent fails after the publish, under %s',
+    async (_name, policy) => {
+      const client = dynamoClient();
+      const p = await pipeline(client, policy ? { policy } : {});
+      const event = envelope(loadJson(ROOT_LAUNCH));
+      // The only UpdateItem of this handler is the ledger's mark, right after the publish.
+      failing(client, 'UpdateItemCommand', 1);
+      await expect(p.handle(structuredClone(event))).resolves.toMatchObject({ alert: 'sent' });
+      // Redeliveries, now and after the lease: the alert was sent, whatever the first mark said.
+      await p.handle(structuredClone(event));
+      expect(await p.alerts()).toEqual(['[CRITICAL] root launched 3 × p5.48xlarge in us-east-1']);
+    },
+  );
+
+  it('does not fail the invocation or publish again when every attempt at the mark fails', async () => {
+    const client = dynamoClient();
+    const p = await pipeline(client);
+    const event = envelope(loadJson(ROOT_LAUNCH));
+    failing(client, 'UpdateItemCommand', 10);
+    await expect(p.handle(structuredClone(event))).resolves.toMatchObject({ alert: 'sent' });
+    expect(p.metrics.total(METRIC.alertMarkFailures)).toBe(1);
+    // Within the lease a redelivery finds the claim still held: it is retried, not re-sent.
+    await expect(p.handle(structuredClone(event))).rejects.toThrow(/being sent by another invocation/);
     expect(await p.alerts()).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
-import type { AlertClaim, AlertLedger, AlertMessage, AlertPublisher } from '../../lambda/ports';
+import type { AlertMessage, AlertPublisher } from '../../lambda/ports';
 import type { Log, MetricSink } from '../../lambda/telemetry';
 
+export { MemoryAlertLedger as InMemoryLedger } from '../../lambda/adapters/memory-alert-ledger';
 export { MemoryAttributionStore as InMemoryStore } from './memory-store';
 
 /** Collects published alerts; set `failWith` to make publishing fail. */
@@ -10,24 +11,6 @@ export class FakePublisher implements AlertPublisher {
   async publish(message: AlertMessage): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.sent.push(message);
-  }
-}
-
-/** The alert ledger's rules, in memory. */
-export class InMemoryLedger implements AlertLedger {
-  readonly entries = new Map<string, { status: 'pending' | 'sent'; claimedUntil: number }>();
-  async claim(eventKey: string, now: Date, leaseMs: number): Promise<AlertClaim> {
-    const entry = this.entries.get(eventKey);
-    if (entry?.status === 'sent') return 'already-sent';
-    if (entry && entry.claimedUntil >= now.getTime()) return 'in-flight';
-    this.entries.set(eventKey, { status: 'pending', claimedUntil: now.getTime() + leaseMs });
-    return 'claimed';
-  }
-  async markSent(eventKey: string): Promise<void> {
-    this.entries.set(eventKey, { status: 'sent', claimedUntil: 0 });
-  }
-  async release(eventKey: string): Promise<void> {
-    if (this.entries.get(eventKey)?.status === 'pending') this.entries.delete(eventKey);
   }
 }
 

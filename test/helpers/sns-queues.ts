@@ -5,7 +5,11 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } 
 import { snsClient, sqsClient } from './services';
 
 /** Subscribes a fresh SQS queue to the topic, optionally with a filter policy on message attributes. */
-export async function subscribedQueue(topicArn: string, name: string, filterPolicy?: object): Promise<string> {
+export async function subscribedQueue(
+  topicArn: string,
+  name: string,
+  filterPolicy?: object,
+): Promise<string> {
   const sqs = sqsClient();
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   if (!QueueUrl) throw new Error('no queue url');

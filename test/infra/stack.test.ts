@@ -26,7 +26,9 @@ function statements(template: Template, rolePrefix: string): Statement[] {
 }
 
 function actionsOf(statement: Statement): string[] {
-  return (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).map((a) => a.toLowerCase());
+  return (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).map((a) =>
+    a.toLowerCase(),
+  );
 }
 
 /** True when `statement` allows the CloudWatch service `action`, only for this account's own alarms. */
@@ -199,7 +201,10 @@ describe('Ec2TrailStack', () => {
     }[];
     expect(
       alarms
-        .map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName} ${/\[(\w+)\]/.exec(a.Properties.AlarmDescription)?.[1]}`)
+        .map(
+          (a) =>
+            `${a.Properties.Namespace}/${a.Properties.MetricName} ${/\[(\w+)\]/.exec(a.Properties.AlarmDescription)?.[1]}`,
+        )
         .sort(),
     ).toEqual([
       'AWS/Events/FailedInvocations critical',
@@ -235,8 +240,12 @@ describe('Ec2TrailStack', () => {
       for (const action of alarm.Properties.AlarmActions) {
         const topic = topics[action.Ref];
         expect(topic).toBeDefined();
-        const policy = topicPolicies.find((p) => JSON.stringify(p.Properties.Topics).includes(`"${action.Ref}"`));
-        expect(policy?.Properties.PolicyDocument.Statement.some((s) => letsOwnAlarms(s, 'sns:Publish'))).toBe(true);
+        const policy = topicPolicies.find((p) =>
+          JSON.stringify(p.Properties.Topics).includes(`"${action.Ref}"`),
+        );
+        expect(policy?.Properties.PolicyDocument.Statement.some((s) => letsOwnAlarms(s, 'sns:Publish'))).toBe(
+          true,
+        );
         const keyId = topic?.Properties.KmsMasterKeyId?.['Fn::GetAtt'][0];
         const key = keyId ? keys[keyId] : undefined;
         expect(key).toBeDefined();

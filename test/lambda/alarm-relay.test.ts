@@ -41,7 +41,9 @@ describe('alarm notifications as alerts', () => {
   const alert = renderAlarmNotification(JSON.stringify(NOTIFICATION));
 
   it('says what failed, in words from the alarm description, with a link to the alarm', () => {
-    expect(alert.subject).toMatch(/^\[CRITICAL\] ec2trail pipeline alarm: events are in the dead-letter queue: .*…$/);
+    expect(alert.subject).toMatch(
+      /^\[CRITICAL\] ec2trail pipeline alarm: events are in the dead-letter queue: .*…$/,
+    );
     expect(alert.subject.length).toBeLessThan(100);
     expect(alert.email).toContain('  State:          OK -> ALARM');
     expect(alert.email).toContain('  Region:         eu-west-1');

@@ -72,8 +72,8 @@ describe('account names in alerts', () => {
       nameOf: async (id) => (id === '444455556666' ? 'payments-prod' : null),
     });
     await handle(forwarded());
-    expect(publisher.sent[0]?.email).toContain('  Account:        444455556666 (payments-prod)');
-    expect(publisher.sent[0]?.sms).toContain('acct payments-prod (444455556666)');
+    expect(publisher.sent[0]?.email).toContain('  Account:        444455556666 ("payments-prod")');
+    expect(publisher.sent[0]?.sms).toContain('acct "payments-prod" (444455556666)');
     expect(JSON.parse(publisher.sent[0]?.json ?? '{}').accountName).toBe('payments-prod');
   });
 

@@ -207,6 +207,7 @@ describe('policy alerts from the handler', () => {
     expect(publisher.sent).toHaveLength(1);
     expect(publisher.sent[0]?.subject).toBe('[CRITICAL] root launched 3 × p5.48xlarge in us-east-1');
     expect(publisher.sent[0]?.attributes).toEqual({
+      kind: 'alert',
       severity: 'critical',
       rules: 'rootUser,instanceType,requiredTags',
       action: 'launch',
@@ -246,9 +247,13 @@ describe('policy alerts from the handler', () => {
     expect(publisher.sent).toHaveLength(1);
   });
 
-  it('asks for a retry while another invocation holds the alert, and takes over once the lease expires', async () => {
+  it('asks for a retry while another invocation holds the alert, and takes over once the lease expires, flagged as a possible repeat', async () => {
     const { ledger, publisher, handle, advance } = setup();
-    await ledger.claim('11111111-aaaa-4bbb-8ccc-000000000002', NOW, 60_000);
+    await ledger.claim('11111111-aaaa-4bbb-8ccc-000000000002', {
+      now: NOW,
+      leaseMs: 60_000,
+      expiresAt: undefined,
+    });
     await expect(handle(envelope('events/runinstances-root-console.json'))).rejects.toThrow(
       /being sent by another invocation/,
     );
@@ -257,6 +262,26 @@ describe('policy alerts from the handler', () => {
       alert: 'sent',
     });
     expect(publisher.sent).toHaveLength(1);
+    expect(publisher.sent[0]?.subject).toMatch(/^\[REPEAT\?\] \[CRITICAL\] root launched/);
+    expect(publisher.sent[0]?.attributes.repeat).toBe('possible');
+  });
+
+  it('keeps alert markers with the rows, and always past the 14 days the dead-letter queue keeps an event', async () => {
+    const forever = setup();
+    await forever.handle(envelope('events/runinstances-root-console.json'));
+    expect(forever.ledger.markers.get('11111111-aaaa-4bbb-8ccc-000000000002')?.expiresAt).toBeUndefined();
+    // The event is from 2026-03-02, 13 days before NOW: its rows (30 days) outlive a 15-day minimum...
+    const month = setup(30);
+    await month.handle(envelope('events/runinstances-root-console.json'));
+    expect(month.ledger.markers.get('11111111-aaaa-4bbb-8ccc-000000000002')?.expiresAt).toBe(
+      Date.parse('2026-03-02T10:02:11Z') / 1000 + 30 * 86_400,
+    );
+    // ...rows kept one day would already be gone: the marker still stays 15 days from now.
+    const day = setup(1);
+    await day.handle(envelope('events/runinstances-root-console.json'));
+    expect(day.ledger.markers.get('11111111-aaaa-4bbb-8ccc-000000000002')?.expiresAt).toBe(
+      NOW.getTime() / 1000 + 15 * 86_400,
+    );
   });
 
   it('alerts when a protected instance is terminated, from the tags of its launch row', async () => {
