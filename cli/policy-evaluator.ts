@@ -7,6 +7,7 @@ import {
   evaluate,
   factsNeeded,
   type HistoryEntry,
+  instancesLaunched,
   PolicyError,
   type Violation,
 } from '../lambda/domain';
@@ -53,7 +54,7 @@ export class PolicyEvaluator {
       launchesInWindow =
         mine
           .filter((l) => l.eventKey !== first.eventKey && l.atMs >= fromMs && l.atMs <= toMs)
-          .reduce((n, l) => n + l.instances, 0) + records.filter((r) => r.instanceId !== null).length;
+          .reduce((n, l) => n + l.instances, 0) + instancesLaunched(records);
     }
     this.remember(records);
     return evaluate(records, this.policy, {
@@ -93,7 +94,7 @@ export class PolicyEvaluator {
       list.push({
         eventKey: first.eventKey,
         atMs,
-        instances: records.filter((r) => r.instanceId !== null).length,
+        instances: instancesLaunched(records),
       });
       this.launches.set(key, list);
     }

@@ -10,6 +10,7 @@ import {
   type FactsNeeded,
   factsNeeded,
   highestSeverity,
+  instancesLaunched,
   type PolicyFacts,
   renderAlert,
   type Violation,
@@ -98,9 +99,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     ]);
     return {
       history: new Map(histories),
-      ...(earlier !== undefined
-        ? { launchesInWindow: earlier + records.filter((r) => r.instanceId !== null).length }
-        : {}),
+      ...(earlier !== undefined ? { launchesInWindow: earlier + instancesLaunched(records) } : {}),
     };
   }
 

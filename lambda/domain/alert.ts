@@ -1,7 +1,7 @@
 /** Alert messages for one event that broke the policy: email, SMS and JSON, built from plain data. */
 
 import { ACTION_VERBS, isTrailAction } from './actions';
-import { describeTargets, highestSeverity, type Violation } from './policy/evaluate';
+import { describeTargets, highestSeverity, instancesLaunched, type Violation } from './policy/evaluate';
 import type { AttributionRecord } from './record';
 import { cut, cutGsm, flat, gsmLength, gsmSafe, oneLine, quoted, shown } from './text';
 
@@ -39,8 +39,9 @@ function whatOf(records: readonly AttributionRecord[], times: string): string {
       : 'a trail';
   if (first.action === 'launch') {
     const type = first.launch?.instanceType ? shown(first.launch.instanceType, 40) : 'instances';
-    const count = records.filter((r) => r.instanceId !== null).length;
-    return count > 1 ? `${count} ${times} ${type}` : type;
+    const count = instancesLaunched(records);
+    const upTo = first.launch?.instanceIdsUnknown && first.outcome === 'success' ? 'up to ' : '';
+    return count > 1 ? `${upTo}${count} ${times} ${type}` : type;
   }
   return describeTargets(
     records.map((r) => (r.instanceId ? { ...r, instanceId: shown(r.instanceId, 40) } : r)),
@@ -143,7 +144,9 @@ function emailBody(
                   .slice(0, 50)
                   .map((id) => shown(id, 40))
                   .join(', ')
-              : 'none',
+              : launch?.instanceIdsUnknown && first.outcome === 'success'
+                ? `unknown: CloudTrail omitted the response (up to ${launch.instanceCount} requested)`
+                : 'none',
           ),
         ]),
     ...(launch

@@ -211,7 +211,8 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
       requestId,
       actor: resolved.actor,
       source,
-      launch: action === 'launch' ? readLaunch(event.requestParameters, ref?.item, refs.length) : null,
+      launch:
+        action === 'launch' ? readLaunch(event.requestParameters, ref?.item, refs.length, !failed) : null,
       instanceState: ref ? instanceState(ref.item) : null,
       warnings: malformed ? [...warnings, `instance id "${ref.id}" is malformed; kept as found`] : warnings,
     });

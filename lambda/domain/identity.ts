@@ -155,8 +155,14 @@ export function resolveActor(userIdentity: unknown, viaConsoleHint: boolean | nu
   switch (type) {
     case 'Root':
       arn = rawArn ?? (accountId ? `arn:aws:iam::${accountId}:root` : null);
-      name = 'root';
-      kind = 'root';
+      // A service acting for the account (Auto Scaling before service-linked roles) is not a person signing in as root.
+      if (invokedBy && invokedBy.endsWith('.amazonaws.com')) {
+        name = invokedBy;
+        kind = 'service';
+      } else {
+        name = 'root';
+        kind = 'root';
+      }
       break;
     case 'IAMUser':
       name = userName ?? lastSegment(rawArn, ':user/') ?? principalId;

@@ -18,9 +18,17 @@ export interface LaunchDetails {
   readonly privateIpAddress: string | null;
   readonly minCount: number | null;
   readonly maxCount: number | null;
-  /** How many instances this request launched (the number of records it yields). */
+  /**
+   * How many instances this request launched: the instances in the response, or, when CloudTrail
+   * omitted the response (large launches), the request's `maxCount` (then `instanceIdsUnknown`).
+   */
   readonly instanceCount: number;
-  /** Tags requested for the instance in `tagSpecificationSet`, as the request carried them. */
+  /** True when the launch succeeded but CloudTrail did not record which instances it created. */
+  readonly instanceIdsUnknown: boolean;
+  /**
+   * Tags the instance got: the response's `tagSet` (request and launch template tags alike),
+   * or the request's `tagSpecificationSet` when the response has none.
+   */
   readonly tags: Readonly<Record<string, string>>;
   readonly launchTemplate: LaunchTemplateRef | null;
   /** `spot` or `capacity-block` when requested through market options, else null (on-demand). */
@@ -51,6 +59,19 @@ function requestedTags(request: unknown): Record<string, string> {
       const value = prop(tag, 'value');
       if (key !== null) tags[key] = typeof value === 'string' ? value : '';
     }
+  }
+  return tags;
+}
+
+/** The `tagSet` of a response item, or null when the response carries none. */
+function responseTags(instance: unknown): Record<string, string> | null {
+  const set = prop(instance, 'tagSet');
+  if (!isObject(set)) return null;
+  const tags: Record<string, string> = {};
+  for (const tag of items(set)) {
+    const key = str(prop(tag, 'key'));
+    const value = prop(tag, 'value');
+    if (key !== null) tags[key] = typeof value === 'string' ? value : '';
   }
   return tags;
 }
@@ -90,10 +111,23 @@ function launchTemplate(request: unknown): LaunchTemplateRef | null {
   };
 }
 
-/** Launch details for one instance of a RunInstances call; `instance` is its response item, if any. */
-export function readLaunch(request: unknown, instance: unknown, instanceCount: number): LaunchDetails {
+/**
+ * Launch details for one instance of a RunInstances call; `instance` is its response item, if
+ * any, `launched` the number of instances in the response (0 when it was omitted), and
+ * `succeeded` false for a refused launch (which created nothing).
+ */
+export function readLaunch(
+  request: unknown,
+  instance: unknown,
+  launched: number,
+  succeeded = true,
+): LaunchDetails {
   const requested = items(prop(request, 'instancesSet'))[0];
-  const tags = requestedTags(request);
+  // What the instance got wins over what was asked: a launch template adds its own tags.
+  const tags = responseTags(instance) ?? requestedTags(request);
+  const minCount = num(prop(requested, 'minCount'));
+  const maxCount = num(prop(requested, 'maxCount'));
+  const idsUnknown = succeeded && launched === 0;
   const ebs = ebsEncryption(request);
   const clientToken = str(prop(request, 'clientToken')) ?? str(prop(instance, 'clientToken'));
   const market = prop(request, 'instanceMarketOptions');
@@ -116,9 +150,11 @@ export function readLaunch(request: unknown, instance: unknown, instanceCount: n
       str(prop(request, 'availabilityZone')) ??
       str(at(request, 'placement', 'availabilityZone')),
     privateIpAddress: str(prop(instance, 'privateIpAddress')),
-    minCount: num(prop(requested, 'minCount')),
-    maxCount: num(prop(requested, 'maxCount')),
-    instanceCount,
+    minCount,
+    maxCount,
+    // Without the response, the request's upper bound: a policy must not see a 500-instance launch as none.
+    instanceCount: idsUnknown ? Math.max(0, maxCount ?? minCount ?? 0) : launched,
+    instanceIdsUnknown: idsUnknown,
     tags,
     launchTemplate: launchTemplate(request),
     marketType: str(prop(market, 'marketType')) ?? (lifecycle === 'spot' ? 'spot' : null),

@@ -28,6 +28,12 @@ describe('resolveActor naming rules', () => {
     ],
     ['the root user is "root"', { type: 'Root', accountId: '111122223333' }, 'root', 'root'],
     [
+      'a Root identity invoked by an AWS service is that service acting for the account',
+      { type: 'Root', accountId: '111122223333', invokedBy: 'autoscaling.amazonaws.com' },
+      'autoscaling.amazonaws.com',
+      'service',
+    ],
+    [
       'an SSO session names the person in its session name',
       session('AWSReservedSSO_Admin_0123', 'jane'),
       'jane',

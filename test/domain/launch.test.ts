@@ -1,4 +1,5 @@
-import { recordsOf } from '../helpers/fixtures';
+import { attribute } from '../../lambda/domain';
+import { loadJson, recordsOf } from '../helpers/fixtures';
 
 describe('launch details', () => {
   it('reads type, image, network, tags, template and IMDS from a CLI launch', () => {
@@ -14,6 +15,7 @@ describe('launch details', () => {
       minCount: 2,
       maxCount: 2,
       instanceCount: 2,
+      instanceIdsUnknown: false,
       tags: { Name: 'web-1', Owner: 'alice', CostCenter: 'cc-1234', Environment: 'staging' },
       launchTemplate: { id: 'lt-0123456789abcdef0', name: null, version: '3' },
       marketType: null,
@@ -58,6 +60,37 @@ describe('launch details', () => {
   it('keeps the requested details of a launch that failed', () => {
     const [record] = recordsOf('events/runinstances-unauthorized-federated.json');
     expect(record?.launch).toMatchObject({ instanceType: 'x2iedn.32xlarge', instanceCount: 0, vpcId: null });
+  });
+
+  it('reads the tags the instance got from the response, launch template tags included', () => {
+    const event = loadJson('events/runinstances-iamuser-cli.json') as { requestParameters: object };
+    // A launch from a template whose tags the request does not repeat: only the response has them.
+    const fromTemplate = JSON.parse(
+      JSON.stringify(event).replace(
+        /"tagSpecificationSet":\{"items":\[.*?\]\}\]\}/,
+        '"tagSpecificationSet":{"items":[]}',
+      ),
+    );
+    expect(JSON.stringify(fromTemplate.requestParameters)).not.toContain('Owner');
+    const result = attribute(fromTemplate);
+    if (result.kind !== 'records') throw new Error('skipped');
+    expect(result.records[0]?.launch?.tags).toEqual({
+      Name: 'web-1',
+      Owner: 'alice',
+      CostCenter: 'cc-1234',
+      Environment: 'staging',
+    });
+  });
+
+  it('counts a launch whose response CloudTrail omitted from the request, and says the ids are unknown', () => {
+    // The fixture asks for minCount 2, maxCount 2; CloudTrail wrote "omitted": true.
+    const records = recordsOf('damaged/launch-response-omitted.json');
+    expect(records).toHaveLength(1);
+    expect(records[0]?.instanceId).toBeNull();
+    expect(records[0]?.launch).toMatchObject({ instanceCount: 2, instanceIdsUnknown: true });
+    expect(records[0]?.warnings).toContain(
+      'responseElements omitted by CloudTrail; launched instance ids are unknown',
+    );
   });
 
   it('has no launch details for other actions', () => {

@@ -78,14 +78,14 @@ const CASES: readonly Case[] = [
     passes: event(CLI, withLaunch({ tags: { Owner: 'a', CostCenter: 'cc-0001', Team: 'web' } })),
     fails: event(CLI),
     exempt: { people: ['alice'] },
-    message: 'launch request missing required tag Team',
+    message: 'launch missing required tag Team',
   },
   {
     rule: 'requiredTags',
     config: { tags: { CostCenter: '^cc-\\d{4}$' } },
     passes: event(CLI),
     fails: event(CLI, withLaunch({ tags: { CostCenter: 'marketing' } })),
-    message: 'launch request CostCenter="marketing" does not match /^cc-\\d{4}$/',
+    message: 'launch CostCenter="marketing" does not match /^cc-\\d{4}$/',
   },
   {
     rule: 'allowedRegions',
@@ -253,6 +253,41 @@ describe('policy rules', () => {
     expect(violations.map((v) => v.message)).toEqual([
       'i-0a1b2c3d4e5f60001 is protected (Environment=prod) and was stopped by maria at 2026-03-01T08:00:00Z',
     ]);
+  });
+
+  it('judges a launch whose response CloudTrail omitted by the count it requested', () => {
+    // 500 requested (min = max = 500), response omitted: the default policy allows 20 per launch.
+    const big = event(
+      'damaged/launch-response-omitted.json',
+      withLaunch({ minCount: 500, maxCount: 500, instanceCount: 500 }),
+    );
+    const violations = evaluate(
+      big,
+      compilePolicy(parsePolicy({ rules: { maxInstancesPerLaunch: { max: 20 } } }, 'test')),
+    );
+    expect(violations.map((v) => v.message)).toEqual([
+      'up to 500 instances requested in one launch (CloudTrail omitted the response, so their ids are unknown); the maximum is 20',
+    ]);
+    // At the limit, not over it: 20 requested breaks nothing.
+    const twenty = event(
+      'damaged/launch-response-omitted.json',
+      withLaunch({ maxCount: 20, instanceCount: 20 }),
+    );
+    expect(rulesBroken({ maxInstancesPerLaunch: { max: 20 } }, twenty)).toEqual([]);
+  });
+
+  it('does not call a service acting as the account root the root user', () => {
+    const byService = event(ROOT, (r) => ({
+      ...r,
+      actor: {
+        ...r.actor,
+        kind: 'service',
+        name: 'autoscaling.amazonaws.com',
+        invokedBy: 'autoscaling.amazonaws.com',
+      },
+    }));
+    expect(rulesBroken({ rootUser: {} }, byService)).toEqual([]);
+    expect(rulesBroken({ rootUser: {} }, event(ROOT))).toEqual(['rootUser']);
   });
 
   it('does not apply launch rules to a dry run that launched nothing', () => {

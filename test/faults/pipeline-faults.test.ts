@@ -75,7 +75,7 @@ describe('delivery faults, end to end', () => {
   it('orders the lifecycle by event time when terminate and stop arrive before the launch, and judges the protected tag once it does', async () => {
     const p = await pipeline(dynamoClient());
     const launch = JSON.parse(
-      JSON.stringify(loadJson('events/runinstances-iamuser-cli.json')).replace(
+      JSON.stringify(loadJson('events/runinstances-iamuser-cli.json')).replaceAll(
         '"Environment","value":"staging"',
         '"Environment","value":"production"',
       ),

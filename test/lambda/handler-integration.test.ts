@@ -70,7 +70,7 @@ describe('handler with DynamoDB Local and the SNS emulator', () => {
   it('flags termination of an instance whose stored launch carries a protected tag', async () => {
     const launch = loadJson('events/runinstances-iamuser-cli.json');
     const prod = JSON.parse(
-      JSON.stringify(launch).replace('"Environment","value":"staging"', '"Environment","value":"prod-eu"'),
+      JSON.stringify(launch).replaceAll('"Environment","value":"staging"', '"Environment","value":"prod-eu"'),
     );
     await handle({
       'detail-type': 'AWS API Call via CloudTrail',

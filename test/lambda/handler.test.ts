@@ -288,7 +288,10 @@ describe('policy alerts from the handler', () => {
     const { publisher, handle } = setup();
     const launch = loadJson('events/runinstances-iamuser-cli.json') as Record<string, unknown>;
     const tagged = JSON.parse(
-      JSON.stringify(launch).replace('"Environment","value":"staging"', '"Environment","value":"production"'),
+      JSON.stringify(launch).replaceAll(
+        '"Environment","value":"staging"',
+        '"Environment","value":"production"',
+      ),
     );
     await handle({ ...envelope('events/runinstances-iamuser-cli.json'), detail: tagged });
     const result = await handle(envelope('events/terminateinstances-response-omitted.json'));

@@ -63,6 +63,15 @@ export function severityAtLeast(severity: Severity, minimum: Severity): boolean 
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[minimum];
 }
 
+/**
+ * How many instances a successful launch created: its records with an instance, or the count the
+ * request asked for when CloudTrail omitted the response.
+ */
+export function instancesLaunched(records: readonly AttributionRecord[]): number {
+  const known = records.filter((r) => r.instanceId !== null).length;
+  return known > 0 ? known : (records[0]?.launch?.instanceCount ?? 0);
+}
+
 function launchedInstanceIds(records: readonly AttributionRecord[]): string[] {
   return records.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
 }
@@ -112,6 +121,9 @@ function exempt(rule: { readonly exempt: CompiledExemptions }, record: Attributi
 /** "3 instances" for a launch, the instance ids otherwise. */
 export function describeTargets(records: readonly AttributionRecord[]): string {
   const ids = launchedInstanceIds(records);
+  const launch = records[0]?.launch;
+  if (ids.length === 0 && launch?.instanceIdsUnknown && launch.instanceCount > 0)
+    return `up to ${launch.instanceCount} instances (ids unknown)`;
   if (ids.length === 0) return 'no instance';
   if (records[0]?.action === 'launch')
     return ids.length === 1 ? `instance ${ids[0]}` : `${ids.length} instances`;
@@ -158,7 +170,9 @@ function launchViolations(
     add(
       'maxInstancesPerLaunch',
       max.severity,
-      `${count} instances launched in one request; the maximum is ${max.max}`,
+      launch.instanceIdsUnknown
+        ? `up to ${count} instances requested in one launch (CloudTrail omitted the response, so their ids are unknown); the maximum is ${max.max}`
+        : `${count} instances launched in one request; the maximum is ${max.max}`,
     );
   }
   const required = policy.requiredTags;
@@ -177,7 +191,7 @@ function launchViolations(
         : []),
       ...wrong,
     ];
-    if (parts.length > 0) add('requiredTags', required.severity, `launch request ${parts.join('; ')}`);
+    if (parts.length > 0) add('requiredTags', required.severity, `launch ${parts.join('; ')}`);
   }
   const regions = policy.allowedRegions;
   if (regions && record.region && !regions.regions.has(record.region)) {
@@ -312,7 +326,8 @@ export function evaluate(
   if (!first) return [];
   const violations: Violation[] = [];
   const root = policy.rootUser;
-  if (root && first.actor.type === 'Root') {
+  // By kind, not type: a `Root` identity invoked by an AWS service is the service acting for the account.
+  if (root && first.actor.kind === 'root') {
     violations.push({
       rule: 'rootUser',
       severity: root.severity,
@@ -323,8 +338,7 @@ export function evaluate(
     });
   }
   if (first.action === 'launch' && first.outcome === 'success') {
-    const count = records.filter((r) => r.instanceId !== null).length || (first.launch?.instanceCount ?? 0);
-    violations.push(...launchViolations(policy, first, count, facts));
+    violations.push(...launchViolations(policy, first, instancesLaunched(records), facts));
   }
   violations.push(...protectedViolations(policy, records, facts));
   const tamper = policy.trailTampering;
