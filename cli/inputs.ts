@@ -1,6 +1,6 @@
 /** Reads CloudTrail inputs from files, folders and stdin: plain or gzip, JSON or NDJSON. */
 
-import { opendir, readFile, stat } from 'node:fs/promises';
+import { lstat, opendir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describeError } from './errors';
@@ -118,7 +118,18 @@ async function* walk(dir: string): AsyncGenerator<{ path: string } | { path: str
     const path = join(dir, name);
     let info: Awaited<ReturnType<typeof stat>>;
     try {
-      info = await stat(path);
+      info = await lstat(path);
+      // A link to a file is read; a link to a folder is not followed, since links can loop (`a -> .`).
+      if (info.isSymbolicLink()) {
+        info = await stat(path);
+        if (info.isDirectory()) {
+          yield {
+            path,
+            error: 'a symbolic link to a folder: not followed (links can loop); name its target to read it',
+          };
+          continue;
+        }
+      }
     } catch (error) {
       yield { path, error: describeError(error) };
       continue;

@@ -1,6 +1,7 @@
 /** The Lambda's environment, validated once at cold start: a bad deploy fails fast and loudly. */
 
 import * as z from 'zod/mini';
+import { retentionProblem } from './schema/attribution-table';
 
 const TopicArn = z
   .string()
@@ -13,8 +14,15 @@ const EnvironmentSchema = z.object({
   ACCOUNT_NAMES: z.optional(z.enum(['organizations'])),
   RETENTION_DAYS: z.optional(
     z.pipe(
-      z.string().check(z.regex(/^\d+$/, 'RETENTION_DAYS must be a whole number of days')),
-      z.transform((value) => Number(value)),
+      z.pipe(
+        z.string().check(z.regex(/^\d+$/, 'RETENTION_DAYS must be a whole number of days')),
+        z.transform((value) => Number(value)),
+      ),
+      z
+        .number()
+        .check(
+          z.refine((days) => retentionProblem(days) === null, 'RETENTION_DAYS must be from 1 to 36500 days'),
+        ),
     ),
   ),
 });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { type Action, LIFECYCLE_ACTIONS, MANDATORY_ACTIONS, TRAIL_ACTIONS } from '../lambda/domain/actions';
 import { SEVERITIES } from '../lambda/domain/policy/schema';
+import { RETENTION_DAYS } from '../lambda/schema/attribution-table';
 import { AWS_REGIONS } from './regions';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -58,7 +59,7 @@ export const ConfigSchema = z
     /** The lowest alert severity emailed to `alertEmails`. */
     emailMinSeverity: z.enum(SEVERITIES).default('warning'),
     /** Days to keep attribution rows (DynamoDB TTL); omit to keep them forever. */
-    retentionDays: z.number().int().min(1).max(36_500).optional(),
+    retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).optional(),
     /**
      * Regions to watch. The stack goes to the home region (`region`); every other region gets a
      * small forwarder stack that sends its events to the home region's bus.

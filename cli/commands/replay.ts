@@ -8,6 +8,7 @@ import { CLOUDTRAIL_DETAIL_TYPE, compilePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
 import type { AlertPublisher } from '../../lambda/ports';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
+import { retentionProblem } from '../../lambda/schema/attribution-table';
 import { type Command, type Output, parseFlags } from '../command';
 import { ConsolePublisher } from '../console-publisher';
 import { UsageError } from '../errors';
@@ -131,6 +132,8 @@ it); 2 on a usage mistake.`,
     if (retention !== undefined && !/^\d+$/.test(retention))
       throw new UsageError(`--retention-days "${retention}" is not a whole number`);
     const retentionDays = retention === undefined ? undefined : Number(retention);
+    const retentionIssue = retentionDays === undefined ? null : retentionProblem(retentionDays);
+    if (retentionIssue) throw new UsageError(`--retention-days: ${retentionIssue}`);
     if (values.policy && !values.alerts) throw new UsageError('--policy only applies with --alerts');
     if (values.policy) loadPolicyFile(values.policy);
 

@@ -30,6 +30,17 @@ export const UNKNOWN_TIME = 'unknown-time';
 
 export type IngestedBy = 'live' | 'replay' | 'backfill';
 
+/** How long rows may be kept, in days: one rule for the deploy config, the function and replay. */
+export const RETENTION_DAYS = { min: 1, max: 36_500 } as const;
+
+/** Why `days` is not a valid retention, or null when it is. */
+export function retentionProblem(days: number): string | null {
+  if (!Number.isInteger(days)) return `${days} is not a whole number of days`;
+  if (days < RETENTION_DAYS.min || days > RETENTION_DAYS.max)
+    return `${days} is outside ${RETENTION_DAYS.min}–${RETENTION_DAYS.max} days (0 would expire every row at its event time)`;
+  return null;
+}
+
 export interface WriteMeta {
   readonly ingestedBy: IngestedBy;
   /** When the row is written, for `recordedAt`. */

@@ -9,6 +9,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
+import { ALERT_PREFIX } from '../../lambda/schema/attribution-table';
 import {
   ESM_REQUIRE_BANNER,
   LAMBDA_ALIASES,
@@ -97,14 +98,15 @@ export class AttributionFunction extends Construct {
       },
     });
 
-    // Put rows and alert markers, read for the policy's lookups, update and delete alert markers.
-    props.table.grant(
-      this.function,
-      'dynamodb:PutItem',
-      'dynamodb:GetItem',
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
+    // Put rows and alert markers (always with a condition on the key), read for the policy's lookups.
+    props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
+    // Update and delete only alert markers: the function can never rewrite or remove an attribution row.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_PREFIX}*`] } },
+      }),
     );
     props.topic.grantPublish(this.function);
     if (props.accountNamesFrom) {

@@ -1,6 +1,6 @@
 /** Hostile and broken inputs to the CLI: one clear line each, the rest still processed, the documented exit code. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -78,6 +78,22 @@ describe('bad input to the CLI', () => {
     expect(result.stderr).toMatch(
       /: \d+ files, 1 events \(1 attributed\), 3 records written, 0 duplicates, 0 skipped, \d+ unrecognized, \d+ errors\n$/,
     );
+  });
+
+  it('walks a folder of looping symbolic links to the end, naming each link it did not follow', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-links-'));
+    copyFileSync(join(FIXTURES, 'events/runinstances-iamuser-cli.json'), join(dir, 'launch.json'));
+    symlinkSync('.', join(dir, 'a'));
+    symlinkSync('.', join(dir, 'b'));
+    symlinkSync('launch.json', join(dir, 'same-launch.json'));
+    const result = runCli(['inspect', '--json', dir]);
+    expect(result.status).toBe(1);
+    // The linked file is read (2 records each, the same event twice); the two folder links are named.
+    expect(jsonLines(result.stdout)).toHaveLength(4);
+    const skipped = result.stderr.split('\n').filter((line) => line.includes('not followed'));
+    expect(skipped).toHaveLength(2);
+    expect(skipped[0]).toContain(join(dir, 'a'));
+    expect(skipped[1]).toContain(join(dir, 'b'));
   });
 
   it('never prints a stack trace for a user mistake', () => {
