@@ -1,6 +1,7 @@
 /** How the Lambda is bundled: one definition for the CDK construct and the benchmark. */
 
 import { join } from 'node:path';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Policy } from '../lambda/domain/policy/schema';
 
 const LAMBDA_ROOT = join(__dirname, '..', 'lambda');
@@ -36,5 +37,22 @@ export function lambdaDefines(
   return {
     __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(policy)),
     __EC2TRAIL_ACCOUNT_NAMES__: options.accountNames ? 'true' : 'false',
+  };
+}
+
+/** The esbuild options of every ec2trail function: minified ESM with source maps, for nodejs24.x. */
+export function bundlingOptions(define: Record<string, string> = {}): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    minify: true,
+    sourceMap: true,
+    target: LAMBDA_TARGET,
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    externalModules: [],
+    define,
+    esbuildArgs: Object.fromEntries(
+      Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to]),
+    ),
   };
 }

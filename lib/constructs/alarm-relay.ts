@@ -3,12 +3,12 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { ALARM_RELAY_ENTRY, ESM_REQUIRE_BANNER, LAMBDA_ALIASES, LAMBDA_TARGET } from '../lambda-bundling';
+import { ALARM_RELAY_ENTRY, bundlingOptions } from '../lambda-bundling';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface AlarmRelayProps {
@@ -91,18 +91,7 @@ export class AlarmRelay extends Construct {
       environment: { TOPIC_ARN: props.alertTopic.topicArn, NODE_OPTIONS: '--enable-source-maps' },
       retryAttempts: 2,
       onFailure: new SqsDestination(this.deadLetterQueue.queue),
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: LAMBDA_TARGET,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        externalModules: [],
-        esbuildArgs: Object.fromEntries(
-          Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to]),
-        ),
-      },
+      bundling: bundlingOptions(),
     });
     props.alertTopic.grantPublish(this.function);
     this.alarmTopic.addSubscription(new LambdaSubscription(this.function));

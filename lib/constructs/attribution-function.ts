@@ -3,20 +3,14 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
 import { ALERT_PREFIX } from '../../lambda/schema/attribution-table';
-import {
-  ESM_REQUIRE_BANNER,
-  LAMBDA_ALIASES,
-  LAMBDA_ENTRY,
-  LAMBDA_TARGET,
-  lambdaDefines,
-} from '../lambda-bundling';
+import { bundlingOptions, LAMBDA_ENTRY, lambdaDefines } from '../lambda-bundling';
 
 export interface AttributionFunctionProps {
   /** The table the function writes attribution rows to (and reads for its own lookups). */
@@ -82,20 +76,10 @@ export class AttributionFunction extends Construct {
       retryAttempts: props.retryAttempts ?? 2,
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(props.deadLetterQueue),
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: LAMBDA_TARGET,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        externalModules: [],
-        // The policy travels inside the bundle: no 4 KB environment limit, and a new policy is a new code version.
-        define: lambdaDefines(props.policy, { accountNames: props.accountNamesFrom !== undefined }),
-        esbuildArgs: Object.fromEntries(
-          Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to]),
-        ),
-      },
+      // The policy travels inside the bundle: no 4 KB environment limit, and a new policy is a new code version.
+      bundling: bundlingOptions(
+        lambdaDefines(props.policy, { accountNames: props.accountNamesFrom !== undefined }),
+      ),
     });
 
     // Put rows and alert markers (always with a condition on the key), read for the policy's lookups.
