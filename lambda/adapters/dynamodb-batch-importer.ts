@@ -1,9 +1,10 @@
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributionRecord } from '../domain';
 import { ATTRIBUTION_TABLE, keyOf, toItem, type WriteMeta } from '../schema/attribution-table';
 
 const GET_BATCH = 100;
-const WRITE_BATCH = 25;
+/** Conditional puts in flight at once for one import. */
+const PUT_CONCURRENCY = 25;
 
 export interface ImportOutcome {
   readonly written: number;
@@ -34,9 +35,10 @@ function describe(error: unknown): string {
 }
 
 /**
- * Bulk import for replay and backfill: one BatchGetItem finds the rows that already exist
- * (so replaying twice changes nothing and live rows keep their `ingestedBy`), then
- * BatchWriteItem writes the rest, retrying unprocessed items with backoff.
+ * Bulk import for replay and backfill: one BatchGetItem finds the rows that already exist, then
+ * each missing row is written with a conditional PutItem (BatchWriteItem takes no conditions),
+ * so a live delivery that lands in between is never overwritten: replay only ever adds rows.
+ * Throttled and failed puts are retried with backoff.
  */
 export class DynamoDbBatchImporter {
   private readonly maxAttempts: number;
@@ -68,13 +70,20 @@ export class DynamoDbBatchImporter {
     }
     const fresh = records.filter((record) => !existing.has(keyString(keyOf(record))));
     let written = 0;
-    for (let i = 0; i < fresh.length; i += WRITE_BATCH) {
-      const chunk = fresh.slice(i, i + WRITE_BATCH);
-      const unwritten = await this.writeChunk(chunk, meta);
-      written += chunk.length - unwritten.records.length;
-      for (const record of unwritten.records) failed.push({ record, reason: unwritten.reason });
-    }
-    return { written, duplicates: records.length - fresh.length, failed };
+    let raced = 0;
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < fresh.length; i = next++) {
+        const record = fresh[i];
+        if (!record) continue;
+        const outcome = await this.putIfAbsent(record, meta);
+        if (outcome === 'written') written++;
+        else if (outcome === 'exists') raced++;
+        else failed.push({ record, reason: outcome.reason });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PUT_CONCURRENCY, fresh.length) }, worker));
+    return { written, duplicates: records.length - fresh.length + raced, failed };
   }
 
   private async existingKeys(keys: readonly Record<string, string>[]): Promise<Set<string>> {
@@ -108,36 +117,31 @@ export class DynamoDbBatchImporter {
     return found;
   }
 
-  /** Returns the records still unwritten after every attempt. */
-  private async writeChunk(
-    records: readonly AttributionRecord[],
+  /** Writes the row unless it exists; a row written meanwhile (by the live function) is left as it is. */
+  private async putIfAbsent(
+    record: AttributionRecord,
     meta: WriteMeta,
-  ): Promise<{ records: AttributionRecord[]; reason: string }> {
-    const byKey = new Map(records.map((record) => [keyString(keyOf(record)), record]));
-    let pending: { PutRequest: { Item: Record<string, unknown> } }[] = records.map((record) => ({
-      PutRequest: { Item: { ...toItem(record, meta) } },
-    }));
+  ): Promise<'written' | 'exists' | { readonly reason: string }> {
     let reason = '';
-    for (let attempt = 1; pending.length > 0 && attempt <= this.maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        const result = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(record, meta),
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
+          }),
         );
-        pending = (result.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
-          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
-        );
-        reason = 'unprocessed by DynamoDB after every retry (throttling)';
+        return 'written';
       } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'exists';
         reason = describe(error);
         if (!isRetryable(error)) break;
       }
-      if (pending.length > 0 && attempt < this.maxAttempts) await this.sleep(this.backoffMs(attempt));
+      if (attempt < this.maxAttempts) await this.sleep(this.backoffMs(attempt));
     }
-    const left = pending.flatMap((request) => {
-      const record = byKey.get(keyString(request.PutRequest.Item));
-      return record ? [record] : [];
-    });
-    return { records: left, reason };
+    return { reason };
   }
 }
 

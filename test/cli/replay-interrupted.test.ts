@@ -61,10 +61,10 @@ describe('an interrupted replay', () => {
   it('reports what was not written, and a second run completes it exactly', async () => {
     const client = localClient(local.endpoint);
     let writes = 0;
-    // Stop DynamoDB Local for real after the fifth batch write has gone out.
+    // Stop DynamoDB Local for real once 120 conditional row writes have gone out.
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'BatchWriteItemCommand' && ++writes === 5) await local.stop();
+        if (context.commandName === 'PutItemCommand' && ++writes === 120) await local.stop();
         return next(args);
       },
       { step: 'initialize', name: 'stopStoreMidway' },

@@ -13,14 +13,14 @@ export interface CliResult {
 /** Runs the real `ec2trail` command in a child process. */
 export function runCli(
   args: readonly string[],
-  options: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): CliResult {
   const result = spawnSync(process.execPath, [ENTRY, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input,
     encoding: 'utf8',
     env: { ...process.env, ...options.env },
-    timeout: 120_000,
+    timeout: options.timeoutMs ?? 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -58,7 +58,10 @@ describe('load', () => {
     client.destroy();
 
     const started = performance.now();
-    const result = runCli(['replay', trail, '--endpoint-url', dynamoEndpoint(), '--table', table]);
+    // A guard against a hung process, not a performance goal (those are in `npm run bench`).
+    const result = runCli(['replay', trail, '--endpoint-url', dynamoEndpoint(), '--table', table], {
+      timeoutMs: 600_000,
+    });
     const seconds = (performance.now() - started) / 1000;
     expect(result.stderr).not.toMatch(/NOT written/);
     expect(result.status).toBe(0);
