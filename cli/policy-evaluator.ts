@@ -1,16 +1,16 @@
 /** Applies a policy to the events a command reads, with the history of what it has read so far. */
 
+import { MemoryAttributionStore } from '../lambda/adapters/memory-attribution-store';
 import {
   type AttributionRecord,
   type CompiledPolicy,
   compilePolicy,
   evaluate,
   factsNeeded,
-  type HistoryEntry,
-  instancesLaunched,
   PolicyError,
   type Violation,
 } from '../lambda/domain';
+import { loadFacts, needsLookups } from '../lambda/policy-facts';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 import { UserFacingError } from './errors';
 
@@ -24,83 +24,26 @@ export function loadPolicyFile(path: string | undefined): CompiledPolicy {
   }
 }
 
-interface Launch {
-  readonly eventKey: string;
-  readonly atMs: number;
-  readonly instances: number;
-}
-
 /**
  * Evaluates each event against the policy. Rules that look at history (protected instances,
- * launch quotas) see the events read earlier in the same run, as the deployed function sees
- * the table. Only what those rules need is kept: memory stays small on large inputs.
+ * launch quotas) see the events read in the same run, through the same facts loader the function
+ * uses, over the in-memory store. Only what those rules read is kept: memory stays small.
  */
 export class PolicyEvaluator {
-  private readonly history = new Map<string, HistoryEntry[]>();
-  private readonly launches = new Map<string, Launch[]>();
-  private readonly seen = new Set<string>();
+  private readonly store: MemoryAttributionStore;
 
-  constructor(private readonly policy: CompiledPolicy) {}
-
-  evaluate(records: readonly AttributionRecord[]): Violation[] {
-    const first = records[0];
-    if (!first) return [];
-    const needed = factsNeeded(records, this.policy);
-    const history = new Map(needed.historyOf.map((id) => [id, this.history.get(id) ?? []] as const));
-    let launchesInWindow: number | undefined;
-    if (needed.quota) {
-      const { fromMs, toMs } = needed.quota;
-      const mine = this.launches.get(actorKey(needed.quota.actorArn, needed.quota.actorName)) ?? [];
-      launchesInWindow =
-        mine
-          .filter((l) => l.eventKey !== first.eventKey && l.atMs >= fromMs && l.atMs <= toMs)
-          .reduce((n, l) => n + l.instances, 0) + instancesLaunched(records);
-    }
-    this.remember(records);
-    return evaluate(records, this.policy, {
-      history,
-      ...(launchesInWindow !== undefined ? { launchesInWindow } : {}),
+  constructor(private readonly policy: CompiledPolicy) {
+    this.store = new MemoryAttributionStore({
+      keepRows: false,
+      keepHistory: policy.protectedInstances !== undefined,
     });
   }
 
-  private remember(records: readonly AttributionRecord[]): void {
-    const first = records[0];
-    if (!first || this.seen.has(first.eventKey)) return;
-    this.seen.add(first.eventKey);
-    const guard = this.policy.protectedInstances;
-    if (guard) {
-      for (const record of records) {
-        if (record.instanceId === null) continue;
-        const entries = this.history.get(record.instanceId) ?? [];
-        entries.push({
-          action: record.action,
-          outcome: record.outcome,
-          eventTime: record.eventTime,
-          actorName: record.actor.name,
-          tags: record.launch?.tags ?? null,
-        });
-        this.history.set(record.instanceId, entries);
-      }
-    }
-    const atMs = first.eventTime ? Date.parse(first.eventTime) : Number.NaN;
-    if (
-      this.policy.launchQuota &&
-      first.action === 'launch' &&
-      first.outcome === 'success' &&
-      !Number.isNaN(atMs)
-    ) {
-      const key = actorKey(first.actor.arn, first.actor.name);
-      const list = this.launches.get(key) ?? [];
-      list.push({
-        eventKey: first.eventKey,
-        atMs,
-        instances: instancesLaunched(records),
-      });
-      this.launches.set(key, list);
-    }
+  async evaluate(records: readonly AttributionRecord[]): Promise<Violation[]> {
+    const written = this.store.putRecords(records, { ingestedBy: 'replay', now: new Date(0) });
+    const needed = factsNeeded(records, this.policy);
+    const facts = needsLookups(needed) ? await loadFacts(records, needed, this.store, written) : {};
+    await written;
+    return evaluate(records, this.policy, facts);
   }
-}
-
-function actorKey(arn: string | null, name: string | null): string {
-  return arn ? `arn ${arn}` : `name ${name ?? ''}`;
 }

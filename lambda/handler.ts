@@ -1,20 +1,18 @@
 /** The Lambda handler: EventBridge CloudTrail events in, attribution rows and policy alerts out. */
 
-import { AlertSender } from './alerts/alert-sender';
+import { AlertSender, type SendOutcome } from './alerts/alert-sender';
 import {
   type AttributionRecord,
   attribute,
   type CompiledPolicy,
   entriesOf,
   evaluate,
-  type FactsNeeded,
   factsNeeded,
   highestSeverity,
-  instancesLaunched,
-  type PolicyFacts,
   renderAlert,
   type Violation,
 } from './domain';
+import { loadFacts, needsLookups } from './policy-facts';
 import type {
   AccountDirectory,
   AlertClaim,
@@ -58,6 +56,25 @@ export interface HandlerResult {
 
 export { AlertInFlightError } from './alerts/alert-sender';
 
+/** The key prefix of alerts about a protected instance's stop or terminate (`protected#<eventKey>`). */
+export const PROTECTED_ALERT_PREFIX = 'protected#';
+
+/** Violations about other events, grouped by that event, with its records (one per instance). */
+function byEventAbout(
+  violations: readonly Violation[],
+): Map<string, { about: AttributionRecord[]; violations: Violation[] }> {
+  const groups = new Map<string, { about: AttributionRecord[]; violations: Violation[] }>();
+  for (const violation of violations) {
+    const about = violation.about;
+    if (!about) continue;
+    const group = groups.get(about.eventKey) ?? { about: [], violations: [] };
+    if (!group.about.some((r) => r.instanceId === about.instanceId)) group.about.push(about);
+    group.violations.push(violation);
+    groups.set(about.eventKey, group);
+  }
+  return groups;
+}
+
 function outline(event: unknown): Record<string, unknown> {
   if (Array.isArray(event)) return { type: 'array', length: event.length };
   if (typeof event !== 'object' || event === null) return { type: event === null ? 'null' : typeof event };
@@ -84,25 +101,6 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
 
-  async function lookUp(records: readonly AttributionRecord[], needed: FactsNeeded): Promise<PolicyFacts> {
-    const first = records[0];
-    const [histories, earlier] = await Promise.all([
-      Promise.all(needed.historyOf.map(async (id) => [id, await store.history(id)] as const)),
-      needed.quota && first
-        ? store.countLaunches(
-            { arn: needed.quota.actorArn, name: needed.quota.actorName },
-            needed.quota.fromMs,
-            needed.quota.toMs,
-            first.eventKey,
-          )
-        : Promise.resolve(undefined),
-    ]);
-    return {
-      history: new Map(histories),
-      ...(earlier !== undefined ? { launchesInWindow: earlier + instancesLaunched(records) } : {}),
-    };
-  }
-
   /** The account's name, or null after the timeout: a slow directory never holds an alert back for long. */
   function accountName(account: string | null): Promise<string | null> {
     const directory = deps.accounts;
@@ -115,10 +113,23 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     ]);
   }
 
+  /** Sends the alert for `violations` about `about` under `key`, claimed already or now. */
+  async function alertOnce(
+    key: string,
+    claimed: Promise<AlertClaim> | null,
+    about: readonly AttributionRecord[],
+    violations: readonly Violation[],
+    expiresAt: number | undefined,
+  ): Promise<SendOutcome> {
+    const claim = claimed ?? sender.claim(key, expiresAt);
+    const name = await accountName(about[0]?.account ?? null);
+    return sender.send(key, claim, () => renderAlert(about, violations, { accountName: name }));
+  }
+
   /**
    * Everything one event needs, as concurrently as correctness allows: the write does not wait
-   * for anything; the policy's lookups run beside it; when rules that need no lookup already
-   * fire, the alert is claimed at once rather than after the lookups.
+   * for anything; the policy's lookups run beside it (history only once the rows are stored);
+   * when rules that need no lookup already fire, the alert is claimed at once.
    */
   async function process(records: readonly AttributionRecord[]) {
     const first = records[0];
@@ -128,31 +139,37 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       retentionDays: deps.retentionDays,
     });
     const needed = factsNeeded(records, policy);
-    const lookups =
-      needed.historyOf.length > 0 || needed.quota
-        ? lookUp(records, needed)
-        : Promise.resolve<PolicyFacts>({});
+    const lookups = needsLookups(needed) ? loadFacts(records, needed, store, write) : Promise.resolve({});
     const markerExpiry = first
       ? alertMarkerExpiry(rowExpiry(first, { now: clock(), retentionDays: deps.retentionDays }), clock())
       : undefined;
     let early: Promise<AlertClaim> | null = null;
-    if (first && (needed.historyOf.length > 0 || needed.quota) && evaluate(records, policy, {}).length > 0) {
-      // History-based rules only add violations: these will be alerted whatever the lookups say.
+    if (first && needsLookups(needed) && evaluate(records, policy, {}).length > 0) {
+      // Rules that need lookups only add violations: these will be alerted whatever the lookups say.
       early = sender.claim(first.eventKey, markerExpiry);
       early.catch(() => {});
     }
     const alert = lookups.then(
       async (facts): Promise<{ violations: Violation[]; alert: HandlerResult['alert'] }> => {
         const violations = evaluate(records, policy, facts);
-        if (violations.length === 0 || !first) return { violations, alert: 'none' };
-        const claimed = early ?? sender.claim(first.eventKey, markerExpiry);
-        const name = await accountName(first.account);
-        return {
-          violations,
-          alert: await sender.send(first.eventKey, claimed, () =>
-            renderAlert(records, violations, { accountName: name }),
-          ),
-        };
+        const outcomes: SendOutcome[] = [];
+        const own = violations.filter((v) => v.about === undefined);
+        if (first && own.length > 0)
+          outcomes.push(await alertOnce(first.eventKey, early, records, own, markerExpiry));
+        else if (first && early) await sender.abandon(first.eventKey, early);
+        // One alert per protected stop or terminate, under a key both it and its launch reach.
+        for (const [eventKey, group] of byEventAbout(violations))
+          outcomes.push(
+            await alertOnce(
+              `${PROTECTED_ALERT_PREFIX}${eventKey}`,
+              null,
+              group.about,
+              group.violations,
+              markerExpiry,
+            ),
+          );
+        const alert = outcomes.includes('sent') ? 'sent' : outcomes.length > 0 ? 'already-sent' : 'none';
+        return { violations, alert };
       },
       async (error: unknown) => {
         // A claim taken early must not outlive failed lookups: nothing was published, so the retry may alert at once.

@@ -1,6 +1,7 @@
 /** The ports the handler depends on; adapters implement them, tests pass in-memory fakes. */
 
 import type { AlertMessage, AttributionRecord, HistoryEntry } from './domain';
+import type { MinuteCount } from './domain/policy/quota';
 
 export type { AlertMessage } from './domain';
 
@@ -55,17 +56,29 @@ export interface AlertLedger {
   release(key: string): Promise<void>;
 }
 
-/** What the policy needs to know from the store. */
+/** One launch's contribution to its subject's launch quota. */
+export interface LaunchCount {
+  /** Who the launch counts against (`quotaSubject`). */
+  readonly subject: string;
+  readonly atMs: number;
+  /** The event, so that a redelivery never counts twice. */
+  readonly eventKey: string;
+  readonly instances: number;
+  /** When the count may be deleted (epoch seconds). */
+  readonly expiresAt: number;
+}
+
+/**
+ * What the policy needs to know from the store. Reads are consistent: whatever was written
+ * before the call is in the answer, which is what makes concurrent events see each other.
+ */
 export interface PolicyLookups {
   /** The stored rows of one instance (any order). */
   history(instanceId: string): Promise<readonly HistoryEntry[]>;
-  /** Instances launched successfully by a caller in [fromMs, toMs], not counting the event `excludeEventKey`. */
-  countLaunches(
-    actor: { readonly arn: string | null; readonly name: string | null },
-    fromMs: number,
-    toMs: number,
-    excludeEventKey: string,
-  ): Promise<number>;
+  /** Adds a launch to its subject's count for its UTC minute; idempotent per event. */
+  countLaunch(launch: LaunchCount): Promise<void>;
+  /** A subject's launches per UTC minute in [fromMs, toMs] (minutes without launches left out). */
+  launchCounts(subject: string, fromMs: number, toMs: number): Promise<readonly MinuteCount[]>;
 }
 
 /** Account names for alerts. Best effort: null when unknown or unreadable, never an error. */

@@ -57,7 +57,7 @@ usage mistake.`,
         output.err(`ec2trail: ${item.origin}: ${item.message}`);
         continue;
       }
-      const violations = evaluator.evaluate(item.records);
+      const violations = await evaluator.evaluate(item.records);
       if (!values.json) {
         for (const record of item.records) tableRows.push({ ...record, violations });
         continue;

@@ -3,11 +3,21 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AttributionRecord, type HistoryEntry, isAction } from '../domain';
 import { at, isObject } from '../domain/json';
-import type { AttributionStore, PolicyLookups, WriteResult } from '../ports';
-import { ATTRIBUTION_TABLE, sortableTime, toItem, type WriteMeta } from '../schema/attribution-table';
+import { type MinuteCount, minuteOf } from '../domain/policy/quota';
+import type { AttributionStore, LaunchCount, PolicyLookups, WriteResult } from '../ports';
+import {
+  ATTRIBUTION_TABLE,
+  minuteOfQuotaKey,
+  quotaEventKey,
+  quotaMinuteKey,
+  toItem,
+  type WriteMeta,
+} from '../schema/attribution-table';
+import { recordOfRow } from '../schema/stored-row';
 
 /**
  * Attribution rows in DynamoDB. Each row is written with a condition on its key, so an event
@@ -64,60 +74,78 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
     const entries: HistoryEntry[] = [];
     for await (const item of this.query({
       KeyConditionExpression: '#pk = :id',
-      ProjectionExpression: '#action, outcome, eventTime, actorName, launch.tags',
-      ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#action': 'action' },
+      ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
       ExpressionAttributeValues: { ':id': instanceId },
+      // A row written before this read must be in it: concurrent events then see each other.
+      ConsistentRead: true,
     })) {
       const action = typeof item.action === 'string' && isAction(item.action) ? item.action : null;
-      if (action === null) continue;
+      if (action === null || typeof item.eventKey !== 'string') continue;
       const tags = at(item, 'launch', 'tags');
       entries.push({
+        eventKey: item.eventKey,
         action,
         outcome: item.outcome === 'failed' ? 'failed' : 'success',
         eventTime: typeof item.eventTime === 'string' ? item.eventTime : null,
         actorName: typeof item.actorName === 'string' ? item.actorName : null,
         tags: isObject(tags) ? stringValues(tags) : null,
+        record: recordOfRow(item),
       });
     }
     return entries;
   }
 
-  async countLaunches(
-    actor: { readonly arn: string | null; readonly name: string | null },
-    fromMs: number,
-    toMs: number,
-    excludeEventKey: string,
-  ): Promise<number> {
-    const index = actor.arn ? ATTRIBUTION_TABLE.indexes.byActorArn : ATTRIBUTION_TABLE.indexes.byActorName;
-    const who = actor.arn ?? actor.name;
-    if (who === null) return 0;
-    let count = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index.name,
-          Select: 'COUNT',
-          KeyConditionExpression: '#who = :who AND #sk BETWEEN :from AND :to',
-          FilterExpression: '#action = :launch AND outcome = :success AND eventKey <> :self',
-          ExpressionAttributeNames: { '#who': index.partitionKey, '#sk': index.sortKey, '#action': 'action' },
-          ExpressionAttributeValues: {
-            ':who': who,
-            ':from': sortableTime(fromMs),
-            // The sort key is `<time>#<eventKey>`: the upper bound takes every key at `toMs`.
-            ':to': `${sortableTime(toMs)}#~`,
-            ':launch': 'launch',
-            ':success': 'success',
-            ':self': excludeEventKey,
-          },
-          ExclusiveStartKey,
+  async countLaunch(launch: LaunchCount): Promise<void> {
+    // The marker and the count change together or not at all: a redelivery finds the marker.
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...quotaEventKey(launch.subject, launch.eventKey), expiresAt: launch.expiresAt },
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: quotaMinuteKey(launch.subject, minuteOf(launch.atMs)),
+                UpdateExpression: 'ADD launches :n SET expiresAt = :expires',
+                ExpressionAttributeValues: { ':n': launch.instances, ':expires': launch.expiresAt },
+              },
+            },
+          ],
         }),
       );
-      count += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return count;
+    } catch (error) {
+      if (alreadyCounted(error)) return;
+      throw error;
+    }
+  }
+
+  async launchCounts(subject: string, fromMs: number, toMs: number): Promise<readonly MinuteCount[]> {
+    const from = quotaMinuteKey(subject, minuteOf(fromMs));
+    const to = quotaMinuteKey(subject, minuteOf(toMs));
+    const counts: MinuteCount[] = [];
+    for await (const item of this.query({
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ProjectionExpression: '#sk, launches',
+      ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#sk': ATTRIBUTION_TABLE.sortKey },
+      ExpressionAttributeValues: {
+        ':pk': from[ATTRIBUTION_TABLE.partitionKey],
+        ':from': from[ATTRIBUTION_TABLE.sortKey],
+        ':to': to[ATTRIBUTION_TABLE.sortKey],
+      },
+      ConsistentRead: true,
+    })) {
+      const minuteMs = minuteOfQuotaKey(item[ATTRIBUTION_TABLE.sortKey]);
+      if (minuteMs !== null && typeof item.launches === 'number')
+        counts.push({ minuteMs, launches: item.launches });
+    }
+    return counts;
   }
 
   private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
@@ -130,6 +158,16 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }
+}
+
+/** True when a count's transaction was cancelled because the event's marker exists. */
+function alreadyCounted(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = 'CancellationReasons' in error ? error.CancellationReasons : undefined;
+  const first: unknown = Array.isArray(reasons) ? reasons[0] : undefined;
+  return (
+    typeof first === 'object' && first !== null && 'Code' in first && first.Code === 'ConditionalCheckFailed'
+  );
 }
 
 function stringValues(value: object): Record<string, string> {

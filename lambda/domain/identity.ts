@@ -18,7 +18,8 @@ export const IDENTITY_TYPES = [
 export type IdentityType = (typeof IDENTITY_TYPES)[number];
 
 /** What kind of party the actor is, so alerts and rules can tell a person from a service. */
-export type ActorKind = 'root' | 'person' | 'role' | 'service' | 'account' | 'unknown';
+export const ACTOR_KINDS = ['root', 'person', 'role', 'service', 'account', 'unknown'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 export interface Actor {
   readonly type: IdentityType;

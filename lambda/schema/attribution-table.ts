@@ -143,3 +143,29 @@ export function alertKey(eventKey: string): Record<string, string> {
     [ATTRIBUTION_TABLE.sortKey]: ALERT_SORT_KEY,
   };
 }
+
+/** The partition key of a subject's launch counts (`quota#<subject>`). */
+export const QUOTA_PREFIX = 'quota#';
+
+/** The key of a subject's launch count for one UTC minute. */
+export function quotaMinuteKey(subject: string, minuteMs: number): Record<string, string> {
+  return {
+    [ATTRIBUTION_TABLE.partitionKey]: `${QUOTA_PREFIX}${subject}`,
+    [ATTRIBUTION_TABLE.sortKey]: `m#${new Date(minuteMs).toISOString()}`,
+  };
+}
+
+/** The key of the marker that says an event was counted (so a redelivery is not counted again). */
+export function quotaEventKey(subject: string, eventKey: string): Record<string, string> {
+  return {
+    [ATTRIBUTION_TABLE.partitionKey]: `${QUOTA_PREFIX}${subject}`,
+    [ATTRIBUTION_TABLE.sortKey]: `e#${eventKey}`,
+  };
+}
+
+/** The minute of a count's sort key (`m#<ISO time>`), or null. */
+export function minuteOfQuotaKey(sortKey: unknown): number | null {
+  if (typeof sortKey !== 'string' || !sortKey.startsWith('m#')) return null;
+  const ms = Date.parse(sortKey.slice(2));
+  return Number.isNaN(ms) ? null : ms;
+}

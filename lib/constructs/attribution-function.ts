@@ -9,7 +9,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
-import { ALERT_PREFIX } from '../../lambda/schema/attribution-table';
+import { ALERT_PREFIX, QUOTA_PREFIX } from '../../lambda/schema/attribution-table';
 import { bundlingOptions, LAMBDA_ENTRY, lambdaDefines } from '../lambda-bundling';
 
 export interface AttributionFunctionProps {
@@ -84,12 +84,15 @@ export class AttributionFunction extends Construct {
 
     // Put rows and alert markers (always with a condition on the key), read for the policy's lookups.
     props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
-    // Update and delete only alert markers: the function can never rewrite or remove an attribution row.
+    // Update and delete only alert markers and launch counts: the function can never rewrite or
+    // remove an attribution row. (Counts are updated inside a transaction, which IAM checks per item.)
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_PREFIX}*`] } },
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_PREFIX}*`, `${QUOTA_PREFIX}*`] },
+        },
       }),
     );
     props.topic.grantPublish(this.function);

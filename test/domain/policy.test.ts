@@ -30,6 +30,8 @@ const CLI = 'events/runinstances-iamuser-cli.json'; // alice, 2 × t3.micro, tag
 const ROOT = 'events/runinstances-root-console.json'; // root, console, no MFA, 3 × p5.48xlarge, public IP, unencrypted, us-east-1
 const TERMINATE = 'events/terminateinstances-response-omitted.json'; // bob terminates i-…0001 and i-…0002
 const prodLaunch: HistoryEntry = {
+  eventKey: 'launch-1',
+  record: null,
   action: 'launch',
   outcome: 'success',
   eventTime: '2026-03-01T00:00:00Z',
@@ -44,7 +46,20 @@ interface Case {
   readonly fails: Records;
   readonly exempt?: object;
   readonly facts?: PolicyFacts;
+  /** Facts for the compliant row, at the rule's boundary where it has one. @default facts */
+  readonly passFacts?: PolicyFacts;
   readonly message: string;
+}
+
+/** A quota window of `launches`, as the facts loader reports it. */
+function window(launches: number): PolicyFacts {
+  return {
+    launchQuota: {
+      launches,
+      fromMs: Date.parse('2026-03-02T09:00:00Z'),
+      toMs: Date.parse('2026-03-02T09:59:00Z'),
+    },
+  };
 }
 
 const CASES: readonly Case[] = [
@@ -67,6 +82,7 @@ const CASES: readonly Case[] = [
   {
     rule: 'maxInstancesPerLaunch',
     config: { max: 2 },
+    // At the limit: 2 instances with a maximum of 2.
     passes: event(CLI),
     fails: event(ROOT),
     exempt: { tags: { Name: 'gpu-*' } },
@@ -184,16 +200,17 @@ const CASES: readonly Case[] = [
     config: { maxInstances: 10, windowMinutes: 60 },
     passes: event(CLI),
     fails: event(CLI),
-    facts: { launchesInWindow: 11 },
-    message: 'alice launched 11 instances in 60 minutes; the quota is 10',
+    // At the limit, then one over it.
+    passFacts: window(10),
+    facts: window(11),
+    message:
+      'alice launched 11 instances in 60 minutes (launches from 2026-03-02T09:00Z to 2026-03-02T09:59Z); the quota is 10',
   },
 ];
 
 describe('policy rules', () => {
-  it.each(CASES)('$rule: passes a compliant event', ({ rule, config, passes, facts }) => {
-    expect(
-      rulesBroken({ [rule]: config }, passes, facts === undefined || rule === 'launchQuota' ? {} : facts),
-    ).toEqual([]);
+  it.each(CASES)('$rule: passes a compliant event', ({ rule, config, passes, facts, passFacts }) => {
+    expect(rulesBroken({ [rule]: config }, passes, passFacts ?? facts ?? {})).toEqual([]);
   });
 
   it.each(CASES)('$rule: flags "$message"', ({ rule, config, fails, facts, message }) => {
@@ -235,7 +252,11 @@ describe('policy rules', () => {
   });
 
   it('judges a stop recorded before its launch once the launch arrives', () => {
+    const [stopRecord] = event('events/stopinstances-assumedrole-sourceidentity.json');
+    if (!stopRecord) throw new Error('fixture without records');
     const stoppedEarlier: HistoryEntry = {
+      eventKey: stopRecord.eventKey,
+      record: stopRecord,
       action: 'stop',
       outcome: 'success',
       eventTime: '2026-03-01T08:00:00Z',
@@ -251,8 +272,10 @@ describe('policy rules', () => {
       { history: new Map([['i-0a1b2c3d4e5f60001', [stoppedEarlier]]]) },
     );
     expect(violations.map((v) => v.message)).toEqual([
-      'i-0a1b2c3d4e5f60001 is protected (Environment=prod) and was stopped by maria at 2026-03-01T08:00:00Z',
+      'i-0a1b2c3d4e5f60001 is protected (Environment=prod) and was stopped by maria at 2026-03-01T08:00:00Z (recorded before its launch)',
     ]);
+    // The violation is about the stop, so it is alerted as the stop, once, by whichever event finds it.
+    expect(violations[0]?.about).toBe(stopRecord);
   });
 
   it('judges a launch whose response CloudTrail omitted by the count it requested', () => {

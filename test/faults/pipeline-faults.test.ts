@@ -87,11 +87,15 @@ describe('delivery faults, end to end', () => {
     expect(await p.alerts()).toEqual([]);
     const result = await p.handle(envelope(launch));
     expect(result.violations.map((v) => v.message)).toEqual([
-      'i-0a1b2c3d4e5f60001 is protected (Environment=production) and was stopped by maria.garcia at 2026-03-06T18:00:00Z',
-      'i-0a1b2c3d4e5f60001 is protected (Environment=production) and was terminated by bob at 2026-03-11T16:45:00Z',
-      'i-0a1b2c3d4e5f60002 is protected (Environment=production) and was terminated by bob at 2026-03-11T16:45:00Z',
+      'i-0a1b2c3d4e5f60001 is protected (Environment=production) and was stopped by maria.garcia at 2026-03-06T18:00:00Z (recorded before its launch)',
+      'i-0a1b2c3d4e5f60001 is protected (Environment=production) and was terminated by bob at 2026-03-11T16:45:00Z (recorded before its launch)',
+      'i-0a1b2c3d4e5f60002 is protected (Environment=production) and was terminated by bob at 2026-03-11T16:45:00Z (recorded before its launch)',
     ]);
-    expect(await p.alerts()).toEqual(['[CRITICAL] alice launched 2 × t3.micro in eu-west-1']);
+    // One alert per protected stop or terminate, said as that event, found when the launch arrived.
+    expect((await p.alerts()).sort()).toEqual([
+      '[CRITICAL] bob terminated i-0a1b2c3d4e5f60001, i-0a1b2c3d4e5f60002 in eu-west-1',
+      '[CRITICAL] maria.garcia stopped i-0a1b2c3d4e5f60001 in eu-west-1',
+    ]);
     expect((await rowsOf(p, 'i-0a1b2c3d4e5f60001')).map((r) => r.action)).toEqual([
       'terminate',
       'stop',

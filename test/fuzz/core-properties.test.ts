@@ -39,7 +39,10 @@ function throughCore(value: unknown): void {
       expect(typeof record.eventKey).toBe('string');
       expect(record.warnings.every((w) => typeof w === 'string')).toBe(true);
     }
-    const violations = evaluate(result.records, POLICY, { launchesInWindow: 1_000, history: new Map() });
+    const violations = evaluate(result.records, POLICY, {
+      launchQuota: { launches: 1_000, fromMs: 0, toMs: 0 },
+      history: new Map(),
+    });
     if (violations.length > 0) {
       const alert = renderAlert(result.records, violations);
       expect(alert.subject.length).toBeLessThan(100);

@@ -2,7 +2,7 @@ import type { AlertMessage, AlertPublisher } from '../../lambda/ports';
 import type { Log, MetricSink } from '../../lambda/telemetry';
 
 export { MemoryAlertLedger as InMemoryLedger } from '../../lambda/adapters/memory-alert-ledger';
-export { MemoryAttributionStore as InMemoryStore } from './memory-store';
+export { FailableMemoryStore as InMemoryStore } from './memory-store';
 
 /** Collects published alerts; set `failWith` to make publishing fail. */
 export class FakePublisher implements AlertPublisher {

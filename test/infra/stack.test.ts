@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { alertKey } from '../../lambda/schema/attribution-table';
+import { alertKey, quotaMinuteKey } from '../../lambda/schema/attribution-table';
 import { buildApp } from '../../lib/app';
 import { synthesize, testConfig } from '../helpers/app';
 
@@ -368,16 +368,17 @@ describe('Ec2TrailStack', () => {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('lets the function update or delete only alert markers, never an attribution row', () => {
+  it('lets the function update or delete only alert markers and launch counts, never an attribution row', () => {
     const mutations = statements(template, 'AttributorRole').filter((s) =>
       actionsOf(s).some((a) => a === 'dynamodb:updateitem' || a === 'dynamodb:deleteitem'),
     );
     expect(mutations).toHaveLength(1);
     expect(mutations[0]?.Condition).toEqual({
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['alert#*'] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['alert#*', 'quota#*'] },
     });
-    // The key prefix the condition names is the one the ledger writes.
+    // The key prefixes the condition names are the ones the ledger and the quota counts write.
     expect(alertKey('e-1').instanceId).toMatch(/^alert#/);
+    expect(quotaMinuteKey('person:alice', 0).instanceId).toMatch(/^quota#/);
   });
 
   it('exports the table name, topic ARN, rule name and DLQ URL', () => {

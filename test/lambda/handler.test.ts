@@ -295,7 +295,7 @@ describe('policy alerts from the handler', () => {
     );
     await handle({ ...envelope('events/runinstances-iamuser-cli.json'), detail: tagged });
     const result = await handle(envelope('events/terminateinstances-response-omitted.json'));
-    expect(result.violations).toEqual([
+    expect(result.violations.map(({ about: _about, ...v }) => v)).toEqual([
       {
         rule: 'protectedInstances',
         severity: 'critical',
@@ -325,12 +325,13 @@ describe('policy alerts from the handler', () => {
       {
         rule: 'launchQuota',
         severity: 'warning',
-        message: 'alice launched 4 instances in 60 minutes; the quota is 3',
+        message:
+          'alice launched 4 instances in 60 minutes (launches from 2026-03-02T09:00Z to 2026-03-02T09:30Z); the quota is 3',
       },
     ]);
     // A retry of the same event does not count itself twice.
     expect((await handle(at(30, 'q-2'))).violations[0]?.message).toBe(
-      'alice launched 4 instances in 60 minutes; the quota is 3',
+      'alice launched 4 instances in 60 minutes (launches from 2026-03-02T09:00Z to 2026-03-02T09:30Z); the quota is 3',
     );
   });
 });

@@ -4,6 +4,7 @@ import { ACTION_VERBS, type Action, isTrailAction } from '../actions';
 import type { AttributionRecord } from '../record';
 import type { AllowDeny, CompiledExemptions, CompiledPolicy } from './compile';
 import { matchesAny } from './glob';
+import { type QuotaPeak, quotaSubject } from './quota';
 import type { RuleId, Severity, Weekday } from './schema';
 
 export interface Violation {
@@ -11,32 +12,56 @@ export interface Violation {
   readonly severity: Severity;
   /** A sentence a person can act on: what was done and which limit it broke. */
   readonly message: string;
+  /**
+   * The stop or terminate a `protectedInstances` violation is about: the event judged, or an
+   * earlier one recorded before the launch that makes it a violation. It is alerted on its own,
+   * once per stop or terminate, whichever of the two events finds it.
+   */
+  readonly about?: AttributionRecord;
 }
 
-/** What the store knows about an instance: enough of its rows to apply the protected-tag rule. */
+/** One stored row of an instance: enough to apply the protected-tag rule and to alert about it. */
 export interface HistoryEntry {
+  readonly eventKey: string;
   readonly action: Action;
   readonly outcome: 'success' | 'failed';
   readonly eventTime: string | null;
   readonly actorName: string | null;
+  /** The tags of a launch row, else null. */
   readonly tags: Readonly<Record<string, string>> | null;
+  /** The row as a record, for an alert about an earlier stop or terminate; null for launch rows. */
+  readonly record: AttributionRecord | null;
+}
+
+/** The history entry of a record, as a store keeps it. */
+export function historyEntryOf(record: AttributionRecord): HistoryEntry {
+  return {
+    eventKey: record.eventKey,
+    action: record.action,
+    outcome: record.outcome,
+    eventTime: record.eventTime,
+    actorName: record.actor.name,
+    tags: record.launch?.tags ?? null,
+    record: record.action === 'launch' ? null : record,
+  };
 }
 
 export interface PolicyFacts {
   /** Stored rows of the event's instances, when the protected-instances rule needs them. */
   readonly history?: ReadonlyMap<string, readonly HistoryEntry[]>;
-  /** Instances the caller launched in the quota window ending at this event, this event included. */
-  readonly launchesInWindow?: number;
+  /** The busiest quota window containing this launch, this launch counted. */
+  readonly launchQuota?: QuotaPeak;
 }
 
 /** What the evaluation needs looked up before it can run. */
 export interface FactsNeeded {
   readonly historyOf: readonly string[];
+  /** The launch to count against its subject's quota, and the window to judge. */
   readonly quota: {
-    readonly actorArn: string | null;
-    readonly actorName: string | null;
-    readonly fromMs: number;
-    readonly toMs: number;
+    readonly subject: string;
+    readonly atMs: number;
+    readonly instances: number;
+    readonly windowMinutes: number;
   } | null;
 }
 
@@ -89,17 +114,14 @@ export function factsNeeded(records: readonly AttributionRecord[], policy: Compi
       ? launchedInstanceIds(records)
       : [];
   const quota = policy.launchQuota;
-  const at = first.eventTime ? Date.parse(first.eventTime) : Number.NaN;
-  const needsQuota = quota && first.action === 'launch' && first.outcome === 'success' && !Number.isNaN(at);
+  const atMs = first.eventTime ? Date.parse(first.eventTime) : Number.NaN;
+  const subject = quotaSubject(first.actor);
+  const needsQuota =
+    quota && subject && first.action === 'launch' && first.outcome === 'success' && !Number.isNaN(atMs);
   return {
     historyOf,
     quota: needsQuota
-      ? {
-          actorArn: first.actor.arn,
-          actorName: first.actor.name,
-          fromMs: at - quota.windowMinutes * 60_000,
-          toMs: at,
-        }
+      ? { subject, atMs, instances: instancesLaunched(records), windowMinutes: quota.windowMinutes }
       : null,
   };
 }
@@ -255,11 +277,13 @@ function launchViolations(
     }
   }
   const quota = policy.launchQuota;
-  if (quota && facts.launchesInWindow !== undefined && facts.launchesInWindow > quota.maxInstances) {
+  const peak = facts.launchQuota;
+  if (quota && peak && peak.launches > quota.maxInstances) {
+    const minute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
     add(
       'launchQuota',
       quota.severity,
-      `${record.actor.name ?? 'this caller'} launched ${facts.launchesInWindow} instances in ${quota.windowMinutes} minutes; the quota is ${quota.maxInstances}`,
+      `${record.actor.sourceIdentity ?? record.actor.name ?? 'this caller'} launched ${peak.launches} instances in ${quota.windowMinutes} minutes (launches from ${minute(peak.fromMs)} to ${minute(peak.toMs)}); the quota is ${quota.maxInstances}`,
     );
   }
   return out;
@@ -297,17 +321,19 @@ function protectedViolations(
           rule: 'protectedInstances',
           severity: guard.severity,
           message: `${record.instanceId} is protected (${tag}) and was ${ACTION_VERBS[record.action]}`,
+          about: record,
         });
     } else if (record.action === 'launch') {
       // Events can arrive out of order: a stop or terminate recorded before its launch is judged now.
       const tag = protectedTag(guard, record.launch?.tags ?? null);
       if (!tag) continue;
       for (const earlier of history) {
-        if (earlier.outcome === 'success' && guard.actions.has(earlier.action)) {
+        if (earlier.record && earlier.outcome === 'success' && guard.actions.has(earlier.action)) {
           out.push({
             rule: 'protectedInstances',
             severity: guard.severity,
-            message: `${record.instanceId} is protected (${tag}) and was ${ACTION_VERBS[earlier.action]} by ${earlier.actorName ?? 'an unidentified caller'} at ${earlier.eventTime ?? 'an unknown time'}`,
+            message: `${record.instanceId} is protected (${tag}) and was ${ACTION_VERBS[earlier.action]} by ${earlier.actorName ?? 'an unidentified caller'} at ${earlier.eventTime ?? 'an unknown time'} (recorded before its launch)`,
+            about: earlier.record,
           });
         }
       }
@@ -377,7 +403,8 @@ export function evaluate(
   return violations
     .filter((v) => {
       const rule = policy[v.rule];
-      return !(rule && exempt(rule, first));
+      // A violation about an earlier event is exempt by that event's caller.
+      return !(rule && exempt(rule, v.about ?? first));
     })
     .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
 }

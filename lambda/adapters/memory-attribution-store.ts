@@ -1,0 +1,70 @@
+import { type AttributionRecord, type HistoryEntry, historyEntryOf } from '../domain';
+import { type MinuteCount, minuteOf } from '../domain/policy/quota';
+import type { AttributionStore, LaunchCount, PolicyLookups, WriteResult } from '../ports';
+import { type AttributionItem, keyOf, toItem, type WriteMeta } from '../schema/attribution-table';
+
+/**
+ * Attribution rows and launch counts in memory, with the DynamoDB store's rules (one row per
+ * event and instance, one count per event): what `inspect --policy` judges history with, and
+ * the store of handler tests.
+ */
+export interface MemoryStoreOptions {
+  /** Keep whole rows (for tests that inspect them), or only their keys. @default true */
+  readonly keepRows?: boolean;
+  /** Keep each instance's history (only the protected-instances rule reads it). @default true */
+  readonly keepHistory?: boolean;
+}
+
+export class MemoryAttributionStore implements AttributionStore, PolicyLookups {
+  readonly rows = new Map<string, AttributionItem>();
+  private readonly keys = new Set<string>();
+  private readonly byInstance = new Map<string, HistoryEntry[]>();
+  private readonly counted = new Set<string>();
+  private readonly counts = new Map<string, Map<number, number>>();
+
+  constructor(private readonly options: MemoryStoreOptions = {}) {}
+
+  async putRecords(records: readonly AttributionRecord[], meta: WriteMeta): Promise<WriteResult> {
+    let written = 0;
+    let duplicates = 0;
+    for (const record of records) {
+      const key = JSON.stringify(keyOf(record));
+      if (this.keys.has(key)) {
+        duplicates++;
+        continue;
+      }
+      this.keys.add(key);
+      const item = toItem(record, meta);
+      if (this.options.keepRows !== false) this.rows.set(key, item);
+      if (this.options.keepHistory !== false) {
+        const list = this.byInstance.get(item.instanceId) ?? [];
+        list.push(historyEntryOf(record));
+        this.byInstance.set(item.instanceId, list);
+      }
+      written++;
+    }
+    return { written, duplicates };
+  }
+
+  async history(instanceId: string): Promise<readonly HistoryEntry[]> {
+    return [...(this.byInstance.get(instanceId) ?? [])];
+  }
+
+  async countLaunch(launch: LaunchCount): Promise<void> {
+    const marker = `${launch.subject}\u0000${launch.eventKey}`;
+    if (this.counted.has(marker)) return;
+    this.counted.add(marker);
+    const minutes = this.counts.get(launch.subject) ?? new Map<number, number>();
+    const minute = minuteOf(launch.atMs);
+    minutes.set(minute, (minutes.get(minute) ?? 0) + launch.instances);
+    this.counts.set(launch.subject, minutes);
+  }
+
+  async launchCounts(subject: string, fromMs: number, toMs: number): Promise<readonly MinuteCount[]> {
+    const from = minuteOf(fromMs);
+    const to = minuteOf(toMs);
+    return [...(this.counts.get(subject) ?? [])]
+      .filter(([minuteMs]) => minuteMs >= from && minuteMs <= to)
+      .map(([minuteMs, launches]) => ({ minuteMs, launches }));
+  }
+}
