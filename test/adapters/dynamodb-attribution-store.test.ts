@@ -6,6 +6,12 @@ import { ATTRIBUTION_TABLE, keyOf } from '../../lambda/schema/attribution-table'
 import { recordsOf } from '../helpers/fixtures';
 import { documentClient, dynamoClient, freshTable } from '../helpers/services';
 
+/** Mocks made by a test, restored after it whatever its outcome. */
+const mocks: { restore(): void }[] = [];
+afterEach(() => {
+  for (const mock of mocks.splice(0)) mock.restore();
+});
+
 const META = { ingestedBy: 'live' as const, now: new Date('2026-03-15T00:00:00Z') };
 
 describe('DynamoDbAttributionStore against DynamoDB Local', () => {
@@ -79,6 +85,7 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
 
   it('rethrows anything but a failed condition (error path, mocked)', async () => {
     const mocked = mockClient(DynamoDBDocumentClient);
+    mocks.push(mocked);
     mocked.on(PutCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const failing = new DynamoDbAttributionStore(
       DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
@@ -87,11 +94,11 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
     await expect(failing.putRecords(recordsOf('events/stopinstances-awsservice.json'), META)).rejects.toThrow(
       'Rate exceeded',
     );
-    mocked.restore();
   });
 
   it('reports every failed row of a multi-instance event in one error (mocked)', async () => {
     const mocked = mockClient(DynamoDBDocumentClient);
+    mocks.push(mocked);
     mocked
       .on(PutCommand)
       .rejects(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }));
@@ -102,6 +109,5 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
     await expect(
       failing.putRecords(recordsOf('events/runinstances-root-console.json'), META),
     ).rejects.toThrow('3 of 3 attribution rows failed to write');
-    mocked.restore();
   });
 });

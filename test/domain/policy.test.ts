@@ -339,6 +339,42 @@ describe('policy rules', () => {
   });
 });
 
+describe('numeric rules at their limits', () => {
+  const hours = { timeZone: 'UTC', from: '08:00', to: '19:00' };
+  const on = (time: string) => event(CLI, (r) => ({ ...r, eventTime: `2026-03-02T${time}Z` }));
+  it.each([
+    // [launch time (a Monday, UTC), broken?] — `from` is inside the window, `to` is not.
+    ['07:59:59', true],
+    ['08:00:00', false],
+    ['18:59:59', false],
+    ['19:00:00', true],
+  ])('launchHours 08:00–19:00: a launch at %s breaks it: %s', (time, broken) => {
+    expect(rulesBroken({ launchHours: hours }, on(time))).toEqual(broken ? ['launchHours'] : []);
+  });
+
+  it.each([
+    // The CLI fixture launches 2 instances.
+    [1, true],
+    [2, false],
+    [3, false],
+  ])('maxInstancesPerLaunch %i: 2 instances break it: %s', (max, broken) => {
+    expect(rulesBroken({ maxInstancesPerLaunch: { max } }, event(CLI))).toEqual(
+      broken ? ['maxInstancesPerLaunch'] : [],
+    );
+  });
+
+  it.each([
+    [49, false],
+    [50, false],
+    [51, true],
+  ])('launchQuota 50: a window of %i breaks it: %s', (launches, broken) => {
+    const facts = { launchQuota: { launches, fromMs: 0, toMs: 0 } };
+    expect(rulesBroken({ launchQuota: { maxInstances: 50, windowMinutes: 60 } }, event(CLI), facts)).toEqual(
+      broken ? ['launchQuota'] : [],
+    );
+  });
+});
+
 describe('policy validation', () => {
   function problems(raw: unknown): readonly string[] {
     try {

@@ -9,6 +9,12 @@ import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { FakeLog, FakeMetrics, FakePublisher, InMemoryLedger, InMemoryStore } from '../helpers/fakes';
 import { loadJson } from '../helpers/fixtures';
 
+/** Mocks made by a test, restored after it whatever its outcome. */
+const mocks: { restore(): void }[] = [];
+afterEach(() => {
+  for (const mock of mocks.splice(0)) mock.restore();
+});
+
 const SECRETS = [
   'ASIAEXAMPLEKEY000002',
   'FwoGZXIvYXdzEXAMPLESESSIONTOKEN',
@@ -52,6 +58,7 @@ describe('sensitive data', () => {
 describe('queries built from user input', () => {
   it('puts user text only in expression values, never in the expressions', async () => {
     const mocked = mockClient(DynamoDBDocumentClient);
+    mocks.push(mocked);
     mocked.on(QueryCommand).resolves({ Items: [] });
     const hostile = 'x" OR attribute_exists(instanceId) OR "#pk = :who';
     const queries = new DynamoDbAttributionQueries(
@@ -75,6 +82,5 @@ describe('queries built from user input', () => {
       }
       expect(JSON.stringify(input.ExpressionAttributeValues)).toContain('attribute_exists');
     }
-    mocked.restore();
   });
 });

@@ -32,6 +32,17 @@ function throughCore(value: unknown): void {
     const result = attribute(entry.record, entry.context);
     if (result.kind === 'skipped') continue;
     expect(result.records.length).toBeGreaterThan(0);
+    // Meaning, not only shape: one key per event, stable across readings; no instance invented
+    // or counted twice (every id is in the event's own text).
+    const again = attribute(structuredClone(entry.record), entry.context);
+    expect(again.kind === 'records' ? again.records.map((r) => r.eventKey) : []).toEqual(
+      result.records.map((r) => r.eventKey),
+    );
+    expect(new Set(result.records.map((r) => r.eventKey)).size).toBe(1);
+    const ids = result.records.flatMap((r) => (r.instanceId === null ? [] : [r.instanceId]));
+    expect(new Set(ids).size).toBe(ids.length);
+    const text = JSON.stringify(entry.record);
+    for (const id of ids) expect(text).toContain(JSON.stringify(id).slice(1, -1));
     for (const record of result.records) {
       expect(record.eventName).toBe(record.eventName.trim());
       expect(['success', 'failed']).toContain(record.outcome);
@@ -133,6 +144,43 @@ describe('the core under arbitrary input', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('handling the same event twice leaves the same rows and at most one alert', async () => {
+    const event = fc
+      .tuple(fc.constantFrom(...TEMPLATES), fc.array(fc.tuple(fc.nat(), mutation), { maxLength: 3 }))
+      .map(([template, changes]) => {
+        let current: unknown = template;
+        for (const [index, change] of changes) {
+          const all = paths(current);
+          current = mutate(current, all[index % all.length] ?? [], change);
+        }
+        return { 'detail-type': 'AWS API Call via CloudTrail', detail: current };
+      });
+    await fc.assert(
+      fc.asyncProperty(event, async (value) => {
+        const store = new InMemoryStore();
+        const publisher = new FakePublisher();
+        const handle = createHandler({
+          store,
+          ledger: new InMemoryLedger(),
+          publisher,
+          policy: POLICY,
+          logger: new FakeLog(),
+          metrics: new FakeMetrics(),
+          clock: () => new Date('2026-03-15T00:00:00Z'),
+        });
+        const first = await handle(structuredClone(value));
+        const rows = JSON.stringify([...store.rows.entries()]);
+        const second = await handle(structuredClone(value));
+        expect(second.status).toBe(first.status);
+        expect(second.written).toBe(0);
+        expect(JSON.stringify([...store.rows.entries()])).toBe(rows);
+        // A fresh store holds no launch to protect: the event's own alert, once, is all there can be.
+        expect(publisher.sent).toHaveLength(first.violations.length > 0 ? 1 : 0);
+      }),
+      { numRuns: Math.min(RUNS, 1_000) },
     );
   });
 

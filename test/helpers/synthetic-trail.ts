@@ -5,7 +5,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { attribute } from '../../lambda/domain';
 import { FIXTURES } from './fixtures';
 
 export interface SyntheticOptions {
@@ -38,12 +37,50 @@ export function prng(seed: number): () => number {
   };
 }
 
-function templates(): string[] {
-  const dir = join(FIXTURES, 'events');
-  return readdirSync(dir)
+/**
+ * Records each template yields, counted by hand from the files and the README's rules (a launch:
+ * one per instance in its response; other calls: one per instance named; a failed launch, a dry
+ * run or a trail call: one; a call that is not watched: none). An oracle independent of the core.
+ */
+export const RECORDS_PER_TEMPLATE: Readonly<Record<string, number>> = {
+  'createtags-not-lifecycle.json': 0,
+  'deletetrail-denied.json': 1,
+  'rebootinstances-awsaccount.json': 1,
+  'runinstances-autoscaling-spot.json': 1,
+  'runinstances-cloudformation.json': 1,
+  'runinstances-dryrun.json': 1,
+  'runinstances-ec2fleet.json': 1,
+  'runinstances-iamuser-cli.json': 2,
+  'runinstances-root-console.json': 3,
+  'runinstances-sso-terraform.json': 1,
+  'runinstances-unauthorized-federated.json': 1,
+  'sendsshpublickey-sso.json': 1,
+  'startinstances-samluser.json': 1,
+  'startinstances-unknown-identity.json': 1,
+  'stopinstances-assumedrole-sourceidentity.json': 1,
+  'stopinstances-awsservice.json': 1,
+  'stopinstances-dryrun-failed.json': 2,
+  'stopinstances-missing-identity.json': 1,
+  'stoplogging-sso.json': 1,
+  'terminateinstances-identitycenteruser.json': 1,
+  'terminateinstances-response-omitted.json': 2,
+  'terminateinstances-webidentityuser.json': 1,
+};
+
+/** The template files, in a stable order. */
+export function templateNames(): string[] {
+  return readdirSync(join(FIXTURES, 'events'))
     .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => JSON.stringify(JSON.parse(readFileSync(join(dir, name), 'utf8'))));
+    .sort();
+}
+
+function templates(): { text: string; records: number }[] {
+  return templateNames().map((name) => {
+    const records = RECORDS_PER_TEMPLATE[name];
+    if (records === undefined) throw new Error(`${name} has no hand count in RECORDS_PER_TEMPLATE`);
+    const text = JSON.stringify(JSON.parse(readFileSync(join(FIXTURES, 'events', name), 'utf8')));
+    return { text, records };
+  });
 }
 
 const INSTANCE = /i-0[0-9a-f]{16}/g;
@@ -57,7 +94,7 @@ export function* syntheticEvents(
   duplicateRate = 0,
 ): Generator<{ text: string; records: number; duplicate: boolean }> {
   const random = prng(seed);
-  const sources = templates().map((text) => ({ text, records: countRecords(text) }));
+  const sources = templates();
   const recent: { text: string; records: number }[] = [];
   const start = Date.parse('2026-01-01T00:00:00Z');
   for (let i = 0; i < count; i++) {
@@ -84,11 +121,6 @@ export function* syntheticEvents(
     if (recent.length > 1000) recent.shift();
     yield { ...event, duplicate: false };
   }
-}
-
-function countRecords(text: string): number {
-  const result = attribute(JSON.parse(text));
-  return result.kind === 'records' ? result.records.length : 0;
 }
 
 /** Writes gzipped `{"Records":[...]}` files under AWSLogs/<account>/CloudTrail/<region>/, as trails do. */

@@ -10,6 +10,12 @@ import { loadJson } from '../helpers/fixtures';
 import { pipeline } from '../helpers/pipeline';
 import { dynamoClient } from '../helpers/services';
 
+/** Mocks made by a test, restored after it whatever its outcome. */
+const mocks: { restore(): void }[] = [];
+afterEach(() => {
+  for (const mock of mocks.splice(0)) mock.restore();
+});
+
 /** What the home bus receives from a forwarder: the member account's event, its account and region intact. */
 function forwarded(): Record<string, unknown> {
   const detail = JSON.parse(
@@ -91,6 +97,7 @@ describe('account names in alerts', () => {
 
   it('caches names and misses in the Organizations adapter', async () => {
     const mocked = mockClient(OrganizationsClient);
+    mocks.push(mocked);
     mocked
       .on(DescribeAccountCommand, { AccountId: '444455556666' })
       .resolves({ Account: { Name: 'payments-prod' } });
@@ -110,6 +117,5 @@ describe('account names in alerts', () => {
     now = 2_000;
     await directory.nameOf('444455556666');
     expect(mocked.commandCalls(DescribeAccountCommand)).toHaveLength(3);
-    mocked.restore();
   });
 });
