@@ -24,9 +24,9 @@ import { type AttributionRecord, attribute, compilePolicy, entriesOf } from '../
 import { createHandler } from '../lambda/handler';
 import { toItem } from '../lambda/schema/attribution-table';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
-import { startFauxqsServer } from '../test/helpers/fauxqs-server';
-import { syntheticEvents, writeSyntheticTrail } from '../test/helpers/synthetic-trail';
-import { buildLambdaBundle, sampleLambdaEnv } from './lambda-bundle';
+import { startFauxqsServer } from '../support/fauxqs-server';
+import { buildLambdaBundle, sampleLambdaEnv } from '../support/lambda-bundle';
+import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');

@@ -17,7 +17,7 @@ import {
   toItem,
   type WriteMeta,
 } from '../schema/attribution-table';
-import { recordOfRow } from '../schema/stored-row';
+import { recordOfRow } from '../schema/record-row';
 
 /**
  * Attribution rows in DynamoDB. Each row is written with a condition on its key, so an event

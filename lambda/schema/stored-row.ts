@@ -1,10 +1,8 @@
 /** Rows read back from the attribution table, checked at the boundary before the CLI shows them. */
 
 import { z } from 'zod';
-import type { AttributionRecord } from '../domain';
 import { LIFECYCLE_ACTIONS, TRAIL_ACTIONS } from '../domain/actions';
-import { ACTOR_KINDS, IDENTITY_TYPES } from '../domain/identity';
-import { TOOLS } from '../domain/user-agent';
+import { IDENTITY_TYPES } from '../domain/identity';
 import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
 
 const nullableString = z.string().nullable().catch(null);
@@ -67,68 +65,4 @@ export function parseStoredRow(item: unknown): StoredRow | null {
   const row = result.data;
   const noInstance = row.instanceId.startsWith(NO_INSTANCE_PREFIX) || row.instanceId.startsWith(TRAIL_PREFIX);
   return { ...row, instanceId: noInstance ? null : row.instanceId };
-}
-
-const nullableBool = z.boolean().nullable().catch(null);
-
-/** The fields of a stored row that make it a record again (launch details left out). */
-const RecordRowSchema = z.object({
-  instanceId: z.string(),
-  eventId: nullableString,
-  eventKey: z.string(),
-  eventTime: nullableString,
-  eventName: z.string(),
-  eventSource: z.string().catch(''),
-  requestId: nullableString.optional().transform((v) => v ?? null),
-  action: z.enum([...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS]),
-  trail: nullableString.optional().transform((v) => v ?? null),
-  account: nullableString,
-  region: nullableString,
-  outcome: z.enum(['success', 'failed']),
-  errorCode: nullableString,
-  errorMessage: nullableString.optional().transform((v) => v ?? null),
-  actor: z.object({
-    type: z.enum(IDENTITY_TYPES).catch('Unknown'),
-    kind: z.enum(ACTOR_KINDS).catch('unknown'),
-    arn: nullableString.optional().transform((v) => v ?? null),
-    name: nullableString.optional().transform((v) => v ?? null),
-    accountId: nullableString.optional().transform((v) => v ?? null),
-    principalId: nullableString.optional().transform((v) => v ?? null),
-    userName: nullableString.optional().transform((v) => v ?? null),
-    roleArn: nullableString.optional().transform((v) => v ?? null),
-    roleName: nullableString.optional().transform((v) => v ?? null),
-    sessionName: nullableString.optional().transform((v) => v ?? null),
-    sourceIdentity: nullableString.optional().transform((v) => v ?? null),
-    identityStoreUserId: nullableString.optional().transform((v) => v ?? null),
-    federatedProvider: nullableString.optional().transform((v) => v ?? null),
-    invokedBy: nullableString.optional().transform((v) => v ?? null),
-    mfaAuthenticated: nullableBool.optional().transform((v) => v ?? null),
-    viaConsole: nullableBool.optional().transform((v) => v ?? null),
-  }),
-  source: z.object({
-    ip: nullableString.optional().transform((v) => v ?? null),
-    userAgent: nullableString.optional().transform((v) => v ?? null),
-    tool: z.enum(TOOLS).catch('unknown'),
-    sdkLanguage: nullableString.optional().transform((v) => v ?? null),
-  }),
-  instanceState: z
-    .object({ previous: nullableString, current: nullableString })
-    .nullable()
-    .catch(null)
-    .optional()
-    .transform((v) => v ?? null),
-  warnings: z.array(z.string()).catch([]),
-});
-
-/**
- * A stored row of a stop, terminate or other non-launch call as its record again, for an alert
- * about an earlier event; null for a row that is not one (launch rows keep their details only as
- * stored, which `HistoryEntry.tags` carries).
- */
-export function recordOfRow(item: unknown): AttributionRecord | null {
-  const result = RecordRowSchema.safeParse(item);
-  if (!result.success || result.data.action === 'launch') return null;
-  const row = result.data;
-  const noInstance = row.instanceId.startsWith(NO_INSTANCE_PREFIX) || row.instanceId.startsWith(TRAIL_PREFIX);
-  return { ...row, instanceId: noInstance ? null : row.instanceId, launch: null };
 }

@@ -16,7 +16,7 @@ import {
 } from '../../cli/local/dynamodb-local';
 import { Replayer } from '../../cli/replay/replayer';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
-import { writeSyntheticTrail } from '../helpers/synthetic-trail';
+import { writeSyntheticTrail } from '../../support/synthetic-trail';
 
 const TABLE = 'interrupted';
 

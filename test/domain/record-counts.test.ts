@@ -1,6 +1,6 @@
 import { attribute } from '../../lambda/domain';
+import { RECORDS_PER_TEMPLATE, templateNames } from '../../support/synthetic-trail';
 import { loadJson } from '../helpers/fixtures';
-import { RECORDS_PER_TEMPLATE, templateNames } from '../helpers/synthetic-trail';
 
 describe('records per event, against counts made by hand', () => {
   it('has a hand count for every event fixture, and none for a file that is gone', () => {

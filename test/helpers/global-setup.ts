@@ -3,7 +3,7 @@
  * fauxqs SNS/SQS emulator, both on loopback ports. Tests read their endpoints from the env.
  */
 import { startDynamoDbLocal } from '../../cli/local/dynamodb-local';
-import { startFauxqsServer } from './fauxqs-server';
+import { startFauxqsServer } from '../../support/fauxqs-server';
 
 export default async function globalSetup(): Promise<void> {
   const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqsServer()]);

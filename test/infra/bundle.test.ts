@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildLambdaBundle, sampleLambdaEnv } from '../../bench/lambda-bundle';
+import { buildLambdaBundle, sampleLambdaEnv } from '../../support/lambda-bundle';
 
 describe('the Lambda bundle', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ec2trail-bundle-'));

@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { writeSyntheticTrail } from '../../support/synthetic-trail';
 import { ROOT, runCli } from '../helpers/cli';
 import { dynamoClient, dynamoEndpoint, freshTable } from '../helpers/services';
-import { writeSyntheticTrail } from '../helpers/synthetic-trail';
 
 const EVENTS = Number(process.env.EC2TRAIL_LOAD_EVENTS ?? 100_000);
 const PER_FILE = 250;

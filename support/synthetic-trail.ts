@@ -5,7 +5,9 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { FIXTURES } from './fixtures';
+
+/** The event fixtures the synthetic events are made from. */
+const FIXTURES = join(__dirname, '..', 'test', 'fixtures');
 
 export interface SyntheticOptions {
   readonly files: number;

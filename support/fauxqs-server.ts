@@ -1,15 +1,15 @@
-/** Runs the fauxqs SNS/SQS emulator as its own process on a loopback port, like a real endpoint. */
+/** Shared by the tests and the benchmark. Runs the fauxqs SNS/SQS emulator as its own process on a loopback port, like a real endpoint. */
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../cli/local/dynamodb-local';
+import { freePort } from '../cli/local/dynamodb-local';
 
 export interface FauxqsServer {
   readonly endpoint: string;
   stop(): Promise<void>;
 }
 
-const CLI = join(__dirname, '..', '..', 'node_modules', 'fauxqs', 'dist', 'cli.js');
+const CLI = join(__dirname, '..', 'node_modules', 'fauxqs', 'dist', 'cli.js');
 
 export async function startFauxqsServer(): Promise<FauxqsServer> {
   const port = await freePort();

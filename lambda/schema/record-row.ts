@@ -1,0 +1,88 @@
+/**
+ * A stored row read back as the record it was, for the function's own lookups. The rows are the
+ * table's own, written by `toItem`; they are read with the core's tolerant readers (absent or
+ * mistyped fields become null) rather than a schema library, which would cost the function's
+ * bundle and cold start more than the whole reader.
+ */
+
+import type { AttributionRecord } from '../domain';
+import { isAction } from '../domain/actions';
+import { ACTOR_KINDS, type ActorKind, IDENTITY_TYPES, type IdentityType } from '../domain/identity';
+import { isObject, prop } from '../domain/json';
+import { TOOLS, type Tool } from '../domain/user-agent';
+import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function flag(value: unknown): boolean | null {
+  return typeof value === 'boolean' ? value : null;
+}
+
+function oneOf<T extends string>(list: readonly T[], value: unknown, fallback: T): T {
+  return list.find((entry) => entry === value) ?? fallback;
+}
+
+/**
+ * A stored row of a stop, terminate or other non-launch call as its record again, for an alert
+ * about an earlier event; null for a launch row (its tags travel in `HistoryEntry.tags`) or a row
+ * that is not an attribution row.
+ */
+export function recordOfRow(item: unknown): AttributionRecord | null {
+  if (!isObject(item)) return null;
+  const { instanceId, eventKey, eventName, action, outcome } = item;
+  if (typeof instanceId !== 'string' || typeof eventKey !== 'string' || typeof eventName !== 'string')
+    return null;
+  if (typeof action !== 'string' || !isAction(action) || action === 'launch') return null;
+  if (outcome !== 'success' && outcome !== 'failed') return null;
+  const actor = item.actor;
+  const source = item.source;
+  const state = item.instanceState;
+  const noInstance = instanceId.startsWith(NO_INSTANCE_PREFIX) || instanceId.startsWith(TRAIL_PREFIX);
+  return {
+    eventId: text(item.eventId),
+    eventKey,
+    eventTime: text(item.eventTime),
+    eventName,
+    eventSource: text(item.eventSource) ?? '',
+    action,
+    account: text(item.account),
+    region: text(item.region),
+    instanceId: noInstance ? null : instanceId,
+    trail: text(item.trail),
+    outcome,
+    errorCode: text(item.errorCode),
+    errorMessage: text(item.errorMessage),
+    requestId: text(item.requestId),
+    actor: {
+      type: oneOf<IdentityType>(IDENTITY_TYPES, prop(actor, 'type'), 'Unknown'),
+      kind: oneOf<ActorKind>(ACTOR_KINDS, prop(actor, 'kind'), 'unknown'),
+      arn: text(prop(actor, 'arn')),
+      name: text(prop(actor, 'name')),
+      accountId: text(prop(actor, 'accountId')),
+      principalId: text(prop(actor, 'principalId')),
+      userName: text(prop(actor, 'userName')),
+      roleArn: text(prop(actor, 'roleArn')),
+      roleName: text(prop(actor, 'roleName')),
+      sessionName: text(prop(actor, 'sessionName')),
+      sourceIdentity: text(prop(actor, 'sourceIdentity')),
+      identityStoreUserId: text(prop(actor, 'identityStoreUserId')),
+      federatedProvider: text(prop(actor, 'federatedProvider')),
+      invokedBy: text(prop(actor, 'invokedBy')),
+      mfaAuthenticated: flag(prop(actor, 'mfaAuthenticated')),
+      viaConsole: flag(prop(actor, 'viaConsole')),
+    },
+    source: {
+      ip: text(prop(source, 'ip')),
+      userAgent: text(prop(source, 'userAgent')),
+      tool: oneOf<Tool>(TOOLS, prop(source, 'tool'), 'unknown'),
+      sdkLanguage: text(prop(source, 'sdkLanguage')),
+    },
+    launch: null,
+    instanceState: isObject(state) ? { previous: text(state.previous), current: text(state.current) } : null,
+    warnings: Array.isArray(item.warnings)
+      ? item.warnings.filter((w): w is string => typeof w === 'string')
+      : [],
+  };
+}
