@@ -29,6 +29,8 @@ export function loadPolicyFile(path: string | undefined): CompiledPolicy {
  * launch quotas) see the events read in the same run, through the same facts loader the function
  * uses, over the in-memory store. Only what those rules read is kept: memory stays small.
  */
+const EPOCH = new Date(0);
+
 export class PolicyEvaluator {
   private readonly store: MemoryAttributionStore;
 
@@ -40,7 +42,10 @@ export class PolicyEvaluator {
   }
 
   async evaluate(records: readonly AttributionRecord[]): Promise<Violation[]> {
-    const written = this.store.putRecords(records, { ingestedBy: 'replay', now: new Date(0) });
+    // Only the protected-instances rule reads rows; the quota keeps its own counts.
+    const written = this.policy.protectedInstances
+      ? this.store.putRecords(records, { ingestedBy: 'replay', now: EPOCH })
+      : Promise.resolve();
     const needed = factsNeeded(records, this.policy);
     const facts = needsLookups(needed) ? await loadFacts(records, needed, this.store, written) : {};
     await written;

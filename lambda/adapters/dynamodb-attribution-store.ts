@@ -1,6 +1,5 @@
 import {
   type DynamoDBDocumentClient,
-  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -14,10 +13,10 @@ import {
   minuteOfQuotaKey,
   quotaEventKey,
   quotaMinuteKey,
-  toItem,
   type WriteMeta,
 } from '../schema/attribution-table';
 import { recordOfRow } from '../schema/record-row';
+import { putRowIfAbsent } from './put-row-if-absent';
 
 /**
  * Attribution rows in DynamoDB. Each row is written with a condition on its key, so an event
@@ -32,7 +31,9 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
   async putRecords(records: readonly AttributionRecord[], meta: WriteMeta): Promise<WriteResult> {
     // All rows of one event are written concurrently; if any write fails the whole call throws,
     // and the retry skips the rows that made it (their condition fails) and writes the rest.
-    const outcomes = await Promise.allSettled(records.map((record) => this.putOne(record, meta)));
+    const outcomes = await Promise.allSettled(
+      records.map((record) => putRowIfAbsent(this.client, this.tableName, record, meta)),
+    );
     let written = 0;
     let duplicates = 0;
     const failures: unknown[] = [];
@@ -49,25 +50,6 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
       );
     }
     return { written, duplicates };
-  }
-
-  /** True when the row was created, false when it already existed. */
-  private async putOne(record: AttributionRecord, meta: WriteMeta): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(record, meta),
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
-        }),
-      );
-      return true;
-    } catch (error) {
-      // Matched by name: bundles and tests may hold more than one copy of the SDK's error classes.
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
   }
 
   async history(instanceId: string): Promise<readonly HistoryEntry[]> {

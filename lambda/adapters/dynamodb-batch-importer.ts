@@ -1,6 +1,7 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributionRecord } from '../domain';
-import { ATTRIBUTION_TABLE, keyOf, toItem, type WriteMeta } from '../schema/attribution-table';
+import { ATTRIBUTION_TABLE, keyOf, type WriteMeta } from '../schema/attribution-table';
+import { putRowIfAbsent } from './put-row-if-absent';
 
 const GET_BATCH = 100;
 /** Conditional puts in flight at once for one import. */
@@ -125,17 +126,8 @@ export class DynamoDbBatchImporter {
     let reason = '';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: toItem(record, meta),
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
-          }),
-        );
-        return 'written';
+        return (await putRowIfAbsent(this.client, this.tableName, record, meta)) ? 'written' : 'exists';
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'exists';
         reason = describe(error);
         if (!isRetryable(error)) break;
       }

@@ -1,7 +1,13 @@
 import { type AttributionRecord, type HistoryEntry, historyEntryOf } from '../domain';
 import { type MinuteCount, minuteOf } from '../domain/policy/quota';
 import type { AttributionStore, LaunchCount, PolicyLookups, WriteResult } from '../ports';
-import { type AttributionItem, keyOf, toItem, type WriteMeta } from '../schema/attribution-table';
+import {
+  type AttributionItem,
+  keyOf,
+  partitionKeyOf,
+  toItem,
+  type WriteMeta,
+} from '../schema/attribution-table';
 
 /**
  * Attribution rows and launch counts in memory, with the DynamoDB store's rules (one row per
@@ -34,12 +40,13 @@ export class MemoryAttributionStore implements AttributionStore, PolicyLookups {
         continue;
       }
       this.keys.add(key);
-      const item = toItem(record, meta);
-      if (this.options.keepRows !== false) this.rows.set(key, item);
+      // The whole item only when rows are kept: building it is most of the cost of a write.
+      if (this.options.keepRows !== false) this.rows.set(key, toItem(record, meta));
       if (this.options.keepHistory !== false) {
-        const list = this.byInstance.get(item.instanceId) ?? [];
+        const partition = partitionKeyOf(record);
+        const list = this.byInstance.get(partition) ?? [];
         list.push(historyEntryOf(record));
-        this.byInstance.set(item.instanceId, list);
+        this.byInstance.set(partition, list);
       }
       written++;
     }

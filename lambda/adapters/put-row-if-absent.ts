@@ -1,0 +1,31 @@
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributionRecord } from '../domain';
+import { ATTRIBUTION_TABLE, toItem, type WriteMeta } from '../schema/attribution-table';
+
+/**
+ * Writes a record's row unless a row with its key exists: true when written, false when it
+ * existed (an earlier delivery, or the live function before a replay). Other errors are thrown.
+ * The one way rows are written, by the function and by replay alike.
+ */
+export async function putRowIfAbsent(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  record: AttributionRecord,
+  meta: WriteMeta,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: toItem(record, meta),
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
+      }),
+    );
+    return true;
+  } catch (error) {
+    // Matched by name: bundles and tests may hold more than one copy of the SDK's error classes.
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
