@@ -96,6 +96,20 @@ describe('bad input to the CLI', () => {
     expect(skipped[1]).toContain(join(dir, 'b'));
   });
 
+  it.each([['0'], ['36501'], ['1.5']])(
+    'replay refuses --retention-days %s, as the deploy config does, with one line and the usage hint',
+    (days) => {
+      const result = runCli(['replay', '--retention-days', days, '--local', FIXTURES]);
+      expect(result.status).toBe(2);
+      // The mistake in one line, then the usage hint every usage error ends with.
+      const [error, hint, ...rest] = result.stderr.trim().split('\n');
+      expect(error).toMatch(/^ec2trail replay: --retention-days/);
+      expect(hint).toBe('Run "ec2trail replay --help" for usage.');
+      expect(rest).toEqual([]);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
+
   it('never prints a stack trace for a user mistake', () => {
     for (const args of [
       ['inspect', '--nope'],
