@@ -91,7 +91,11 @@ describe('an interrupted replay', () => {
     // The store comes back with the rows it had; the same replay again completes the table.
     local = await startDynamoDbLocal({ dataDir, port: local.port });
     const written = await countRows(local.endpoint);
-    expect(written).toEqual({ rows: first.tally.written, distinct: first.tally.written });
+    // Every write replay counted is there; a write in flight when the store died lost its answer
+    // but may have landed, so at most the unwritten ones come on top, and none twice.
+    expect(written.rows).toBe(written.distinct);
+    expect(written.rows).toBeGreaterThanOrEqual(first.tally.written);
+    expect(written.rows).toBeLessThanOrEqual(first.tally.written + first.tally.unwritten);
     const again = localClient(local.endpoint);
     const second = new Replayer({
       importer: new DynamoDbBatchImporter(
@@ -104,8 +108,8 @@ describe('an interrupted replay', () => {
     await second.run(readInputs([trail]));
     again.destroy();
     expect(second.tally.unwritten).toBe(0);
-    expect(second.tally.written).toBe(expectedRecords - first.tally.written);
-    expect(second.tally.duplicates).toBe(first.tally.written);
+    expect(second.tally.written).toBe(expectedRecords - written.rows);
+    expect(second.tally.duplicates).toBe(written.rows);
     expect(await countRows(local.endpoint)).toEqual({ rows: expectedRecords, distinct: expectedRecords });
   }, 120_000);
 });
