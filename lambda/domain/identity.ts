@@ -102,6 +102,73 @@ function nameAssumedRole(
   return { name: roleName ?? sessionName, kind: 'role' };
 }
 
+/** The fields of `userIdentity` the naming rules read. */
+interface IdentityFields {
+  readonly rawArn: string | null;
+  readonly accountId: string | null;
+  readonly principalId: string | null;
+  readonly invokedBy: string | null;
+  readonly issuerArn: string | null;
+  readonly issuerName: string | null;
+  readonly sourceIdentity: string | null;
+  readonly identityStoreUserId: string | null;
+  readonly userName: string | null;
+  /** Where a rule notes what it found odd. */
+  readonly warnings: string[];
+}
+
+/** What a naming rule decides: who the actor is called, what kind it is, and the role parts. */
+interface Naming {
+  readonly arn: string | null;
+  readonly roleArn: string | null;
+  readonly roleName: string | null;
+  readonly sessionName: string | null;
+  readonly name: string | null;
+  readonly kind: ActorKind;
+}
+
+function named(f: IdentityFields, name: string | null, kind: ActorKind, extra: Partial<Naming> = {}): Naming {
+  return { arn: f.rawArn, roleArn: null, roleName: null, sessionName: null, name, kind, ...extra };
+}
+
+/** One naming rule per identity type (README: "Who is the actor"). */
+const NAMING: Readonly<Record<IdentityType, (f: IdentityFields) => Naming>> = {
+  Root: (f) => {
+    const arn = f.rawArn ?? (f.accountId ? `arn:aws:iam::${f.accountId}:root` : null);
+    // A service acting for the account (Auto Scaling before service-linked roles) is not a person signing in as root.
+    return f.invokedBy?.endsWith('.amazonaws.com')
+      ? named(f, f.invokedBy, 'service', { arn })
+      : named(f, 'root', 'root', { arn });
+  },
+  IAMUser: (f) => named(f, f.userName ?? lastSegment(f.rawArn, ':user/') ?? f.principalId, 'person'),
+  AssumedRole: (f) => {
+    const [arnRole, arnSession] = assumedRoleParts(f.rawArn);
+    const roleName = f.issuerName ?? arnRole;
+    const sessionName =
+      arnSession ??
+      (f.principalId?.includes(':') ? f.principalId.slice(f.principalId.indexOf(':') + 1) : null);
+    if (f.issuerName && arnRole && f.issuerName !== arnRole) {
+      f.warnings.push(`session issuer "${f.issuerName}" differs from the role in the ARN ("${arnRole}")`);
+    }
+    const { name, kind } = nameAssumedRole(roleName, f.issuerArn, sessionName, f.sourceIdentity, f.invokedBy);
+    return named(f, name, kind, { roleArn: f.issuerArn, roleName, sessionName });
+  },
+  FederatedUser: (f) => {
+    const sessionName = lastSegment(f.rawArn, ':federated-user/');
+    return named(f, sessionName ?? f.issuerName ?? f.principalId, 'person', {
+      roleArn: f.issuerArn,
+      sessionName,
+    });
+  },
+  AWSAccount: (f) => named(f, f.accountId ? `account ${f.accountId}` : f.principalId, 'account'),
+  AWSService: (f) => named(f, f.invokedBy ?? f.principalId, 'service'),
+  SAMLUser: (f) => named(f, f.userName ?? f.principalId, 'person'),
+  WebIdentityUser: (f) => named(f, f.userName ?? f.principalId, 'person'),
+  IdentityCenterUser: (f) => named(f, f.userName ?? f.identityStoreUserId ?? f.principalId, 'person'),
+  Unknown: (f) => named(f, f.userName ?? f.principalId, 'unknown'),
+  Missing: (f) => named(f, f.userName ?? f.principalId, 'unknown'),
+};
+
 /**
  * Resolves the caller of a CloudTrail record. `viaConsoleHint` carries the record-level
  * `sessionCredentialFromConsole` flag, which CloudTrail writes outside `userIdentity`.
@@ -146,68 +213,19 @@ export function resolveActor(userIdentity: unknown, viaConsoleHint: boolean | nu
     warnings.push(`userIdentity.accountId "${accountId}" is not a 12-digit account id`);
   }
 
-  let arn = rawArn;
-  let roleArn: string | null = null;
-  let roleName: string | null = null;
-  let sessionName: string | null = null;
-  let name: string | null;
-  let kind: ActorKind;
-
-  switch (type) {
-    case 'Root':
-      arn = rawArn ?? (accountId ? `arn:aws:iam::${accountId}:root` : null);
-      // A service acting for the account (Auto Scaling before service-linked roles) is not a person signing in as root.
-      if (invokedBy && invokedBy.endsWith('.amazonaws.com')) {
-        name = invokedBy;
-        kind = 'service';
-      } else {
-        name = 'root';
-        kind = 'root';
-      }
-      break;
-    case 'IAMUser':
-      name = userName ?? lastSegment(rawArn, ':user/') ?? principalId;
-      kind = 'person';
-      break;
-    case 'AssumedRole': {
-      const [arnRole, arnSession] = assumedRoleParts(rawArn);
-      roleArn = issuerArn;
-      roleName = issuerName ?? arnRole;
-      sessionName =
-        arnSession ?? (principalId?.includes(':') ? principalId.slice(principalId.indexOf(':') + 1) : null);
-      if (issuerName && arnRole && issuerName !== arnRole) {
-        warnings.push(`session issuer "${issuerName}" differs from the role in the ARN ("${arnRole}")`);
-      }
-      ({ name, kind } = nameAssumedRole(roleName, roleArn, sessionName, sourceIdentity, invokedBy));
-      break;
-    }
-    case 'FederatedUser':
-      roleArn = issuerArn;
-      sessionName = lastSegment(rawArn, ':federated-user/');
-      name = sessionName ?? issuerName ?? principalId;
-      kind = 'person';
-      break;
-    case 'AWSAccount':
-      name = accountId ? `account ${accountId}` : principalId;
-      kind = 'account';
-      break;
-    case 'AWSService':
-      name = invokedBy ?? principalId;
-      kind = 'service';
-      break;
-    case 'SAMLUser':
-    case 'WebIdentityUser':
-      name = userName ?? principalId;
-      kind = 'person';
-      break;
-    case 'IdentityCenterUser':
-      name = userName ?? identityStoreUserId ?? principalId;
-      kind = 'person';
-      break;
-    default:
-      name = userName ?? principalId;
-      kind = 'unknown';
-  }
+  const naming = NAMING[type]({
+    rawArn,
+    accountId,
+    principalId,
+    invokedBy,
+    issuerArn,
+    issuerName,
+    sourceIdentity,
+    identityStoreUserId,
+    userName,
+    warnings,
+  });
+  const { arn, roleArn, roleName, sessionName, name, kind } = naming;
 
   if (name === null) warnings.push('the caller has no usable name');
 

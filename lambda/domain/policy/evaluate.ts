@@ -2,10 +2,11 @@
 
 import { ACTION_VERBS, type Action, isTrailAction } from '../actions';
 import type { AttributionRecord } from '../record';
-import type { AllowDeny, CompiledExemptions, CompiledPolicy } from './compile';
+import type { CompiledExemptions, CompiledPolicy } from './compile';
 import { matchesAny } from './glob';
+import { launchViolations } from './launch-rules';
 import { type QuotaPeak, quotaSubject } from './quota';
-import type { RuleId, Severity, Weekday } from './schema';
+import type { RuleId, Severity } from './schema';
 
 export interface Violation {
   readonly rule: RuleId;
@@ -64,16 +65,6 @@ export interface FactsNeeded {
     readonly windowMinutes: number;
   } | null;
 }
-
-const WEEKDAYS: Readonly<Record<string, Weekday>> = {
-  Mon: 'mon',
-  Tue: 'tue',
-  Wed: 'wed',
-  Thu: 'thu',
-  Fri: 'fri',
-  Sat: 'sat',
-  Sun: 'sun',
-};
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
 
@@ -150,143 +141,6 @@ export function describeTargets(records: readonly AttributionRecord[]): string {
   if (records[0]?.action === 'launch')
     return ids.length === 1 ? `instance ${ids[0]}` : `${ids.length} instances`;
   return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more`;
-}
-
-function firstMatch(patterns: readonly RegExp[], value: string): RegExp | undefined {
-  return patterns.find((p) => p.test(value));
-}
-
-function describePattern(pattern: RegExp): string {
-  return pattern.source
-    .replace(/^\^|\$$/g, '')
-    .replace(/\.\*/g, '*')
-    .replace(/\\(.)/g, '$1');
-}
-
-/** Why `value` breaks an allow/deny list, or null: the deny list wins, then the allow list (if any) must match. */
-function allowDenyProblem(list: AllowDeny, value: string, label: string): string | null {
-  const denied = firstMatch(list.deny, value);
-  if (denied) return `${label} ${value} is denied (matches "${describePattern(denied)}")`;
-  if (list.allow && !matchesAny(list.allow, value))
-    return `${label} ${value} is not allowed (allowed: ${list.allowText})`;
-  return null;
-}
-
-function launchViolations(
-  policy: CompiledPolicy,
-  record: AttributionRecord,
-  count: number,
-  facts: PolicyFacts,
-): Violation[] {
-  const out: Violation[] = [];
-  const launch = record.launch;
-  if (!launch) return out;
-  const add = (rule: RuleId, severity: Severity, message: string) => out.push({ rule, severity, message });
-
-  const type = policy.instanceType;
-  const typeProblem =
-    type && launch.instanceType ? allowDenyProblem(type, launch.instanceType, 'instance type') : null;
-  if (type && typeProblem) add('instanceType', type.severity, typeProblem);
-  const max = policy.maxInstancesPerLaunch;
-  if (max && count > max.max) {
-    add(
-      'maxInstancesPerLaunch',
-      max.severity,
-      launch.instanceIdsUnknown
-        ? `up to ${count} instances requested in one launch (CloudTrail omitted the response, so their ids are unknown); the maximum is ${max.max}`
-        : `${count} instances launched in one request; the maximum is ${max.max}`,
-    );
-  }
-  const required = policy.requiredTags;
-  if (required) {
-    const missing: string[] = [];
-    const wrong: string[] = [];
-    for (const [key, pattern] of required.tags) {
-      const value = launch.tags[key];
-      if (value === undefined || value === '') missing.push(key);
-      else if (pattern && !pattern.test(value))
-        wrong.push(`${key}="${value}" does not match /${pattern.source}/`);
-    }
-    const parts = [
-      ...(missing.length > 0
-        ? [`missing required tag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`]
-        : []),
-      ...wrong,
-    ];
-    if (parts.length > 0) add('requiredTags', required.severity, `launch ${parts.join('; ')}`);
-  }
-  const regions = policy.allowedRegions;
-  if (regions && record.region && !regions.regions.has(record.region)) {
-    add(
-      'allowedRegions',
-      regions.severity,
-      `region ${record.region} is not allowed (allowed: ${[...regions.regions].join(', ')})`,
-    );
-  }
-  const ami = policy.ami;
-  const amiProblem = ami && launch.imageId ? allowDenyProblem(ami, launch.imageId, 'AMI') : null;
-  if (ami && amiProblem) add('ami', ami.severity, amiProblem);
-  const imds = policy.imdsv2Required;
-  if (imds && launch.httpTokens !== 'required') {
-    add(
-      'imdsv2Required',
-      imds.severity,
-      launch.httpTokens
-        ? `IMDSv2 is not enforced (httpTokens: ${launch.httpTokens})`
-        : 'IMDSv2 is not enforced (httpTokens not set to "required")',
-    );
-  }
-  const publicIp = policy.publicIpForbidden;
-  if (publicIp && launch.associatePublicIp === true)
-    add('publicIpForbidden', publicIp.severity, 'a public IP address was requested');
-  const ebs = policy.unencryptedVolumesForbidden;
-  if (ebs && launch.ebsEncrypted === false) {
-    add(
-      'unencryptedVolumesForbidden',
-      ebs.severity,
-      `unencrypted EBS volume${launch.unencryptedVolumes.length > 1 ? 's' : ''} requested: ${launch.unencryptedVolumes.join(', ')}`,
-    );
-  }
-  const launchers = policy.allowedLaunchers;
-  if (launchers && !matchesAny(launchers.callers, record.actor.arn)) {
-    add(
-      'allowedLaunchers',
-      launchers.severity,
-      `${record.actor.arn ?? record.actor.name ?? 'an unidentified caller'} is not allowed to launch instances`,
-    );
-  }
-  const hours = policy.launchHours;
-  if (hours && record.eventTime) {
-    const at = Date.parse(record.eventTime);
-    if (!Number.isNaN(at)) {
-      const parts = hours.formatter.formatToParts(new Date(at));
-      const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-      const weekday = WEEKDAYS[part('weekday')];
-      const minute = Number(part('hour')) * 60 + Number(part('minute'));
-      const inWindow =
-        hours.fromMinutes <= hours.toMinutes
-          ? minute >= hours.fromMinutes && minute < hours.toMinutes
-          : minute >= hours.fromMinutes || minute < hours.toMinutes;
-      if (weekday === undefined || !hours.days.has(weekday) || !inWindow) {
-        add(
-          'launchHours',
-          hours.severity,
-          `launched ${part('weekday')} ${part('hour')}:${part('minute')} ${hours.timeZone}, outside ${hours.text}`,
-        );
-      }
-    }
-  }
-  const quota = policy.launchQuota;
-  const peak = facts.launchQuota;
-  if (quota && peak && peak.launches > quota.maxInstances) {
-    const minute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
-    add(
-      'launchQuota',
-      quota.severity,
-      `${record.actor.sourceIdentity ?? record.actor.name ?? 'this caller'} launched ${peak.launches} instances in ${quota.windowMinutes} minutes (launches from ${minute(peak.fromMs)} to ${minute(peak.toMs)}); the quota is ${quota.maxInstances}`,
-    );
-  }
-  return out;
 }
 
 function protectedTag(
