@@ -1,5 +1,5 @@
 import { type Actor, resolveActor } from '../../lambda/domain';
-import { type MinuteCount, quotaPeak, quotaSubject } from '../../lambda/domain/policy/quota';
+import { type MinuteCount, quotaPeak, quotaSpan, quotaSubject } from '../../lambda/domain/policy/quota';
 
 const t = (hhmm: string) => Date.parse(`2026-03-02T${hhmm}:00Z`);
 const at = (hhmm: string, launches: number): MinuteCount => ({ minuteMs: t(hhmm), launches });
@@ -53,8 +53,52 @@ describe('who a launch counts against', () => {
       }).actor,
       'issuer:arn:aws:iam::111122223333:user/broker',
     ],
+    [
+      'a service-linked role, by its service',
+      assumed('AWSServiceRoleForAutoScaling', 'AutoScaling'),
+      'service:autoscaling.amazonaws.com',
+    ],
+    [
+      'a service acting as the account root, by its service',
+      resolveActor({ type: 'Root', accountId: '111122223333', invokedBy: 'autoscaling.amazonaws.com' }).actor,
+      'service:autoscaling.amazonaws.com',
+    ],
+    [
+      'a federated user without an issuer, by its ARN',
+      resolveActor({ type: 'FederatedUser', arn: 'arn:aws:sts::111122223333:federated-user/x' }).actor,
+      'principal:arn:aws:sts::111122223333:federated-user/x',
+    ],
+    [
+      'a caller with only a name, by the name',
+      resolveActor({ type: 'SAMLUser', userName: 'sam' }).actor,
+      'name:sam',
+    ],
+    [
+      'a role session whose issuer has no ARN, by the role name',
+      resolveActor({ type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/ops/job-9' }).actor,
+      'role:ops',
+    ],
   ])('%s', (_name, actor, subject) => {
     expect(quotaSubject(actor)).toBe(subject);
+  });
+
+  it('counts no one for a caller with nothing to name it by', () => {
+    expect(quotaSubject(resolveActor(undefined).actor)).toBeNull();
+    expect(quotaSubject(resolveActor({ type: 'AssumedRole' }).actor)).toBeNull();
+  });
+});
+
+describe('the minutes a launch reads', () => {
+  it('spans every window of the quota that contains its minute, before and after', () => {
+    // 09:15:30 with a 60-minute window: windows start from 08:16 to 09:15, so 08:16 to 10:14.
+    expect(quotaSpan(Date.parse('2026-03-02T09:15:30Z'), 60)).toEqual({
+      fromMs: t('08:16'),
+      toMs: t('10:14'),
+    });
+    expect(quotaSpan(Date.parse('2026-03-02T09:15:30Z'), 1)).toEqual({
+      fromMs: t('09:15'),
+      toMs: t('09:15'),
+    });
   });
 });
 
