@@ -1,7 +1,13 @@
 /** The deploy configuration: `ec2trail.config.json` plus `-c key=value` context overrides. */
 
 import { z } from 'zod';
-import { type Action, LIFECYCLE_ACTIONS, MANDATORY_ACTIONS, TRAIL_ACTIONS } from '../lambda/domain/actions';
+import {
+  type Action,
+  LIFECYCLE_ACTIONS,
+  MANDATORY_ACTIONS,
+  SERVICE_CHANGE,
+  TRAIL_ACTIONS,
+} from '../lambda/domain/actions';
 import { SEVERITIES } from '../lambda/domain/policy/schema';
 import { RETENTION_DAYS } from '../lambda/schema/attribution-table';
 import { AWS_REGIONS } from './regions';
@@ -194,9 +200,13 @@ export function parseConfig(raw: unknown, source: string): Ec2TrailConfig {
   throw new ConfigError(source, problems);
 }
 
-/** The action groups every rule and forwarder uses: the lifecycle calls, and the trail's own. */
+/**
+ * The action groups every rule and forwarder uses: the lifecycle calls, the changes that cause
+ * service launches, and the trail's own calls.
+ */
 export function actionGroups(config: Ec2TrailConfig): readonly (readonly Action[])[] {
-  return config.watchTrail ? [config.actions, TRAIL_ACTIONS] : [config.actions];
+  const groups: (readonly Action[])[] = [config.actions, [SERVICE_CHANGE]];
+  return config.watchTrail ? [...groups, TRAIL_ACTIONS] : groups;
 }
 
 /** The home region's default event bus, where forwarders send events (a plain string: it crosses stacks and accounts). */

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { TRAIL_ACTIONS } from '../lambda/domain/actions';
+import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
 import type { Policy } from '../lambda/domain/policy/schema';
 import { actionGroups, type Ec2TrailConfig, homeBusArnOf } from './config';
 import { AlarmRelay } from './constructs/alarm-relay';
@@ -30,6 +30,7 @@ export class Ec2TrailStack extends Stack {
   public readonly lifecycleRule: LifecycleEventRule;
   /** Watches the trail itself; absent when `watchTrail` is false. */
   public readonly trailRule?: LifecycleEventRule;
+  public readonly serviceChangeRule: LifecycleEventRule;
   public readonly monitoring: SelfMonitoring;
   /** Where the alarms notify, and the relay that passes them on to the alert topic with a severity. */
   public readonly alarmRelay: AlarmRelay;
@@ -62,6 +63,14 @@ export class Ec2TrailStack extends Stack {
     this.lifecycleRule = new LifecycleEventRule(this, 'Lifecycle', {
       description: 'CloudTrail EC2 lifecycle calls to the ec2trail attribution function',
       actions: config.actions,
+      target: this.attribution.function,
+      deadLetterQueue: this.deadLetters.queue,
+    });
+
+    this.serviceChangeRule = new LifecycleEventRule(this, 'ServiceChanges', {
+      description:
+        'Changes that make services launch or terminate instances (Auto Scaling, CloudFormation, EKS, fleets, Beanstalk, EMR), to the ec2trail attribution function',
+      actions: [SERVICE_CHANGE],
       target: this.attribution.function,
       deadLetterQueue: this.deadLetters.queue,
     });
@@ -99,7 +108,11 @@ export class Ec2TrailStack extends Stack {
       function: this.attribution.function,
       deadLetterQueue: this.deadLetters.queue,
       relayDeadLetterQueue: this.alarmRelay.deadLetterQueue.queue,
-      rules: [this.lifecycleRule.rule, ...(this.trailRule ? [this.trailRule.rule] : [])],
+      rules: [
+        this.lifecycleRule.rule,
+        this.serviceChangeRule.rule,
+        ...(this.trailRule ? [this.trailRule.rule] : []),
+      ],
       topic: this.alarmRelay.alarmTopic,
     });
 

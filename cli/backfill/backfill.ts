@@ -1,6 +1,7 @@
 /** Pulls lifecycle events from CloudTrail Event history within its rate limit, as replay inputs. */
 
-import { ACTION_EVENTS, LIFECYCLE_ACTIONS } from '../../lambda/domain';
+import { type Action, LIFECYCLE_ACTIONS, SERVICE_CHANGE } from '../../lambda/domain';
+import { eventsOf } from '../../lambda/domain/watched-calls';
 import type { InputFile } from '../inputs';
 import type { EventHistory } from './event-history';
 
@@ -57,7 +58,14 @@ export async function* backfillInputs(
   const start = new Date(end.getTime() - options.days * 86_400_000);
   const limiter = new RateLimiter(LOOKUP_INTERVAL_MS, options.now, options.sleep);
   const maxRetries = options.maxRetries ?? 8;
-  const names = [...new Set(LIFECYCLE_ACTIONS.map((action) => ACTION_EVENTS[action].eventName))];
+  // Lifecycle calls first, then the changes that explain service launches (CreateFleet is both).
+  const names = [
+    ...new Set(
+      ([...LIFECYCLE_ACTIONS, SERVICE_CHANGE] as Action[]).flatMap((action) =>
+        eventsOf(action).map((e) => e.eventName),
+      ),
+    ),
+  ];
   for (const eventName of names) {
     let nextToken: string | undefined;
     let page = 0;

@@ -7,8 +7,17 @@ export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 export const TRAIL_ACTIONS = ['stop-logging', 'delete-trail', 'update-trail', 'put-event-selectors'] as const;
 export type TrailAction = (typeof TRAIL_ACTIONS)[number];
 
-export type Action = LifecycleAction | TrailAction;
-export const ACTIONS: readonly Action[] = [...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS];
+/**
+ * A watched change to a resource a service launches for (an Auto Scaling group, a stack, a node
+ * group, a fleet…): the calls in `lineage/service-calls.ts`, recorded as the causes of launches.
+ */
+export const SERVICE_CHANGE = 'service-change';
+export type ServiceChangeAction = typeof SERVICE_CHANGE;
+
+/** An action named by exactly one CloudTrail call. */
+export type CallAction = LifecycleAction | TrailAction;
+export type Action = CallAction | ServiceChangeAction;
+export const ACTIONS: readonly Action[] = [...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS, SERVICE_CHANGE];
 
 export interface ActionEvent {
   readonly eventSource: string;
@@ -19,7 +28,7 @@ export const EC2_SOURCE = 'ec2.amazonaws.com';
 export const INSTANCE_CONNECT_SOURCE = 'ec2-instance-connect.amazonaws.com';
 export const CLOUDTRAIL_SOURCE = 'cloudtrail.amazonaws.com';
 
-export const ACTION_EVENTS: { readonly [A in Action]: ActionEvent } = {
+export const ACTION_EVENTS: { readonly [A in CallAction]: ActionEvent } = {
   launch: { eventSource: EC2_SOURCE, eventName: 'RunInstances' },
   start: { eventSource: EC2_SOURCE, eventName: 'StartInstances' },
   stop: { eventSource: EC2_SOURCE, eventName: 'StopInstances' },
@@ -44,13 +53,14 @@ export const ACTION_VERBS: { readonly [A in Action]: string } = {
   'delete-trail': 'deleted trail',
   'update-trail': 'updated trail',
   'put-event-selectors': 'changed the event selectors of trail',
+  'service-change': 'changed',
 };
 
 /** Actions that a deployment can never switch off: without them attribution has no meaning. */
 export const MANDATORY_ACTIONS: readonly LifecycleAction[] = ['launch', 'stop', 'terminate'];
 
 const BY_SOURCE_AND_NAME = new Map<string, Action>(
-  ACTIONS.map((action) => [
+  [...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS].map((action) => [
     `${ACTION_EVENTS[action].eventSource}|${ACTION_EVENTS[action].eventName}`,
     action,
   ]),
@@ -70,5 +80,5 @@ export function isTrailAction(value: string): value is TrailAction {
 }
 
 export function isAction(value: string): value is Action {
-  return isLifecycleAction(value) || isTrailAction(value);
+  return isLifecycleAction(value) || isTrailAction(value) || value === SERVICE_CHANGE;
 }

@@ -1,10 +1,13 @@
 /** The core: one CloudTrail record in, its attribution records (or the reason for none) out. */
 
-import { type Action, actionFor, isTrailAction } from './actions';
+import { type Action, actionFor, isTrailAction, SERVICE_CHANGE } from './actions';
 import { fingerprint } from './fingerprint';
 import { resolveActor } from './identity';
 import { at, bool, isObject, items, type JsonObject, prop, str } from './json';
 import { readLaunch } from './launch';
+import { forInstance, lineageOf } from './lineage/record-lineage';
+import { type ServiceCall, serviceCallFor } from './lineage/service-calls';
+import { readTags } from './lineage/via';
 import type { AttributionRecord, CallSource, InstanceState } from './record';
 import { normaliseTime } from './time';
 import { classifyUserAgent } from './user-agent';
@@ -81,11 +84,48 @@ function sourceOf(event: JsonObject, viaConsole: boolean | null, warnings: strin
   return { ip, userAgent, tool, sdkLanguage };
 }
 
+/** A set as CloudTrail writes EC2's query API: an array, `{item: …}`, `{items: […]}` or one value. */
+function asList(value: unknown): readonly unknown[] {
+  if (Array.isArray(value)) return value;
+  if (isObject(value) && 'item' in value) return asList(value.item);
+  if (isObject(value) && 'items' in value) return asList(value.items);
+  return value === undefined || value === null ? [] : [value];
+}
+
+/** The instances an instant EC2 Fleet launched (`CreateFleetResponse.fleetInstanceSet`). */
+function fleetInstances(response: unknown): InstanceRef[] {
+  const root = prop(response, 'CreateFleetResponse') ?? response;
+  const refs: InstanceRef[] = [];
+  for (const entry of asList(prop(root, 'fleetInstanceSet'))) {
+    const item = { instanceType: prop(entry, 'instanceType'), instanceLifecycle: prop(entry, 'lifecycle') };
+    for (const id of asList(prop(entry, 'instanceIds'))) if (typeof id === 'string') refs.push({ id, item });
+  }
+  return refs;
+}
+
+/** CreateFleet of type instant launches and answers with its instances: a launch. Other fleets are changes. */
+function actionOf(
+  eventSource: string,
+  eventName: string,
+  event: JsonObject,
+): { action: Action; call: ServiceCall | null } | null {
+  const action = actionFor(eventSource, eventName);
+  if (action !== null) return { action, call: null };
+  const call = serviceCallFor(eventSource, eventName);
+  if (call === null) return null;
+  if (call.eventName === 'CreateFleet' && fleetInstances(event.responseElements).length > 0)
+    return { action: 'launch', call: null };
+  return { action: SERVICE_CHANGE, call };
+}
+
 function targetsOf(action: Action, failed: boolean, event: JsonObject, warnings: string[]) {
   // Trail actions touch a trail, not an instance: one record, named by `trail`.
   if (isTrailAction(action)) return [];
   const request = event.requestParameters;
   const response = event.responseElements;
+  // A change to a group or stack has a record per instance it names (TerminateInstanceInAutoScalingGroup), else one.
+  if (action === SERVICE_CHANGE) return failed ? [] : requestedInstances(request, warnings);
+  if (action === 'launch' && str(event.eventName)?.trim() === 'CreateFleet') return fleetInstances(response);
   if (action === 'launch') {
     // A failed RunInstances launched nothing: one record with no instance.
     if (failed) return [];
@@ -146,10 +186,11 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
       detail: `CloudTrail Insights event about ${rawName.trim()}`,
     };
   }
-  const action = actionFor(rawSource, rawName);
-  if (action === null) {
+  const resolvedAction = actionOf(rawSource, rawName, event);
+  if (resolvedAction === null) {
     return { kind: 'skipped', reason: 'not-lifecycle', detail: `${rawSource.trim()} ${rawName.trim()}` };
   }
+  const { action, call } = resolvedAction;
 
   const warnings: string[] = [];
   const eventName = rawName.trim();
@@ -190,8 +231,39 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
   const outcome = failed ? ('failed' as const) : ('success' as const);
   const errorMessage = str(event.errorMessage);
   const requestId = str(event.requestID);
+  const fleetLaunch = action === 'launch' && eventName === 'CreateFleet';
+  const fleetRequest = fleetLaunch
+    ? (prop(event.requestParameters, 'CreateFleetRequest') ?? event.requestParameters)
+    : null;
+  const launchOf = (ref: InstanceRef | null) => {
+    if (action !== 'launch') return null;
+    const launch = readLaunch(event.requestParameters, ref?.item, refs.length, !failed);
+    return fleetLaunch
+      ? {
+          ...launch,
+          tags: readTags(fleetRequest),
+          autoScalingGroup: readTags(fleetRequest)['aws:autoscaling:groupName'] ?? null,
+        }
+      : launch;
+  };
+  const firstLaunch = launchOf(targets[0] ?? null);
+  const place = { account, region };
+  const lineage = lineageOf({
+    event,
+    action,
+    failed,
+    errorCode,
+    actor: resolved.actor,
+    userAgent: source.userAgent,
+    place,
+    eventId,
+    eventName,
+    eventTime: time.value,
+    serviceCall: call,
+    launchTags: firstLaunch?.tags ?? null,
+  });
   const records: AttributionRecord[] = [];
-  for (const ref of targets) {
+  for (const [index, ref] of targets.entries()) {
     // Records of one event share the event's warnings; a malformed id adds one of its own.
     const malformed = ref !== null && !INSTANCE_ID.test(ref.id);
     records.push({
@@ -211,9 +283,9 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
       requestId,
       actor: resolved.actor,
       source,
-      launch:
-        action === 'launch' ? readLaunch(event.requestParameters, ref?.item, refs.length, !failed) : null,
+      launch: index === 0 ? firstLaunch : launchOf(ref),
       instanceState: ref ? instanceState(ref.item) : null,
+      ...forInstance(lineage, action, ref?.id ?? null, place),
       warnings: malformed ? [...warnings, `instance id "${ref.id}" is malformed; kept as found`] : warnings,
     });
   }

@@ -3,6 +3,8 @@
 import type { Action } from './actions';
 import type { Actor } from './identity';
 import type { LaunchDetails } from './launch';
+import type { Initiator } from './lineage/link';
+import type { Via } from './lineage/via';
 import type { Tool } from './user-agent';
 
 export type Outcome = 'success' | 'failed';
@@ -42,5 +44,26 @@ export interface AttributionRecord {
   /** Present for launches (`action: "launch"`), null otherwise. */
   readonly launch: LaunchDetails | null;
   readonly instanceState: InstanceState | null;
+  /** The service that made the call and what it acted for; null for a direct call. */
+  readonly via: Via | null;
+  /** Whose call caused this one: the actor for a direct call, null when no cause is known. */
+  readonly initiator: Initiator | null;
+  /** Why `initiator` is what it is, in words; null for a direct call. */
+  readonly initiatorReason: string | null;
+  readonly lineage: Lineage;
   readonly warnings: readonly string[];
+}
+
+/** What the linking rule needs from a record (README: "Who is behind the service"). */
+export interface Lineage {
+  /** Keys of the resources this call changed: it may be the cause of their launches. */
+  readonly changes: readonly string[];
+  /** Keys of the resources whose recorded changes may explain this call. */
+  readonly actsFor: readonly string[];
+  /** True when the call is a person's (or non-service principal's), not a service's own step. */
+  readonly byPerson: boolean;
+  /** True until the initiator of a service's call has been looked for. */
+  readonly unresolved: boolean;
+  /** The sort key of the first cause the initiator came from; fill-ins only replace older links. */
+  readonly linkSort: string | null;
 }

@@ -9,6 +9,10 @@ import type { AttributionRecord } from '../domain';
 import { isAction } from '../domain/actions';
 import { ACTOR_KINDS, type ActorKind, IDENTITY_TYPES, type IdentityType } from '../domain/identity';
 import { isObject, prop } from '../domain/json';
+import type { Initiator } from '../domain/lineage/link';
+import { RESOURCE_TYPES, type ResourceType } from '../domain/lineage/resources';
+import type { Via } from '../domain/lineage/via';
+import type { Lineage } from '../domain/record';
 import { TOOLS, type Tool } from '../domain/user-agent';
 import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
 
@@ -81,8 +85,53 @@ export function recordOfRow(item: unknown): AttributionRecord | null {
     },
     launch: null,
     instanceState: isObject(state) ? { previous: text(state.previous), current: text(state.current) } : null,
+    via: viaOfRow(item.via),
+    initiator: initiatorOfRow(item.initiator),
+    initiatorReason: text(item.initiatorReason),
+    lineage: lineageOfRow(item.lineage),
     warnings: Array.isArray(item.warnings)
       ? item.warnings.filter((w): w is string => typeof w === 'string')
       : [],
+  };
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export function viaOfRow(value: unknown): Via | null {
+  const service = text(prop(value, 'service'));
+  if (service === null) return null;
+  return {
+    service,
+    resourceType: oneOf<ResourceType>(RESOURCE_TYPES, prop(value, 'resourceType'), 'other'),
+    resourceId: text(prop(value, 'resourceId')),
+  };
+}
+
+export function initiatorOfRow(value: unknown): Initiator | null {
+  if (!isObject(value)) return null;
+  const type = prop(value, 'resourceType');
+  return {
+    arn: text(value.arn),
+    name: text(value.name),
+    kind: oneOf<ActorKind>(ACTOR_KINDS, value.kind, 'unknown'),
+    eventId: text(value.eventId),
+    eventName: text(value.eventName) ?? '',
+    eventTime: text(value.eventTime),
+    resourceType:
+      type === null || type === undefined ? null : oneOf<ResourceType>(RESOURCE_TYPES, type, 'other'),
+    resourceId: text(value.resourceId),
+  };
+}
+
+/** A row written before services were followed reads as a direct call's lineage. */
+export function lineageOfRow(value: unknown): Lineage {
+  return {
+    changes: strings(prop(value, 'changes')),
+    actsFor: strings(prop(value, 'actsFor')),
+    byPerson: flag(prop(value, 'byPerson')) ?? true,
+    unresolved: flag(prop(value, 'unresolved')) ?? false,
+    linkSort: text(prop(value, 'linkSort')),
   };
 }

@@ -1,8 +1,9 @@
 /** Rows read back from the attribution table, checked at the boundary before the CLI shows them. */
 
 import { z } from 'zod';
-import { LIFECYCLE_ACTIONS, TRAIL_ACTIONS } from '../domain/actions';
+import { LIFECYCLE_ACTIONS, SERVICE_CHANGE, TRAIL_ACTIONS } from '../domain/actions';
 import { IDENTITY_TYPES } from '../domain/identity';
+import { RESOURCE_TYPES } from '../domain/lineage/resources';
 import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
 
 const nullableString = z.string().nullable().catch(null);
@@ -17,7 +18,7 @@ export const StoredRowSchema = z.object({
   eventName: z.string(),
   eventSource: z.string().catch(''),
   requestId: nullableString.optional(),
-  action: z.enum([...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS]),
+  action: z.enum([...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS, SERVICE_CHANGE]),
   trail: nullableString.optional(),
   account: nullableString,
   region: nullableString,
@@ -48,6 +49,29 @@ export const StoredRowSchema = z.object({
     .nullable()
     .catch(null)
     .optional(),
+  // Rows written before services were followed have none of these: null, as for a direct call.
+  via: z
+    .object({
+      service: z.string(),
+      resourceType: z.enum(RESOURCE_TYPES).catch('other'),
+      resourceId: nullableString,
+    })
+    .nullable()
+    .catch(null),
+  initiator: z
+    .object({
+      arn: nullableString,
+      name: nullableString,
+      kind: z.string().catch('unknown'),
+      eventId: nullableString,
+      eventName: z.string().catch(''),
+      eventTime: nullableString,
+      resourceType: nullableString.optional(),
+      resourceId: nullableString.optional(),
+    })
+    .nullable()
+    .catch(null),
+  initiatorReason: nullableString,
   warnings: z.array(z.string()).catch([]),
   ingestedBy: z.enum(['live', 'replay', 'backfill']).catch('live'),
   recordedAt: nullableString.optional(),

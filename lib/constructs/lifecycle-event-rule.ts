@@ -4,8 +4,9 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ACTION_EVENTS, type Action } from '../../lambda/domain/actions';
+import type { Action } from '../../lambda/domain/actions';
 import { CLOUDTRAIL_DETAIL_TYPE } from '../../lambda/domain/shapes';
+import { eventsOf } from '../../lambda/domain/watched-calls';
 
 export interface LifecycleEventRuleProps {
   /** The actions to match. */
@@ -29,7 +30,7 @@ function eventBridgeSource(eventSource: string): string {
 
 /** The EventBridge pattern for CloudTrail's record of the given calls. */
 export function cloudTrailCallPattern(actions: readonly Action[]) {
-  const events = actions.map((action) => ACTION_EVENTS[action]);
+  const events = actions.flatMap(eventsOf);
   const unique = (values: string[]) => [...new Set(values)].sort();
   const sources = unique(events.map((e) => eventBridgeSource(e.eventSource)));
   return {
