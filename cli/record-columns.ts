@@ -17,6 +17,24 @@ export interface ShownRecord {
   };
   readonly account: string | null;
   readonly region: string | null;
+  readonly via?: {
+    readonly service: string;
+    readonly resourceType: string;
+    readonly resourceId: string | null;
+  } | null;
+  readonly initiator?: { readonly name: string | null; readonly arn: string | null } | null;
+}
+
+/** "auto-scaling-group web-asg" for a service's call, empty for a direct one. */
+export function viaLabel(row: ShownRecord): string {
+  if (!row.via) return '';
+  return `${row.via.resourceType} ${row.via.resourceId ?? '(unnamed)'}`;
+}
+
+/** The person behind a service's call, `?` when unknown, empty for a direct call (WHO says it). */
+export function initiatorLabel(row: ShownRecord): string {
+  if (!row.via) return '';
+  return row.initiator ? (row.initiator.name ?? row.initiator.arn ?? '?') : '?';
 }
 
 export function toolLabel(row: ShownRecord): string {
@@ -35,6 +53,8 @@ export function recordColumns<T extends ShownRecord>(): Column<T>[] {
       max: 34,
     },
     { header: 'WHO', value: (r) => r.actor.name, max: 44 },
+    { header: 'VIA', value: viaLabel, max: 40 },
+    { header: 'BEHIND', value: initiatorLabel, max: 40 },
     { header: 'IDENTITY', value: (r) => r.actor.type },
     { header: 'TOOL', value: toolLabel },
     { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28 },

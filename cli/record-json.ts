@@ -23,7 +23,8 @@ export function recordLines(records: readonly AttributionRecord[], violations: r
       `"instanceId":${q(r.instanceId)},"trail":${q(r.trail)},"outcome":${q(r.outcome)},"errorCode":${q(r.errorCode)},` +
       `"errorMessage":${q(r.errorMessage)},"requestId":${q(r.requestId)},` +
       `"actor":${r.actor === first.actor ? actor : q(r.actor)},"source":${r.source === first.source ? source : q(r.source)},` +
-      `"launch":${q(r.launch)},"instanceState":${q(r.instanceState)},"warnings":${q(r.warnings)},"violations":${verdict}}\n`;
+      `"launch":${q(r.launch)},"instanceState":${q(r.instanceState)},"via":${q(r.via)},"initiator":${q(r.initiator)},` +
+      `"initiatorReason":${q(r.initiatorReason)},"lineage":${q(r.lineage)},"warnings":${q(r.warnings)},"violations":${verdict}}\n`;
   }
   return out;
 }

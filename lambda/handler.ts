@@ -1,5 +1,6 @@
 /** The Lambda handler: EventBridge CloudTrail events in, attribution rows and policy alerts out. */
 
+import { MemoryLineageStore } from './adapters/memory-lineage-store';
 import { AlertSender, type SendOutcome } from './alerts/alert-sender';
 import {
   type AttributionRecord,
@@ -12,6 +13,7 @@ import {
   renderAlert,
   type Violation,
 } from './domain';
+import { Linker } from './lineage/linker';
 import { loadFacts, needsLookups } from './policy-facts';
 import type {
   AccountDirectory,
@@ -19,6 +21,7 @@ import type {
   AlertLedger,
   AlertPublisher,
   AttributionStore,
+  LineageStore,
   PolicyLookups,
 } from './ports';
 import { alertMarkerExpiry, type IngestedBy, rowExpiry } from './schema/attribution-table';
@@ -44,6 +47,8 @@ export interface HandlerDeps {
   readonly accounts?: AccountDirectory;
   /** How long an alert waits for an account name before going out without it. @default 500 ms */
   readonly accountNameTimeoutMs?: number;
+  /** Where causes and effects of service calls are linked. @default in memory (this process only) */
+  readonly lineage?: LineageStore;
 }
 
 export interface HandlerResult {
@@ -91,6 +96,7 @@ const NOTHING = { written: 0, duplicates: 0, violations: [], alert: 'none' } as 
  */
 export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
   const { store, policy, logger, metrics, clock } = deps;
+  const linker = new Linker(deps.lineage ?? new MemoryLineageStore());
   const sender = new AlertSender({
     ledger: deps.ledger,
     publisher: deps.publisher,
@@ -133,11 +139,20 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
    */
   async function process(records: readonly AttributionRecord[]) {
     const first = records[0];
-    const write = store.putRecords(records, {
-      ingestedBy: deps.ingestedBy ?? 'live',
-      now: clock(),
-      retentionDays: deps.retentionDays,
-    });
+    const rowsExpire = first
+      ? rowExpiry(first, { now: clock(), retentionDays: deps.retentionDays })
+      : undefined;
+    // The links are part of the write: a failure to record them fails the event, which is retried.
+    const write = store
+      .putRecords(records, {
+        ingestedBy: deps.ingestedBy ?? 'live',
+        now: clock(),
+        retentionDays: deps.retentionDays,
+      })
+      .then(async (result) => {
+        await linker.afterWrite(records, rowsExpire);
+        return result;
+      });
     const needed = factsNeeded(records, policy);
     const lookups = needsLookups(needed) ? loadFacts(records, needed, store, write) : Promise.resolve({});
     const markerExpiry = first
@@ -212,7 +227,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
         return { status: 'malformed', ...NOTHING };
       }
 
-      const { records } = result;
+      const records = await linker.resolve(result.records);
       const first = records[0];
       logger.appendKeys({
         eventId: first?.eventKey,

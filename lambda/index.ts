@@ -11,6 +11,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAlertLedger } from './adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from './adapters/dynamodb-attribution-store';
+import { DynamoDbLineageStore } from './adapters/dynamodb-lineage-store';
 import { OrganizationsAccountDirectory } from './adapters/organizations-account-directory';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher';
 import { loadPolicy } from './domain';
@@ -35,6 +36,7 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 export const handler = createHandler({
   store: new DynamoDbAttributionStore(documents, env.TABLE_NAME),
   ledger: new DynamoDbAlertLedger(documents, env.TABLE_NAME),
+  lineage: new DynamoDbLineageStore(documents, env.TABLE_NAME),
   publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN),
   policy,
   logger,

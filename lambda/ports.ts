@@ -1,6 +1,8 @@
 /** The ports the handler depends on; adapters implement them, tests pass in-memory fakes. */
 
 import type { AlertMessage, AttributionRecord, HistoryEntry } from './domain';
+import type { CauseEntry } from './domain/lineage/link';
+import type { LineageSource, LinkFields, LinkSubject } from './domain/lineage/resolve';
 import type { MinuteCount } from './domain/policy/quota';
 
 export type { AlertMessage } from './domain';
@@ -84,4 +86,33 @@ export interface PolicyLookups {
 /** Account names for alerts. Best effort: null when unknown or unreadable, never an error. */
 export interface AccountDirectory {
   nameOf(accountId: string): Promise<string | null>;
+}
+
+/** The table row an effect's link lives on. */
+export interface RowKey {
+  readonly instanceId: string;
+  readonly eventTimeId: string;
+}
+
+/**
+ * A service's call remembered under each resource it acted for, so that a cause arriving after
+ * it (CloudTrail and EventBridge do not keep order) can find it and fill in its initiator.
+ */
+export interface EffectPointer extends LinkSubject {
+  readonly row: RowKey;
+  readonly eventKey: string;
+  readonly timeMs: number;
+}
+
+/** The link fields written on an effect's row once known. */
+export type SavedLink = LinkFields;
+
+/** Causes, effects and links in the table (README: "Who is behind the service"). */
+export interface LineageStore extends LineageSource {
+  putCauses(entries: readonly CauseEntry[], expiresAt: number | undefined): Promise<void>;
+  putEffect(pointer: EffectPointer, keys: readonly string[], expiresAt: number | undefined): Promise<void>;
+  /** The effects remembered under `key` with times in [fromMs, toMs]. */
+  effectsOn(key: string, fromMs: number, toMs: number): Promise<readonly EffectPointer[]>;
+  /** Writes a link unless the row holds one from a later cause; true when written. */
+  saveLink(row: RowKey, link: SavedLink): Promise<boolean>;
 }

@@ -1,5 +1,6 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { backfillInputs, MAX_DAYS } from '../backfill/backfill';
 import { CloudTrailEventHistory } from '../backfill/event-history';
 import { type Command, parseFlags } from '../command';
@@ -34,6 +35,7 @@ ${TARGET_HELP}
     try {
       const replayer = new Replayer({
         importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+        lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'backfill',
         now: () => new Date(),
         onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),

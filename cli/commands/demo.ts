@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
@@ -30,6 +31,7 @@ Needs Java for DynamoDB Local; no AWS account.`,
       await output.out(`Replaying the example trail in ${EXAMPLES} with the default policy.\n\n`);
       const replayer = new Replayer({
         importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+        lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'replay',
         now: () => new Date(),
         perEvent: eventSink(target, { local: true }, output, {}),

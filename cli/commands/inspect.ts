@@ -1,4 +1,5 @@
 import type { AttributionRecord, Violation } from '../../lambda/domain';
+import { MemoryLineage, resolveRecord } from '../../lambda/domain/lineage/resolve';
 import { attributeInputs, describeTally, emptyTally } from '../attribution-stream';
 import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
@@ -52,22 +53,32 @@ usage mistake.`,
     const tally = emptyTally();
     const tableRows: Row[] = [];
     let buffer = '';
+    const emit = async (records: readonly AttributionRecord[]) => {
+      const violations = await evaluator.evaluate(records);
+      if (!values.json) {
+        for (const record of records) tableRows.push({ ...record, violations });
+        return;
+      }
+      buffer += recordLines(records, violations);
+      if (buffer.length > 65_536) {
+        await output.out(buffer);
+        buffer = '';
+      }
+    };
+    // Calls made by services wait until every input is read: their cause may be in a later file.
+    const lineage = new MemoryLineage();
+    const waiting: (readonly AttributionRecord[])[] = [];
     for await (const item of attributeInputs(readInputs(positionals), tally)) {
       if (item.kind === 'error') {
         output.err(`ec2trail: ${item.origin}: ${item.message}`);
         continue;
       }
-      const violations = await evaluator.evaluate(item.records);
-      if (!values.json) {
-        for (const record of item.records) tableRows.push({ ...record, violations });
-        continue;
-      }
-      buffer += recordLines(item.records, violations);
-      if (buffer.length > 65_536) {
-        await output.out(buffer);
-        buffer = '';
-      }
+      for (const record of item.records) lineage.add(record);
+      if (item.records.some((r) => r.lineage.unresolved)) waiting.push(item.records);
+      else await emit(item.records);
     }
+    for (const records of waiting)
+      await emit(await Promise.all(records.map((r) => resolveRecord(r, lineage))));
     if (values.json) {
       if (buffer) await output.out(buffer);
     } else {

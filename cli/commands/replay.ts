@@ -3,6 +3,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { CLOUDTRAIL_DETAIL_TYPE, compilePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
@@ -81,6 +82,7 @@ export function eventSink(
   const handle = createHandler({
     store: new DynamoDbAttributionStore(target.documents, target.tableName),
     ledger: new DynamoDbAlertLedger(target.documents, target.tableName),
+    lineage: new DynamoDbLineageStore(target.documents, target.tableName),
     publisher,
     // Without alerts, an empty policy: nothing is evaluated, nothing published.
     policy: alerts ? loadPolicyFile(options.policy) : compilePolicy({ rules: {} }),
@@ -143,6 +145,7 @@ it); 2 on a usage mistake.`,
     try {
       const replayer = new Replayer({
         importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+        lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'replay',
         now: () => new Date(),
         retentionDays,

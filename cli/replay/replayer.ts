@@ -3,8 +3,10 @@
 import type { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import type { AttributionRecord } from '../../lambda/domain';
 import { fingerprint } from '../../lambda/domain/fingerprint';
+import { Linker } from '../../lambda/lineage/linker';
+import type { LineageStore } from '../../lambda/ports';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
-import { keyOf } from '../../lambda/schema/attribution-table';
+import { keyOf, rowExpiry } from '../../lambda/schema/attribution-table';
 import { attributeInputs, emptyTally, type Tally } from '../attribution-stream';
 import type { InputFile } from '../inputs';
 
@@ -45,6 +47,8 @@ export interface ReplayOptions {
   readonly concurrency?: number;
   readonly onInputError?: (origin: string, message: string) => void;
   readonly onProgress?: (tally: Readonly<ReplayTally>) => void;
+  /** Where service calls are linked to their causes. Without it they are written unlinked. */
+  readonly lineage?: LineageStore;
 }
 
 export interface Unwritten {
@@ -75,7 +79,11 @@ export class Replayer {
   private seenBefore = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly options: ReplayOptions) {}
+  private readonly linker: Linker | null;
+
+  constructor(private readonly options: ReplayOptions) {
+    this.linker = options.lineage ? new Linker(options.lineage) : null;
+  }
 
   async run(files: AsyncIterable<InputFile>): Promise<void> {
     for await (const item of attributeInputs(files, this.tally)) {
@@ -115,6 +123,15 @@ export class Replayer {
       this.options.onProgress?.(this.tally);
       return;
     }
+    const first = records[0];
+    if (
+      this.linker &&
+      first &&
+      (first.lineage.changes.length > 0 || records.some((r) => r.lineage.unresolved))
+    ) {
+      await this.takeLinked(this.linker, records, origin);
+      return;
+    }
     for (const r of records) {
       // The same event in two files (trails overlap) is written once and counted as a duplicate.
       const key = keyOf(r);
@@ -131,6 +148,31 @@ export class Replayer {
       this.buffer.push({ record: r, origin });
     }
     if (this.buffer.length >= (this.options.batchSize ?? 100)) await this.flush();
+  }
+
+  /**
+   * A cause or a service's call is written on its own, then linked: its cause may be in a file
+   * read later, and a later cause must find it stored (README: "Who is behind the service").
+   */
+  private async takeLinked(
+    linker: Linker,
+    records: readonly AttributionRecord[],
+    origin: string,
+  ): Promise<void> {
+    const { importer, ingestedBy, now, retentionDays } = this.options;
+    try {
+      const resolved = await linker.resolve(records);
+      const outcome = await importer.import(resolved, { ingestedBy, now: now(), retentionDays });
+      this.tally.written += outcome.written;
+      this.tally.duplicates += outcome.duplicates;
+      for (const { reason } of outcome.failed) this.fail(origin, 1, reason);
+      const first = resolved[0];
+      if (outcome.failed.length === 0 && first)
+        await linker.afterWrite(resolved, rowExpiry(first, { now: now(), retentionDays }));
+    } catch (error) {
+      this.fail(origin, records.length, error instanceof Error ? error.message : String(error));
+    }
+    this.options.onProgress?.(this.tally);
   }
 
   private async flush(): Promise<void> {

@@ -16,6 +16,8 @@ export const ATTRIBUTION_TABLE = {
     byActorName: { name: 'byActorName', partitionKey: 'actorName', sortKey: 'eventTimeId' },
     /** Everything on one UTC day, sorted by account, region, then time. */
     byDay: { name: 'byDay', partitionKey: 'eventDay', sortKey: 'accountRegionTime' },
+    /** What services did for one person (sparse: only rows of service calls with a known initiator). */
+    byInitiatorName: { name: 'byInitiatorName', partitionKey: 'initiatorName', sortKey: 'eventTimeId' },
   },
 } as const;
 
@@ -60,6 +62,17 @@ export interface AttributionItem extends Omit<AttributionRecord, 'instanceId'> {
   readonly ingestedBy: IngestedBy;
   readonly recordedAt: string;
   readonly expiresAt?: number;
+  /** The link's cause, top level so a fill-in's condition can compare it. */
+  readonly linkSort?: string;
+  readonly initiatorName?: string;
+}
+
+/** The initiator's name as the `byInitiatorName` index keys it: only for a service's call. */
+export function initiatorNameOf(
+  record: Pick<AttributionRecord, 'via' | 'initiator' | 'lineage'>,
+): string | undefined {
+  if (record.via === null || record.lineage.byPerson || record.initiator?.name == null) return undefined;
+  return record.initiator.name;
 }
 
 /** Milliseconds of the record's event time, or null when it was kept raw. */
@@ -108,6 +121,8 @@ export function toItem(record: AttributionRecord, meta: WriteMeta): AttributionI
     ingestedBy: meta.ingestedBy,
     recordedAt: meta.now.toISOString(),
     ...(expiresAt !== undefined ? { expiresAt } : {}),
+    ...(record.lineage.linkSort !== null ? { linkSort: record.lineage.linkSort } : {}),
+    ...(initiatorNameOf(record) !== undefined ? { initiatorName: initiatorNameOf(record) } : {}),
   };
 }
 

@@ -9,7 +9,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
-import { ALERT_PREFIX, QUOTA_PREFIX } from '../../lambda/schema/attribution-table';
+import { ALERT_PREFIX, ATTRIBUTION_TABLE, QUOTA_PREFIX } from '../../lambda/schema/attribution-table';
+import { LINK_ATTRIBUTES } from '../../lambda/schema/lineage-items';
 import { bundlingOptions, LAMBDA_ENTRY, lambdaDefines } from '../lambda-bundling';
 
 export interface AttributionFunctionProps {
@@ -92,6 +93,23 @@ export class AttributionFunction extends Construct {
         resources: [props.table.tableArn],
         conditions: {
           'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_PREFIX}*`, `${QUOTA_PREFIX}*`] },
+        },
+      }),
+    );
+    // Links of service calls to their causes, filled in when a cause arrives late: only the
+    // link attributes may change, so no other field of a row can ever be rewritten.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': [
+              ATTRIBUTION_TABLE.partitionKey,
+              ATTRIBUTION_TABLE.sortKey,
+              ...LINK_ATTRIBUTES,
+            ],
+          },
         },
       }),
     );

@@ -1,8 +1,15 @@
 /** Linking records: causes from their changes, initiators for the calls services made. */
 
 import { ACTION_VERBS } from '../actions';
-import type { AttributionRecord } from '../record';
-import { type CauseEntry, CauseIndex, type CauseSource, type LinkResult, resolveLink } from './link';
+import type { AttributionRecord, Lineage } from '../record';
+import {
+  type CauseEntry,
+  CauseIndex,
+  type CauseSource,
+  type Initiator,
+  type LinkResult,
+  resolveLink,
+} from './link';
 import { effectNoun } from './record-lineage';
 import { describeResource } from './resources';
 import { serviceCallFor, windowOf } from './service-calls';
@@ -55,9 +62,28 @@ export function causeEntriesOf(record: AttributionRecord): CauseEntry[] {
 
 const INSTANCE_CALLS = new Set(['start', 'stop', 'terminate', 'reboot']);
 
+/** What the linking rule reads of a call: a record, or an effect remembered in the table. */
+export interface LinkSubject {
+  readonly action: AttributionRecord['action'];
+  readonly eventName: string;
+  readonly eventTime: string | null;
+  readonly instanceId: string | null;
+  readonly via: Via | null;
+  readonly lineage: Pick<Lineage, 'actsFor'>;
+}
+
+/** The lineage fields a link decides. */
+export interface LinkFields {
+  readonly via: Via | null;
+  readonly initiator: Initiator | null;
+  readonly initiatorReason: string;
+  readonly actsFor: readonly string[];
+  readonly linkSort: string | null;
+}
+
 /** The record's keys and via, completed from its instance's launch (a service's stop or terminate names no group). */
 async function completed(
-  record: AttributionRecord,
+  record: LinkSubject,
   source: LineageSource,
 ): Promise<{ via: Via | null; actsFor: readonly string[] }> {
   const { via } = record;
@@ -83,12 +109,8 @@ function karpenterReason(via: Via | null, result: LinkResult): string {
   return `Karpenter launches for Kubernetes (${describeResource(via.resourceType, via.resourceId)}); the person whose workload asked for it is not in CloudTrail`;
 }
 
-/** A record with its initiator resolved; records that need no link come back as they are. */
-export async function resolveRecord(
-  record: AttributionRecord,
-  source: LineageSource,
-): Promise<AttributionRecord> {
-  if (!record.lineage.unresolved) return record;
+/** Who is behind one service call, from what `source` knows now. */
+export async function linkOf(record: LinkSubject, source: LineageSource): Promise<LinkFields> {
   const { via, actsFor } = await completed(record, source);
   const result = await resolveLink(
     {
@@ -100,12 +122,32 @@ export async function resolveRecord(
     source,
   );
   return {
-    ...record,
     via,
     initiator: result.initiator,
     initiatorReason: karpenterReason(via, result),
-    lineage: { ...record.lineage, actsFor, unresolved: false, linkSort: result.linkSort },
+    actsFor,
+    linkSort: result.linkSort,
   };
+}
+
+/** A record with the link fields applied. */
+export function withLink(record: AttributionRecord, link: LinkFields): AttributionRecord {
+  return {
+    ...record,
+    via: link.via,
+    initiator: link.initiator,
+    initiatorReason: link.initiatorReason,
+    lineage: { ...record.lineage, actsFor: link.actsFor, unresolved: false, linkSort: link.linkSort },
+  };
+}
+
+/** A record with its initiator resolved; records that need no link come back as they are. */
+export async function resolveRecord(
+  record: AttributionRecord,
+  source: LineageSource,
+): Promise<AttributionRecord> {
+  if (!record.lineage.unresolved) return record;
+  return withLink(record, await linkOf(record, source));
 }
 
 /** Everything one run has read, in memory: `inspect` resolves across all its inputs in any order. */

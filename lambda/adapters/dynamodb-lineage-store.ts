@@ -1,0 +1,263 @@
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ActorKind } from '../domain/identity';
+import type { CauseEntry } from '../domain/lineage/link';
+import type { LaunchLineage } from '../domain/lineage/resolve';
+import type { EffectPointer, LineageStore, RowKey, SavedLink } from '../ports';
+import { ATTRIBUTION_TABLE, initiatorNameOf } from '../schema/attribution-table';
+import {
+  causeItemKey,
+  causesUpTo,
+  effectItemKey,
+  effectsBetween,
+  resourcePartition,
+} from '../schema/lineage-items';
+import { lineageOfRow, viaOfRow } from '../schema/record-row';
+
+const PK = ATTRIBUTION_TABLE.partitionKey;
+const SK = ATTRIBUTION_TABLE.sortKey;
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function causeOfItem(key: string, item: Record<string, unknown>): CauseEntry | null {
+  const sort = text(item[SK])?.slice(2);
+  const actor = item.actor as Record<string, unknown> | undefined;
+  if (!sort || typeof item.timeMs !== 'number' || typeof item.eventName !== 'string') return null;
+  return {
+    key,
+    sort,
+    timeMs: item.timeMs,
+    eventId: text(item.eventId),
+    eventName: item.eventName,
+    eventTime: text(item.eventTime),
+    verb: text(item.verb) ?? 'changed',
+    actor: {
+      arn: text(actor?.arn),
+      name: text(actor?.name),
+      kind: (text(actor?.kind) ?? 'unknown') as ActorKind,
+    },
+    byPerson: item.byPerson === true,
+    actsFor: strings(item.actsFor),
+    windowMs: typeof item.windowMs === 'number' ? item.windowMs : 3_600_000,
+  };
+}
+
+/**
+ * Causes and effect pointers in the attribution table, and links written on effect rows. Every
+ * read is consistent and every link write conditional on the cause it came from, so concurrent
+ * and out-of-order deliveries end in the same links.
+ */
+export class DynamoDbLineageStore implements LineageStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async putCauses(entries: readonly CauseEntry[], expiresAt: number | undefined): Promise<void> {
+    await Promise.all(
+      entries.map((entry) =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...causeItemKey(entry.key, entry.sort),
+              timeMs: entry.timeMs,
+              eventId: entry.eventId,
+              eventName: entry.eventName,
+              eventTime: entry.eventTime,
+              verb: entry.verb,
+              actor: entry.actor,
+              byPerson: entry.byPerson,
+              actsFor: entry.actsFor,
+              windowMs: entry.windowMs,
+              ...(expiresAt !== undefined ? { expiresAt } : {}),
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  async latest(keys: readonly string[], atMs: number): Promise<CauseEntry | null> {
+    const bounds = causesUpTo(atMs);
+    const found = await Promise.all(
+      [...new Set(keys)].map(async (key) => {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+            ExpressionAttributeValues: {
+              ':pk': resourcePartition(key),
+              ':from': bounds.from,
+              ':to': bounds.to,
+            },
+            ScanIndexForward: false,
+            Limit: 1,
+            ConsistentRead: true,
+          }),
+        );
+        const item = page.Items?.[0];
+        return item ? causeOfItem(key, item) : null;
+      }),
+    );
+    let best: CauseEntry | null = null;
+    for (const entry of found) {
+      if (entry === null) continue;
+      if (
+        best === null ||
+        entry.timeMs > best.timeMs ||
+        (entry.timeMs === best.timeMs && entry.sort > best.sort)
+      )
+        best = entry;
+    }
+    return best;
+  }
+
+  async launchOf(instanceId: string): Promise<LaunchLineage | null> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk',
+          FilterExpression: '#action = :launch AND outcome = :success',
+          ProjectionExpression: 'via, lineage',
+          ExpressionAttributeNames: { '#pk': PK, '#action': 'action' },
+          ExpressionAttributeValues: { ':pk': instanceId, ':launch': 'launch', ':success': 'success' },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      const item = page.Items?.[0];
+      if (item) return { via: viaOfRow(item.via), actsFor: lineageOfRow(item.lineage).actsFor };
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return null;
+  }
+
+  async putEffect(
+    pointer: EffectPointer,
+    keys: readonly string[],
+    expiresAt: number | undefined,
+  ): Promise<void> {
+    await Promise.all(
+      keys.map((key) =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...effectItemKey(key, pointer.timeMs, pointer.eventKey, pointer.row.instanceId),
+              row: pointer.row,
+              eventKey: pointer.eventKey,
+              timeMs: pointer.timeMs,
+              action: pointer.action,
+              eventName: pointer.eventName,
+              eventTime: pointer.eventTime,
+              instanceId: pointer.instanceId,
+              via: pointer.via,
+              actsFor: pointer.lineage.actsFor,
+              ...(expiresAt !== undefined ? { expiresAt } : {}),
+            },
+          }),
+        ),
+      ),
+    );
+  }
+
+  async effectsOn(key: string, fromMs: number, toMs: number): Promise<readonly EffectPointer[]> {
+    const bounds = effectsBetween(fromMs, toMs);
+    const pointers: EffectPointer[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: {
+            ':pk': resourcePartition(key),
+            ':from': bounds.from,
+            ':to': bounds.to,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const row = item.row as Record<string, unknown> | undefined;
+        const instanceId = text(row?.instanceId);
+        const eventTimeId = text(row?.eventTimeId);
+        if (!instanceId || !eventTimeId || typeof item.timeMs !== 'number') continue;
+        pointers.push({
+          row: { instanceId, eventTimeId },
+          eventKey: text(item.eventKey) ?? '',
+          timeMs: item.timeMs,
+          action: item.action as EffectPointer['action'],
+          eventName: text(item.eventName) ?? '',
+          eventTime: text(item.eventTime),
+          instanceId: text(item.instanceId),
+          via: viaOfRow(item.via),
+          lineage: { actsFor: strings(item.actsFor) },
+        });
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return pointers;
+  }
+
+  async saveLink(row: RowKey, link: SavedLink): Promise<boolean> {
+    const name = initiatorNameOf({
+      via: link.via,
+      initiator: link.initiator,
+      lineage: { byPerson: false, changes: [], actsFor: [], unresolved: false, linkSort: null },
+    });
+    const values: Record<string, unknown> = {
+      ':via': link.via,
+      ':initiator': link.initiator,
+      ':reason': link.initiatorReason,
+      ':actsFor': link.actsFor,
+      ':unresolved': false,
+      ':sort': link.linkSort,
+    };
+    const sets = [
+      'via = :via',
+      'initiator = :initiator',
+      'initiatorReason = :reason',
+      'lineage.actsFor = :actsFor',
+      'lineage.unresolved = :unresolved',
+      'lineage.linkSort = :sort',
+    ];
+    if (link.linkSort !== null) sets.push('linkSort = :sort');
+    if (name !== undefined) {
+      sets.push('initiatorName = :name');
+      values[':name'] = name;
+    }
+    // A link from a later cause is never replaced by one from an earlier cause, nor by none.
+    const condition =
+      link.linkSort === null
+        ? 'attribute_exists(#pk) AND attribute_not_exists(linkSort)'
+        : 'attribute_exists(#pk) AND (attribute_not_exists(linkSort) OR linkSort <= :sort)';
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [PK]: row.instanceId, [SK]: row.eventTimeId },
+          UpdateExpression: `SET ${sets.join(', ')}${name === undefined ? ' REMOVE initiatorName' : ''}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+}
