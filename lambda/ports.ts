@@ -102,6 +102,8 @@ export interface EffectPointer extends LinkSubject {
   readonly row: RowKey;
   readonly eventKey: string;
   readonly timeMs: number;
+  /** The resources the call itself changed (a service's step in a chain): their effects depend on its link. */
+  readonly changes: readonly string[];
 }
 
 /** The link fields written on an effect's row once known. */

@@ -159,9 +159,11 @@ export class DynamoDbLineageStore implements LineageStore {
               action: pointer.action,
               eventName: pointer.eventName,
               eventTime: pointer.eventTime,
-              instanceId: pointer.instanceId,
+              // Not `instanceId`: that is the table's partition key, here the resource's.
+              effectInstanceId: pointer.instanceId,
               via: pointer.via,
               actsFor: pointer.lineage.actsFor,
+              changes: pointer.changes,
               ...(expiresAt !== undefined ? { expiresAt } : {}),
             },
           }),
@@ -201,9 +203,10 @@ export class DynamoDbLineageStore implements LineageStore {
           action: item.action as EffectPointer['action'],
           eventName: text(item.eventName) ?? '',
           eventTime: text(item.eventTime),
-          instanceId: text(item.instanceId),
+          instanceId: text(item.effectInstanceId),
           via: viaOfRow(item.via),
           lineage: { actsFor: strings(item.actsFor) },
+          changes: strings(item.changes),
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;

@@ -33,8 +33,12 @@ function pointerOf(record: AttributionRecord, timeMs: number): EffectPointer {
     instanceId: record.instanceId,
     via: record.via,
     lineage: { actsFor: record.lineage.actsFor },
+    changes: record.lineage.changes,
   };
 }
+
+/** How many service steps a late cause is followed down (a node group, its group, its fleet). */
+const MAX_DEPTH = 3;
 
 export class Linker {
   constructor(private readonly store: LineageStore) {}
@@ -65,16 +69,7 @@ export class Linker {
       if (changed && (await this.store.saveLink(pointer.row, again))) written++;
     }
 
-    for (const cause of causes) {
-      for (const pointer of await this.store.effectsOn(
-        cause.key,
-        cause.timeMs,
-        cause.timeMs + MAX_CAUSE_WINDOW_MS,
-      )) {
-        if (pointer.eventKey === first.eventKey) continue;
-        if (await this.store.saveLink(pointer.row, await linkOf(pointer, this.store))) written++;
-      }
-    }
+    for (const cause of causes) written += await this.fillIn(cause.key, cause.timeMs, first.eventKey, 0);
 
     // A service's launch arriving after the instance's stop or terminate: those now find its group.
     for (const record of records) {
@@ -85,6 +80,22 @@ export class Linker {
       for (const pointer of await this.store.effectsOn(key, timeMs, Number.MAX_SAFE_INTEGER)) {
         if (await this.store.saveLink(pointer.row, await linkOf(pointer, this.store))) written++;
       }
+    }
+    return written;
+  }
+
+  /**
+   * Links again every effect remembered under `key` within the longest window after `fromMs`;
+   * an effect that is itself a service's change passes the news on to its own effects.
+   */
+  private async fillIn(key: string, fromMs: number, skipEvent: string, depth: number): Promise<number> {
+    let written = 0;
+    for (const pointer of await this.store.effectsOn(key, fromMs, fromMs + MAX_CAUSE_WINDOW_MS)) {
+      if (pointer.eventKey === skipEvent) continue;
+      if (await this.store.saveLink(pointer.row, await linkOf(pointer, this.store))) written++;
+      if (depth + 1 < MAX_DEPTH)
+        for (const changed of pointer.changes)
+          written += await this.fillIn(changed, pointer.timeMs, pointer.eventKey, depth + 1);
     }
     return written;
   }

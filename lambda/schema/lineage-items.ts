@@ -7,6 +7,7 @@ import { ATTRIBUTION_TABLE } from './attribution-table';
 
 export const RESOURCE_PREFIX = 'res#';
 const LAST = '\uffff';
+const YEAR_10000 = Date.UTC(10000, 0, 1);
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -41,7 +42,9 @@ export function effectItemKey(
 }
 
 export function effectsBetween(fromMs: number, toMs: number): { from: string; to: string } {
-  return { from: `e#${iso(fromMs)}`, to: `e#${iso(Math.min(toMs, 8.64e15))}#${LAST}` };
+  // Past year 9999 an ISO time gains a sign and no longer sorts: "no upper bound" instead.
+  const to = toMs >= YEAR_10000 ? `e#${LAST}` : `e#${iso(toMs)}#${LAST}`;
+  return { from: `e#${iso(fromMs)}`, to };
 }
 
 /** The attributes a link may change on a row: the function's role may update nothing else. */

@@ -13,8 +13,8 @@ export interface Via {
 }
 
 const SERVICE_DOMAIN = /^[a-z0-9-]+\.amazonaws\.com$/;
-/** Services that act for people without being a service that launches for them. */
-const NOT_ACTING_FOR: ReadonlySet<string> = new Set(['signin.amazonaws.com', 'ssm.amazonaws.com']);
+/** Services that carry a person's call without acting for a resource: the console, sign-in, Session Manager. */
+const NOT_ACTING_FOR = /^(?:console(?:\.[a-z0-9-]+)?|signin|ssm)\.amazonaws\.com$/;
 
 /**
  * The service behind a call, or null for a direct call: a service principal, a principal whose
@@ -24,9 +24,9 @@ const NOT_ACTING_FOR: ReadonlySet<string> = new Set(['signin.amazonaws.com', 'ss
 export function serviceBehind(actor: Actor, userAgent: string | null): string | null {
   if (actor.kind === 'service') return actor.invokedBy ?? actor.name;
   const invokedBy = actor.invokedBy;
-  if (invokedBy && SERVICE_DOMAIN.test(invokedBy) && !NOT_ACTING_FOR.has(invokedBy)) return invokedBy;
+  if (invokedBy && SERVICE_DOMAIN.test(invokedBy) && !NOT_ACTING_FOR.test(invokedBy)) return invokedBy;
   const agent = userAgent?.trim() ?? '';
-  if (SERVICE_DOMAIN.test(agent) && !NOT_ACTING_FOR.has(agent)) return agent;
+  if (SERVICE_DOMAIN.test(agent) && !NOT_ACTING_FOR.test(agent)) return agent;
   if (/karpenter/i.test(agent)) return 'karpenter.sh';
   return null;
 }
