@@ -58,7 +58,7 @@ describe('ec2trail inspect', () => {
     expect(result.status).toBe(0);
     const [header] = result.stdout.split('\n');
     expect(header).toMatch(
-      /^TIME\s+ACTION\s+INSTANCE\s+OUTCOME\s+WHO\s+IDENTITY\s+TOOL\s+SOURCE IP\s+ACCOUNT\s+REGION\s+VIOLATIONS$/,
+      /^TIME\s+ACTION\s+INSTANCE\s+OUTCOME\s+WHO\s+VIA\s+BEHIND\s+IDENTITY\s+TOOL\s+SOURCE IP\s+ACCOUNT\s+REGION\s+VIOLATIONS$/,
     );
     expect(result.stdout).toMatch(/launch\s+i-0b1b2c3d4e5f60001\s+success\s+root\s+Root\s+console/);
     expect(result.stderr).toMatch(

@@ -154,6 +154,7 @@ describe('Ec2TrailStack', () => {
       ['byActorArn', 'actorArn', 'eventTimeId'],
       ['byActorName', 'actorName', 'eventTimeId'],
       ['byDay', 'eventDay', 'accountRegionTime'],
+      ['byInitiatorName', 'initiatorName', 'eventTimeId'],
     ]);
   });
 
@@ -193,7 +194,8 @@ describe('Ec2TrailStack', () => {
         Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AttributorFunction'), 'Arn'] } }),
       ],
     });
-    synthesize({ watchTrail: false }).template.resourceCountIs('AWS::Events::Rule', 1);
+    // The lifecycle rule and the service-change rule remain.
+    synthesize({ watchTrail: false }).template.resourceCountIs('AWS::Events::Rule', 2);
   });
 
   it('alarms on errors, throttles, dead letters, event age, failed deliveries and relay failures, with a severity each', () => {
@@ -208,6 +210,7 @@ describe('Ec2TrailStack', () => {
         )
         .sort(),
     ).toEqual([
+      'AWS/Events/FailedInvocations critical',
       'AWS/Events/FailedInvocations critical',
       'AWS/Events/FailedInvocations critical',
       'AWS/Lambda/AsyncEventAge warning',
@@ -346,6 +349,7 @@ describe('Ec2TrailStack', () => {
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
       'kms:Decrypt',
       'kms:GenerateDataKey*',
       'logs:CreateLogStream',
@@ -368,13 +372,29 @@ describe('Ec2TrailStack', () => {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('lets the function update or delete only alert markers and launch counts, never an attribution row', () => {
+  it('lets the function delete only alert markers and launch counts, and change only the link fields of an attribution row', () => {
     const mutations = statements(template, 'AttributorRole').filter((s) =>
       actionsOf(s).some((a) => a === 'dynamodb:updateitem' || a === 'dynamodb:deleteitem'),
     );
-    expect(mutations).toHaveLength(1);
+    expect(mutations).toHaveLength(2);
     expect(mutations[0]?.Condition).toEqual({
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['alert#*', 'quota#*'] },
+    });
+    // Links filled in late: UpdateItem only, only the key and the six link attributes (listed here by hand).
+    expect(actionsOf(mutations[1] ?? {})).toEqual(['dynamodb:updateitem']);
+    expect(mutations[1]?.Condition).toEqual({
+      'ForAllValues:StringEquals': {
+        'dynamodb:Attributes': [
+          'instanceId',
+          'eventTimeId',
+          'via',
+          'initiator',
+          'initiatorReason',
+          'lineage',
+          'linkSort',
+          'initiatorName',
+        ],
+      },
     });
     // The key prefixes the condition names are the ones the ledger and the quota counts write.
     expect(alertKey('e-1').instanceId).toMatch(/^alert#/);

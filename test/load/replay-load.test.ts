@@ -26,6 +26,9 @@ async function countRows(table: string): Promise<number> {
           new ScanCommand({
             TableName: table,
             Select: 'COUNT',
+            // Attribution rows only: not the causes and effect pointers kept under res# partitions.
+            FilterExpression: 'NOT begins_with(instanceId, :lineage)',
+            ExpressionAttributeValues: { ':lineage': { S: 'res#' } },
             Segment: segment,
             TotalSegments: segments,
             ExclusiveStartKey,
