@@ -26,7 +26,18 @@ const JSON_BUDGET = 200_000;
 
 function who(record: AttributionRecord): string {
   const name = record.actor.name ?? record.actor.arn;
-  return name === null ? 'an unidentified caller' : shown(name, 80);
+  const caller = name === null ? 'an unidentified caller' : shown(name, 80);
+  // A service's call names the person behind it, or says that none is known.
+  if (record.via === null || record.lineage.byPerson) return caller;
+  const resource = record.via.resourceId ? ` for ${shown(record.via.resourceId, 80)}` : '';
+  const behind = record.initiator?.name ?? record.initiator?.arn;
+  return `${caller}${resource} (${behind ? `behind: ${shown(behind, 80)}` : 'no person known'})`;
+}
+
+/** The person behind the event, for the `initiator` attribute: a subscription filter can select their own. */
+function initiatorAttribute(record: AttributionRecord | undefined): string {
+  const name = record?.initiator?.name ?? record?.initiator?.arn;
+  return name ? name.slice(0, 256) : 'unknown';
 }
 
 function whatOf(records: readonly AttributionRecord[], times: string): string {
@@ -126,6 +137,13 @@ function emailBody(
     ...(actor.invokedBy ? [field('Invoked by', ev(actor.invokedBy, 120))] : []),
     field('MFA', yesNo(actor.mfaAuthenticated)),
     field('Via', via),
+    ...(first.via && !first.lineage.byPerson
+      ? [
+          field('Acting for', `${first.via.resourceType} ${ev(first.via.resourceId, 160)}`),
+          field('Behind', ev(first.initiator?.name ?? first.initiator?.arn ?? null, 120)),
+          field('Why', flat(first.initiatorReason ?? '', 400)),
+        ]
+      : []),
     field('Source IP', ev(source.ip, 80)),
     '',
     'What',
@@ -278,6 +296,7 @@ export function renderAlert(
       action: first?.action ?? 'unknown',
       account: first?.account ?? 'unknown',
       region: first?.region ?? 'unknown',
+      initiator: initiatorAttribute(first),
     },
   };
 }

@@ -381,7 +381,7 @@ describe('Ec2TrailStack', () => {
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['alert#*', 'quota#*'] },
     });
     // Links filled in late: UpdateItem only, only the key and the six link attributes (listed here by hand).
-    expect(actionsOf(mutations[1] ?? {})).toEqual(['dynamodb:updateitem']);
+    expect(mutations[1] && actionsOf(mutations[1])).toEqual(['dynamodb:updateitem']);
     expect(mutations[1]?.Condition).toEqual({
       'ForAllValues:StringEquals': {
         'dynamodb:Attributes': [

@@ -213,6 +213,8 @@ describe('policy alerts from the handler', () => {
       severity: 'critical',
       rules: 'rootUser,instanceType,requiredTags',
       action: 'launch',
+      // A direct call: the person behind it is the caller.
+      initiator: 'root',
       account: '111122223333',
       region: 'us-east-1',
     });

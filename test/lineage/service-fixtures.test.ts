@@ -2,6 +2,7 @@
  * Who is behind the service, on the fixture trails (test/fixtures/services/README.md): the
  * expected people below are read off each scenario by hand, not computed.
  */
+import { renderAlert } from '../../lambda/domain';
 import { byEvent, permutations, resolveInMemory, scenarioFiles } from './fixture-trails';
 
 interface Expected {
@@ -205,5 +206,27 @@ describe.each(Object.keys(EXPECTED))('the %s trail', (scenario) => {
     const reference = JSON.stringify(byEvent(await resolveInMemory(files)));
     for (const order of permutations(files))
       expect(JSON.stringify(byEvent(await resolveInMemory(order)))).toBe(reference);
+  });
+});
+
+describe('alerts about a service launch', () => {
+  it('name the person behind it, in the text and in the initiator attribute', async () => {
+    const records = await resolveInMemory(scenarioFiles('asg'));
+    const launch = records.find((r) => r.instanceId === 'i-0a00000000000a002' && r.action === 'launch');
+    if (!launch) throw new Error('fixture launch missing');
+    const alert = renderAlert(
+      [launch],
+      [{ rule: 'instanceType', severity: 'high', message: 'm5.large is not allowed' }],
+    );
+    // bob set the group's capacity 30 s before Auto Scaling launched (b-changes.json).
+    expect(alert.subject).toContain('for web-asg (behind: bob)');
+    expect(alert.attributes.initiator).toBe('bob');
+    expect(alert.email).toMatch(/Behind: +bob/);
+
+    const automatic = records.find((r) => r.instanceId === 'i-0a00000000000a003');
+    if (!automatic) throw new Error('fixture launch missing');
+    const alone = renderAlert([automatic], [{ rule: 'instanceType', severity: 'high', message: 'x' }]);
+    expect(alone.subject).toContain('no person known');
+    expect(alone.attributes.initiator).toBe('unknown');
   });
 });
