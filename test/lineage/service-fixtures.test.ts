@@ -216,7 +216,7 @@ describe('alerts about a service launch', () => {
     if (!launch) throw new Error('fixture launch missing');
     const alert = renderAlert(
       [launch],
-      [{ rule: 'instanceType', severity: 'high', message: 'm5.large is not allowed' }],
+      [{ rule: 'instanceType', severity: 'critical', message: 'm5.large is not allowed' }],
     );
     // bob set the group's capacity 30 s before Auto Scaling launched (b-changes.json).
     expect(alert.subject).toContain('for web-asg (behind: bob)');
@@ -225,7 +225,7 @@ describe('alerts about a service launch', () => {
 
     const automatic = records.find((r) => r.instanceId === 'i-0a00000000000a003');
     if (!automatic) throw new Error('fixture launch missing');
-    const alone = renderAlert([automatic], [{ rule: 'instanceType', severity: 'high', message: 'x' }]);
+    const alone = renderAlert([automatic], [{ rule: 'instanceType', severity: 'critical', message: 'x' }]);
     expect(alone.subject).toContain('no person known');
     expect(alone.attributes.initiator).toBe('unknown');
   });
