@@ -13,7 +13,7 @@ import { compilePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
 import { FakeLog, FakeMetrics, FakePublisher } from '../helpers/fakes';
 import { documentClient, dynamoClient, freshTable } from '../helpers/services';
-import { eventsOf, permutations, scenarioFiles } from './fixture-trails';
+import { eventsOf, permutations, scenarioFiles } from '../lineage/fixture-trails';
 
 const client = dynamoClient();
 const documents = documentClient(client);
