@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Action } from '../domain';
 import { ATTRIBUTION_TABLE, sortableTime } from '../schema/attribution-table';
 import { parseStoredRow, type StoredRow } from '../schema/stored-row';
+import { queryItems } from './query-items';
 
 export interface RowFilter {
   /** Earliest event time, epoch milliseconds. */
@@ -142,23 +143,15 @@ export class DynamoDbAttributionQueries {
       values[':timeTo'] = `${sortableTime(filter.toMs)}${AFTER}`;
       conditions.push('#time <= :timeTo');
     }
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          ...base,
-          TableName: this.tableName,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const row = parseStoredRow(item);
-        if (row) yield row;
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const item of queryItems(this.client, {
+      ...base,
+      TableName: this.tableName,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+    })) {
+      const row = parseStoredRow(item);
+      if (row) yield row;
+    }
   }
 }

@@ -1,6 +1,5 @@
 import {
   type DynamoDBDocumentClient,
-  QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -17,6 +16,7 @@ import {
 } from '../schema/attribution-table';
 import { recordOfRow } from '../schema/record-row';
 import { putRowIfAbsent } from './put-row-if-absent';
+import { queryItems } from './query-items';
 
 /**
  * Attribution rows in DynamoDB. Each row is written with a condition on its key, so an event
@@ -130,15 +130,8 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
     return counts;
   }
 
-  private async *query(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }),
-      );
-      yield* page.Items ?? [];
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+  private query(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>> {
+    return queryItems(this.client, { ...input, TableName: this.tableName });
   }
 }
 

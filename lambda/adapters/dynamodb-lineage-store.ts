@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActorKind } from '../domain/identity';
-import type { CauseEntry } from '../domain/lineage/link';
+import { type CauseEntry, isLater } from '../domain/lineage/link';
 import type { LaunchLineage } from '../domain/lineage/resolve';
 import type { EffectPointer, LineageStore, RowKey, SavedLink } from '../ports';
 import { ATTRIBUTION_TABLE, initiatorNameOf } from '../schema/attribution-table';
@@ -12,6 +12,7 @@ import {
   resourcePartition,
 } from '../schema/lineage-items';
 import { lineageOfRow, viaOfRow } from '../schema/record-row';
+import { queryItems } from './query-items';
 
 const PK = ATTRIBUTION_TABLE.partitionKey;
 const SK = ATTRIBUTION_TABLE.sortKey;
@@ -106,38 +107,23 @@ export class DynamoDbLineageStore implements LineageStore {
         return item ? causeOfItem(key, item) : null;
       }),
     );
-    let best: CauseEntry | null = null;
-    for (const entry of found) {
-      if (entry === null) continue;
-      if (
-        best === null ||
-        entry.timeMs > best.timeMs ||
-        (entry.timeMs === best.timeMs && entry.sort > best.sort)
-      )
-        best = entry;
-    }
-    return best;
+    return found.reduce<CauseEntry | null>(
+      (best, entry) => (entry && (!best || isLater(entry, best)) ? entry : best),
+      null,
+    );
   }
 
   async launchOf(instanceId: string): Promise<LaunchLineage | null> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          FilterExpression: '#action = :launch AND outcome = :success',
-          ProjectionExpression: 'via, lineage',
-          ExpressionAttributeNames: { '#pk': PK, '#action': 'action' },
-          ExpressionAttributeValues: { ':pk': instanceId, ':launch': 'launch', ':success': 'success' },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      const item = page.Items?.[0];
-      if (item) return { via: viaOfRow(item.via), actsFor: lineageOfRow(item.lineage).actsFor };
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      FilterExpression: '#action = :launch AND outcome = :success',
+      ProjectionExpression: 'via, lineage',
+      ExpressionAttributeNames: { '#pk': PK, '#action': 'action' },
+      ExpressionAttributeValues: { ':pk': instanceId, ':launch': 'launch', ':success': 'success' },
+      ConsistentRead: true,
+    }))
+      return { via: viaOfRow(item.via), actsFor: lineageOfRow(item.lineage).actsFor };
     return null;
   }
 
@@ -175,42 +161,30 @@ export class DynamoDbLineageStore implements LineageStore {
   async effectsOn(key: string, fromMs: number, toMs: number): Promise<readonly EffectPointer[]> {
     const bounds = effectsBetween(fromMs, toMs);
     const pointers: EffectPointer[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-          ExpressionAttributeValues: {
-            ':pk': resourcePartition(key),
-            ':from': bounds.from,
-            ':to': bounds.to,
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const row = item.row as Record<string, unknown> | undefined;
-        const instanceId = text(row?.instanceId);
-        const eventTimeId = text(row?.eventTimeId);
-        if (!instanceId || !eventTimeId || typeof item.timeMs !== 'number') continue;
-        pointers.push({
-          row: { instanceId, eventTimeId },
-          eventKey: text(item.eventKey) ?? '',
-          timeMs: item.timeMs,
-          action: item.action as EffectPointer['action'],
-          eventName: text(item.eventName) ?? '',
-          eventTime: text(item.eventTime),
-          instanceId: text(item.effectInstanceId),
-          via: viaOfRow(item.via),
-          lineage: { actsFor: strings(item.actsFor) },
-          changes: strings(item.changes),
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const item of queryItems(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': resourcePartition(key), ':from': bounds.from, ':to': bounds.to },
+      ConsistentRead: true,
+    })) {
+      const row = item.row as Record<string, unknown> | undefined;
+      const instanceId = text(row?.instanceId);
+      const eventTimeId = text(row?.eventTimeId);
+      if (!instanceId || !eventTimeId || typeof item.timeMs !== 'number') continue;
+      pointers.push({
+        row: { instanceId, eventTimeId },
+        eventKey: text(item.eventKey) ?? '',
+        timeMs: item.timeMs,
+        action: item.action as EffectPointer['action'],
+        eventName: text(item.eventName) ?? '',
+        eventTime: text(item.eventTime),
+        instanceId: text(item.effectInstanceId),
+        via: viaOfRow(item.via),
+        lineage: { actsFor: strings(item.actsFor) },
+        changes: strings(item.changes),
+      });
+    }
     return pointers;
   }
 

@@ -232,18 +232,15 @@ export function attribute(event: unknown, context: RecordContext = {}): Attribut
   const errorMessage = str(event.errorMessage);
   const requestId = str(event.requestID);
   const fleetLaunch = action === 'launch' && eventName === 'CreateFleet';
-  const fleetRequest = fleetLaunch
-    ? (prop(event.requestParameters, 'CreateFleetRequest') ?? event.requestParameters)
+  // An instant fleet's tags are in its request's TagSpecification: read once for all its instances.
+  const fleetTags = fleetLaunch
+    ? readTags(prop(event.requestParameters, 'CreateFleetRequest') ?? event.requestParameters)
     : null;
   const launchOf = (ref: InstanceRef | null) => {
     if (action !== 'launch') return null;
     const launch = readLaunch(event.requestParameters, ref?.item, refs.length, !failed);
-    return fleetLaunch
-      ? {
-          ...launch,
-          tags: readTags(fleetRequest),
-          autoScalingGroup: readTags(fleetRequest)['aws:autoscaling:groupName'] ?? null,
-        }
+    return fleetTags
+      ? { ...launch, tags: fleetTags, autoScalingGroup: fleetTags['aws:autoscaling:groupName'] ?? null }
       : launch;
   };
   const firstLaunch = launchOf(targets[0] ?? null);

@@ -165,6 +165,11 @@ export async function resolveLink(effect: Effect, source: CauseSource): Promise<
   };
 }
 
+/** Whether cause `a` comes after `b`: by time, then by sort (the same order the table keeps). */
+export function isLater(a: CauseEntry, b: CauseEntry): boolean {
+  return a.timeMs > b.timeMs || (a.timeMs === b.timeMs && a.sort > b.sort);
+}
+
 /** An in-memory cause source: every cause of a set of records, for `inspect` and tests. */
 export class CauseIndex implements CauseSource {
   private readonly byKey = new Map<string, CauseEntry[]>();
@@ -192,12 +197,7 @@ export class CauseIndex implements CauseSource {
       for (let i = list.length - 1; i >= 0; i--) {
         const entry = list[i];
         if (entry && entry.timeMs <= atMs) {
-          if (
-            best === null ||
-            entry.timeMs > best.timeMs ||
-            (entry.timeMs === best.timeMs && entry.sort > best.sort)
-          )
-            best = entry;
+          if (best === null || isLater(entry, best)) best = entry;
           break;
         }
       }
