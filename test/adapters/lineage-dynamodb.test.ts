@@ -89,6 +89,52 @@ describe('linking through DynamoDB Local', () => {
     ]);
   }, 60_000);
 
+  it('links a cause and its effect delivered at the same moment to two invocations', async () => {
+    // The asg trail's SetDesiredCapacity by bob and the launch 30 s later, renamed each round.
+    const [, setCapacity, launch] = eventsOf(scenarioFiles('asg').slice(1)) as Record<string, unknown>[];
+    if (!setCapacity || !launch) throw new Error('fixture events missing');
+    const table = await freshTable(client, 'lineage-race');
+    const invocation = () =>
+      createHandler({
+        store: new DynamoDbAttributionStore(documents, table),
+        ledger: new DynamoDbAlertLedger(documents, table),
+        publisher: new FakePublisher(),
+        policy: compilePolicy({ rules: {} }),
+        logger: new FakeLog(),
+        metrics: new FakeMetrics(),
+        clock: () => new Date('2026-03-03T00:00:00Z'),
+        lineage: new DynamoDbLineageStore(documents, table),
+      });
+    const [one, two] = [invocation(), invocation()];
+    const rounds = 20;
+    for (let round = 0; round < rounds; round++) {
+      const group = `race-asg-${round}`;
+      const rename = (event: Record<string, unknown>, id: string) =>
+        JSON.parse(
+          JSON.stringify(event)
+            .replaceAll('"web-asg"', `"${group}"`)
+            .replace(/"eventID":"[^"]+"/, `"eventID":"${id}"`),
+        );
+      const instance = `i-0${String(round).padStart(16, '0')}`;
+      const effect = JSON.parse(
+        JSON.stringify(rename(launch, `launch-${round}`)).replaceAll('i-0a00000000000a002', instance),
+      );
+      await Promise.all([
+        one({ 'detail-type': 'AWS API Call via CloudTrail', detail: rename(setCapacity, `cause-${round}`) }),
+        two({ 'detail-type': 'AWS API Call via CloudTrail', detail: effect }),
+      ]);
+      const rows = await documents.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'instanceId = :i',
+          ExpressionAttributeValues: { ':i': instance },
+          ConsistentRead: true,
+        }),
+      );
+      expect({ round, initiator: rows.Items?.[0]?.initiator?.name }).toEqual({ round, initiator: 'bob' });
+    }
+  }, 120_000);
+
   it.each(['asg', 'eks', 'cloudformation'])(
     'replays the %s trail to the same rows in every file order',
     async (scenario) => {
