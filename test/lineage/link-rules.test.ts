@@ -66,6 +66,63 @@ const CASES: readonly Case[] = [
     reason: /^automatic: .*alice.*60 min window/,
   },
   {
+    name: 'the reason says how long before the latest change was, in hours past 90 minutes',
+    changes: [change(ASG, T0, 'alice')],
+    effect: { atMs: T0 + 3 * HOUR, actsFor: [ASG] },
+    initiator: null,
+    reason: /, is 3 h earlier, beyond its 60 min window/,
+  },
+  {
+    name: 'in minutes between 90 s and 90 minutes',
+    changes: [change(ASG, T0, 'alice')],
+    effect: { atMs: T0 + 5 * 60_000, actsFor: [ASG] },
+    initiator: 'alice',
+    reason: /, 5 min before$/,
+  },
+  {
+    name: 'more than three service steps are not followed',
+    changes: [
+      change('a', T0, 'svc', {
+        byPerson: false,
+        actsFor: ['b'],
+        actor: { arn: null, name: 'svc', kind: 'service' },
+      }),
+      change('b', T0 - 1_000, 'svc', {
+        byPerson: false,
+        actsFor: ['c'],
+        actor: { arn: null, name: 'svc', kind: 'service' },
+      }),
+      change('c', T0 - 2_000, 'svc', {
+        byPerson: false,
+        actsFor: ['d'],
+        actor: { arn: null, name: 'svc', kind: 'service' },
+      }),
+      change('d', T0 - 3_000, 'alice'),
+    ],
+    effect: { atMs: T0 + 1_000, actsFor: ['a'] },
+    initiator: null,
+    reason: /^more than 3 service steps/,
+  },
+  {
+    name: 'three service steps are followed',
+    changes: [
+      change('a', T0, 'svc', {
+        byPerson: false,
+        actsFor: ['b'],
+        actor: { arn: null, name: 'svc', kind: 'service' },
+      }),
+      change('b', T0 - 1_000, 'svc', {
+        byPerson: false,
+        actsFor: ['c'],
+        actor: { arn: null, name: 'svc', kind: 'service' },
+      }),
+      change('c', T0 - 2_000, 'alice'),
+    ],
+    effect: { atMs: T0 + 1_000, actsFor: ['a'] },
+    initiator: 'alice',
+    reason: /alice/,
+  },
+  {
     name: 'at the edge of its window a change still explains',
     changes: [change(ASG, T0, 'alice')],
     effect: { atMs: T0 + HOUR, actsFor: [ASG] },
