@@ -17,7 +17,7 @@ export function outputFormat(value: string | undefined, isTTY: boolean): OutputF
 
 export const ROW_COLUMNS: readonly Column<StoredRow>[] = [
   ...recordColumns<StoredRow>(),
-  { header: 'VIA', value: (r) => r.ingestedBy },
+  { header: 'INGESTED', value: (r) => r.ingestedBy },
 ];
 
 const CSV_FIELDS: readonly [string, (r: StoredRow) => string | null | undefined][] = [
@@ -35,6 +35,13 @@ const CSV_FIELDS: readonly [string, (r: StoredRow) => string | null | undefined]
   ['region', (r) => r.region],
   ['eventId', (r) => r.eventId],
   ['ingestedBy', (r) => r.ingestedBy],
+  // Who is behind a service's call (README: "Who is behind the service"); appended, so older readers keep their columns.
+  ['viaService', (r) => r.via?.service],
+  ['viaResource', (r) => (r.via ? `${r.via.resourceType} ${r.via.resourceId ?? ''}`.trim() : null)],
+  ['initiatorName', (r) => r.initiator?.name],
+  ['initiatorArn', (r) => r.initiator?.arn],
+  ['initiatorEvent', (r) => r.initiator?.eventName],
+  ['initiatorReason', (r) => r.initiatorReason],
 ];
 
 function csvCell(value: string | null | undefined): string {

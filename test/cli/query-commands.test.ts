@@ -62,7 +62,7 @@ describe('query commands against DynamoDB Local', () => {
       .stdout.trim()
       .split('\n');
     expect(csv[0]).toBe(
-      'eventTime,action,instanceId,outcome,errorCode,actorName,actorArn,actorType,tool,sourceIp,account,region,eventId,ingestedBy',
+      'eventTime,action,instanceId,outcome,errorCode,actorName,actorArn,actorType,tool,sourceIp,account,region,eventId,ingestedBy,viaService,viaResource,initiatorName,initiatorArn,initiatorEvent,initiatorReason',
     );
     expect(csv).toHaveLength(3);
   });

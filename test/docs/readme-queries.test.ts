@@ -7,7 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { attributeInputs, emptyTally } from '../../cli/attribution-stream';
 import { readInputs } from '../../cli/inputs';
+import { Replayer } from '../../cli/replay/replayer';
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
+import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { ROOT } from '../helpers/cli';
 import { documentClient, dynamoClient, dynamoEndpoint, freshTable } from '../helpers/services';
 
@@ -38,6 +41,14 @@ describeIfCli('README query examples', () => {
       if (item.kind === 'event')
         await store.putRecords(item.records, { ingestedBy: 'replay', now: new Date() });
     }
+    // A service trail, replayed with its links, for the byInitiatorName query.
+    const documents = documentClient(client);
+    await new Replayer({
+      importer: new DynamoDbBatchImporter(documents, table),
+      lineage: new DynamoDbLineageStore(documents, table),
+      ingestedBy: 'replay',
+      now: () => new Date(),
+    }).run(readInputs([join(ROOT, 'test', 'fixtures', 'services', 'asg')]));
   });
   afterAll(() => client.destroy());
 
@@ -63,8 +74,14 @@ describeIfCli('README query examples', () => {
     return JSON.parse(output).Items;
   }
 
-  it('documents four queries', () => {
-    expect([...queries.keys()]).toEqual(['lifecycle', 'by-arn', 'by-name-failed', 'account-region-day']);
+  it('documents five queries', () => {
+    expect([...queries.keys()]).toEqual([
+      'lifecycle',
+      'by-arn',
+      'by-name-failed',
+      'account-region-day',
+      'behind',
+    ]);
   });
 
   it('lifecycle: one instance, newest first', () => {
@@ -93,6 +110,15 @@ describeIfCli('README query examples', () => {
   it('by-name-failed: the failed attempts of one person', () => {
     expect(run('by-name-failed').map((r) => [r.action?.S, r.outcome?.S, r.errorCode?.S])).toEqual([
       ['launch', 'failed', 'Client.UnauthorizedOperation'],
+    ]);
+  });
+
+  it('behind: what services did because of bob', () => {
+    // The asg trail: bob's SetDesiredCapacity at 12:00 caused the launch of …a002 at 12:00:30,
+    // his second one at 13:00 the scale-in of …a001 at 13:00:20 (test/fixtures/services/README.md).
+    expect(run('behind').map((r) => [r.action?.S, r.instanceId?.S])).toEqual([
+      ['launch', 'i-0a00000000000a002'],
+      ['terminate', 'i-0a00000000000a001'],
     ]);
   });
 
