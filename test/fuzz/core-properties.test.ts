@@ -20,6 +20,12 @@ const TEMPLATES = [
   'events/sendsshpublickey-sso.json',
   'events/runinstances-unauthorized-federated.json',
   'events/stoplogging-sso.json',
+  // Service changes and service launches: tags lists and maps, EC2's query-API nesting, instant fleets.
+  'services/eks/b-group.json',
+  'services/eks/a-nodegroup.json',
+  'services/fleet/b-requests.json',
+  'services/karpenter/a-fleet.json',
+  'services/cloudformation/b-stacks.json',
 ].map((f) => loadJson(f) as Record<string, unknown>);
 
 /** Runs everything an event goes through, and checks the invariants of what comes out. */
