@@ -1,5 +1,4 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ActorKind } from '../domain/identity';
 import { type CauseEntry, isLater } from '../domain/lineage/link';
 import type { LaunchLineage } from '../domain/lineage/resolve';
 import type { EffectPointer, LineageStore, RowKey, SavedLink } from '../ports';
@@ -11,7 +10,7 @@ import {
   effectsBetween,
   resourcePartition,
 } from '../schema/lineage-items';
-import { lineageOfRow, viaOfRow } from '../schema/record-row';
+import { callerFactsOfRow, lineageOfRow, viaOfRow } from '../schema/record-row';
 import { queryItems } from './query-items';
 
 const PK = ATTRIBUTION_TABLE.partitionKey;
@@ -27,7 +26,6 @@ function strings(value: unknown): string[] {
 
 function causeOfItem(key: string, item: Record<string, unknown>): CauseEntry | null {
   const sort = text(item[SK])?.slice(2);
-  const actor = item.actor as Record<string, unknown> | undefined;
   if (!sort || typeof item.timeMs !== 'number' || typeof item.eventName !== 'string') return null;
   return {
     key,
@@ -37,11 +35,7 @@ function causeOfItem(key: string, item: Record<string, unknown>): CauseEntry | n
     eventName: item.eventName,
     eventTime: text(item.eventTime),
     verb: text(item.verb) ?? 'changed',
-    actor: {
-      arn: text(actor?.arn),
-      name: text(actor?.name),
-      kind: (text(actor?.kind) ?? 'unknown') as ActorKind,
-    },
+    actor: callerFactsOfRow(item.actor),
     byPerson: item.byPerson === true,
     actsFor: strings(item.actsFor),
     windowMs: typeof item.windowMs === 'number' ? item.windowMs : 3_600_000,

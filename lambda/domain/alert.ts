@@ -1,6 +1,7 @@
 /** Alert messages for one event that broke the policy: email, SMS and JSON, built from plain data. */
 
-import { ACTION_VERBS, isTrailAction } from './actions';
+import { ACTION_VERBS, isTrailAction, SERVICE_CHANGE } from './actions';
+import { describeResource } from './lineage/resources';
 import { describeTargets, highestSeverity, instancesLaunched, type Violation } from './policy/evaluate';
 import type { AttributionRecord } from './record';
 import { cut, cutGsm, flat, gsmLength, gsmSafe, oneLine, quoted, shown } from './text';
@@ -48,6 +49,18 @@ function whatOf(records: readonly AttributionRecord[], times: string): string {
     return first.trail
       ? shown(first.trail.replace(/^arn:[^:]*:cloudtrail:[^:]*:\d*:trail\//, ''), 80)
       : 'a trail';
+  if (first.action === SERVICE_CHANGE) {
+    const changed = first.initiator?.resourceType
+      ? describeResource(
+          first.initiator.resourceType,
+          first.initiator.resourceId === null ? null : shown(first.initiator.resourceId, 80),
+        )
+      : null;
+    const ids = describeTargets(
+      records.map((r) => (r.instanceId ? { ...r, instanceId: shown(r.instanceId, 40) } : r)),
+    );
+    return changed ? `on ${changed}` : ids === 'no instance' ? '' : `on ${ids}`;
+  }
   if (first.action === 'launch') {
     const type = first.launch?.instanceType ? shown(first.launch.instanceType, 40) : 'instances';
     const count = instancesLaunched(records);
@@ -63,16 +76,21 @@ function whatOf(records: readonly AttributionRecord[], times: string): string {
 export function headline(records: readonly AttributionRecord[], times = '×'): string {
   const first = records[0];
   if (!first) return '';
+  // A trail call or a service change is named by its call: "called SetDesiredCapacity on …".
+  const byCall = isTrailAction(first.action) || first.action === SERVICE_CHANGE;
   const verb =
     first.outcome === 'failed'
-      ? `tried to ${isTrailAction(first.action) ? shown(first.eventName, 40) : first.action}`
-      : ACTION_VERBS[first.action];
+      ? `tried to ${byCall ? `${first.action === SERVICE_CHANGE ? 'call ' : ''}${shown(first.eventName, 40)}` : first.action}`
+      : first.action === SERVICE_CHANGE
+        ? `called ${shown(first.eventName, 40)}`
+        : ACTION_VERBS[first.action];
   const where = first.region ? ` in ${shown(first.region, 30)}` : '';
   const error =
     first.outcome === 'failed' && first.errorCode
       ? ` (${shown(first.errorCode.replace(/^Client\./, ''), 60)})`
       : '';
-  return `${who(first)} ${verb} ${whatOf(records, times)}${where}${error}`;
+  const what = whatOf(records, times);
+  return `${who(first)} ${verb}${what ? ` ${what}` : ''}${where}${error}`;
 }
 
 /** Only a well-formed instance id gets a console link. */

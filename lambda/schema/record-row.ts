@@ -9,7 +9,7 @@ import type { AttributionRecord } from '../domain';
 import { isAction } from '../domain/actions';
 import { ACTOR_KINDS, type ActorKind, IDENTITY_TYPES, type IdentityType } from '../domain/identity';
 import { isObject, prop } from '../domain/json';
-import type { Initiator } from '../domain/lineage/link';
+import type { CallerFacts, Initiator } from '../domain/lineage/link';
 import { RESOURCE_TYPES, type ResourceType } from '../domain/lineage/resources';
 import type { Via } from '../domain/lineage/via';
 import type { Lineage } from '../domain/record';
@@ -109,13 +109,23 @@ export function viaOfRow(value: unknown): Via | null {
   };
 }
 
+/** A caller kept with a cause or an initiator; items written before these facts read as unknown. */
+export function callerFactsOfRow(value: unknown): CallerFacts {
+  return {
+    arn: text(prop(value, 'arn')),
+    name: text(prop(value, 'name')),
+    kind: oneOf<ActorKind>(ACTOR_KINDS, prop(value, 'kind'), 'unknown'),
+    quotaSubject: text(prop(value, 'quotaSubject')),
+    viaConsole: flag(prop(value, 'viaConsole')),
+    mfaAuthenticated: flag(prop(value, 'mfaAuthenticated')),
+  };
+}
+
 export function initiatorOfRow(value: unknown): Initiator | null {
   if (!isObject(value)) return null;
   const type = prop(value, 'resourceType');
   return {
-    arn: text(value.arn),
-    name: text(value.name),
-    kind: oneOf<ActorKind>(ACTOR_KINDS, value.kind, 'unknown'),
+    ...callerFactsOfRow(value),
     eventId: text(value.eventId),
     eventName: text(value.eventName) ?? '',
     eventTime: text(value.eventTime),

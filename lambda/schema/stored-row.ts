@@ -66,6 +66,9 @@ export const StoredRowSchema = z.object({
       eventId: nullableString,
       eventName: z.string().catch(''),
       eventTime: nullableString,
+      quotaSubject: nullableString.optional(),
+      viaConsole: z.boolean().nullable().optional().catch(null),
+      mfaAuthenticated: z.boolean().nullable().optional().catch(null),
       resourceType: nullableString.optional(),
       resourceId: nullableString.optional(),
     })

@@ -9,7 +9,7 @@ import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
-import { compilePolicy } from '../../lambda/domain';
+import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
 import { FakeLog, FakeMetrics, FakePublisher } from '../helpers/fakes';
 import { documentClient, dynamoClient, freshTable } from '../helpers/services';
@@ -134,6 +134,43 @@ describe('linking through DynamoDB Local', () => {
       expect({ round, initiator: rows.Items?.[0]?.initiator?.name }).toEqual({ round, initiator: 'bob' });
     }
   }, 120_000);
+
+  it('judges the person behind a launch by what the table kept of their call', async () => {
+    // The asg trail in time order. alice's CreateAutoScalingGroup is a console call without MFA
+    // (b-changes.json); the launch of i-…a001 35 s later is Auto Scaling's, found through the
+    // cause the table kept. bob's changes come from the CLI; i-…a003 is automatic.
+    const table = await freshTable(client, 'lineage-policy');
+    const publisher = new FakePublisher();
+    const handle = createHandler({
+      store: new DynamoDbAttributionStore(documents, table),
+      ledger: new DynamoDbAlertLedger(documents, table),
+      publisher,
+      policy: compilePolicy(parsePolicy({ rules: { consoleWithoutMfa: {}, serviceLaunches: {} } }, 'test')),
+      logger: new FakeLog(),
+      metrics: new FakeMetrics(),
+      clock: () => new Date('2026-03-03T00:00:00Z'),
+      lineage: new DynamoDbLineageStore(documents, table),
+    });
+    const events = eventsOf(scenarioFiles('asg')) as { eventTime: string }[];
+    for (const event of [...events].sort((a, b) => a.eventTime.localeCompare(b.eventTime)))
+      await handle({ 'detail-type': 'AWS API Call via CloudTrail', detail: event });
+    const sent = publisher.sent.map((m) => ({
+      rules: m.attributes.rules,
+      initiator: m.attributes.initiator,
+      action: m.attributes.action,
+      about: m.email.includes('i-0a00000000000a001') ? 'i-0a00000000000a001' : null,
+    }));
+    // Her own call, and the launch she caused; nothing for bob's, nothing for the automatic one.
+    expect(sent).toEqual([
+      { rules: 'consoleWithoutMfa', initiator: 'alice@example.com', action: 'service-change', about: null },
+      {
+        rules: 'consoleWithoutMfa',
+        initiator: 'alice@example.com',
+        action: 'launch',
+        about: 'i-0a00000000000a001',
+      },
+    ]);
+  }, 60_000);
 
   it.each(['asg', 'eks', 'cloudformation'])(
     'replays the %s trail to the same rows in every file order',

@@ -4,6 +4,17 @@
  */
 import { type CauseEntry, CauseIndex, resolveLink } from '../../lambda/domain/lineage/link';
 
+function serviceActor(name: string): CauseEntry['actor'] {
+  return {
+    arn: null,
+    name,
+    kind: 'service',
+    quotaSubject: `service:${name}`,
+    viaConsole: null,
+    mfaAuthenticated: null,
+  };
+}
+
 const ASG = 'auto-scaling-group|111122223333|us-east-1|web-asg';
 const NODEGROUP = 'eks-nodegroup|111122223333|us-east-1|prod/workers';
 const STACK = 'cloudformation-stack|111122223333|us-east-1|app';
@@ -20,7 +31,14 @@ function change(key: string, atMs: number, who: string, extra: Partial<CauseEntr
     eventName: 'SetDesiredCapacity',
     eventTime: time,
     verb: 'set the capacity of',
-    actor: { arn: null, name: who, kind: 'person' },
+    actor: {
+      arn: null,
+      name: who,
+      kind: 'person',
+      quotaSubject: `name:${who}`,
+      viaConsole: null,
+      mfaAuthenticated: null,
+    },
     byPerson: true,
     actsFor: [],
     windowMs: HOUR,
@@ -85,17 +103,17 @@ const CASES: readonly Case[] = [
       change('a', T0, 'svc', {
         byPerson: false,
         actsFor: ['b'],
-        actor: { arn: null, name: 'svc', kind: 'service' },
+        actor: serviceActor('svc'),
       }),
       change('b', T0 - 1_000, 'svc', {
         byPerson: false,
         actsFor: ['c'],
-        actor: { arn: null, name: 'svc', kind: 'service' },
+        actor: serviceActor('svc'),
       }),
       change('c', T0 - 2_000, 'svc', {
         byPerson: false,
         actsFor: ['d'],
-        actor: { arn: null, name: 'svc', kind: 'service' },
+        actor: serviceActor('svc'),
       }),
       change('d', T0 - 3_000, 'alice'),
     ],
@@ -109,12 +127,12 @@ const CASES: readonly Case[] = [
       change('a', T0, 'svc', {
         byPerson: false,
         actsFor: ['b'],
-        actor: { arn: null, name: 'svc', kind: 'service' },
+        actor: serviceActor('svc'),
       }),
       change('b', T0 - 1_000, 'svc', {
         byPerson: false,
         actsFor: ['c'],
-        actor: { arn: null, name: 'svc', kind: 'service' },
+        actor: serviceActor('svc'),
       }),
       change('c', T0 - 2_000, 'alice'),
     ],
@@ -142,7 +160,7 @@ const CASES: readonly Case[] = [
       change(NODEGROUP, T0, 'alice', { eventName: 'CreateNodegroup', verb: 'created' }),
       change(ASG, T0 + 60_000, 'eks-nodegroup.amazonaws.com', {
         byPerson: false,
-        actor: { arn: null, name: 'eks-nodegroup.amazonaws.com', kind: 'service' },
+        actor: serviceActor('eks-nodegroup.amazonaws.com'),
         actsFor: [NODEGROUP],
         eventName: 'CreateAutoScalingGroup',
         verb: 'created',
@@ -157,7 +175,7 @@ const CASES: readonly Case[] = [
     changes: [
       change(ASG, T0, 'eks-nodegroup.amazonaws.com', {
         byPerson: false,
-        actor: { arn: null, name: 'eks-nodegroup.amazonaws.com', kind: 'service' },
+        actor: serviceActor('eks-nodegroup.amazonaws.com'),
         actsFor: [NODEGROUP],
       }),
     ],

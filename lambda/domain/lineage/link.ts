@@ -7,14 +7,37 @@
  * named.
  */
 
-import type { ActorKind } from '../identity';
+import type { Actor, ActorKind } from '../identity';
+import { quotaSubject } from '../policy/quota';
 import { describeResource, type ResourceType, refOfKey } from './resources';
 
-/** The person (or non-service principal) whose call caused this one. */
-export interface Initiator {
+/**
+ * What the policy's rules about people read of a caller, kept with every cause so that a service's
+ * launch can be judged by the person behind it exactly as their own call would be.
+ */
+export interface CallerFacts {
   readonly arn: string | null;
   readonly name: string | null;
   readonly kind: ActorKind;
+  /** Who a launch counts against in `launchQuota`: the same person whether they call or a service does. */
+  readonly quotaSubject: string | null;
+  readonly viaConsole: boolean | null;
+  readonly mfaAuthenticated: boolean | null;
+}
+
+export function callerFacts(actor: Actor): CallerFacts {
+  return {
+    arn: actor.arn,
+    name: actor.name,
+    kind: actor.kind,
+    quotaSubject: quotaSubject(actor),
+    viaConsole: actor.viaConsole,
+    mfaAuthenticated: actor.mfaAuthenticated,
+  };
+}
+
+/** The person (or non-service principal) whose call caused this one. */
+export interface Initiator extends CallerFacts {
   readonly eventId: string | null;
   readonly eventName: string;
   readonly eventTime: string | null;
@@ -33,7 +56,7 @@ export interface CauseEntry {
   readonly eventName: string;
   readonly eventTime: string | null;
   readonly verb: string;
-  readonly actor: { readonly arn: string | null; readonly name: string | null; readonly kind: ActorKind };
+  readonly actor: CallerFacts;
   /** False for a service's own step (EKS creating the group of a node group). */
   readonly byPerson: boolean;
   /** For a service's step: the resources whose changes may explain it. */
@@ -66,6 +89,16 @@ export interface Effect {
 }
 
 const MAX_HOPS = 3;
+
+/**
+ * How the reason of an automatic scale event begins: the policy's `serviceLaunches` rule tells
+ * automatic launches from launches whose cause is unknown by it, also on rows stored long ago.
+ */
+export const AUTOMATIC_REASON = 'automatic: ';
+
+export function isAutomatic(reason: string | null): boolean {
+  return reason?.startsWith(AUTOMATIC_REASON) === true;
+}
 
 function ago(ms: number): string {
   if (ms < 90_000) return `${Math.round(ms / 1000)} s`;
@@ -125,7 +158,7 @@ export async function resolveLink(effect: Effect, source: CauseSource): Promise<
     if (gap > cause.windowMs) {
       return {
         initiator: null,
-        reason: `automatic: the latest recorded change, ${describeCause(cause)}, is ${ago(gap)} earlier, beyond its ${ago(cause.windowMs)} window; a scaling policy, schedule, health-check replacement or Spot interruption acts on its own`,
+        reason: `${AUTOMATIC_REASON}the latest recorded change, ${describeCause(cause)}, is ${ago(gap)} earlier, beyond its ${ago(cause.windowMs)} window; a scaling policy, schedule, health-check replacement or Spot interruption acts on its own`,
         linkSort: first,
       };
     }
@@ -134,9 +167,7 @@ export async function resolveLink(effect: Effect, source: CauseSource): Promise<
       const chain = steps.length > 0 ? `, through ${steps.join(', after ')}` : '';
       return {
         initiator: {
-          arn: cause.actor.arn,
-          name: cause.actor.name,
-          kind: cause.actor.kind,
+          ...cause.actor,
           eventId: cause.eventId,
           eventName: cause.eventName,
           eventTime: cause.eventTime,

@@ -4,7 +4,7 @@ import type { Action } from '../actions';
 import type { Actor } from '../identity';
 import type { JsonObject } from '../json';
 import type { AttributionRecord, Lineage } from '../record';
-import type { Initiator } from './link';
+import { callerFacts, type Initiator } from './link';
 import { type Place, type ResourceRef, resourceKey } from './resources';
 import type { ServiceCall } from './service-calls';
 import { readTags, resourcesInTags, serviceBehind, type Via, viaOf } from './via';
@@ -65,9 +65,7 @@ export function lineageOf(input: LineageInput): LineageFields {
   }
   const own = changed[0] ?? (via?.resourceId ? { type: via.resourceType, id: via.resourceId } : null);
   const initiator: Initiator = {
-    arn: actor.arn,
-    name: actor.name,
-    kind: actor.kind,
+    ...callerFacts(actor),
     eventId: input.eventId,
     eventName: input.eventName,
     eventTime: input.eventTime,

@@ -49,6 +49,7 @@ export interface CompiledPolicy {
   };
   readonly launchQuota?: Base & { readonly maxInstances: number; readonly windowMinutes: number };
   readonly trailTampering?: Base;
+  readonly serviceLaunches?: Base & { readonly actions: ReadonlySet<Action>; readonly automatic: boolean };
 }
 
 type AnyRule = NonNullable<PolicyRules[RuleId]>;
@@ -154,6 +155,13 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       ...base(quota),
       maxInstances: quota.maxInstances,
       windowMinutes: quota.windowMinutes,
+    };
+  const service = on('serviceLaunches');
+  if (service)
+    compiled.serviceLaunches = {
+      ...base(service),
+      actions: new Set(service.actions),
+      automatic: service.automatic,
     };
   return compiled;
 }

@@ -1,11 +1,14 @@
 /** Pure policy evaluation: the records of one event, plus what the store knows, in; violations out. */
 
-import { ACTION_VERBS, type Action, isTrailAction } from '../actions';
+import { ACTION_VERBS, type Action, isTrailAction, SERVICE_CHANGE } from '../actions';
+import { isAutomatic } from '../lineage/link';
+import { describeResource } from '../lineage/resources';
 import type { AttributionRecord } from '../record';
 import type { CompiledExemptions, CompiledPolicy } from './compile';
 import { matchesAny } from './glob';
 import { launchViolations } from './launch-rules';
-import { type QuotaPeak, quotaSubject } from './quota';
+import { personOf, throughSuffix } from './person';
+import type { QuotaPeak } from './quota';
 import type { RuleId, Severity } from './schema';
 
 export interface Violation {
@@ -106,7 +109,7 @@ export function factsNeeded(records: readonly AttributionRecord[], policy: Compi
       : [];
   const quota = policy.launchQuota;
   const atMs = first.eventTime ? Date.parse(first.eventTime) : Number.NaN;
-  const subject = quotaSubject(first.actor);
+  const subject = personOf(first).facts.quotaSubject;
   const needsQuota =
     quota && subject && first.action === 'launch' && first.outcome === 'success' && !Number.isNaN(atMs);
   return {
@@ -117,10 +120,13 @@ export function factsNeeded(records: readonly AttributionRecord[], policy: Compi
   };
 }
 
+/** Exempt by its caller, by the person behind it when a service made the call, or by its tags. */
 function exempt(rule: { readonly exempt: CompiledExemptions }, record: AttributionRecord): boolean {
   const { callers, people, tags } = rule.exempt;
   if (matchesAny(callers, record.actor.arn)) return true;
   if (matchesAny(people, record.actor.name)) return true;
+  const { initiator } = record;
+  if (initiator && (matchesAny(callers, initiator.arn) || matchesAny(people, initiator.name))) return true;
   const requested = record.launch?.tags;
   if (requested) {
     for (const [key, pattern] of tags) {
@@ -196,6 +202,34 @@ function protectedViolations(
   return out;
 }
 
+/** What a successful call did, for messages: "launched 3 instances", "called CreateAutoScalingGroup". */
+function doneWhat(records: readonly AttributionRecord[]): string {
+  const first = records[0];
+  if (first?.action === SERVICE_CHANGE) {
+    const ids = describeTargets(records);
+    return `called ${first.eventName}${ids === 'no instance' ? '' : ` on ${ids}`}`;
+  }
+  return `${ACTION_VERBS[first?.action ?? 'launch']} ${describeTargets(records)}`;
+}
+
+/** A service's call with no person known behind it, when the team asked to hear of those. */
+function serviceViolations(policy: CompiledPolicy, records: readonly AttributionRecord[]): Violation[] {
+  const rule = policy.serviceLaunches;
+  const first = records[0];
+  if (!rule || !first || first.outcome !== 'success' || !rule.actions.has(first.action)) return [];
+  const { via, lineage } = first;
+  // Not yet linked is not "unknown": only a link that found no person counts.
+  if (!via || lineage.byPerson || lineage.unresolved || first.initiator !== null) return [];
+  if (!rule.automatic && isAutomatic(first.initiatorReason)) return [];
+  return [
+    {
+      rule: 'serviceLaunches',
+      severity: rule.severity,
+      message: `${via.service} ${doneWhat(records)} for ${describeResource(via.resourceType, via.resourceId)} and no person is known behind it: ${first.initiatorReason ?? 'no cause was found'}`,
+    },
+  ];
+}
+
 /** Every rule the event breaks, exemptions applied. One event, one list: alerts are built from it. */
 export function evaluate(
   records: readonly AttributionRecord[],
@@ -205,16 +239,17 @@ export function evaluate(
   const first = records[0];
   if (!first) return [];
   const violations: Violation[] = [];
+  const person = personOf(first);
   const root = policy.rootUser;
   // By kind, not type: a `Root` identity invoked by an AWS service is the service acting for the account.
-  if (root && first.actor.kind === 'root') {
+  if (root && person.facts.kind === 'root') {
     violations.push({
       rule: 'rootUser',
       severity: root.severity,
       message:
         first.outcome === 'failed'
-          ? `the root user tried to ${first.action} (${first.errorCode})`
-          : `the root user ${ACTION_VERBS[first.action]} ${describeTargets(records)}`,
+          ? `the root user tried to ${first.action === SERVICE_CHANGE ? `call ${first.eventName}` : first.action} (${first.errorCode})`
+          : `the root user ${doneWhat(records)}${throughSuffix(person)}`,
     });
   }
   if (first.action === 'launch' && first.outcome === 'success') {
@@ -234,13 +269,16 @@ export function evaluate(
     });
   }
   const mfa = policy.consoleWithoutMfa;
-  if (mfa && first.actor.viaConsole === true && first.actor.mfaAuthenticated === false) {
+  if (mfa && person.facts.viaConsole === true && person.facts.mfaAuthenticated === false) {
     violations.push({
       rule: 'consoleWithoutMfa',
       severity: mfa.severity,
-      message: `${first.action} from the AWS console without MFA`,
+      message: person.through
+        ? `${person.label}'s call from the AWS console without MFA caused this ${first.action === SERVICE_CHANGE ? first.eventName : first.action} (${person.through})`
+        : `${first.action === SERVICE_CHANGE ? first.eventName : first.action} from the AWS console without MFA`,
     });
   }
+  violations.push(...serviceViolations(policy, records));
   const failed = policy.failedAttempts;
   if (
     failed &&

@@ -5,6 +5,7 @@ import type { AttributionRecord } from '../record';
 import type { AllowDeny, CompiledPolicy } from './compile';
 import type { PolicyFacts, Violation } from './evaluate';
 import { matchesAny } from './glob';
+import { type JudgedPerson, personOf, throughSuffix } from './person';
 import type { RuleId, Weekday } from './schema';
 
 /** What every launch rule looks at. */
@@ -14,6 +15,8 @@ interface LaunchContext {
   /** Instances the launch created (or asked for, when CloudTrail omitted the response). */
   readonly count: number;
   readonly facts: PolicyFacts;
+  /** Whom the rules about people judge: the person behind a service's launch, else the caller. */
+  readonly person: JudgedPerson;
 }
 
 type LaunchRuleId =
@@ -127,10 +130,10 @@ const LAUNCH_RULES: readonly LaunchRule[] = [
       ? `unencrypted EBS volume${launch.unencryptedVolumes.length > 1 ? 's' : ''} requested: ${launch.unencryptedVolumes.join(', ')}`
       : null,
   ),
-  rule('allowedLaunchers', (r, { record }) =>
-    matchesAny(r.callers, record.actor.arn)
+  rule('allowedLaunchers', (r, { person }) =>
+    matchesAny(r.callers, person.facts.arn)
       ? null
-      : `${record.actor.arn ?? record.actor.name ?? 'an unidentified caller'} is not allowed to launch instances`,
+      : `${person.facts.arn ?? person.facts.name ?? 'an unidentified caller'} is not allowed to launch instances${throughSuffix(person)}`,
   ),
   rule('launchHours', (r, { record }) => {
     const at = record.eventTime ? Date.parse(record.eventTime) : Number.NaN;
@@ -146,10 +149,10 @@ const LAUNCH_RULES: readonly LaunchRule[] = [
     if (weekday !== undefined && r.days.has(weekday) && inWindow) return null;
     return `launched ${part('weekday')} ${part('hour')}:${part('minute')} ${r.timeZone}, outside ${r.text}`;
   }),
-  rule('launchQuota', (r, { record, facts }) => {
+  rule('launchQuota', (r, { person, facts }) => {
     const peak = facts.launchQuota;
     if (!peak || peak.launches <= r.maxInstances) return null;
-    return `${record.actor.sourceIdentity ?? record.actor.name ?? 'this caller'} launched ${peak.launches} instances in ${r.windowMinutes} minutes (launches from ${utcMinute(peak.fromMs)} to ${utcMinute(peak.toMs)}); the quota is ${r.maxInstances}`;
+    return `${person.label}${person.through ? ', directly or through services,' : ''} launched ${peak.launches} instances in ${r.windowMinutes} minutes (launches from ${utcMinute(peak.fromMs)} to ${utcMinute(peak.toMs)}); the quota is ${r.maxInstances}`;
   }),
 ];
 
@@ -162,6 +165,6 @@ export function launchViolations(
 ): Violation[] {
   const launch = record.launch;
   if (!launch) return [];
-  const context: LaunchContext = { record, launch, count, facts };
+  const context: LaunchContext = { record, launch, count, facts, person: personOf(record) };
   return LAUNCH_RULES.flatMap((r) => r.apply(policy, context) ?? []);
 }

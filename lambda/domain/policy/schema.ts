@@ -135,6 +135,20 @@ const Rules = z.strictObject({
     ),
   ),
   trailTampering: z.optional(rule({}, 'critical')),
+  serviceLaunches: z.optional(
+    rule(
+      {
+        /** The calls a service makes that alert when no person is known behind them. */
+        actions: z._default(z.array(z.enum(LIFECYCLE_ACTIONS)).check(z.minLength(1)), ['launch']),
+        /**
+         * Whether automatic ones alert too: a change long before, beyond its window (a scaling
+         * policy, a schedule, a health-check replacement, a Spot interruption).
+         */
+        automatic: z._default(z.boolean(), false),
+      },
+      'info',
+    ),
+  ),
 });
 
 export const PolicySchema = z.strictObject({
