@@ -6,6 +6,7 @@ import type { Column } from './table';
 export interface ShownRecord {
   readonly eventTime: string | null;
   readonly action: string;
+  readonly eventName: string;
   readonly instanceId: string | null;
   readonly outcome: string;
   readonly errorCode: string | null;
@@ -45,7 +46,8 @@ export function toolLabel(row: ShownRecord): string {
 export function recordColumns<T extends ShownRecord>(): Column<T>[] {
   return [
     { header: 'TIME', value: (r) => r.eventTime },
-    { header: 'ACTION', value: (r) => r.action },
+    // A change that makes a service act is named by its call: "SetDesiredCapacity" says more than "service-change".
+    { header: 'ACTION', value: (r) => (r.action === 'service-change' ? r.eventName : r.action) },
     { header: 'INSTANCE', value: (r) => r.instanceId },
     {
       header: 'OUTCOME',

@@ -57,13 +57,31 @@ function publicRow(row: StoredRow): Omit<StoredRow, 'eventTimeId'> {
   return rest;
 }
 
-export function renderRows(rows: readonly StoredRow[], format: OutputFormat): string {
+/** A field a command adds to every row: a first table column, a JSON key and a last CSV column. */
+export interface ExtraField {
+  readonly name: string;
+  readonly header: string;
+  value(row: StoredRow): string;
+}
+
+export function renderRows(
+  rows: readonly StoredRow[],
+  format: OutputFormat,
+  extra: ExtraField | null = null,
+): string {
+  const fields = extra
+    ? [...CSV_FIELDS, [extra.name, (r: StoredRow) => extra.value(r)] as const]
+    : CSV_FIELDS;
   switch (format) {
     case 'json':
-      return `${JSON.stringify(rows.map(publicRow), null, 2)}\n`;
+      return `${JSON.stringify(
+        rows.map((row) => (extra ? { [extra.name]: extra.value(row), ...publicRow(row) } : publicRow(row))),
+        null,
+        2,
+      )}\n`;
     case 'csv':
-      return `${[CSV_FIELDS.map(([name]) => name).join(','), ...rows.map((row) => CSV_FIELDS.map(([, get]) => csvCell(get(row))).join(','))].join('\n')}\n`;
+      return `${[fields.map(([name]) => name).join(','), ...rows.map((row) => fields.map(([, get]) => csvCell(get(row))).join(','))].join('\n')}\n`;
     case 'table':
-      return `${renderTable(rows, ROW_COLUMNS)}\n`;
+      return `${renderTable(rows, extra ? [{ header: extra.header, value: (r: StoredRow) => extra.value(r) }, ...ROW_COLUMNS] : ROW_COLUMNS)}\n`;
   }
 }

@@ -1,11 +1,15 @@
 /** who, activity and recent: questions answered with one DynamoDB Query pattern each. */
 
-import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
+import {
+  DynamoDbAttributionQueries,
+  type RowFilter,
+} from '../../lambda/adapters/dynamodb-attribution-queries';
 import { ACTIONS, type Action, isAction } from '../../lambda/domain';
+import { describeResource } from '../../lambda/domain/lineage/resources';
 import type { StoredRow } from '../../lambda/schema/stored-row';
 import { type Command, type Output, parseFlags } from '../command';
 import { UsageError } from '../errors';
-import { outputFormat, renderRows } from '../rows-output';
+import { type ExtraField, outputFormat, renderRows } from '../rows-output';
 import { openTarget, TARGET_FLAGS, TARGET_HELP, type Target, targetOptions } from '../target';
 import { parseTimeArg } from '../time-arg';
 
@@ -60,12 +64,56 @@ async function print(
   format: ReturnType<typeof outputFormat>,
   output: Output,
   empty: string,
+  extra: ExtraField | null = null,
 ): Promise<void> {
   if (rows.length === 0 && format === 'table') {
     output.err(empty);
     return;
   }
-  await output.out(renderRows(rows, format));
+  await output.out(renderRows(rows, format, extra));
+}
+
+/** Two newest-first row streams as one, newest first (ties: the first stream's row first). */
+async function* newestFirst(
+  a: AsyncGenerator<StoredRow>,
+  b: AsyncGenerator<StoredRow>,
+): AsyncGenerator<StoredRow> {
+  let x = await a.next();
+  let y = await b.next();
+  while (!x.done || !y.done) {
+    if (!x.done && (y.done || x.value.eventTimeId >= y.value.eventTimeId)) {
+      yield x.value;
+      x = await a.next();
+    } else if (!y.done) {
+      yield y.value;
+      y = await b.next();
+    }
+  }
+}
+
+/**
+ * The chain behind a service's call, in words: "Auto Scaling (autoscaling.amazonaws.com) did it
+ * for auto-scaling group web-asg. Behind it: bob set the capacity … 30 s before."
+ */
+function behindLine(row: StoredRow, done: string): string {
+  const { via, initiator } = row;
+  if (via === null || (initiator !== null && initiator.eventId === row.eventId)) return '';
+  const what = describeResource(via.resourceType, via.resourceId);
+  const why = row.initiatorReason ?? 'no reason recorded';
+  return initiator
+    ? `${via.service} ${done} it for ${what}. Behind it: ${why}.\n`
+    : `${via.service} ${done} it for ${what}. No person is known behind it: ${why}.\n`;
+}
+
+/** Who launched the instance and, for a service's launch or termination, the person behind it. */
+function whoSummary(instanceId: string, rows: readonly StoredRow[]): string {
+  const launch = rows.find((r) => r.action === 'launch' && r.outcome === 'success');
+  const terminate = rows.find((r) => r.action === 'terminate' && r.outcome === 'success');
+  const lines = launch
+    ? `${instanceId} was launched by ${launch.actor.name ?? launch.actor.arn ?? 'an unidentified caller'} (${launch.actor.type}${launch.actor.arn ? `, ${launch.actor.arn}` : ''}) at ${launch.eventTime} with ${launch.source.tool}${launch.source.ip ? ` from ${launch.source.ip}` : ''}.\n${behindLine(launch, 'launched')}`
+    : `${instanceId}: no launch recorded (it may predate the records; try ec2trail backfill).\n`;
+  const end = terminate && terminate.via ? behindLine(terminate, 'terminated') : '';
+  return `${lines}${end}\n`;
 }
 
 export const whoCommand: Command = {
@@ -94,14 +142,7 @@ ${COMMON_HELP}`,
         new DynamoDbAttributionQueries(target.documents, target.tableName).lifecycle(instanceId),
         limit,
       );
-      if (format === 'table' && rows.length > 0) {
-        const launch = rows.find((r) => r.action === 'launch' && r.outcome === 'success');
-        await output.out(
-          launch
-            ? `${instanceId} was launched by ${launch.actor.name ?? launch.actor.arn ?? 'an unidentified caller'} (${launch.actor.type}${launch.actor.arn ? `, ${launch.actor.arn}` : ''}) at ${launch.eventTime} with ${launch.source.tool}${launch.source.ip ? ` from ${launch.source.ip}` : ''}.\n\n`
-            : `${instanceId}: no launch recorded (it may predate the records; try ec2trail backfill).\n\n`,
-        );
-      }
+      if (format === 'table' && rows.length > 0) await output.out(whoSummary(instanceId, rows));
       await print(rows, format, output, `No record of ${instanceId} in ${target.description}.`);
       return 0;
     });
@@ -111,11 +152,15 @@ ${COMMON_HELP}`,
 export const activityCommand: Command = {
   usage: `Usage: ec2trail activity --actor ARN|NAME [options]
 
-Lists the lifecycle calls of one caller, newest first. An ARN is matched exactly
+Lists the calls of one caller, newest first, and what services did for them: the
+launches and terminations Auto Scaling, CloudFormation, EKS or a fleet made after that
+person's change. The AS column (and "as" in JSON and CSV) says which: caller for their
+own call, initiator for a service's call made for them. An ARN is matched exactly
 (arn:aws:iam::111122223333:user/alice); anything else is the caller's name as ec2trail
 shows it (the person behind an SSO session, an IAM user name, root, a service).
 
   --actor ARN|NAME    the caller (required)
+  --own               only the caller's own calls, not what services did for them
   --since TIME        from this time: 30m, 24h, 7d, 2w or an ISO date (default: 7d)
   --until TIME        up to this time (default: now)
   --action ACTION     only launch, start, stop, terminate, reboot or connect
@@ -130,6 +175,7 @@ ${COMMON_HELP}`,
       until: { type: 'string' },
       action: { type: 'string' },
       failed: { type: 'boolean' },
+      own: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (!values.actor) throw new UsageError('activity needs --actor ARN or --actor NAME');
@@ -143,15 +189,46 @@ ${COMMON_HELP}`,
     const actor = values.actor;
     return withTarget(values, async (target) => {
       const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
+      const filter = { fromMs, toMs, action, failed: values.failed };
+      const own = queries.byActor(actor, filter);
       const rows = await collect(
-        queries.byActor(actor, { fromMs, toMs, action, failed: values.failed }),
+        values.own ? own : newestFirst(own, await forThem(queries, actor, filter)),
         limit,
       );
-      await print(rows, format, output, `No activity by ${actor} in that window in ${target.description}.`);
+      const as: ExtraField = {
+        name: 'as',
+        header: 'AS',
+        // Rows of the services' calls are the ones whose caller is not the one asked about.
+        value: (row) => (matchesCaller(row, actor) ? 'caller' : 'initiator'),
+      };
+      await print(
+        rows,
+        format,
+        output,
+        `No activity by ${actor} in that window in ${target.description}.`,
+        as,
+      );
       return 0;
     });
   },
 };
+
+function matchesCaller(row: StoredRow, actor: string): boolean {
+  return actor.startsWith('arn:') ? row.actor.arn === actor : row.actor.name === actor;
+}
+
+/** The rows of services' calls made for `actor`: by name, or by the name of the ARN's rows. */
+async function forThem(
+  queries: DynamoDbAttributionQueries,
+  actor: string,
+  filter: RowFilter,
+): Promise<AsyncGenerator<StoredRow>> {
+  if (!actor.startsWith('arn:')) return queries.byInitiator(actor, filter);
+  const name = await queries.nameOfArn(actor);
+  return name === null
+    ? (async function* () {})()
+    : queries.byInitiator(name, { ...filter, initiatorArn: actor });
+}
 
 export const recentCommand: Command = {
   usage: `Usage: ec2trail recent [options]

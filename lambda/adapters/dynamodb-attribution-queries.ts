@@ -70,6 +70,52 @@ export class DynamoDbAttributionQueries {
     );
   }
 
+  /**
+   * What services did for one person (README: "Who is behind the service"): the rows whose
+   * initiator has this name, and with `initiatorArn` only those whose initiator has that ARN.
+   */
+  byInitiator(
+    name: string,
+    filter: RowFilter & { readonly initiatorArn?: string } = {},
+  ): AsyncGenerator<StoredRow> {
+    const index = ATTRIBUTION_TABLE.indexes.byInitiatorName;
+    return this.rows(
+      {
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :who AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: {
+          ':who': name,
+          ':from': filter.fromMs === undefined ? '0' : sortableTime(filter.fromMs),
+          ':to': filter.toMs === undefined ? '~' : `${sortableTime(filter.toMs)}${AFTER}`,
+        },
+        ScanIndexForward: false,
+      },
+      filter,
+      false,
+    );
+  }
+
+  /** The name ec2trail gives the caller with this ARN, from any one of their rows; null when none. */
+  async nameOfArn(arn: string): Promise<string | null> {
+    const index = ATTRIBUTION_TABLE.indexes.byActorArn;
+    for await (const row of this.rows(
+      {
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :who',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':who': arn },
+        ScanIndexForward: false,
+        // One row says the name; a few in case a row kept none.
+        Limit: 10,
+      },
+      {},
+      false,
+    ))
+      if (row.actor.name) return row.actor.name;
+    return null;
+  }
+
   /** Everything in a time window, optionally in one account and region: one Query per UTC day, newest day first. */
   async *recent(
     filter: RecentFilter & { readonly fromMs: number; readonly toMs: number },
@@ -118,7 +164,7 @@ export class DynamoDbAttributionQueries {
 
   private async *rows(
     base: Omit<QueryCommandInput, 'TableName'>,
-    filter: RowFilter,
+    filter: RowFilter & { readonly initiatorArn?: string },
     filterTime: boolean,
   ): AsyncGenerator<StoredRow> {
     const names: Record<string, string> = { ...base.ExpressionAttributeNames };
@@ -132,6 +178,12 @@ export class DynamoDbAttributionQueries {
     if (filter.failed) {
       values[':failed'] = 'failed';
       conditions.push('outcome = :failed');
+    }
+    if (filter.initiatorArn !== undefined) {
+      names['#initiator'] = 'initiator';
+      names['#arn'] = 'arn';
+      values[':initiatorArn'] = filter.initiatorArn;
+      conditions.push('#initiator.#arn = :initiatorArn');
     }
     if (filterTime && filter.fromMs !== undefined) {
       names['#time'] = ATTRIBUTION_TABLE.sortKey;

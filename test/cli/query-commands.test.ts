@@ -152,3 +152,92 @@ describe('query commands against DynamoDB Local', () => {
     expect(result.stderr).toMatch(/^ec2trail who: cannot reach the endpoint \(ECONNREFUSED\)/);
   });
 });
+
+describe('who and activity on what services did for people', () => {
+  // test/fixtures/services/asg: alice creates web-asg (10:00:05) and Auto Scaling launches
+  // i-…a001 (10:00:40); bob sets the capacity at 12:00:00 (launch of i-…a002 at 12:00:30)
+  // and at 13:00:00 (Auto Scaling terminates i-…a001 at 13:00:20); i-…a003 at 15:30 is automatic.
+  let table: string;
+  const at = () => ['--endpoint-url', dynamoEndpoint(), '--table', table];
+  const window = ['--since', '2026-03-01', '--until', '2026-03-31'];
+  const json = (args: string[]) => {
+    const result = runCli([...args, ...at(), '--output', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    return JSON.parse(result.stdout) as Record<string, unknown>[];
+  };
+  const summary = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => [r.as, r.eventName, r.instanceId, (r.actor as { name: string }).name]);
+
+  beforeAll(async () => {
+    const client = dynamoClient();
+    table = await freshTable(client, 'cli-services');
+    client.destroy();
+    const replay = runCli(['replay', join(FIXTURES, 'services', 'asg'), ...at()]);
+    expect(replay.status).toBe(0);
+  });
+
+  const BOBS = [
+    ['initiator', 'TerminateInstances', 'i-0a00000000000a001', 'autoscaling.amazonaws.com'],
+    ['caller', 'SetDesiredCapacity', null, 'bob'],
+    ['initiator', 'RunInstances', 'i-0a00000000000a002', 'autoscaling.amazonaws.com'],
+    ['caller', 'SetDesiredCapacity', null, 'bob'],
+  ];
+
+  it('activity by name lists the person’s own calls and, marked, what Auto Scaling did for them', () => {
+    expect(summary(json(['activity', '--actor', 'bob', ...window]))).toEqual(BOBS);
+  });
+
+  it('activity by ARN finds the same, through the name the ARN’s rows give', () => {
+    expect(summary(json(['activity', '--actor', 'arn:aws:iam::111122223333:user/bob', ...window]))).toEqual(
+      BOBS,
+    );
+  });
+
+  it('activity --own leaves out what services did', () => {
+    expect(summary(json(['activity', '--actor', 'bob', '--own', ...window]))).toEqual(
+      BOBS.filter(([as]) => as === 'caller'),
+    );
+  });
+
+  it('activity as a table and CSV carries the mark too', () => {
+    const table = runCli(['activity', '--actor', 'bob', ...window, ...at(), '--output', 'table']);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^AS\s/);
+    expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual([
+      'initiator',
+      'caller',
+      'initiator',
+      'caller',
+    ]);
+    const csv = runCli(['activity', '--actor', 'bob', ...window, ...at(), '--output', 'csv'])
+      .stdout.trim()
+      .split('\n');
+    expect(csv[0]?.endsWith(',as')).toBe(true);
+    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual([
+      'initiator',
+      'caller',
+      'initiator',
+      'caller',
+    ]);
+  });
+
+  it('who names the person behind a service’s launch and termination', () => {
+    const result = runCli(['who', 'i-0a00000000000a001', ...at(), '--output', 'table']);
+    const [launched, launchBehind, terminateBehind] = result.stdout.split('\n');
+    expect(launched).toMatch(/^i-0a00000000000a001 was launched by autoscaling\.amazonaws\.com /);
+    expect(launchBehind).toMatch(
+      /^autoscaling\.amazonaws\.com launched it for auto-scaling group web-asg\. Behind it: alice@example\.com .*\(CreateAutoScalingGroup at 2026-03-02 10:00 UTC\), 35 s before\.$/,
+    );
+    expect(terminateBehind).toMatch(
+      /^autoscaling\.amazonaws\.com terminated it for auto-scaling group web-asg\. Behind it: bob .*\(SetDesiredCapacity at 2026-03-02 13:00 UTC\), 20 s before\.$/,
+    );
+  });
+
+  it('who says when no person is known, and why', () => {
+    const result = runCli(['who', 'i-0a00000000000a003', ...at(), '--output', 'table']);
+    expect(result.stdout.split('\n')[1]).toMatch(
+      /^autoscaling\.amazonaws\.com launched it for auto-scaling group web-asg\. No person is known behind it: automatic: /,
+    );
+  });
+});
