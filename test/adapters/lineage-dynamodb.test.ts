@@ -135,6 +135,56 @@ describe('linking through DynamoDB Local', () => {
     }
   }, 120_000);
 
+  it('links a two-hop chain whose three calls reach three invocations at the same moment', async () => {
+    // The EKS trail: alice's node group, EKS's Auto Scaling group for it, Auto Scaling's launch.
+    const events = eventsOf(scenarioFiles('eks')) as Record<string, unknown>[];
+    const table = await freshTable(client, 'lineage-chain-race');
+    const invocation = () =>
+      createHandler({
+        store: new DynamoDbAttributionStore(documents, table),
+        ledger: new DynamoDbAlertLedger(documents, table),
+        publisher: new FakePublisher(),
+        policy: compilePolicy({ rules: {} }),
+        logger: new FakeLog(),
+        metrics: new FakeMetrics(),
+        clock: () => new Date('2026-03-03T00:00:00Z'),
+        lineage: new DynamoDbLineageStore(documents, table),
+      });
+    const handlers = events.map(() => invocation());
+    const rounds = 12;
+    const found: { round: number; initiator: unknown }[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const instance = `i-0${String(round + 100).padStart(16, '0')}`;
+      // Fresh names each round, so rounds never see each other's causes.
+      const renamed = events.map((event, i) =>
+        JSON.parse(
+          JSON.stringify(event)
+            .replaceAll('"workers"', `"workers-${round}"`)
+            .replaceAll('eks-workers-5ac6a1b2-0000-1111-2222-333344445555', `eks-workers-round-${round}`)
+            .replaceAll('i-0e00000000000e001', instance)
+            .replace(/"eventID":"[^"]+"/, `"eventID":"chain-${round}-${i}"`),
+        ),
+      );
+      // Rotate who starts first, so every call is sometimes the first to land.
+      const order = renamed.map((_, i) => (i + round) % renamed.length);
+      await Promise.all(
+        order.map((i) => handlers[i]?.({ 'detail-type': 'AWS API Call via CloudTrail', detail: renamed[i] })),
+      );
+      const rows = await documents.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'instanceId = :i',
+          ExpressionAttributeValues: { ':i': instance },
+          ConsistentRead: true,
+        }),
+      );
+      found.push({ round, initiator: rows.Items?.[0]?.initiator?.name ?? null });
+    }
+    expect(found).toEqual(
+      Array.from({ length: rounds }, (_, round) => ({ round, initiator: 'alice@example.com' })),
+    );
+  }, 120_000);
+
   it('judges the person behind a launch by what the table kept of their call', async () => {
     // The asg trail in time order. alice's CreateAutoScalingGroup is a console call without MFA
     // (b-changes.json); the launch of i-…a001 35 s later is Auto Scaling's, found through the

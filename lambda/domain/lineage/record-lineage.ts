@@ -4,7 +4,7 @@ import type { Action } from '../actions';
 import type { Actor } from '../identity';
 import type { JsonObject } from '../json';
 import type { AttributionRecord, Lineage } from '../record';
-import { callerFacts, type Initiator } from './link';
+import { callerFacts, type Initiator, initiatorOf } from './link';
 import { type Place, type ResourceRef, resourceKey } from './resources';
 import type { ServiceCall } from './service-calls';
 import { readTags, resourcesInTags, serviceBehind, type Via, viaOf } from './via';
@@ -64,14 +64,13 @@ export function lineageOf(input: LineageInput): LineageFields {
     return { via, initiator: null, initiatorReason: 'not linked yet', lineage };
   }
   const own = changed[0] ?? (via?.resourceId ? { type: via.resourceType, id: via.resourceId } : null);
-  const initiator: Initiator = {
-    ...callerFacts(actor),
+  const initiator = initiatorOf(callerFacts(actor), {
     eventId: input.eventId,
     eventName: input.eventName,
     eventTime: input.eventTime,
     resourceType: own?.type ?? null,
     resourceId: own?.id ?? null,
-  };
+  });
   return {
     via,
     initiator,
