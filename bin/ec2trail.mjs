@@ -2,9 +2,10 @@
 // The ec2trail CLI entry. It runs the bundle that `npm ci` builds (dist/ec2trail.cjs) when the
 // bundle is newer than every source file, and the TypeScript sources through tsx otherwise, so
 // an edit is never run stale.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,12 +18,17 @@ const bundle = join(root, 'dist', 'ec2trail.cjs');
 const BULK = new Set(['replay', 'backfill', 'drain']);
 if (BULK.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
   const heapMb = Number(process.env.EC2TRAIL_MAX_HEAP_MB ?? 160);
-  const child = spawnSync(
+  const child = spawn(
     process.execPath,
     [`--max-old-space-size=${heapMb}`, ...process.execArgv, here, ...process.argv.slice(2)],
-    { stdio: 'inherit' },
+    { stdio: 'inherit', env: { ...process.env, EC2TRAIL_LAUNCHER_PID: String(process.pid) } },
   );
-  process.exit(child.status ?? 1);
+  // A signal sent to this process alone (`timeout`, `kill`) reaches the command too, which stops
+  // cleanly; this process waits for it and ends with its status, so nothing is left running.
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(name, () => child.kill(name));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
+} else {
+  await main();
 }
 
 function newestSource(dir) {
@@ -45,13 +51,26 @@ function bundleIsFresh() {
   }
 }
 
-// The SDK warns on every run that its 2027 releases will need Node.js 22; the CLI supports 20.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const require = createRequire(import.meta.url);
-if (bundleIsFresh() && !process.env.EC2TRAIL_FROM_SOURCES) {
-  require(bundle);
-} else {
-  const { register } = await import('tsx/cjs/api');
-  register();
-  require('../cli/main.ts');
+async function main() {
+  // Started by the launcher above: should the launcher be killed outright, stop as on SIGTERM
+  // instead of running on, orphaned.
+  const launcher = Number(process.env.EC2TRAIL_LAUNCHER_PID);
+  if (launcher > 0) {
+    const watch = setInterval(() => {
+      if (process.ppid === launcher) return;
+      clearInterval(watch);
+      process.kill(process.pid, 'SIGTERM');
+    }, 1_000);
+    watch.unref();
+  }
+  // The SDK warns on every run that its 2027 releases will need Node.js 22; the CLI supports 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const require = createRequire(import.meta.url);
+  if (bundleIsFresh() && !process.env.EC2TRAIL_FROM_SOURCES) {
+    require(bundle);
+  } else {
+    const { register } = await import('tsx/cjs/api');
+    register();
+    require('../cli/main.ts');
+  }
 }

@@ -39,7 +39,7 @@ export async function* attributeInputs(
 ): AsyncGenerator<StreamItem> {
   for await (const file of files) {
     tally.files++;
-    for (const item of file.items) {
+    for await (const item of file.items) {
       if (item.kind === 'error') {
         tally.errors++;
         yield item;

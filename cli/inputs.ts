@@ -1,9 +1,12 @@
 /** Reads CloudTrail inputs from files, folders and stdin: plain or gzip, JSON or NDJSON. */
 
-import { lstat, opendir, readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { lstat, opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { describeError } from './errors';
+import { JsonElementSplitter } from './json-elements';
 
 /** One parsed JSON document, or the reason a piece of input could not be read. */
 export type InputItem =
@@ -12,8 +15,17 @@ export type InputItem =
 
 export interface InputFile {
   readonly origin: string;
-  readonly items: readonly InputItem[];
+  /** Read as they are consumed, for files and stdin: memory does not grow with the input. */
+  readonly items: AsyncIterable<InputItem> | readonly InputItem[];
 }
+
+/**
+ * Inputs up to this many characters are parsed whole (errors then say line and column); larger
+ * ones are read line by line (NDJSON) or event by event (`{"Records": [...]}`, arrays).
+ */
+export const WHOLE_INPUT_CHARS = 8 * 1024 * 1024;
+/** How far a large input is read to find its first line (CloudTrail events are far shorter). */
+const FIRST_LINE_CHARS = 4 * 1024 * 1024;
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 // Folders of trail logs often hold notes and manifests beside the logs: those are not inputs.
@@ -70,7 +82,11 @@ export function parseInput(origin: string, bytes: Uint8Array): InputItem[] {
       return [{ kind: 'error', origin, message: `not a readable gzip file (${describeError(error)})` }];
     }
   }
-  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  return parseText(origin, Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+}
+
+/** The JSON documents of one whole input's text. */
+function parseText(origin: string, text: string): InputItem[] {
   try {
     return [{ kind: 'json', origin, value: JSON.parse(text) }];
   } catch (wholeError) {
@@ -95,10 +111,180 @@ function canParse(text: string): boolean {
   }
 }
 
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
+async function* withFirst(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+class GzipError extends Error {
+  constructor(cause: unknown) {
+    super(`not a readable gzip file (${describeError(cause)})`, { cause });
+  }
+}
+
+/** The text of a byte stream, gunzipped when it starts like gzip. */
+async function* textOf(source: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const bytes = source[Symbol.asyncIterator]();
+  let first = await bytes.next();
+  if (first.done) return;
+  // Two bytes say whether it is gzip; a stream may hand them over one at a time.
+  while (first.value.length < 2) {
+    const more = await bytes.next();
+    if (more.done) break;
+    first = { done: false, value: Buffer.concat([first.value, more.value]) };
+  }
+  const all = withFirst(first.value, bytes);
+  const decoded: AsyncIterable<Uint8Array> = isGzip(first.value)
+    ? Readable.from(all).pipe(createGunzip({ chunkSize: 256 * 1024 }))
+    : all;
+  const decoder = new TextDecoder('utf-8');
+  const iterator = decoded[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<Uint8Array>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      throw isGzip(first.value) ? new GzipError(error) : error;
+    }
+    if (next.done) break;
+    const text = decoder.decode(next.value, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/**
+ * The JSON documents of one input, read as a stream. Small inputs are parsed whole, as
+ * `parseInput` does; past `WHOLE_INPUT_CHARS`, newline-delimited JSON is read line by line and
+ * anything else event by event, so memory stays bounded by the largest event.
+ */
+export async function* streamInput(
+  origin: string,
+  source: AsyncIterable<Uint8Array>,
+  wholeChars = WHOLE_INPUT_CHARS,
+): AsyncGenerator<InputItem> {
+  const texts = textOf(source);
+  let head = '';
+  try {
+    for (;;) {
+      const next = await texts.next();
+      if (next.done) {
+        yield* parseText(origin, head);
+        return;
+      }
+      head += next.value;
+      if (head.length > wholeChars) break;
+    }
+    // Newline-delimited JSON is known by its first line: read on until one ends, within reason.
+    while (!head.includes('\n') && head.length < wholeChars + FIRST_LINE_CHARS) {
+      const next = await texts.next();
+      if (next.done) break;
+      head += next.value;
+    }
+    const newline = head.indexOf('\n');
+    const firstLine = newline < 0 ? '' : head.slice(0, newline).trim();
+    if (firstLine && canParse(firstLine)) yield* ndjsonLines(origin, head, texts);
+    else yield* listElements(origin, head, texts);
+  } catch (error) {
+    yield {
+      kind: 'error',
+      origin,
+      message: error instanceof GzipError ? error.message : describeError(error),
+    };
+  }
+}
+
+/** One document per line; a line longer than the bound is reported and passed over. */
+async function* ndjsonLines(
+  origin: string,
+  head: string,
+  rest: AsyncIterator<string>,
+): AsyncGenerator<InputItem> {
+  const maxLine = 64 * 1024 * 1024;
+  let buffer = head;
+  let lineNumber = 0;
+  let skipping = false;
+  const line = (text: string): InputItem | null => {
+    lineNumber++;
+    const trimmed = text.trim();
+    if (!trimmed) return null;
+    try {
+      return { kind: 'json', origin: `${origin}:${lineNumber}`, value: JSON.parse(trimmed) };
+    } catch (error) {
+      return {
+        kind: 'error',
+        origin: `${origin}:${lineNumber}`,
+        message: jsonErrorMessage(error, trimmed, true),
+      };
+    }
+  };
+  for (;;) {
+    let start = 0;
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n', start)) {
+      if (skipping) {
+        skipping = false;
+        lineNumber++;
+      } else {
+        const item = line(buffer.slice(start, end));
+        if (item) yield item;
+      }
+      start = end + 1;
+    }
+    buffer = buffer.slice(start);
+    if (buffer.length > maxLine) {
+      yield {
+        kind: 'error',
+        origin: `${origin}:${lineNumber + 1}`,
+        message: 'a line longer than 64 MB: passed over',
+      };
+      buffer = '';
+      skipping = true;
+    }
+    const next = await rest.next();
+    if (next.done) break;
+    buffer += next.value;
+  }
+  if (!skipping) {
+    const item = line(buffer);
+    if (item) yield item;
+  }
+}
+
+/** The events of `{"Records": [...]}`, `{"Events": [...]}` or a top-level array, one at a time. */
+async function* listElements(
+  origin: string,
+  head: string,
+  rest: AsyncIterator<string>,
+): AsyncGenerator<InputItem> {
+  const splitter = new JsonElementSplitter();
+  let text: string | null = head;
+  while (text !== null) {
+    for (const element of splitter.push(text)) {
+      try {
+        const value = JSON.parse(element.text) as unknown;
+        yield { kind: 'json', origin, value: element.key === null ? [value] : { [element.key]: [value] } };
+      } catch (error) {
+        yield {
+          kind: 'error',
+          origin: `${origin} (event ${splitter.elements})`,
+          message: jsonErrorMessage(error, element.text, true),
+        };
+      }
+    }
+    const next = await rest.next();
+    text = next.done ? null : next.value;
+  }
+  if (splitter.oversized > 0)
+    yield { kind: 'error', origin, message: `${splitter.oversized} event(s) longer than 64 MB: passed over` };
+  if (splitter.unfinished)
+    yield { kind: 'error', origin, message: 'the input ends in the middle of an event: it was cut short' };
+  else if (splitter.elements === 0)
+    yield {
+      kind: 'error',
+      origin,
+      message: `larger than ${WHOLE_INPUT_CHARS / 1024 / 1024} MB and neither newline-delimited JSON nor a list of events ({"Records": [...]}, {"Events": [...]} or an array)`,
+    };
 }
 
 async function* walk(dir: string): AsyncGenerator<{ path: string } | { path: string; error: string }> {
@@ -146,7 +332,7 @@ async function* walk(dir: string): AsyncGenerator<{ path: string } | { path: str
 export async function* readInputs(paths: readonly string[]): AsyncGenerator<InputFile> {
   for (const path of paths) {
     if (path === '-') {
-      yield { origin: '<stdin>', items: parseInput('<stdin>', await readStdin()) };
+      yield { origin: '<stdin>', items: streamInput('<stdin>', process.stdin) };
       continue;
     }
     let isDirectory: boolean;
@@ -162,14 +348,7 @@ export async function* readInputs(paths: readonly string[]): AsyncGenerator<Inpu
         yield { origin: file.path, items: [{ kind: 'error', origin: file.path, message: file.error }] };
         continue;
       }
-      try {
-        yield { origin: file.path, items: parseInput(file.path, await readFile(file.path)) };
-      } catch (error) {
-        yield {
-          origin: file.path,
-          items: [{ kind: 'error', origin: file.path, message: describeError(error) }],
-        };
-      }
+      yield { origin: file.path, items: streamInput(file.path, createReadStream(file.path)) };
     }
   }
 }

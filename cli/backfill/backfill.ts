@@ -2,7 +2,7 @@
 
 import { type Action, LIFECYCLE_ACTIONS, SERVICE_CHANGE } from '../../lambda/domain';
 import { eventsOf } from '../../lambda/domain/watched-calls';
-import type { InputFile } from '../inputs';
+import type { InputFile, InputItem } from '../inputs';
 import type { EventHistory } from './event-history';
 
 /** LookupEvents allows 2 requests per second per account and region. */
@@ -53,7 +53,7 @@ function isThrottle(error: unknown): boolean {
 export async function* backfillInputs(
   history: EventHistory,
   options: BackfillOptions,
-): AsyncGenerator<InputFile> {
+): AsyncGenerator<InputFile & { readonly items: readonly InputItem[] }> {
   const end = new Date(options.now());
   const start = new Date(end.getTime() - options.days * 86_400_000);
   const limiter = new RateLimiter(LOOKUP_INTERVAL_MS, options.now, options.sleep);

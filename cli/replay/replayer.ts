@@ -47,6 +47,8 @@ export interface ReplayOptions {
   readonly concurrency?: number;
   readonly onInputError?: (origin: string, message: string) => void;
   readonly onProgress?: (tally: Readonly<ReplayTally>) => void;
+  /** When aborted, no further event is taken: the batch in flight is written, then `run` returns. */
+  readonly signal?: AbortSignal;
   /** Where service calls are linked to their causes. Without it they are written unlinked. */
   readonly lineage?: LineageStore;
 }
@@ -87,6 +89,7 @@ export class Replayer {
 
   async run(files: AsyncIterable<InputFile>): Promise<void> {
     for await (const item of attributeInputs(files, this.tally)) {
+      if (this.options.signal?.aborted) break;
       if (item.kind === 'error') {
         this.options.onInputError?.(item.origin, item.message);
         continue;

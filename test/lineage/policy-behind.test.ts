@@ -102,7 +102,7 @@ function fixtureEvent(file: string, eventId: string): Record<string, unknown> {
   const found = [...entriesOf(JSON.parse(readFileSync(file, 'utf8')))].find(
     (e) => e.kind === 'record' && (e.record as { eventID?: string }).eventID === eventId,
   );
-  if (!found || found.kind !== 'record') throw new Error(`no event ${eventId} in ${file}`);
+  if (found?.kind !== 'record') throw new Error(`no event ${eventId} in ${file}`);
   return structuredClone(found.record) as Record<string, unknown>;
 }
 
