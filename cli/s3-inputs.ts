@@ -1,6 +1,6 @@
 /** Reads trail log objects from S3 (`s3://bucket/prefix`) as input files, a few downloads ahead. */
 
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from './errors';
 import { type InputFile, parseInput } from './inputs';
 
@@ -20,14 +20,11 @@ export function parseS3Uri(uri: string): S3Location {
 const SKIPPED = /(^|\/)CloudTrail-Digest\/|\/$/;
 
 async function* keys(client: S3Client, location: S3Location): AsyncGenerator<string> {
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.prefix, ContinuationToken }),
-    );
+  for await (const page of paginateListObjectsV2(
+    { client },
+    { Bucket: location.bucket, Prefix: location.prefix },
+  ))
     for (const object of page.Contents ?? []) if (object.Key && !SKIPPED.test(object.Key)) yield object.Key;
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
 }
 
 async function download(client: S3Client, bucket: string, key: string): Promise<InputFile> {

@@ -190,7 +190,13 @@ it); 2 on a usage mistake.`,
       await replayer.run(
         allInputs(
           positionals,
-          () => (s3 ??= new S3Client({ profile: tOptions.profile, region: tOptions.region })),
+          // A trail bucket may live in another region than the profile's: follow S3's redirect.
+          () =>
+            (s3 ??= new S3Client({
+              profile: tOptions.profile,
+              region: tOptions.region,
+              followRegionRedirects: true,
+            })),
         ),
       );
       if (output.isTTY) process.stderr.write('\r\u001b[2K');

@@ -5,7 +5,7 @@ import {
   DescribeStackResourcesCommand,
   DescribeStackSetCommand,
   DescribeStacksCommand,
-  ListStackInstancesCommand,
+  paginateListStackInstances,
   type StackResource,
 } from '@aws-sdk/client-cloudformation';
 import {
@@ -17,7 +17,7 @@ import {
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { paginateListSubscriptionsByTopic, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DoctorAws, RuleFacts, TrailFacts } from './ports';
 
@@ -178,9 +178,7 @@ export class AwsDoctor implements DoctorAws {
   async subscriptions(topicArn: string) {
     const sns = this.client('sns', this.options.region, (c) => new SNSClient(c));
     const all = [];
-    let NextToken: string | undefined;
-    do {
-      const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+    for await (const page of paginateListSubscriptionsByTopic({ client: sns }, { TopicArn: topicArn })) {
       for (const s of page.Subscriptions ?? []) {
         all.push({
           protocol: s.Protocol ?? '?',
@@ -188,8 +186,7 @@ export class AwsDoctor implements DoctorAws {
           confirmed: s.SubscriptionArn !== 'PendingConfirmation',
         });
       }
-      NextToken = page.NextToken;
-    } while (NextToken);
+    }
     return all;
   }
 
@@ -198,15 +195,12 @@ export class AwsDoctor implements DoctorAws {
       const { StackSet } = await this.cfn().send(new DescribeStackSetCommand({ StackSetName: name }));
       let instances = 0;
       let notCurrent = 0;
-      let NextToken: string | undefined;
-      do {
-        const page = await this.cfn().send(new ListStackInstancesCommand({ StackSetName: name, NextToken }));
+      for await (const page of paginateListStackInstances({ client: this.cfn() }, { StackSetName: name })) {
         for (const instance of page.Summaries ?? []) {
           instances++;
           if (instance.Status !== 'CURRENT') notCurrent++;
         }
-        NextToken = page.NextToken;
-      } while (NextToken);
+      }
       return { status: StackSet?.Status ?? 'UNKNOWN', instances, notCurrent };
     } catch (error) {
       if (notFound(error) || (error instanceof Error && error.name === 'StackSetNotFoundException'))
