@@ -8,4 +8,5 @@ module.exports = {
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/drop-tables.ts'],
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -27,11 +27,30 @@ export function documentClient(client = dynamoClient()): DynamoDBDocumentClient 
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
+/** Tables this test file created; dropped after it (test/helpers/drop-tables.ts). */
+const created: string[] = [];
+
 /** A fresh attribution table with a unique name, so test files never share rows. */
 export async function freshTable(client: DynamoDBClient, prefix = 'attribution'): Promise<string> {
   const name = `${prefix}-${randomUUID().slice(0, 8)}`;
   await ensureTable(client, name);
+  created.push(name);
   return name;
+}
+
+/**
+ * Drops the tables this file created: the in-memory DynamoDB Local would otherwise hold every
+ * file's rows in its native memory until the run ends.
+ */
+export async function dropCreatedTables(): Promise<void> {
+  if (created.length === 0) return;
+  const client = dynamoClient();
+  try {
+    for (const name of created.splice(0))
+      await client.send(new DeleteTableCommand({ TableName: name })).catch(() => {});
+  } finally {
+    client.destroy();
+  }
 }
 
 const AWS_LIKE = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
