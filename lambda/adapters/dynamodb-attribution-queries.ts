@@ -50,24 +50,8 @@ export class DynamoDbAttributionQueries {
 
   /** What one caller did: by ARN when `actor` is one, else by name. */
   byActor(actor: string, filter: RowFilter = {}): AsyncGenerator<StoredRow> {
-    const index = actor.startsWith('arn:')
-      ? ATTRIBUTION_TABLE.indexes.byActorArn
-      : ATTRIBUTION_TABLE.indexes.byActorName;
-    return this.rows(
-      {
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :who AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: {
-          ':who': actor,
-          ':from': filter.fromMs === undefined ? '0' : sortableTime(filter.fromMs),
-          ':to': filter.toMs === undefined ? '~' : `${sortableTime(filter.toMs)}${AFTER}`,
-        },
-        ScanIndexForward: false,
-      },
-      filter,
-      false,
-    );
+    const { byActorArn, byActorName } = ATTRIBUTION_TABLE.indexes;
+    return this.inWindow(actor.startsWith('arn:') ? byActorArn : byActorName, actor, filter);
   }
 
   /**
@@ -78,14 +62,22 @@ export class DynamoDbAttributionQueries {
     name: string,
     filter: RowFilter & { readonly initiatorArn?: string } = {},
   ): AsyncGenerator<StoredRow> {
-    const index = ATTRIBUTION_TABLE.indexes.byInitiatorName;
+    return this.inWindow(ATTRIBUTION_TABLE.indexes.byInitiatorName, name, filter);
+  }
+
+  /** The rows of one index key whose event time is in the filter's window, newest first. */
+  private inWindow(
+    index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string },
+    key: string,
+    filter: RowFilter & { readonly initiatorArn?: string },
+  ): AsyncGenerator<StoredRow> {
     return this.rows(
       {
         IndexName: index.name,
         KeyConditionExpression: '#pk = :who AND #sk BETWEEN :from AND :to',
         ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
         ExpressionAttributeValues: {
-          ':who': name,
+          ':who': key,
           ':from': filter.fromMs === undefined ? '0' : sortableTime(filter.fromMs),
           ':to': filter.toMs === undefined ? '~' : `${sortableTime(filter.toMs)}${AFTER}`,
         },

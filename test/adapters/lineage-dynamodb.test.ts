@@ -45,19 +45,27 @@ async function attributionRows(table: string) {
     .sort((a, b) => `${a.instanceId}|${a.eventTimeId}`.localeCompare(`${b.instanceId}|${b.eventTimeId}`));
 }
 
+/** The function's handler on `table`, linking through the table, as deployed. */
+function handlerOn(
+  table: string,
+  options: { publisher?: FakePublisher; policy?: ReturnType<typeof compilePolicy> } = {},
+) {
+  return createHandler({
+    store: new DynamoDbAttributionStore(documents, table),
+    ledger: new DynamoDbAlertLedger(documents, table),
+    publisher: options.publisher ?? new FakePublisher(),
+    policy: options.policy ?? compilePolicy({ rules: {} }),
+    logger: new FakeLog(),
+    metrics: new FakeMetrics(),
+    clock: () => new Date('2026-03-03T00:00:00Z'),
+    lineage: new DynamoDbLineageStore(documents, table),
+  });
+}
+
 describe('linking through DynamoDB Local', () => {
   it('fills in the initiator when the cause arrives after its effects', async () => {
     const table = await freshTable(client, 'lineage');
-    const handle = createHandler({
-      store: new DynamoDbAttributionStore(documents, table),
-      ledger: new DynamoDbAlertLedger(documents, table),
-      publisher: new FakePublisher(),
-      policy: compilePolicy({ rules: {} }),
-      logger: new FakeLog(),
-      metrics: new FakeMetrics(),
-      clock: () => new Date('2026-03-03T00:00:00Z'),
-      lineage: new DynamoDbLineageStore(documents, table),
-    });
+    const handle = handlerOn(table);
     // The EKS trail backwards: the launch, then EKS's group, then alice's node group.
     for (const event of eventsOf(scenarioFiles('eks')).reverse()) {
       const result = await handle({ 'detail-type': 'AWS API Call via CloudTrail', detail: event });
@@ -94,17 +102,7 @@ describe('linking through DynamoDB Local', () => {
     const [, setCapacity, launch] = eventsOf(scenarioFiles('asg').slice(1)) as Record<string, unknown>[];
     if (!setCapacity || !launch) throw new Error('fixture events missing');
     const table = await freshTable(client, 'lineage-race');
-    const invocation = () =>
-      createHandler({
-        store: new DynamoDbAttributionStore(documents, table),
-        ledger: new DynamoDbAlertLedger(documents, table),
-        publisher: new FakePublisher(),
-        policy: compilePolicy({ rules: {} }),
-        logger: new FakeLog(),
-        metrics: new FakeMetrics(),
-        clock: () => new Date('2026-03-03T00:00:00Z'),
-        lineage: new DynamoDbLineageStore(documents, table),
-      });
+    const invocation = () => handlerOn(table);
     const [one, two] = [invocation(), invocation()];
     const rounds = 20;
     for (let round = 0; round < rounds; round++) {
@@ -139,17 +137,7 @@ describe('linking through DynamoDB Local', () => {
     // The EKS trail: alice's node group, EKS's Auto Scaling group for it, Auto Scaling's launch.
     const events = eventsOf(scenarioFiles('eks')) as Record<string, unknown>[];
     const table = await freshTable(client, 'lineage-chain-race');
-    const invocation = () =>
-      createHandler({
-        store: new DynamoDbAttributionStore(documents, table),
-        ledger: new DynamoDbAlertLedger(documents, table),
-        publisher: new FakePublisher(),
-        policy: compilePolicy({ rules: {} }),
-        logger: new FakeLog(),
-        metrics: new FakeMetrics(),
-        clock: () => new Date('2026-03-03T00:00:00Z'),
-        lineage: new DynamoDbLineageStore(documents, table),
-      });
+    const invocation = () => handlerOn(table);
     const handlers = events.map(() => invocation());
     const rounds = 12;
     const found: { round: number; initiator: unknown }[] = [];
@@ -191,15 +179,9 @@ describe('linking through DynamoDB Local', () => {
     // cause the table kept. bob's changes come from the CLI; i-…a003 is automatic.
     const table = await freshTable(client, 'lineage-policy');
     const publisher = new FakePublisher();
-    const handle = createHandler({
-      store: new DynamoDbAttributionStore(documents, table),
-      ledger: new DynamoDbAlertLedger(documents, table),
+    const handle = handlerOn(table, {
       publisher,
       policy: compilePolicy(parsePolicy({ rules: { consoleWithoutMfa: {}, serviceLaunches: {} } }, 'test')),
-      logger: new FakeLog(),
-      metrics: new FakeMetrics(),
-      clock: () => new Date('2026-03-03T00:00:00Z'),
-      lineage: new DynamoDbLineageStore(documents, table),
     });
     const events = eventsOf(scenarioFiles('asg')) as { eventTime: string }[];
     for (const event of [...events].sort((a, b) => a.eventTime.localeCompare(b.eventTime)))
