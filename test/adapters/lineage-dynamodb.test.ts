@@ -45,6 +45,18 @@ async function attributionRows(table: string) {
     .sort((a, b) => `${a.instanceId}|${a.eventTimeId}`.localeCompare(`${b.instanceId}|${b.eventTimeId}`));
 }
 
+/** The rows of one instance, read consistently. */
+function rowsOfInstance(table: string, instanceId: string) {
+  return documents.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'instanceId = :i',
+      ExpressionAttributeValues: { ':i': instanceId },
+      ConsistentRead: true,
+    }),
+  );
+}
+
 /** The function's handler on `table`, linking through the table, as deployed. */
 function handlerOn(
   table: string,
@@ -71,14 +83,7 @@ describe('linking through DynamoDB Local', () => {
       const result = await handle({ 'detail-type': 'AWS API Call via CloudTrail', detail: event });
       expect(result.status).toBe('recorded');
     }
-    const launch = await documents.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'instanceId = :i',
-        ExpressionAttributeValues: { ':i': 'i-0e00000000000e001' },
-        ConsistentRead: true,
-      }),
-    );
+    const launch = await rowsOfInstance(table, 'i-0e00000000000e001');
     const row = launch.Items?.[0];
     expect(row?.initiator).toMatchObject({ name: 'alice@example.com', eventName: 'CreateNodegroup' });
     expect(row?.initiatorName).toBe('alice@example.com');
@@ -121,14 +126,7 @@ describe('linking through DynamoDB Local', () => {
         one({ 'detail-type': 'AWS API Call via CloudTrail', detail: rename(setCapacity, `cause-${round}`) }),
         two({ 'detail-type': 'AWS API Call via CloudTrail', detail: effect }),
       ]);
-      const rows = await documents.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'instanceId = :i',
-          ExpressionAttributeValues: { ':i': instance },
-          ConsistentRead: true,
-        }),
-      );
+      const rows = await rowsOfInstance(table, instance);
       expect({ round, initiator: rows.Items?.[0]?.initiator?.name }).toEqual({ round, initiator: 'bob' });
     }
   }, 120_000);
@@ -158,14 +156,7 @@ describe('linking through DynamoDB Local', () => {
       await Promise.all(
         order.map((i) => handlers[i]?.({ 'detail-type': 'AWS API Call via CloudTrail', detail: renamed[i] })),
       );
-      const rows = await documents.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: 'instanceId = :i',
-          ExpressionAttributeValues: { ':i': instance },
-          ConsistentRead: true,
-        }),
-      );
+      const rows = await rowsOfInstance(table, instance);
       found.push({ round, initiator: rows.Items?.[0]?.initiator?.name ?? null });
     }
     expect(found).toEqual(
