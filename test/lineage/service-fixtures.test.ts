@@ -2,7 +2,7 @@
  * Who is behind the service, on the fixture trails (test/fixtures/services/README.md): the
  * expected people below are read off each scenario by hand, not computed.
  */
-import { renderAlert } from '../../lambda/domain';
+import { headline, renderAlert } from '../../lambda/domain';
 import { byEvent, permutations, resolveInMemory, scenarioFiles } from './fixture-trails';
 
 interface Expected {
@@ -228,5 +228,15 @@ describe('alerts about a service launch', () => {
     const alone = renderAlert([automatic], [{ rule: 'instanceType', severity: 'critical', message: 'x' }]);
     expect(alone.subject).toContain('no person known');
     expect(alone.attributes.initiator).toBe('unknown');
+  });
+
+  it('name a change by its call and the resource it changed', async () => {
+    const records = await resolveInMemory(scenarioFiles('asg'));
+    const create = records.find((r) => r.eventName === 'CreateAutoScalingGroup');
+    if (!create) throw new Error('fixture change missing');
+    // b-changes.json: alice creates web-asg in us-east-1.
+    expect(headline([create])).toBe(
+      'alice@example.com called CreateAutoScalingGroup on auto-scaling group web-asg in us-east-1',
+    );
   });
 });
