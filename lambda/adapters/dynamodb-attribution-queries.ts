@@ -1,7 +1,9 @@
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Action } from '../domain';
 import { ATTRIBUTION_TABLE, sortableTime } from '../schema/attribution-table';
+import { shardKeys } from '../schema/index-shards';
 import { parseStoredRow, type StoredRow } from '../schema/stored-row';
+import { mergeNewestFirst } from './merge-newest-first';
 import { queryItems } from './query-items';
 
 export interface RowFilter {
@@ -65,50 +67,58 @@ export class DynamoDbAttributionQueries {
     return this.inWindow(ATTRIBUTION_TABLE.indexes.byInitiatorName, name, filter);
   }
 
-  /** The rows of one index key whose event time is in the filter's window, newest first. */
+  /**
+   * The rows of one logical index key whose event time is in the filter's window, newest first:
+   * one Query per shard (and the unsharded key of rows not yet migrated), merged.
+   */
   private inWindow(
     index: { readonly name: string; readonly partitionKey: string; readonly sortKey: string },
     key: string,
     filter: RowFilter & { readonly initiatorArn?: string },
   ): AsyncGenerator<StoredRow> {
-    return this.rows(
-      {
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :who AND #sk BETWEEN :from AND :to',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: {
-          ':who': key,
-          ':from': filter.fromMs === undefined ? '0' : sortableTime(filter.fromMs),
-          ':to': filter.toMs === undefined ? '~' : `${sortableTime(filter.toMs)}${AFTER}`,
+    const streams = shardKeys(key).map((shardKey) =>
+      this.rows(
+        {
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :who AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: {
+            ':who': shardKey,
+            ':from': filter.fromMs === undefined ? '0' : sortableTime(filter.fromMs),
+            ':to': filter.toMs === undefined ? '~' : `${sortableTime(filter.toMs)}${AFTER}`,
+          },
+          ScanIndexForward: false,
         },
-        ScanIndexForward: false,
-      },
-      filter,
-      false,
+        filter,
+        false,
+      ),
     );
+    return mergeNewestFirst(streams, (row) => row.eventTimeId);
   }
 
   /** The name ec2trail gives the caller with this ARN, from any one of their rows; null when none. */
   async nameOfArn(arn: string): Promise<string | null> {
     const index = ATTRIBUTION_TABLE.indexes.byActorArn;
-    for await (const row of this.rows(
-      {
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :who',
-        ExpressionAttributeNames: { '#pk': index.partitionKey },
-        ExpressionAttributeValues: { ':who': arn },
-        ScanIndexForward: false,
-        // One row says the name; a few in case a row kept none.
-        Limit: 10,
-      },
-      {},
-      false,
-    ))
-      if (row.actor.name) return row.actor.name;
+    for (const shardKey of shardKeys(arn)) {
+      for await (const row of this.rows(
+        {
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :who',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':who': shardKey },
+          ScanIndexForward: false,
+          // One row says the name; a few in case a row kept none.
+          Limit: 10,
+        },
+        {},
+        false,
+      ))
+        if (row.actor.name) return row.actor.name;
+    }
     return null;
   }
 
-  /** Everything in a time window, optionally in one account and region: one Query per UTC day, newest day first. */
+  /** Everything in a time window, optionally in one account and region: one Query per UTC day and shard, newest day first. */
   async *recent(
     filter: RecentFilter & { readonly fromMs: number; readonly toMs: number },
   ): AsyncGenerator<StoredRow> {
@@ -121,7 +131,7 @@ export class DynamoDbAttributionQueries {
       day -= DAY_MS
     ) {
       const names: Record<string, string> = { '#pk': byDay.partitionKey };
-      const values: Record<string, unknown> = { ':day': new Date(day).toISOString().slice(0, 10) };
+      const values: Record<string, unknown> = {};
       let key = '#pk = :day';
       if (filter.account && filter.region) {
         // The sort key is `<account>#<region>#<time>#<eventKey>`: the window is a key range.
@@ -134,21 +144,25 @@ export class DynamoDbAttributionQueries {
         values[':prefix'] = `${filter.account}#`;
         key += ' AND begins_with(#sk, :prefix)';
       }
-      // Within a day the index sorts by account and region first: order the day's rows by time.
+      // Within a day the index sorts by account and region first, and the day is spread over
+      // shards: read them all, then order the day's rows by time.
       const rows: StoredRow[] = [];
-      for await (const row of this.rows(
-        {
-          IndexName: byDay.name,
-          KeyConditionExpression: key,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-        { ...filter, fromMs: filter.fromMs, toMs: filter.toMs },
-        true,
-      )) {
-        if (filter.region && row.region !== filter.region) continue;
-        rows.push(row);
-      }
+      const shards = shardKeys(new Date(day).toISOString().slice(0, 10)).map(async (dayKey) => {
+        for await (const row of this.rows(
+          {
+            IndexName: byDay.name,
+            KeyConditionExpression: key,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ...values, ':day': dayKey },
+          },
+          { ...filter, fromMs: filter.fromMs, toMs: filter.toMs },
+          true,
+        )) {
+          if (filter.region && row.region !== filter.region) continue;
+          rows.push(row);
+        }
+      });
+      await Promise.all(shards);
       rows.sort((a, b) => (a.eventTimeId < b.eventTimeId ? 1 : a.eventTimeId > b.eventTimeId ? -1 : 0));
       yield* rows;
     }

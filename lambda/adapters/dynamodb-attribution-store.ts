@@ -69,7 +69,7 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
         action,
         outcome: item.outcome === 'failed' ? 'failed' : 'success',
         eventTime: typeof item.eventTime === 'string' ? item.eventTime : null,
-        actorName: typeof item.actorName === 'string' ? item.actorName : null,
+        actorName: text(at(item, 'actor', 'name')),
         tags: isObject(tags) ? stringValues(tags) : null,
         record: recordOfRow(item),
       });
@@ -143,6 +143,10 @@ function alreadyCounted(error: unknown): boolean {
   return (
     typeof first === 'object' && first !== null && 'Code' in first && first.Code === 'ConditionalCheckFailed'
   );
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 function stringValues(value: object): Record<string, string> {

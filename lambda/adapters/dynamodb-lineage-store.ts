@@ -3,6 +3,7 @@ import { type CauseEntry, isLater } from '../domain/lineage/link';
 import type { LaunchLineage } from '../domain/lineage/resolve';
 import type { EffectPointer, LineageStore, RowKey, SavedLink } from '../ports';
 import { ATTRIBUTION_TABLE, initiatorNameOf } from '../schema/attribution-table';
+import { shardedKey, shardOf } from '../schema/index-shards';
 import {
   causeItemKey,
   causesUpTo,
@@ -207,7 +208,7 @@ export class DynamoDbLineageStore implements LineageStore {
     if (link.linkSort !== null) sets.push('linkSort = :sort');
     if (name !== undefined) {
       sets.push('initiatorName = :name');
-      values[':name'] = name;
+      values[':name'] = shardedKey(name, shardOf(row.instanceId, row.eventTimeId));
     }
     // A link from a later cause is never replaced by one from an earlier cause, nor by none.
     const condition =

@@ -4,12 +4,14 @@
  */
 
 import type { AttributionRecord } from '../domain';
+import { shardedKey, shardOf } from './index-shards';
 
 export const ATTRIBUTION_TABLE = {
   partitionKey: 'instanceId',
   sortKey: 'eventTimeId',
   ttlAttribute: 'expiresAt',
   indexes: {
+    // The partition key values of every index are sharded (`<key>#<shard>`): see index-shards.ts.
     /** What one caller did, by ARN, in time order. */
     byActorArn: { name: 'byActorArn', partitionKey: 'actorArn', sortKey: 'eventTimeId' },
     /** What one caller did, by person name (e.g. the SSO user), in time order. */
@@ -108,21 +110,24 @@ export function rowExpiry(
 
 export function toItem(record: AttributionRecord, meta: WriteMeta): AttributionItem {
   const epochMs = eventEpochMs(record);
+  const instanceId = partitionKeyOf(record);
   const eventTimeId = sortKeyOf(record);
+  const shard = shardOf(instanceId, eventTimeId);
   const expiresAt = rowExpiry(record, meta);
+  const initiatorName = initiatorNameOf(record);
   return {
     ...record,
-    instanceId: partitionKeyOf(record),
+    instanceId,
     eventTimeId,
-    ...(record.actor.arn !== null ? { actorArn: record.actor.arn } : {}),
-    ...(record.actor.name !== null ? { actorName: record.actor.name } : {}),
-    eventDay: epochMs === null ? UNKNOWN_TIME : eventTimeId.slice(0, 10),
+    ...(record.actor.arn !== null ? { actorArn: shardedKey(record.actor.arn, shard) } : {}),
+    ...(record.actor.name !== null ? { actorName: shardedKey(record.actor.name, shard) } : {}),
+    eventDay: shardedKey(epochMs === null ? UNKNOWN_TIME : eventTimeId.slice(0, 10), shard),
     accountRegionTime: `${record.account ?? 'unknown'}#${record.region ?? 'unknown'}#${eventTimeId}`,
     ingestedBy: meta.ingestedBy,
     recordedAt: meta.now.toISOString(),
     ...(expiresAt !== undefined ? { expiresAt } : {}),
     ...(record.lineage.linkSort !== null ? { linkSort: record.lineage.linkSort } : {}),
-    ...(initiatorNameOf(record) !== undefined ? { initiatorName: initiatorNameOf(record) } : {}),
+    ...(initiatorName !== undefined ? { initiatorName: shardedKey(initiatorName, shard) } : {}),
   };
 }
 

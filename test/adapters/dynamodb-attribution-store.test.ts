@@ -26,6 +26,27 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
   });
   afterAll(() => client.destroy());
 
+  /** The rows of one logical index key, read as the README's AWS CLI loop reads them: shards 00–31. */
+  async function everyShard(
+    index: { readonly name: string; readonly partitionKey: string },
+    value: string,
+  ): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = [];
+    for (let shard = 0; shard < 32; shard++) {
+      const { Items } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :value',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':value': `${value}#${String(shard).padStart(2, '0')}` },
+        }),
+      );
+      rows.push(...(Items ?? []));
+    }
+    return rows;
+  }
+
   it('writes one row per instance and reads back the full record', async () => {
     const records = recordsOf('events/runinstances-iamuser-cli.json');
     expect(await store.putRecords(records, META)).toEqual({ written: 2, duplicates: 0 });
@@ -35,15 +56,18 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
     expect(Item).toMatchObject({
       instanceId: 'i-0a1b2c3d4e5f60001',
       eventTimeId: '2026-03-02T09:15:04.000Z#11111111-aaaa-4bbb-8ccc-000000000001',
-      actorArn: 'arn:aws:iam::111122223333:user/alice',
-      actorName: 'alice',
-      eventDay: '2026-03-02',
+      // Index keys carry a two-digit shard, the same one on every index of the row.
+      actorArn: expect.stringMatching(/^arn:aws:iam::111122223333:user\/alice#(0\d|1\d|2\d|3[01])$/),
+      actorName: expect.stringMatching(/^alice#\d\d$/),
+      eventDay: expect.stringMatching(/^2026-03-02#\d\d$/),
       accountRegionTime:
         '111122223333#eu-west-1#2026-03-02T09:15:04.000Z#11111111-aaaa-4bbb-8ccc-000000000001',
       ingestedBy: 'live',
       launch: { instanceType: 't3.micro', tags: { Owner: 'alice' } },
       actor: { type: 'IAMUser', name: 'alice' },
     });
+    const shard = String(Item?.eventDay).slice(-3);
+    expect([String(Item?.actorArn).slice(-3), String(Item?.actorName).slice(-3)]).toEqual([shard, shard]);
   });
 
   it('never writes a second row for a duplicate delivery, even concurrently', async () => {
@@ -51,15 +75,8 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => store.putRecords(records, META)));
     expect(results.reduce((n, r) => n + r.written, 0)).toBe(3);
     expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(12);
-    const { Items } = await documents.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: ATTRIBUTION_TABLE.indexes.byActorArn.name,
-        KeyConditionExpression: 'actorArn = :arn',
-        ExpressionAttributeValues: { ':arn': 'arn:aws:iam::111122223333:root' },
-      }),
-    );
-    expect(Items?.map((i) => i.instanceId).sort()).toEqual([
+    const Items = await everyShard(ATTRIBUTION_TABLE.indexes.byActorArn, 'arn:aws:iam::111122223333:root');
+    expect(Items.map((i) => i.instanceId).sort()).toEqual([
       'i-0b1b2c3d4e5f60001',
       'i-0b1b2c3d4e5f60002',
       'i-0b1b2c3d4e5f60003',
@@ -68,16 +85,9 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
 
   it('stores a failed launch under a no-instance key, findable by caller', async () => {
     await store.putRecords(recordsOf('events/runinstances-unauthorized-federated.json'), META);
-    const { Items } = await documents.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: ATTRIBUTION_TABLE.indexes.byActorName.name,
-        KeyConditionExpression: 'actorName = :name',
-        ExpressionAttributeValues: { ':name': 'contractor-bob' },
-      }),
-    );
+    const Items = await everyShard(ATTRIBUTION_TABLE.indexes.byActorName, 'contractor-bob');
     expect(Items).toHaveLength(1);
-    expect(Items?.[0]).toMatchObject({
+    expect(Items[0]).toMatchObject({
       outcome: 'failed',
       instanceId: 'no-instance#11111111-aaaa-4bbb-8ccc-000000000007',
     });
