@@ -46,6 +46,11 @@ const COMMANDS: readonly Entry[] = [
     load: () => (require('./commands/drain') as typeof import('./commands/drain')).drainCommand,
   },
   {
+    name: 'migrate',
+    summary: 'move rows written before index sharding onto the sharded keys, idempotently',
+    load: () => (require('./commands/migrate') as typeof import('./commands/migrate')).migrateCommand,
+  },
+  {
     name: 'doctor',
     summary: 'check that the deploy sees and records every event, and say what to fix',
     load: () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand,

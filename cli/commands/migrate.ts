@@ -1,0 +1,74 @@
+import { type Command, type Output, parseFlags } from '../command';
+import { UsageError } from '../errors';
+import { type MigrationTally, migrateIndexKeys } from '../migrate/migration';
+import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
+
+export const migrateCommand: Command = {
+  usage: `Usage: ec2trail migrate [options]
+
+Moves rows written before index sharding (one index key per day, caller and initiator) onto
+the sharded index keys the function writes now. Until then the CLI reads both layouts, so the
+table keeps working; the migration only makes the old keys' partitions cold. It scans the table
+once (in parallel segments) and updates each old row with a condition on what it read, so it
+can run beside the live function, be stopped, and be run again: a second run changes nothing.
+
+  --dry-run           count the rows that would move, change nothing
+  --segments N        parallel scan segments (default 4)
+${TARGET_HELP}`,
+
+  async run(argv, output) {
+    const { values, positionals } = parseFlags(argv, {
+      ...TARGET_FLAGS,
+      'dry-run': { type: 'boolean' },
+      segments: { type: 'string' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const segments = values.segments === undefined ? 4 : Number(values.segments);
+    if (!Number.isInteger(segments) || segments < 1 || segments > 1_000_000)
+      throw new UsageError(`--segments "${values.segments}" is not a whole number from 1 to 1000000`);
+    const target = await openTarget(targetOptions(values));
+    try {
+      const tally = await migrateIndexKeys({
+        documents: target.documents,
+        tableName: target.tableName,
+        segments,
+        dryRun: values['dry-run'] === true,
+        onProgress: progressBar(output),
+      });
+      if (output.isTTY) process.stderr.write('\r\u001b[2K');
+      const verb = values['dry-run'] ? 'would move' : 'moved';
+      output.err(
+        `Migrated ${target.description}: scanned ${tally.scanned.toLocaleString('en-US')} items, ${verb} ${tally.moved.toLocaleString('en-US')} rows to sharded index keys` +
+          (tally.raced > 0
+            ? `, ${tally.raced.toLocaleString('en-US')} moved meanwhile by another writer`
+            : '') +
+          (tally.moved === 0 && tally.raced === 0 ? ' (nothing left to move)' : ''),
+      );
+      return 0;
+    } finally {
+      await target.close();
+    }
+  },
+};
+
+const WIDTH = 30;
+
+/** A bar on a terminal, redrawn at most five times a second; nothing when stderr is not one. */
+function progressBar(output: Output): (tally: Readonly<MigrationTally>) => void {
+  if (!output.isTTY) return () => {};
+  let last = 0;
+  return (tally) => {
+    const now = Date.now();
+    if (now - last < 200) return;
+    last = now;
+    const total = tally.estimate !== null && tally.estimate >= tally.scanned ? tally.estimate : null;
+    const share = total ? tally.scanned / total : null;
+    const bar =
+      share === null
+        ? ''
+        : `[${'#'.repeat(Math.round(share * WIDTH)).padEnd(WIDTH, '.')}] ${Math.floor(share * 100)}% `;
+    process.stderr.write(
+      `\r\u001b[2Kmigrating: ${bar}${tally.scanned.toLocaleString('en-US')}${total ? ` of ~${total.toLocaleString('en-US')}` : ''} items scanned, ${tally.moved.toLocaleString('en-US')} moved`,
+    );
+  };
+}

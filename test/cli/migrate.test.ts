@@ -1,0 +1,152 @@
+/**
+ * `ec2trail migrate` on a table in the layout before index sharding: test/fixtures/legacy-table,
+ * rows written by the earlier code and frozen. Expected counts are read off that file.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { indexKeyChange } from '../../cli/migrate/index-keys';
+import { migrateIndexKeys } from '../../cli/migrate/migration';
+import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
+import { ROOT, runCli } from '../helpers/cli';
+import { documentClient, dynamoClient, dynamoEndpoint, freshTable } from '../helpers/services';
+
+type Item = Record<string, unknown>;
+const LEGACY: Item[] = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/legacy-table/rows.json'), 'utf8'));
+/** Attribution rows of the fixture: the ones with an event day (23 of its 33 items). */
+const ROWS = LEGACY.filter((item) => 'eventDay' in item);
+const SHARDED = /#\d\d$/;
+
+describe('migrating a table written before index sharding', () => {
+  const client = dynamoClient();
+  const documents = documentClient(client);
+  afterAll(() => client.destroy());
+
+  async function legacyTable(): Promise<string> {
+    const table = await freshTable(client, 'legacy');
+    for (let i = 0; i < LEGACY.length; i += 25) {
+      const chunk = LEGACY.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      await documents.send(new BatchWriteCommand({ RequestItems: { [table]: chunk } }));
+    }
+    return table;
+  }
+
+  async function scan(table: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Item | undefined;
+    do {
+      const page = await documents.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items.sort((a, b) =>
+      `${a.instanceId}|${a.eventTimeId}`.localeCompare(`${b.instanceId}|${b.eventTimeId}`),
+    );
+  }
+
+  async function answers(table: string) {
+    const queries = new DynamoDbAttributionQueries(documents, table);
+    const keys = async (rows: AsyncIterable<{ instanceId: string | null; eventTimeId: string }>) => {
+      const out: string[] = [];
+      const times: string[] = [];
+      for await (const row of rows) {
+        out.push(`${row.instanceId} ${row.eventTimeId}`);
+        times.push(row.eventTimeId);
+      }
+      // Newest first; rows of one event share a time, and their order is not defined.
+      expect(times).toEqual([...times].sort().reverse());
+      return out.sort();
+    };
+    return {
+      alice: await keys(queries.byActor('alice')),
+      aliceByArn: await keys(queries.byActor('arn:aws:iam::111122223333:user/alice')),
+      bob: await keys(queries.byInitiator('bob')),
+      march: await keys(
+        queries.recent({ fromMs: Date.UTC(2026, 2, 1), toMs: Date.UTC(2026, 2, 31, 23, 59, 59) }),
+      ),
+    };
+  }
+
+  it('reads the old layout before the migration, and gives the same answers after it', async () => {
+    const table = await legacyTable();
+    const before = await answers(table);
+    // Counted in the fixture: alice has 2 rows, bob is behind 2 service calls, 23 rows in March.
+    expect(before.alice).toHaveLength(ROWS.filter((r) => (r.actor as Item).name === 'alice').length);
+    expect(before.alice).toHaveLength(2);
+    expect(before.aliceByArn).toEqual(before.alice);
+    expect(before.bob).toHaveLength(2);
+    expect(before.march).toHaveLength(23);
+
+    const tally = await migrateIndexKeys({ documents, tableName: table });
+    expect(tally).toMatchObject({ scanned: LEGACY.length, moved: ROWS.length, raced: 0 });
+
+    const after = await scan(table);
+    for (const item of after) {
+      if (!('eventDay' in item)) continue;
+      for (const key of ['eventDay', 'actorArn', 'actorName', 'initiatorName'])
+        if (key in item) expect(item[key]).toMatch(SHARDED);
+      // The shard is the row's, the same on every index key.
+      const shard = String(item.eventDay).slice(-3);
+      for (const key of ['actorArn', 'actorName', 'initiatorName'])
+        if (key in item) expect(String(item[key]).slice(-3)).toBe(shard);
+    }
+    // Everything but the index keys is untouched, bookkeeping items included.
+    const strip = (item: Item) => {
+      const { eventDay, actorArn, actorName, initiatorName, ...rest } = item;
+      return rest;
+    };
+    expect(after.map(strip)).toEqual((await legacyItemsSorted()).map(strip));
+    expect(await answers(table)).toEqual(before);
+  });
+
+  async function legacyItemsSorted(): Promise<Item[]> {
+    return [...LEGACY].sort((a, b) =>
+      `${a.instanceId}|${a.eventTimeId}`.localeCompare(`${b.instanceId}|${b.eventTimeId}`),
+    );
+  }
+
+  it('changes nothing the second time, and counts without changing in a dry run', async () => {
+    const table = await legacyTable();
+    expect((await migrateIndexKeys({ documents, tableName: table, dryRun: true })).moved).toBe(ROWS.length);
+    const untouched = await scan(table);
+    expect(untouched.filter((i) => 'eventDay' in i && SHARDED.test(String(i.eventDay)))).toEqual([]);
+    expect((await migrateIndexKeys({ documents, tableName: table, segments: 3 })).moved).toBe(ROWS.length);
+    const once = await scan(table);
+    expect((await migrateIndexKeys({ documents, tableName: table })).moved).toBe(0);
+    expect(await scan(table)).toEqual(once);
+  });
+
+  it('runs from the command line and says what it did', async () => {
+    const table = await legacyTable();
+    const args = ['migrate', '--endpoint-url', dynamoEndpoint(), '--table', table];
+    const first = runCli(args);
+    expect(first.stderr).toContain(
+      `scanned ${LEGACY.length} items, moved ${ROWS.length} rows to sharded index keys`,
+    );
+    expect(first.status).toBe(0);
+    const second = runCli(args);
+    expect(second.stderr).toContain('moved 0 rows to sharded index keys (nothing left to move)');
+    expect(second.status).toBe(0);
+    expect(runCli(['migrate', '--segments', 'many']).stderr).toContain(
+      '--segments "many" is not a whole number',
+    );
+  });
+
+  it("takes a row's keys from its record, not from the old key text", () => {
+    // A caller whose name ends like a shard suffix is still moved.
+    const change = indexKeyChange({
+      instanceId: 'i-0123',
+      eventTimeId: '2026-03-02T00:00:00.000Z#k',
+      eventName: 'StopInstances',
+      actor: { arn: null, name: 'team#07' },
+      actorName: 'team#07',
+      eventDay: '2026-03-02',
+    });
+    expect(change?.changes.actorName?.[0]).toBe('team#07');
+    expect(change?.changes.actorName?.[1]).toMatch(/^team#07#\d\d$/);
+    expect(change?.changes.eventDay?.[1]).toMatch(/^2026-03-02#\d\d$/);
+    expect(
+      indexKeyChange({ instanceId: 'alert#k', eventTimeId: 'alert', eventName: 'X', eventDay: 'x' }),
+    ).toBeNull();
+  });
+});
