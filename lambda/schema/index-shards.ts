@@ -8,7 +8,7 @@
  */
 
 /** Shards per logical index key: README "Scale" derives the figure from the simulated workloads. */
-export const INDEX_SHARDS = 32;
+export const INDEX_SHARDS = 64;
 
 const SUFFIX = /#\d{2}$/;
 

@@ -17,23 +17,23 @@ describe('index key shards', () => {
     expect(fnv1a32('foobar')).toBe(0xbf9cf968);
   });
 
-  it('spreads the rows of one burst evenly: 3,200 instances, about 100 per shard', () => {
+  it('spreads the rows of one burst evenly: 6,400 instances, about 100 per shard', () => {
     const counts = new Array<number>(INDEX_SHARDS).fill(0);
-    for (let i = 0; i < 3_200; i++) {
+    for (let i = 0; i < 6_400; i++) {
       const id = `i-0${(0x1000000 + i).toString(16)}abcdef00`;
       counts[shardOf(id, '2026-03-02T09:15:04.000Z#same-event')]! += 1;
     }
-    // Binomial(3200, 1/32): mean 100, standard deviation 9.8; 60–140 is four deviations.
+    // Binomial(6400, 1/64): mean 100, standard deviation 9.9; 60–140 is four deviations.
     expect(Math.min(...counts)).toBeGreaterThanOrEqual(60);
     expect(Math.max(...counts)).toBeLessThanOrEqual(140);
   });
 
   it('names every shard and the unsharded key of tables written before sharding', () => {
     const keys = shardKeys('alice');
-    expect(keys).toHaveLength(33);
+    expect(keys).toHaveLength(65);
     expect(keys[0]).toBe('alice#00');
-    expect(keys[31]).toBe('alice#31');
-    expect(keys[32]).toBe('alice');
+    expect(keys[63]).toBe('alice#63');
+    expect(keys[64]).toBe('alice');
     expect(shardedKey('2026-03-02', 7)).toBe('2026-03-02#07');
     expect(unsharded('2026-03-02#07')).toBe('2026-03-02');
     expect(unsharded('alice')).toBe('alice');
