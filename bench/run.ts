@@ -27,6 +27,8 @@ import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 import { startFauxqsServer } from '../support/fauxqs-server';
 import { buildLambdaBundle, sampleLambdaEnv } from '../support/lambda-bundle';
 import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail';
+import { benchCost, benchHotKeys } from './cost';
+import { SILENT_LOG, SILENT_METRICS } from './silent';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
@@ -41,6 +43,7 @@ const SIZES = QUICK
       handlerEvents: 150,
       processRuns: 3,
       rssEvents: 10_000,
+      costEvents: 1_000,
     }
   : {
       coreEvents: 20_000,
@@ -49,9 +52,8 @@ const SIZES = QUICK
       handlerEvents: 1_000,
       processRuns: 5,
       rssEvents: 1_000_000,
+      costEvents: 10_000,
     };
-const SILENT_LOG = { debug() {}, info() {}, warn() {}, error() {}, appendKeys() {}, resetKeys() {} };
-const SILENT_METRICS = { addMetric() {}, publishStoredMetrics() {} };
 
 function say(line: string): void {
   if (!JSON_ONLY) process.stderr.write(`${line}\n`);
@@ -391,6 +393,8 @@ const TARGETS: Record<string, (r: Record<string, number>) => boolean> = {
   initMs: (r) => (r.initMs ?? Infinity) <= 40,
   handlerP50RatioToSlowerCall: (r) => (r.handlerP50RatioToSlowerCall ?? Infinity) <= 1.2,
   replayPeakRssMb: (r) => (r.replayPeakRssMb ?? Infinity) <= 250,
+  costPerMillionEventsUsd: (r) => (r.costPerMillionEventsUsd ?? Infinity) <= 2,
+  hotKeyPeakWcu: (r) => (r.hotKeyPeakWcu ?? Infinity) <= 500,
 };
 
 async function main(): Promise<void> {
@@ -411,6 +415,10 @@ async function main(): Promise<void> {
     const replay = await benchReplay(dynamo.endpoint, replayTrail, SIZES.replayEvents);
     const bundle = await benchBundle();
     const handler = await benchHandler(dynamo.endpoint, fauxqs.endpoint);
+    say(`cost: ${SIZES.costEvents} events through the live handler and through replay, units as DynamoDB reports them`);
+    const cost = await benchCost(dynamo.endpoint, fauxqs.endpoint, SIZES.costEvents);
+    say('hot keys: the organization-scale workloads, write units per partition key per second');
+    const hotKeys = benchHotKeys();
     const rss = QUICK
       ? { replayPeakRssMb: replay.replayPeakRssMbAtReplaySize, replayPeakRssEvents: SIZES.replayEvents }
       : await benchPeakRss(dynamo.endpoint);
@@ -421,6 +429,8 @@ async function main(): Promise<void> {
       ...replay,
       ...bundle,
       ...handler,
+      ...cost,
+      ...hotKeys,
       ...rss,
       seconds: round((performance.now() - started) / 1000, 1),
     };
