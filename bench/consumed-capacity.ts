@@ -15,7 +15,13 @@ export interface CapacityTally {
   refusedWrites: number;
 }
 
-const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
+const READS = new Set([
+  'GetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
+]);
 const WRITES = new Set([
   'PutItemCommand',
   'UpdateItemCommand',
@@ -53,7 +59,10 @@ export function meterCapacity(client: DynamoDBClient): CapacityTally {
         return result;
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
-        if (isWrite && (name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException')) {
+        if (
+          isWrite &&
+          (name === 'ConditionalCheckFailedException' || name === 'TransactionCanceledException')
+        ) {
           tally.refusedWrites++;
           tally.writeUnits += 1;
         }

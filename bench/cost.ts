@@ -126,7 +126,9 @@ export function benchHotKeys() {
   };
   const results = Object.entries(workloads).map(([name, workload]) => ({ name, ...simulate(workload) }));
   const worst = results.reduce((a, b) => (b.sharded.worst.writeUnits > a.sharded.worst.writeUnits ? b : a));
-  const before = results.reduce((a, b) => (b.unsharded.worst.writeUnits > a.unsharded.worst.writeUnits ? b : a));
+  const before = results.reduce((a, b) =>
+    b.unsharded.worst.writeUnits > a.unsharded.worst.writeUnits ? b : a,
+  );
   return {
     hotKeyPeakWcu: worst.sharded.worst.writeUnits,
     hotKeyPeakWhere: `${worst.name}: ${worst.sharded.worst.target} ${worst.sharded.worst.key}`,

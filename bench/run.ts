@@ -3,7 +3,7 @@
  * the same run (these machines are shared and noisy), with tinybench doing the statistics.
  *
  *   npm run bench                 full run (what the README quotes)
- *   npm run bench -- --quick      under a minute
+ *   npm run bench -- --quick      about two minutes
  *   npm run bench -- --json       one JSON object on stdout
  */
 
@@ -415,7 +415,9 @@ async function main(): Promise<void> {
     const replay = await benchReplay(dynamo.endpoint, replayTrail, SIZES.replayEvents);
     const bundle = await benchBundle();
     const handler = await benchHandler(dynamo.endpoint, fauxqs.endpoint);
-    say(`cost: ${SIZES.costEvents} events through the live handler and through replay, units as DynamoDB reports them`);
+    say(
+      `cost: ${SIZES.costEvents} events through the live handler and through replay, units as DynamoDB reports them`,
+    );
     const cost = await benchCost(dynamo.endpoint, fauxqs.endpoint, SIZES.costEvents);
     say('hot keys: the organization-scale workloads, write units per partition key per second');
     const hotKeys = benchHotKeys();
