@@ -8,7 +8,15 @@
  */
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -44,6 +52,7 @@ const SIZES = QUICK
       processRuns: 3,
       rssEvents: 10_000,
       costEvents: 1_000,
+      oneFileMb: 32,
     }
   : {
       coreEvents: 20_000,
@@ -53,6 +62,7 @@ const SIZES = QUICK
       processRuns: 5,
       rssEvents: 1_000_000,
       costEvents: 10_000,
+      oneFileMb: 1_024,
     };
 
 function say(line: string): void {
@@ -380,6 +390,39 @@ async function benchPeakRss(endpoint: string) {
   };
 }
 
+/** Peak memory of the whole process tree replaying one NDJSON file of `SIZES.oneFileMb`. */
+async function benchOneFile(endpoint: string) {
+  say(`memory: replaying one ${SIZES.oneFileMb} MB NDJSON file`);
+  const dir = mkdtempSync(join(tmpdir(), 'ec2trail-bench-onefile-'));
+  const file = join(dir, 'trail.ndjson');
+  const out = createWriteStream(file);
+  let bytes = 0;
+  let events = 0;
+  const target = SIZES.oneFileMb * 1024 * 1024;
+  const source = syntheticEvents(Number.MAX_SAFE_INTEGER, 31);
+  while (bytes < target) {
+    const next = source.next();
+    if (next.done) break;
+    const line = `${next.value.text}\n`;
+    bytes += Buffer.byteLength(line);
+    events++;
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
+  const client = localClient(endpoint);
+  await ensureTable(client, 'bench-onefile');
+  client.destroy();
+  const run = await replayWithPeakRss(file, endpoint, 'bench-onefile');
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    replayPeakRssMbOneFile: run.peakRssMb,
+    replayOneFileMb: round(bytes / 1024 / 1024, 1),
+    replayOneFileEvents: events,
+  };
+}
+
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
@@ -395,6 +438,7 @@ const TARGETS: Record<string, (r: Record<string, number>) => boolean> = {
   replayPeakRssMb: (r) => (r.replayPeakRssMb ?? Infinity) <= 250,
   costPerMillionEventsUsd: (r) => (r.costPerMillionEventsUsd ?? Infinity) <= 2,
   hotKeyPeakWcu: (r) => (r.hotKeyPeakWcu ?? Infinity) <= 500,
+  replayPeakRssMbOneFile: (r) => (r.replayPeakRssMbOneFile ?? Infinity) <= 250,
 };
 
 async function main(): Promise<void> {
@@ -421,6 +465,7 @@ async function main(): Promise<void> {
     const cost = await benchCost(dynamo.endpoint, fauxqs.endpoint, SIZES.costEvents);
     say('hot keys: the organization-scale workloads, write units per partition key per second');
     const hotKeys = benchHotKeys();
+    const oneFile = await benchOneFile(dynamo.endpoint);
     const rss = QUICK
       ? { replayPeakRssMb: replay.replayPeakRssMbAtReplaySize, replayPeakRssEvents: SIZES.replayEvents }
       : await benchPeakRss(dynamo.endpoint);
@@ -433,6 +478,7 @@ async function main(): Promise<void> {
       ...handler,
       ...cost,
       ...hotKeys,
+      ...oneFile,
       ...rss,
       seconds: round((performance.now() - started) / 1000, 1),
     };
