@@ -47,9 +47,15 @@ type Load = Map<number, Map<string, Map<string, number>>>;
 
 function addTo(load: Load, second: number, target: string, key: string, units: number): void {
   let targets = load.get(second);
-  if (!targets) load.set(second, (targets = new Map()));
+  if (!targets) {
+    targets = new Map();
+    load.set(second, targets);
+  }
   let keys = targets.get(target);
-  if (!keys) targets.set(target, (keys = new Map()));
+  if (!keys) {
+    keys = new Map<string, number>();
+    targets.set(target, keys);
+  }
   keys.set(key, (keys.get(key) ?? 0) + units);
 }
 
