@@ -7,7 +7,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readInputs } from '../cli/inputs';
 import { ensureTable, localClient } from '../cli/local/dynamodb-local';
@@ -24,6 +23,7 @@ import { simulate } from '../support/hot-keys';
 import { massTerminate, organizationScaleOut, replayAtRate } from '../support/scale-workloads';
 import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail';
 import { meterCapacity } from './consumed-capacity';
+import { emulatorTopic } from './emulator-topic';
 import { ASSUMPTIONS, PRICES } from './prices';
 import { SILENT_LOG, SILENT_METRICS } from './silent';
 
@@ -43,13 +43,7 @@ export async function benchCost(dynamoEndpoint: string, snsEndpoint: string, eve
   // The live function, wired as lambda/index.ts wires it, with the default policy.
   const live = metered(dynamoEndpoint);
   await ensureTable(live.client, 'bench-cost-live');
-  const sns = new SNSClient({
-    endpoint: snsEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'bench-cost' }));
-  if (!TopicArn) throw new Error('no topic');
+  const { sns, topicArn: TopicArn } = await emulatorTopic(snsEndpoint, 'bench-cost');
   const handle = createHandler({
     store: new DynamoDbAttributionStore(live.documents, 'bench-cost-live'),
     ledger: new DynamoDbAlertLedger(live.documents, 'bench-cost-live'),

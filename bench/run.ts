@@ -20,7 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { Bench, type Task } from 'tinybench';
@@ -36,6 +36,7 @@ import { startFauxqsServer } from '../support/fauxqs-server';
 import { buildLambdaBundle, sampleLambdaEnv } from '../support/lambda-bundle';
 import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail';
 import { benchCost, benchHotKeys } from './cost';
+import { emulatorTopic } from './emulator-topic';
 import { SILENT_LOG, SILENT_METRICS } from './silent';
 
 const args = new Set(process.argv.slice(2));
@@ -284,13 +285,7 @@ async function benchHandler(dynamoEndpoint: string, snsEndpoint: string) {
   const client = localClient(dynamoEndpoint);
   await ensureTable(client, 'bench-handler');
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const sns = new SNSClient({
-    endpoint: snsEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'bench' }));
-  if (!TopicArn) throw new Error('no topic');
+  const { sns, topicArn: TopicArn } = await emulatorTopic(snsEndpoint, 'bench');
   const handle = createHandler({
     store: new DynamoDbAttributionStore(documents, 'bench-handler'),
     ledger: new DynamoDbAlertLedger(documents, 'bench-handler'),

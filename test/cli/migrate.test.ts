@@ -116,6 +116,18 @@ describe('migrating a table written before index sharding', () => {
     expect(await scan(table)).toEqual(once);
   });
 
+  it('lets two writers race on the same rows: each row moves once, the loser re-reads and stands down', async () => {
+    const table = await legacyTable();
+    // Both scan every row before either updates (small table, one page): every row is contested.
+    const [a, b] = await Promise.all([
+      migrateIndexKeys({ documents, tableName: table, segments: 1 }),
+      migrateIndexKeys({ documents, tableName: table, segments: 1 }),
+    ]);
+    expect(a.moved + b.moved).toBe(ROWS.length);
+    expect(a.raced + b.raced).toBe(ROWS.length);
+    for (const item of await scan(table)) if ('eventDay' in item) expect(item.eventDay).toMatch(SHARDED);
+  });
+
   it('runs from the command line and says what it did', async () => {
     const table = await legacyTable();
     const args = ['migrate', '--endpoint-url', dynamoEndpoint(), '--table', table];
