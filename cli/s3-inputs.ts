@@ -1,8 +1,13 @@
-/** Reads trail log objects from S3 (`s3://bucket/prefix`) as input files, a few downloads ahead. */
+/**
+ * Reads trail log objects from S3 (`s3://bucket/prefix`) as input files. Trail logs are small
+ * (a few hundred KB), so they are downloaded whole, a few ahead, to keep the replay busy; an
+ * object larger than that (an export, a merged NDJSON file) is read as a stream, so memory stays
+ * flat whatever its size.
+ */
 
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from './errors';
-import { type InputFile, parseInput } from './inputs';
+import { type InputFile, parseInput, streamInput, WHOLE_INPUT_CHARS } from './inputs';
 
 export interface S3Location {
   readonly bucket: string;
@@ -27,11 +32,20 @@ async function* keys(client: S3Client, location: S3Location): AsyncGenerator<str
     for (const object of page.Contents ?? []) if (object.Key && !SKIPPED.test(object.Key)) yield object.Key;
 }
 
-async function download(client: S3Client, bucket: string, key: string): Promise<InputFile> {
+async function download(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  wholeBytes: number,
+): Promise<InputFile> {
   const origin = `s3://${bucket}/${key}`;
   try {
     const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const bytes = await object.Body?.transformToByteArray();
+    const body = object.Body;
+    // Unknown length counts as large: streaming is always safe, only slower.
+    if (body && !((object.ContentLength ?? Number.POSITIVE_INFINITY) <= wholeBytes))
+      return { origin, items: streamInput(origin, body as AsyncIterable<Uint8Array>) };
+    const bytes = await body?.transformToByteArray();
     return { origin, items: parseInput(origin, bytes ?? new Uint8Array()) };
   } catch (error) {
     return {
@@ -41,15 +55,22 @@ async function download(client: S3Client, bucket: string, key: string): Promise<
   }
 }
 
+export interface S3ReadOptions {
+  /** Downloads in flight ahead of the one being replayed. */
+  readonly ahead?: number;
+  /** Objects up to this many bytes are downloaded whole; larger ones are streamed. */
+  readonly wholeBytes?: number;
+}
+
 /** Every object under the prefix, in listing order, with up to `ahead` downloads in flight. */
 export async function* readS3Inputs(
   client: S3Client,
   location: S3Location,
-  ahead = 8,
+  { ahead = 8, wholeBytes = WHOLE_INPUT_CHARS }: S3ReadOptions = {},
 ): AsyncGenerator<InputFile> {
   const queue: Promise<InputFile>[] = [];
   for await (const key of keys(client, location)) {
-    queue.push(download(client, location.bucket, key));
+    queue.push(download(client, location.bucket, key, wholeBytes));
     if (queue.length >= ahead) {
       const next = queue.shift();
       if (next) yield await next;
