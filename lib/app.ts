@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PolicyError } from '../lambda/domain/policy/load';
 import {
@@ -33,10 +33,7 @@ export function loadConfig(app: App, cwd = process.cwd()): Ec2TrailConfig {
   } else if (typeof named === 'string') {
     throw new ConfigError(file, ['the file does not exist']);
   }
-  return parseConfig(
-    applyOverrides(raw, (key) => app.node.tryGetContext(key)),
-    file,
-  );
+  return parseConfig(applyOverrides(raw, app.node.getAllContext()), file);
 }
 
 /** Errors that are the user's to fix, reported without a stack trace. */
@@ -68,6 +65,8 @@ export function buildApp(app: App, config: Ec2TrailConfig, cwd = process.cwd()):
       forwarder.addStackDependency(stack);
     }
   }
+  // Every taggable resource of every stack, so cost reports and access policies can key on them.
+  for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stack;
 }

@@ -10,9 +10,21 @@ import {
 } from '../lambda/domain/actions';
 import { SEVERITIES } from '../lambda/domain/policy/schema';
 import { RETENTION_DAYS } from '../lambda/schema/attribution-table';
-import { AWS_REGIONS } from './regions';
+import { didYouMean } from './closest-name';
+import { AWS_REGIONS, partitionOf } from './regions';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+
+function awsRegion() {
+  return z.string().refine((region) => AWS_REGIONS.includes(region), {
+    error: (issue) =>
+      `unknown AWS region "${String(issue.input)}"${didYouMean(String(issue.input), AWS_REGIONS)}`,
+  });
+}
+
+// CloudFormation's limits on resource tags; `aws:` is reserved for AWS's own.
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 export const ConfigSchema = z
   .object({
@@ -29,9 +41,7 @@ export const ConfigSchema = z
       .string()
       .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
       .optional(),
-    region: z
-      .enum(AWS_REGIONS, { error: (issue) => `unknown AWS region "${String(issue.input)}"` })
-      .optional(),
+    region: awsRegion().optional(),
     /** Lifecycle actions the rule listens for. */
     actions: z
       .array(
@@ -71,7 +81,7 @@ export const ConfigSchema = z
      * small forwarder stack that sends its events to the home region's bus.
      */
     regions: z
-      .array(z.enum(AWS_REGIONS, { error: (issue) => `unknown AWS region "${String(issue.input)}"` }))
+      .array(awsRegion())
       .refine((regions) => new Set(regions).size === regions.length, { message: 'lists a region twice' })
       .optional(),
     /** An AWS Organization whose member accounts forward their events here, through a StackSet. */
@@ -96,6 +106,28 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
+    tags: z
+      .record(z.string(), z.string())
+      .superRefine((tags, ctx) => {
+        const entries = Object.entries(tags);
+        if (entries.length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 tags per resource' });
+        for (const [key, value] of entries) {
+          if (!TAG_KEY.test(key))
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `tag key "${key}" must be 1–128 letters, digits, spaces or _.:/=+-@, not starting with aws:`,
+            });
+          if (!TAG_VALUE.test(value))
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `tag value "${value}" must be at most 256 letters, digits, spaces or _.:/=+-@`,
+            });
+        }
+      })
+      .default({}),
     /** Days to keep the function's logs. */
     logRetentionDays: z
       .number()
@@ -140,46 +172,111 @@ export class ConfigError extends Error {
   }
 }
 
-/** Context keys that override config fields from the command line (`-c alertEmails=a@x.com,b@y.com`). */
-const LIST_OVERRIDES = ['alertEmails', 'alertPhones', 'actions'] as const;
-const NUMBER_OVERRIDES = ['retentionDays', 'logRetentionDays'] as const;
-const STRING_OVERRIDES = [
-  'stackName',
-  'account',
-  'region',
-  'policyFile',
-  'smsMinSeverity',
-  'emailMinSeverity',
-] as const;
+/**
+ * How a `-c key=value` string becomes the field's value: every field of the config can be set this
+ * way (the type makes a new field without an entry here a compile error).
+ */
+type OverrideKind = 'list' | 'number' | 'boolean' | 'json' | 'tags' | 'string';
+export const OVERRIDE_KINDS = {
+  stackName: 'string',
+  account: 'string',
+  region: 'string',
+  actions: 'list',
+  watchTrail: 'boolean',
+  alertEmails: 'list',
+  alertPhones: 'list',
+  policyFile: 'string',
+  smsMinSeverity: 'string',
+  emailMinSeverity: 'string',
+  retentionDays: 'number',
+  regions: 'list',
+  organization: 'json',
+  tags: 'tags',
+  logRetentionDays: 'number',
+} as const satisfies Record<keyof z.input<typeof ConfigSchema>, OverrideKind>;
 
-function splitList(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
+/** The context key that names the config file; not a field of it. */
+export const CONFIG_FILE_KEY = 'config';
+
+function splitList(value: string): string[] {
   return value
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
 }
 
-function toNumber(value: unknown): unknown {
-  return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+/** A context string as the field's type; anything else (arrays from cdk.json) passes as it is. */
+function overrideValue(key: string, kind: OverrideKind, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  switch (kind) {
+    case 'list':
+      return text.startsWith('[') ? parseJson(key, text) : splitList(text);
+    case 'number':
+      return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : value;
+    case 'boolean':
+      return text === 'true' ? true : text === 'false' ? false : value;
+    case 'json':
+      return parseJson(key, text);
+    case 'tags':
+      // `team=platform,cost-center=42`, as `cdk deploy --tags` takes them, or a JSON object.
+      if (text.startsWith('{')) return parseJson(key, text);
+      return Object.fromEntries(
+        splitList(text).map((pair) => {
+          const equals = pair.indexOf('=');
+          if (equals <= 0)
+            throw new ConfigError('-c', [
+              `tags: "${pair}" is not key=value (e.g. -c tags=team=platform,env=prod)`,
+            ]);
+          return [pair.slice(0, equals).trim(), pair.slice(equals + 1).trim()];
+        }),
+      );
+    case 'string':
+      return value;
+  }
 }
 
-/** Applies context overrides to the file's raw config. Unset context keys leave the file's values. */
-export function applyOverrides(raw: unknown, context: (key: string) => unknown): unknown {
+function parseJson(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('-c', [
+      `${key}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    ]);
+  }
+}
+
+/**
+ * Context keys the CDK and its users set for themselves: feature flags (`@aws-cdk/…`), the CLI's
+ * own (`aws:cdk:…`, `acknowledged-issue-numbers`) and lookups (`availability-zones:…`). A plain
+ * identifier is taken for a config field, so a misspelt one is an error rather than ignored.
+ */
+function isCdkContextKey(key: string): boolean {
+  return !/^[A-Za-z][A-Za-z0-9]*$/.test(key);
+}
+
+/**
+ * Applies context overrides to the file's raw config. Unset context keys leave the file's values;
+ * a plain key that is no field is an error naming the closest field.
+ */
+export function applyOverrides(raw: unknown, context: Record<string, unknown>): unknown {
+  const fields = Object.keys(OVERRIDE_KINDS);
+  const unknown = Object.keys(context).filter(
+    (key) => key !== CONFIG_FILE_KEY && !isCdkContextKey(key) && !fields.includes(key),
+  );
+  if (unknown.length > 0)
+    throw new ConfigError(
+      '-c',
+      unknown.map(
+        (key) => `unknown config key "${key}"${didYouMean(key, fields)}; the keys are ${fields.join(', ')}`,
+      ),
+    );
   const base = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { ...raw } : raw;
   if (typeof base !== 'object' || base === null || Array.isArray(base)) return base;
   const target = base as Record<string, unknown>;
-  for (const key of LIST_OVERRIDES) {
-    const value = context(key);
-    if (value !== undefined) target[key] = splitList(value);
-  }
-  for (const key of NUMBER_OVERRIDES) {
-    const value = context(key);
-    if (value !== undefined) target[key] = toNumber(value);
-  }
-  for (const key of STRING_OVERRIDES) {
-    const value = context(key);
-    if (value !== undefined) target[key] = value;
+  for (const [key, kind] of Object.entries(OVERRIDE_KINDS)) {
+    const value = context[key];
+    if (value !== undefined) target[key] = overrideValue(key, kind, value);
   }
   return target;
 }
@@ -193,8 +290,12 @@ export function parseConfig(raw: unknown, source: string): Ec2TrailConfig {
       .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
       .join('')
       .replace(/^\./, '');
-    if (issue.code === 'unrecognized_keys')
-      return `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+    if (issue.code === 'unrecognized_keys') {
+      const fields = Object.keys(OVERRIDE_KINDS);
+      return issue.keys.length === 1 && !path
+        ? `unknown field: ${issue.keys[0]}${didYouMean(issue.keys[0] ?? '', fields)}`
+        : `unknown field${issue.keys.length > 1 ? 's' : ''}${path ? ` in ${path}` : ''}: ${issue.keys.join(', ')}`;
+    }
     return `${path || '(root)'}: ${issue.message}`;
   });
   throw new ConfigError(source, problems);
@@ -211,6 +312,5 @@ export function actionGroups(config: Ec2TrailConfig): readonly (readonly Action[
 
 /** The home region's default event bus, where forwarders send events (a plain string: it crosses stacks and accounts). */
 export function homeBusArnOf(account: string, region: string): string {
-  const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:events:${region}:${account}:event-bus/default`;
+  return `arn:${partitionOf(region)}:events:${region}:${account}:event-bus/default`;
 }

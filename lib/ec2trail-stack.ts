@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
@@ -13,6 +13,7 @@ import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
 import { MemberForwarders } from './constructs/member-forwarders';
 import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
 import { SelfMonitoring } from './constructs/self-monitoring';
+import { partitionOf } from './regions';
 import { STACK_OUTPUTS } from './stack-outputs';
 
 export interface Ec2TrailStackProps extends StackProps {
@@ -50,6 +51,11 @@ export class Ec2TrailStack extends Stack {
       emailMinSeverity: config.emailMinSeverity,
       smsMinSeverity: config.smsMinSeverity,
     });
+    if (config.alertEmails.length === 0 && config.alertPhones.length === 0)
+      Annotations.of(this).addWarningV2(
+        'ec2trail:no-subscribers',
+        'No alertEmails or alertPhones: alerts reach the topic and nobody receives them. Add -c alertEmails=you@example.com (or alertPhones), or subscribe to the AlertTopicArn output yourself.',
+      );
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     this.attribution = new AttributionFunction(this, 'Attributor', {
       table: this.table.table,
@@ -147,9 +153,28 @@ export class Ec2TrailStack extends Stack {
         description: 'Member forwarders StackSet',
       });
     }
+    new CfnOutput(this, STACK_OUTPUTS.dashboardUrl, {
+      value: consoleUrl(
+        this.region,
+        `cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
+      ),
+      description: 'CloudWatch dashboard of what ec2trail processes',
+    });
     new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, {
       value: this.deadLetters.queue.queueUrl,
       description: 'Dead-letter queue',
     });
   }
+}
+
+/** The console's address in the region's partition (China and GovCloud have their own). */
+function consoleUrl(region: string, path: string): string {
+  const partition = Token.isUnresolved(region) ? 'aws' : partitionOf(region);
+  const host =
+    partition === 'aws-cn'
+      ? 'console.amazonaws.cn'
+      : partition === 'aws-us-gov'
+        ? 'console.amazonaws-us-gov.com'
+        : `${region}.console.aws.amazon.com`;
+  return `https://${host}/${path}`;
 }

@@ -1,43 +1,12 @@
-/** AWS Region codes a deployment may name. Kept here so a typo fails `cdk synth`, not the deploy. */
-export const AWS_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'af-south-1',
-  'ap-east-1',
-  'ap-east-2',
-  'ap-south-1',
-  'ap-south-2',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-southeast-3',
-  'ap-southeast-4',
-  'ap-southeast-5',
-  'ap-southeast-6',
-  'ap-southeast-7',
-  'ca-central-1',
-  'ca-west-1',
-  'eu-central-1',
-  'eu-central-2',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-south-1',
-  'eu-south-2',
-  'eu-north-1',
-  'il-central-1',
-  'me-south-1',
-  'me-central-1',
-  'mx-central-1',
-  'sa-east-1',
-  'us-gov-east-1',
-  'us-gov-west-1',
-  'cn-north-1',
-  'cn-northwest-1',
-] as const;
+/**
+ * AWS Region codes a deployment may name, from aws-cdk-lib's region facts: a typo fails
+ * `cdk synth`, not the deploy, and a region AWS opens arrives with the next aws-cdk-lib upgrade.
+ */
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 
-export type AwsRegion = (typeof AWS_REGIONS)[number];
+export const AWS_REGIONS: readonly string[] = RegionInfo.regions.map((region) => region.name).sort();
+
+/** The partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, …), from the same facts. */
+export function partitionOf(region: string): string {
+  return RegionInfo.get(region).partition ?? 'aws';
+}

@@ -4,6 +4,7 @@ export const STACK_OUTPUTS = {
   topicArn: 'AlertTopicArn',
   ruleName: 'LifecycleRuleName',
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
+  dashboardUrl: 'DashboardUrl',
   functionName: 'AttributionFunctionName',
   trailRuleName: 'TrailRuleName',
   /** The regions the deploy watches, comma-separated: the home region first. */

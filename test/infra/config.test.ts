@@ -26,6 +26,7 @@ describe('deploy configuration', () => {
       smsMinSeverity: 'critical',
       emailMinSeverity: 'warning',
       logRetentionDays: 90,
+      tags: {},
     });
   });
 
@@ -43,14 +44,20 @@ describe('deploy configuration', () => {
       { actions: ['launch', 'start'] },
       'actions: must include launch, stop, terminate: they can never be switched off',
     ],
-    [{ region: 'eu-west-9' }, 'region: unknown AWS region "eu-west-9"'],
+    [{ region: 'eu-west-9' }, 'region: unknown AWS region "eu-west-9" (did you mean eu-west-1?)'],
+    [{ region: 'mars-north-1' }, 'region: unknown AWS region "mars-north-1"'],
     [{ account: '1234' }, 'account: must be a 12-digit AWS account id'],
     [{ retentionDays: 0 }, 'retentionDays: Too small: expected number to be >=1'],
     [
       { logRetentionDays: 8 },
       'logRetentionDays: must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, …)',
     ],
-    [{ alertEmail: 'typo@example.com' }, 'unknown field: alertEmail'],
+    [{ alertEmail: 'typo@example.com' }, 'unknown field: alertEmail (did you mean alertEmails?)'],
+    [{ region: 'eu-wset-1' }, 'region: unknown AWS region "eu-wset-1" (did you mean eu-west-1?)'],
+    [
+      { tags: { 'aws:owner': 'me' } },
+      'tags.aws:owner: tag key "aws:owner" must be 1–128 letters, digits, spaces or _.:/=+-@, not starting with aws:',
+    ],
   ])('rejects %j naming the field', (raw, message) => {
     expect(problems(raw)).toEqual([message]);
   });
@@ -62,7 +69,7 @@ describe('deploy configuration', () => {
   it('applies comma-separated context overrides over the file', () => {
     const raw = applyOverrides(
       { alertEmails: ['file@example.com'], retentionDays: 30 },
-      (key) => ({ alertEmails: 'a@x.com, b@y.com', alertPhones: '+15551234567', retentionDays: '365' })[key],
+      { alertEmails: 'a@x.com, b@y.com', alertPhones: '+15551234567', retentionDays: '365' },
     );
     expect(parseConfig(raw, 'test')).toMatchObject({
       alertEmails: ['a@x.com', 'b@y.com'],
@@ -93,6 +100,13 @@ describe('cdk synth with a bad configuration', () => {
     expect(result.stderr).toContain('Invalid ec2trail configuration');
     expect(result.stderr).toContain('alertEmails[1]: "nope" is not an email address');
     expect(result.stderr).toContain('alertPhones[0]: "555" is not an E.164 phone number like +15551234567');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a misspelt -c key, naming the closest one', () => {
+    const result = synth({ alertEmail: 'ops@example.com' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('unknown config key "alertEmail" (did you mean alertEmails?)');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

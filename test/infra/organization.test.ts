@@ -175,7 +175,10 @@ describe('organization config mistakes', () => {
   const base = { account: '111122223333', region: 'eu-west-1' };
 
   it.each([
-    [{ ...base, regions: ['eu-west-1', 'eu-west-9'] }, 'regions[1]: unknown AWS region "eu-west-9"'],
+    [
+      { ...base, regions: ['eu-west-1', 'eu-west-9'] },
+      'regions[1]: unknown AWS region "eu-west-9" (did you mean eu-west-1?)',
+    ],
     [{ ...base, regions: ['us-east-1'] }, 'regions: must include the home region eu-west-1'],
     [{ ...base, regions: ['eu-west-1', 'eu-west-1'] }, 'regions: lists a region twice'],
     [
