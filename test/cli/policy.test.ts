@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RULE_IDS } from '../../lambda/domain/policy/schema';
+import { readPolicyFile } from '../../lib/policy-file';
 import { ROOT, runCli } from '../helpers/cli';
 
 describe('ec2trail policy check', () => {
@@ -15,6 +17,12 @@ describe('ec2trail policy check', () => {
     expect(result.stdout).toMatch(/default-policy\.json: valid, 12 rules on \(instanceType, /);
     // The example shows every rule the schema knows (lambda/domain/policy/schema.ts lists 17).
     expect(result.stdout).toMatch(/example-policy\.yaml: valid, 17 rules on/);
+  });
+
+  it('has an example that shows every rule the schema has, so starting from it loses none', () => {
+    const example = readPolicyFile(join(ROOT, 'policy', 'example-policy.yaml'));
+    expect(Object.keys(example.rules).sort()).toEqual([...RULE_IDS].sort());
+    expect(RULE_IDS).toContain('trailTampering');
   });
 
   it('prints every problem of a bad file, one per line, and exits 1', () => {

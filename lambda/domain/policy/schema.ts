@@ -160,4 +160,6 @@ export const PolicySchema = z.strictObject({
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyRules = Policy['rules'];
 export type RuleId = keyof PolicyRules;
+/** Every rule the schema knows, in the schema's order. */
+export const RULE_IDS = Object.keys(Rules.shape) as RuleId[];
 export type Weekday = (typeof DAYS)[number];
