@@ -2,6 +2,7 @@
 
 import { type AttributionRecord, attribute, entriesOf, type RecordContext } from '../lambda/domain';
 import type { JsonObject } from '../lambda/domain/json';
+import { count, number } from './counts';
 import type { InputFile } from './inputs';
 
 export interface Tally {
@@ -72,14 +73,13 @@ export async function* attributeInputs(
 }
 
 export function describeTally(tally: Tally): string {
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return [
-    plural(tally.files, 'file'),
-    plural(tally.events, 'event'),
-    `${tally.lifecycleEvents} attributed`,
-    plural(tally.records, 'record'),
-    `${tally.skipped} skipped (not watched)`,
-    `${tally.unrecognized} unrecognized`,
-    plural(tally.errors, 'error'),
+    count(tally.files, 'file'),
+    count(tally.events, 'event'),
+    `${number(tally.lifecycleEvents)} attributed`,
+    count(tally.records, 'record'),
+    `${number(tally.skipped)} skipped (not watched)`,
+    `${number(tally.unrecognized)} unrecognized`,
+    count(tally.errors, 'error'),
   ].join(', ');
 }

@@ -11,11 +11,10 @@ import {
   homeBusArnOf,
   parseConfig,
 } from './config';
+import { DEFAULT_CONFIG_FILE } from './config-file';
 import { Ec2TrailStack } from './ec2trail-stack';
 import { ForwarderStack } from './forwarder-stack';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
-
-export const DEFAULT_CONFIG_FILE = 'ec2trail.config.json';
 
 /** Reads the config file named by `-c config=…` (default `ec2trail.config.json`, optional) and the context overrides. */
 export function loadConfig(app: App, cwd = process.cwd()): Ec2TrailConfig {

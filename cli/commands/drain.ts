@@ -1,7 +1,9 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STACK_OUTPUTS } from '../../lib/stack-outputs';
 import { type Command, parseFlags } from '../command';
+import { count, number } from '../counts';
 import { drainDeadLetters } from '../dead-letters';
+import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { openTarget, stackOutputs, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
 import { eventSink } from './replay';
@@ -17,7 +19,9 @@ queue and is named. Rows say ingestedBy: "live": they are live events, delayed.
 
   --queue-url URL     the dead-letter queue (default: the deployed stack's output)
   --no-alerts         record only
-  --policy FILE       the policy for alerts (default: policy/default-policy.json)
+  --policy FILE       the policy for alerts (default: the deployed one, the policyFile
+                      of ec2trail.config.json here, else policy/default-policy.json)
+  --config FILE       the deploy config whose policyFile to use
   --topic-arn ARN     the SNS topic for alerts (default: the deployed stack's)
   --max N             stop after N messages (default: until the queue is empty)
 ${TARGET_HELP}`,
@@ -28,6 +32,7 @@ ${TARGET_HELP}`,
       'queue-url': { type: 'string' },
       'no-alerts': { type: 'boolean' },
       policy: { type: 'string' },
+      config: { type: 'string' },
       'topic-arn': { type: 'string' },
       max: { type: 'string' },
     });
@@ -43,13 +48,15 @@ ${TARGET_HELP}`,
         'drain needs the dead-letter queue: pass --queue-url URL, or deploy the stack and let ec2trail read its outputs',
       );
 
+    const policy = values['no-alerts'] ? undefined : choosePolicy(values.policy, values.config);
+    if (policy) output.err(policyLine(policy));
     const target = await openTarget(options);
     const sqs = new SQSClient({ profile: options.profile, region: options.region });
     try {
       const sink = eventSink(
         target,
         {
-          policy: values.policy,
+          policy: policy?.path,
           topicArn: values['topic-arn'],
           local: values.local === true,
           alerts: !values['no-alerts'],
@@ -66,7 +73,7 @@ ${TARGET_HELP}`,
         onKept: (id, reason) => output.err(`ec2trail: message ${id} kept in the queue: ${reason}`),
       });
       output.err(
-        `Drained ${queueUrl} into ${target.description}: ${tally.processed} messages processed and deleted, ${tally.written} records written, ${tally.alerts} alerts, ${tally.kept} kept in the queue`,
+        `Drained ${queueUrl} into ${target.description}: ${count(tally.processed, 'message')} processed and deleted, ${count(tally.written, 'record')} written, ${count(tally.alerts, 'alert')}, ${number(tally.kept)} kept in the queue`,
       );
       return tally.kept > 0 ? 1 : 0;
     } finally {

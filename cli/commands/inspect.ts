@@ -2,6 +2,7 @@ import type { AttributionRecord, Violation } from '../../lambda/domain';
 import { MemoryLineage, resolveRecord } from '../../lambda/domain/lineage/resolve';
 import { attributeInputs, describeTally, emptyTally } from '../attribution-stream';
 import { type Command, parseFlags } from '../command';
+import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
 import { loadPolicyFile, PolicyEvaluator } from '../policy-evaluator';
@@ -24,7 +25,7 @@ const COLUMNS: readonly Column<Row>[] = [
 ];
 
 export const inspectCommand: Command = {
-  usage: `Usage: ec2trail inspect [--json] [--policy FILE] PATH...
+  usage: `Usage: ec2trail inspect [--json] [--policy FILE | --config FILE] PATH...
 
 Reads CloudTrail records in any shape (a record, a {"Records":[...]} log file, plain
 or .json.gz, an EventBridge envelope, an Event History download, a JSON array, or
@@ -33,8 +34,10 @@ newline-delimited JSON) and prints one attribution record per (event, instance).
   PATH            a file, a folder (walked recursively), or - for stdin
   --json          one JSON object per line per record, and nothing else on stdout
   --policy FILE   the launch policy to check each event against (JSON or YAML);
-                  default: the policy shipped in policy/default-policy.json.
+                  default: the deployed one, the policyFile of ec2trail.config.json
+                  here (or of --config FILE), else policy/default-policy.json.
                   Violations are a column of the table, and "violations" in JSON.
+  --config FILE   the deploy config whose policyFile to use
   -h, --help      show this help
 
 Exit status: 0 when every input was read, 1 when an input could not be read
@@ -45,10 +48,14 @@ usage mistake.`,
     const { values, positionals } = parseFlags(argv, {
       json: { type: 'boolean', default: false },
       policy: { type: 'string' },
+      config: { type: 'string' },
     });
     if (positionals.length === 0)
       throw new UsageError('inspect needs at least one PATH (a file, a folder, or -)');
-    const evaluator = new PolicyEvaluator(loadPolicyFile(values.policy));
+    const policy = choosePolicy(values.policy, values.config);
+    const evaluator = new PolicyEvaluator(loadPolicyFile(policy.path));
+    // Only a policy taken from the deploy config is named: the default and --policy surprise nobody.
+    if (policy.fromConfig) output.err(policyLine(policy));
 
     const tally = emptyTally();
     const tableRows: Row[] = [];

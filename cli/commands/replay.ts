@@ -12,6 +12,8 @@ import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { retentionProblem } from '../../lambda/schema/attribution-table';
 import { type Command, type Output, parseFlags } from '../command';
 import { ConsolePublisher } from '../console-publisher';
+import { count, number } from '../counts';
+import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { type InputFile, readInputs } from '../inputs';
 import { loadPolicyFile } from '../policy-evaluator';
@@ -44,7 +46,7 @@ function progressLine(output: Output): (t: Readonly<ReplayTally>) => void {
     if (now - last < 200) return;
     last = now;
     process.stderr.write(
-      `\r\u001b[2Kreplaying: ${t.files} files, ${t.events.toLocaleString()} events, ${t.written.toLocaleString()} written, ${t.duplicates.toLocaleString()} duplicates`,
+      `\r\u001b[2Kreplaying: ${count(t.files, 'file')}, ${count(t.events, 'event')}, ${number(t.written)} written, ${count(t.duplicates, 'duplicate')}`,
     );
   };
 }
@@ -112,7 +114,9 @@ files twice changes nothing. Rows say ingestedBy: "replay".
                       s3://bucket/prefix for a trail's objects in S3
   --alerts            check the policy and alert (off by default). With --local the
                       alerts are printed here; otherwise they go to the stack's topic
-  --policy FILE       the policy for --alerts (default: policy/default-policy.json)
+  --policy FILE       the policy for --alerts (default: the deployed one, the policyFile
+                      of ec2trail.config.json here, else policy/default-policy.json)
+  --config FILE       the deploy config whose policyFile --alerts uses
   --topic-arn ARN     the SNS topic for --alerts (default: the deployed stack's)
   --retention-days N  rows expire N days after their event (default: never)
 ${TARGET_HELP}
@@ -126,6 +130,7 @@ it); 2 on a usage mistake.`,
       ...TARGET_FLAGS,
       alerts: { type: 'boolean' },
       policy: { type: 'string' },
+      config: { type: 'string' },
       'topic-arn': { type: 'string' },
       'retention-days': { type: 'string' },
     });
@@ -139,7 +144,13 @@ it); 2 on a usage mistake.`,
     const retentionIssue = retentionDays === undefined ? null : retentionProblem(retentionDays);
     if (retentionIssue) throw new UsageError(`--retention-days: ${retentionIssue}`);
     if (values.policy && !values.alerts) throw new UsageError('--policy only applies with --alerts');
-    if (values.policy) loadPolicyFile(values.policy);
+    if (values.config && !values.alerts) throw new UsageError('--config only applies with --alerts');
+    const policy = values.alerts ? choosePolicy(values.policy, values.config) : undefined;
+    // A bad policy file is refused before anything is read or started.
+    if (policy) {
+      loadPolicyFile(policy.path);
+      output.err(policyLine(policy));
+    }
 
     const tOptions = targetOptions(values);
     // The first SIGINT or SIGTERM (Ctrl-C, `timeout`, a cancelled CI job) stops the replay after
@@ -173,7 +184,7 @@ it); 2 on a usage mistake.`,
               perEvent: eventSink(
                 target,
                 {
-                  policy: values.policy,
+                  policy: policy?.path,
                   topicArn: values['topic-arn'],
                   local: values.local === true,
                   retentionDays,

@@ -8,6 +8,7 @@ import type { LineageStore } from '../../lambda/ports';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { keyOf, rowExpiry } from '../../lambda/schema/attribution-table';
 import { attributeInputs, emptyTally, type Tally } from '../attribution-stream';
+import { count, number } from '../counts';
 import type { InputFile } from '../inputs';
 
 /** What was read (as `inspect` counts it), and what became of it in the table. */
@@ -226,15 +227,15 @@ export class Replayer {
 
 export function describeReplay(t: ReplayTally): string {
   const parts = [
-    `${t.files} file${t.files === 1 ? '' : 's'}`,
-    `${t.events} events (${t.lifecycleEvents} attributed)`,
-    `${t.written} records written`,
-    `${t.duplicates} duplicates`,
-    `${t.skipped} skipped`,
-    `${t.unrecognized} unrecognized`,
-    `${t.errors} errors`,
+    count(t.files, 'file'),
+    `${count(t.events, 'event')} (${number(t.lifecycleEvents)} attributed)`,
+    `${count(t.written, 'record')} written`,
+    count(t.duplicates, 'duplicate'),
+    `${number(t.skipped)} skipped`,
+    `${number(t.unrecognized)} unrecognized`,
+    count(t.errors, 'error'),
   ];
-  if (t.unwritten > 0) parts.push(`${t.unwritten} NOT written`);
-  if (t.alerts > 0) parts.push(`${t.alerts} alerts`);
+  if (t.unwritten > 0) parts.push(`${number(t.unwritten)} NOT written`);
+  if (t.alerts > 0) parts.push(count(t.alerts, 'alert'));
   return parts.join(', ');
 }

@@ -47,7 +47,7 @@ describe('replay interrupted by a signal', () => {
 
     expect(code).toBe(143);
     expect(stderr).toMatch(/Stopped by SIGTERM after the batch in flight/);
-    const written = Number(/(\d+) records written/.exec(stderr)?.[1] ?? Number.NaN);
+    const written = Number(/([\d,]+) records? written/.exec(stderr)?.[1]?.replaceAll(',', '') ?? Number.NaN);
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(trail.records);
     // Nothing naming the folder survives the command (the watchdog may take a moment).

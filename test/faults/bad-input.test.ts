@@ -76,7 +76,7 @@ describe('bad input to the CLI', () => {
     expect(result.stderr).toContain('d-empty.json: the file is empty');
     expect(result.stderr).toMatch(/records written/);
     expect(result.stderr).toMatch(
-      /: \d+ files, 1 events \(1 attributed\), 3 records written, 0 duplicates, 0 skipped, \d+ unrecognized, \d+ errors\n$/,
+      /: \d+ files, 1 event \(1 attributed\), 3 records written, 0 duplicates, 0 skipped, \d+ unrecognized, \d+ errors\n$/,
     );
   });
 

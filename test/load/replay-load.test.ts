@@ -69,11 +69,12 @@ describe('load', () => {
     expect(result.stderr).not.toMatch(/NOT written/);
     expect(result.status).toBe(0);
     const summary =
-      /: (\d+) files, (\d+) events \((\d+) attributed\), (\d+) records written, (\d+) duplicates/.exec(
+      /: ([\d,]+) files, ([\d,]+) events \(([\d,]+) attributed\), ([\d,]+) records written, ([\d,]+) duplicates/.exec(
         result.stderr,
       );
     expect(summary).not.toBeNull();
-    const [, , events, , written, duplicates] = (summary ?? []).map(Number);
+    // Counts are printed with thousands separators (12,000).
+    const [, , events, , written, duplicates] = (summary ?? []).map((n) => Number(n.replaceAll(',', '')));
     expect(events).toBe(generated.events);
     expect(written).toBe(generated.distinct);
     expect(duplicates).toBe(generated.records - generated.distinct);
