@@ -1,8 +1,12 @@
 /** The ec2trail command line: dispatches to subcommands and turns every failure into one line. */
 
+import { didYouMean } from '../lib/closest-name';
 import { explainAwsError } from './aws-errors';
 import type { Command, Output } from './command';
 import { UsageError, UserFacingError } from './errors';
+
+// The bundle carries the version of the package it was built from.
+const VERSION = (require('../package.json') as { version: string }).version;
 
 interface Entry {
   readonly name: string;
@@ -82,7 +86,8 @@ function overview(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run "ec2trail <command> --help" for the options of a command.',
+    'Options: --version, --help, and --debug (stack traces for unexpected errors).',
+    'Run "ec2trail <command> --help" (or "ec2trail help <command>") for the options of a command.',
   ].join('\n');
 }
 
@@ -98,19 +103,36 @@ const output: Output = {
   },
 };
 
+/** `--debug` anywhere before `--`, as in the AWS CLI: stack traces for unexpected errors. */
+function withoutDebug(argv: readonly string[]): { args: string[]; debug: boolean } {
+  const end = argv.indexOf('--');
+  const options = end < 0 ? [...argv] : argv.slice(0, end);
+  const args = options.filter((arg) => arg !== '--debug');
+  return {
+    args: end < 0 ? args : [...args, ...argv.slice(end)],
+    debug: args.length !== options.length || Boolean(process.env.EC2TRAIL_DEBUG),
+  };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const { args, debug } = withoutDebug(argv);
+  let [name, ...rest] = args;
+  // `ec2trail help who` is `ec2trail who --help`.
+  if (name === 'help' && rest[0] !== undefined) [name, rest] = [rest[0], ['--help']];
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     await output.out(`${overview()}\n`);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
-  if (name === '--version' || name === '-v') {
-    await output.out('ec2trail 0.1.0\n');
+  if (name === '--version' || name === '-V' || name === '-v') {
+    await output.out(`ec2trail ${VERSION}\n`);
     return 0;
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    output.err(`ec2trail: unknown command "${name}". Run "ec2trail --help" for the list.`);
+    const names = COMMANDS.map((c) => c.name);
+    output.err(
+      `ec2trail: ${name.startsWith('-') ? 'unknown option' : 'unknown command'} "${name}"${didYouMean(name.replace(/^-+/, ''), names)}. Run "ec2trail --help" for the list.`,
+    );
     return 2;
   }
   const command = entry.load();
@@ -138,8 +160,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // A bug, not a user mistake: still one line, with the stack only on request.
     const message = error instanceof Error ? error.message : String(error);
     output.err(`ec2trail ${name}: unexpected error: ${message}`);
-    if (process.env.EC2TRAIL_DEBUG) output.err(error instanceof Error ? (error.stack ?? message) : message);
-    else output.err('Set EC2TRAIL_DEBUG=1 to see the stack trace, and please report it.');
+    if (debug) output.err(error instanceof Error ? (error.stack ?? message) : message);
+    else output.err('Run the same command with --debug to see the stack trace, and please report it.');
     return 70;
   }
 }

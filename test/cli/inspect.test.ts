@@ -117,7 +117,7 @@ describe('ec2trail inspect', () => {
   it('rejects an unknown flag with exit 2 and no stack trace', () => {
     const result = runCli(['inspect', '--jsn', 'x']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^ec2trail inspect: Unknown option '--jsn'/);
+    expect(result.stderr).toMatch(/^ec2trail inspect: unknown option --jsn \(did you mean --json\?\)\n/);
   });
 
   it('checks every event against the default policy', () => {

@@ -117,13 +117,13 @@ describe('query commands against DynamoDB Local', () => {
     const all = json(['recent', ...window]);
     expect(all.map((r) => r.eventTime)).toEqual([...all.map((r) => String(r.eventTime))].sort().reverse());
     expect(all).toHaveLength(6);
-    const euWest = json(['recent', ...window, '--account', '111122223333', '--region', 'eu-west-1']);
+    const euWest = json(['recent', ...window, '--account', '111122223333', '--in-region', 'eu-west-1']);
     expect(euWest.map((r) => r.instanceId).sort()).toEqual([
       'i-0a1b2c3d4e5f60001',
       'i-0a1b2c3d4e5f60002',
       'i-0c1b2c3d4e5f60001',
     ]);
-    expect(json(['recent', ...window, '--region', 'us-east-1', '--limit', '2'])).toHaveLength(2);
+    expect(json(['recent', ...window, '--in-region', 'us-east-1', '--limit', '2'])).toHaveLength(2);
   });
 
   it.each([
