@@ -35,7 +35,7 @@ ${TARGET_HELP}`,
         dryRun: values['dry-run'] === true,
         onProgress: progressBar(output),
       });
-      if (output.isTTY) process.stderr.write('\r\u001b[2K');
+      if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');
       const verb = values['dry-run'] ? 'would move' : 'moved';
       output.err(
         `Migrated ${target.description}: scanned ${tally.scanned.toLocaleString('en-US')} items, ${verb} ${tally.moved.toLocaleString('en-US')} rows to sharded index keys` +
@@ -55,7 +55,7 @@ const WIDTH = 30;
 
 /** A bar on a terminal, redrawn at most five times a second; nothing when stderr is not one. */
 function progressBar(output: Output): (tally: Readonly<MigrationTally>) => void {
-  if (!output.isTTY) return () => {};
+  if (!process.stderr.isTTY) return () => {};
   let last = 0;
   return (tally) => {
     const now = Date.now();

@@ -131,9 +131,13 @@ ${COMMON_HELP}`,
     if (instanceId === undefined)
       throw new UsageError('who needs an instance id, such as i-0123456789abcdef0');
     if (extra.length > 0) throw new UsageError(`who takes one instance id; got also ${extra.join(' ')}`);
+    // Published examples use i-EXAMPLE…, anonymised trails mix cases: the table holds what the
+    // trail said, so an id that only looks wrong is looked up as given, with a word.
+    if (!/^i-[A-Za-z0-9]+$/.test(instanceId))
+      throw new UsageError(`"${instanceId}" is not an instance id (i- followed by letters and digits)`);
     if (!INSTANCE_ID.test(instanceId))
-      throw new UsageError(
-        `"${instanceId}" is not an instance id (i- followed by 8 or 17 lowercase hex digits)`,
+      output.err(
+        `ec2trail who: "${instanceId}" is not a canonical instance id (i- and 8 or 17 lowercase hex digits); looking it up as given`,
       );
     const format = outputFormat(values.output, output.isTTY);
     const limit = parseLimit(values.limit);

@@ -38,15 +38,21 @@ async function* allInputs(paths: readonly string[], s3: () => S3Client): AsyncGe
   }
 }
 
-function progressLine(output: Output): (t: Readonly<ReplayTally>) => void {
-  if (!output.isTTY) return () => {};
+/**
+ * A progress line on stderr, only when stderr is a terminal (stdout may well be one while stderr
+ * goes to a log file). The total is unknown while inputs stream, so it shows the rate instead.
+ */
+function progressLine(): (t: Readonly<ReplayTally>) => void {
+  if (!process.stderr.isTTY) return () => {};
+  const started = Date.now();
   let last = 0;
   return (t) => {
     const now = Date.now();
     if (now - last < 200) return;
     last = now;
+    const rate = Math.round(t.events / Math.max((now - started) / 1000, 0.001));
     process.stderr.write(
-      `\r\u001b[2Kreplaying: ${count(t.files, 'file')}, ${count(t.events, 'event')}, ${number(t.written)} written, ${count(t.duplicates, 'duplicate')}`,
+      `\r\u001b[2Kreplaying: ${count(t.files, 'file')}, ${count(t.events, 'event')} (${number(rate)}/s), ${number(t.written)} written, ${count(t.duplicates, 'duplicate')}`,
     );
   };
 }
@@ -195,7 +201,7 @@ it); 2 on a usage mistake.`,
             }
           : {}),
         onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
-        onProgress: progressLine(output),
+        onProgress: progressLine(),
         signal: interrupt.signal,
       });
       await replayer.run(
@@ -210,7 +216,7 @@ it); 2 on a usage mistake.`,
             })),
         ),
       );
-      if (output.isTTY) process.stderr.write('\r\u001b[2K');
+      if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');
       output.err(`Replayed into ${target.description}: ${describeReplay(replayer.tally)}`);
       if (interrupted !== null) {
         output.err(
