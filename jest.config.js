@@ -34,11 +34,7 @@ const INFRA = ['<rootDir>/test/infra/**/*.test.ts', '<rootDir>/test/scale/hot-ke
 
 /** jest's ignore patterns are regular expressions over the path, not globs. */
 function asPattern(glob) {
-  return glob
-    .replace('<rootDir>/', '/')
-    .replace(/\./g, '\\.')
-    .replace('/**/*', '/.*')
-    .concat('$');
+  return glob.replace('<rootDir>/', '/').replace(/\./g, '\\.').replace('/**/*', '/.*').concat('$');
 }
 
 /** @type {import('jest').Config} */

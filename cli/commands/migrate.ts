@@ -1,4 +1,4 @@
-import { type Command, type Output, parseFlags } from '../command';
+import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { type MigrationTally, migrateIndexKeys } from '../migrate/migration';
 import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
@@ -33,7 +33,7 @@ ${TARGET_HELP}`,
         tableName: target.tableName,
         segments,
         dryRun: values['dry-run'] === true,
-        onProgress: progressBar(output),
+        onProgress: progressBar(),
       });
       if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');
       const verb = values['dry-run'] ? 'would move' : 'moved';
@@ -54,7 +54,7 @@ ${TARGET_HELP}`,
 const WIDTH = 30;
 
 /** A bar on a terminal, redrawn at most five times a second; nothing when stderr is not one. */
-function progressBar(output: Output): (tally: Readonly<MigrationTally>) => void {
+function progressBar(): (tally: Readonly<MigrationTally>) => void {
   if (!process.stderr.isTTY) return () => {};
   let last = 0;
   return (tally) => {
