@@ -129,7 +129,7 @@ function emailBody(
   // Links are built from identifier-shaped values only; anything else would not be a real id.
   const region = first.region && /^[a-z0-9-]+$/.test(first.region) ? first.region : 'us-east-1';
   const base = consoleBase(region);
-  const via = actor.viaConsole
+  const tool = actor.viaConsole
     ? `AWS console${source.userAgent ? ` (${quoted(source.userAgent, 150)})` : ''}`
     : source.tool + (source.sdkLanguage ? ` (${shown(source.sdkLanguage, 40)})` : '');
   const account = first.account ? shown(first.account, 40) : null;
@@ -154,7 +154,7 @@ function emailBody(
     ...(actor.sessionName ? [field('Session', ev(actor.sessionName, 120))] : []),
     ...(actor.invokedBy ? [field('Invoked by', ev(actor.invokedBy, 120))] : []),
     field('MFA', yesNo(actor.mfaAuthenticated)),
-    field('Via', via),
+    field('Tool', tool),
     ...(first.via && !first.lineage.byPerson
       ? [
           field('Acting for', `${first.via.resourceType} ${ev(first.via.resourceId, 160)}`),

@@ -19,7 +19,7 @@ const OUR_LINE_STARTS = [
   /^Broken rules?$/,
   /^ {2}\[(INFO|WARNING|CRITICAL)\] [a-zA-Z0-9]+: /,
   /^(Who|What|Where|When|Links)$/,
-  /^ {2}(Name|ARN|Identity type|Role|Session|Invoked by|MFA|Via|Source IP|Action|Error|Trail|Instances|Instance type|AMI|Tags|IMDS tokens|Public IP|Launch template|Auto Scaling|Account|Region|Time): +/,
+  /^ {2}(Name|ARN|Identity type|Role|Session|Invoked by|MFA|Tool|Source IP|Action|Error|Trail|Instances|Instance type|AMI|Tags|IMDS tokens|Public IP|Launch template|Auto Scaling|Account|Region|Time): +/,
   /^ {2}CloudTrail event: https:\/\//,
   /^ {2}Instance i-[0-9a-f]+: https:\/\//,
   /^ {2}…and \d+ more instances$/,
