@@ -23,6 +23,8 @@ const UNIT = [
   '<rootDir>/test/scale/index-shards.test.ts',
   '<rootDir>/test/infra/closest-name.test.ts',
   '<rootDir>/test/cli/arguments.test.ts',
+  '<rootDir>/test/cli/table-width.test.ts',
+  '<rootDir>/test/cli/aws-config-file.test.ts',
   '<rootDir>/test/cli/doctor.test.ts',
   '<rootDir>/test/cli/doctor-paging.test.ts',
   '<rootDir>/test/cli/input-stream.test.ts',

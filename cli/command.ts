@@ -10,6 +10,8 @@ export interface Output {
   /** One diagnostic line on stderr. */
   err(line: string): void;
   readonly isTTY: boolean;
+  /** The width tables must fit: the terminal's, or COLUMNS; none when writing to a file or pipe. */
+  readonly columns?: number;
 }
 
 export interface Command {

@@ -93,6 +93,7 @@ function overview(): string {
 
 const output: Output = {
   isTTY: process.stdout.isTTY === true,
+  ...widthOf(),
   out(text) {
     return new Promise((resolve, reject) => {
       process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
@@ -112,6 +113,12 @@ function withoutDebug(argv: readonly string[]): { args: string[]; debug: boolean
     args: end < 0 ? args : [...args, ...argv.slice(end)],
     debug: args.length !== options.length || Boolean(process.env.EC2TRAIL_DEBUG),
   };
+}
+
+/** A table fits the terminal, or the width COLUMNS names (as shells export it); a pipe takes all. */
+function widthOf(): { columns?: number } {
+  const columns = process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS);
+  return Number.isInteger(columns) && columns > 0 ? { columns } : {};
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -5,14 +5,43 @@ import { UsageError } from './errors';
 import { recordColumns, toolLabel } from './record-columns';
 import { type Column, renderTable } from './table';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'csv'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'text'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export function outputFormat(value: string | undefined, isTTY: boolean): OutputFormat {
-  if (value === undefined) return isTTY ? 'table' : 'json';
-  const found = OUTPUT_FORMATS.find((f) => f === value);
-  if (!found) throw new UsageError(`--output "${value}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
-  return found;
+/**
+ * As the AWS CLI chooses: `--output`, else `AWS_DEFAULT_OUTPUT`, else the profile's `output`;
+ * with none, a table on a terminal and JSON otherwise. A format ec2trail lacks (the AWS CLI's
+ * yaml) from the environment or profile falls back to that default, with a word on stderr.
+ */
+export function outputFormat(
+  value: string | undefined,
+  isTTY: boolean,
+  settings: { env?: NodeJS.ProcessEnv; profileOutput?: string; warn?: (line: string) => void } = {},
+): OutputFormat {
+  const fallback: OutputFormat = isTTY ? 'table' : 'json';
+  if (value !== undefined) {
+    const found = OUTPUT_FORMATS.find((f) => f === value);
+    if (!found) throw new UsageError(`--output "${value}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
+    return found;
+  }
+  const env = settings.env ?? process.env;
+  const [source, chosen] = env.AWS_DEFAULT_OUTPUT
+    ? ['AWS_DEFAULT_OUTPUT', env.AWS_DEFAULT_OUTPUT]
+    : settings.profileOutput
+      ? ["the profile's output setting", settings.profileOutput]
+      : [null, undefined];
+  if (chosen === undefined) return fallback;
+  const found = OUTPUT_FORMATS.find((f) => f === chosen);
+  if (!found)
+    settings.warn?.(
+      `ec2trail: output "${chosen}" (from ${source}) is not one of ${OUTPUT_FORMATS.join(', ')}; using ${fallback}`,
+    );
+  return found ?? fallback;
+}
+
+/** `aws --output text`: one line per row, values tab-separated, None for a missing value. */
+function textCell(value: string | null | undefined): string {
+  return value === null || value === undefined || value === '' ? 'None' : value.replace(/[\t\r\n]+/g, ' ');
 }
 
 export const ROW_COLUMNS: readonly Column<StoredRow>[] = [
@@ -68,6 +97,7 @@ export function renderRows(
   rows: readonly StoredRow[],
   format: OutputFormat,
   extra: ExtraField | null = null,
+  width?: number,
 ): string {
   const fields = extra
     ? [...CSV_FIELDS, [extra.name, (r: StoredRow) => extra.value(r)] as const]
@@ -79,9 +109,11 @@ export function renderRows(
         null,
         2,
       )}\n`;
+    case 'text':
+      return rows.map((row) => `${fields.map(([, get]) => textCell(get(row))).join('\t')}\n`).join('');
     case 'csv':
       return `${[fields.map(([name]) => name).join(','), ...rows.map((row) => fields.map(([, get]) => csvCell(get(row))).join(','))].join('\n')}\n`;
     case 'table':
-      return `${renderTable(rows, extra ? [{ header: extra.header, value: (r: StoredRow) => extra.value(r) }, ...ROW_COLUMNS] : ROW_COLUMNS)}\n`;
+      return `${renderTable(rows, extra ? [{ header: extra.header, value: (r: StoredRow) => extra.value(r) }, ...ROW_COLUMNS] : ROW_COLUMNS, width)}\n`;
   }
 }

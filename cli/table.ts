@@ -12,20 +12,39 @@ function cell(text: string, max: number | undefined): string {
   return max !== undefined && flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
-  const cells = rows.map((row) =>
-    columns.map((column) => cell(String(column.value(row) ?? '-'), column.max)),
-  );
+/** Narrowest a column is cut to when the table must fit a terminal. */
+const MIN_WIDTH = 8;
+
+/**
+ * The table, its columns aligned. With `maxWidth` (the terminal's width), the widest columns are
+ * narrowed one character at a time until the lines fit, and their cells end in an ellipsis; a
+ * terminal too narrow for every column at its minimum still gets the minimums.
+ */
+export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], maxWidth?: number): string {
+  let cells = rows.map((row) => columns.map((column) => cell(String(column.value(row) ?? '-'), column.max)));
   const widths = columns.map((column, i) =>
     Math.max(column.header.length, ...cells.map((r) => (r[i] ?? '').length)),
   );
+  if (maxWidth !== undefined) {
+    const floor = columns.map((column) => Math.min(Math.max(column.header.length, MIN_WIDTH), MIN_WIDTH * 2));
+    const total = () => widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);
+    while (total() > maxWidth) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i++)
+        if ((widths[i] ?? 0) > (floor[i] ?? 0) && (widest < 0 || (widths[i] ?? 0) > (widths[widest] ?? 0)))
+          widest = i;
+      if (widest < 0) break;
+      widths[widest] = (widths[widest] ?? 0) - 1;
+    }
+    cells = cells.map((r) => r.map((text, i) => cell(text, widths[i])));
+  }
   const line = (values: readonly string[]) =>
     values
       .map((value, i) => value.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
   return [
-    line(columns.map((c) => c.header)),
+    line(columns.map((c, i) => cell(c.header, widths[i]))),
     line(widths.map((w) => '-'.repeat(w))),
     ...cells.map(line),
   ].join('\n');

@@ -45,7 +45,7 @@ Needs Java for DynamoDB Local; no AWS account.`,
         DEMO_INSTANCE,
       ))
         rows.push(row);
-      await output.out(renderRows(rows, 'table'));
+      await output.out(renderRows(rows, 'table', null, output.columns));
       await output.out(
         [
           '',

@@ -1,3 +1,4 @@
+import { profileSettings } from '../aws-config-file';
 import { type Command, parseFlags } from '../command';
 import { AwsDoctor } from '../doctor/aws-doctor';
 import { runChecks } from '../doctor/checks';
@@ -28,8 +29,16 @@ Read-only. Exit status: 0 when nothing failed, 1 otherwise.
       profile: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    if (!region) throw new UsageError('doctor needs the home region: pass --region or set AWS_REGION');
+    // The AWS CLI's order: --region, the environment, then the profile's region.
+    const region =
+      values.region ||
+      process.env.AWS_REGION ||
+      process.env.AWS_DEFAULT_REGION ||
+      profileSettings(values.profile).region;
+    if (!region)
+      throw new UsageError(
+        'doctor needs the home region: pass --region, set AWS_REGION, or give the profile a region',
+      );
     const aws = new AwsDoctor({ region, ...(values.profile ? { profile: values.profile } : {}) });
     try {
       const results = await runChecks(aws, { stackName: values.stack ?? DEFAULT_STACK, region });

@@ -89,7 +89,7 @@ usage mistake.`,
     if (values.json) {
       if (buffer) await output.out(buffer);
     } else {
-      if (tableRows.length > 0) await output.out(`${renderTable(tableRows, COLUMNS)}\n`);
+      if (tableRows.length > 0) await output.out(`${renderTable(tableRows, COLUMNS, output.columns)}\n`);
       else await output.out('No EC2 lifecycle events found.\n');
     }
     output.err(describeTally(tally));

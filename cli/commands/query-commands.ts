@@ -7,6 +7,7 @@ import {
 import { ACTIONS, type Action, isAction } from '../../lambda/domain';
 import { describeResource } from '../../lambda/domain/lineage/resources';
 import type { StoredRow } from '../../lambda/schema/stored-row';
+import { profileSettings } from '../aws-config-file';
 import { type Command, type Output, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { type ExtraField, outputFormat, renderRows } from '../rows-output';
@@ -22,8 +23,20 @@ const COMMON_FLAGS = {
 } as const;
 
 const COMMON_HELP = `${TARGET_HELP}
-  --output FORMAT     table, json or csv (default: table on a terminal, json otherwise)
+  --output FORMAT     table, json, csv or text (default: AWS_DEFAULT_OUTPUT or the
+                      profile's output, as in the AWS CLI; else table on a terminal,
+                      json otherwise)
   --limit N           stop after N rows`;
+
+/** The output format, from --output, the environment or the profile, as the AWS CLI picks it. */
+function chooseFormat(values: { output?: string; profile?: string; local?: boolean }, output: Output) {
+  // The embedded store has no profile; an explicit --profile that does not exist is refused.
+  const profile = values.local ? undefined : profileSettings(values.profile);
+  return outputFormat(values.output, output.isTTY, {
+    ...(profile?.output ? { profileOutput: profile.output } : {}),
+    warn: (line) => output.err(line),
+  });
+}
 
 function parseLimit(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -70,7 +83,7 @@ async function print(
     output.err(empty);
     return;
   }
-  await output.out(renderRows(rows, format, extra));
+  await output.out(renderRows(rows, format, extra, output.columns));
 }
 
 /** Two newest-first row streams as one, newest first (ties: the first stream's row first). */
@@ -139,7 +152,7 @@ ${COMMON_HELP}`,
       output.err(
         `ec2trail who: "${instanceId}" is not a canonical instance id (i- and 8 or 17 lowercase hex digits); looking it up as given`,
       );
-    const format = outputFormat(values.output, output.isTTY);
+    const format = chooseFormat(values, output);
     const limit = parseLimit(values.limit);
     return withTarget(values, async (target) => {
       const rows = await collect(
@@ -187,7 +200,7 @@ ${COMMON_HELP}`,
     const fromMs = parseTimeArg('--since', values.since ?? '7d', now);
     const toMs = values.until ? parseTimeArg('--until', values.until, now) : now;
     if (fromMs > toMs) throw new UsageError('--since is after --until');
-    const format = outputFormat(values.output, output.isTTY);
+    const format = chooseFormat(values, output);
     const limit = parseLimit(values.limit);
     const action = parseAction(values.action);
     const actor = values.actor;
@@ -273,7 +286,7 @@ ${COMMON_HELP}`,
       );
     if (values.account !== undefined && !/^\d{12}$/.test(values.account))
       throw new UsageError(`--account "${values.account}" is not a 12-digit account id`);
-    const format = outputFormat(values.output, output.isTTY);
+    const format = chooseFormat(values, output);
     const limit = parseLimit(values.limit);
     const action = parseAction(values.action);
     const region = values['in-region'];

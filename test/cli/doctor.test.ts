@@ -183,10 +183,12 @@ describe('ec2trail doctor checks', () => {
   });
 
   it('needs a region, with a one-line usage error', () => {
-    const result = runCli(['doctor'], { env: { AWS_REGION: '', AWS_DEFAULT_REGION: '' } });
+    const result = runCli(['doctor'], {
+      env: { AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_CONFIG_FILE: '/nonexistent', AWS_PROFILE: '' },
+    });
     expect(result.status).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(
-      'ec2trail doctor: doctor needs the home region: pass --region or set AWS_REGION',
+      'ec2trail doctor: doctor needs the home region: pass --region, set AWS_REGION, or give the profile a region',
     );
   });
 });

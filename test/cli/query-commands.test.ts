@@ -87,6 +87,26 @@ describe('query commands against DynamoDB Local', () => {
     ).toEqual([['stop', 'dana']]);
   });
 
+  it('who: text output as aws --output text gives it, and AWS_DEFAULT_OUTPUT chooses it', () => {
+    const rows = json(['who', 'i-0a1b2c3d4e5f60001']);
+    const text = runCli(['who', 'i-0a1b2c3d4e5f60001', ...at()], { env: { AWS_DEFAULT_OUTPUT: 'text' } });
+    expect(text.status).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(rows.length);
+    for (const [i, line] of lines.entries()) {
+      const cells = line.split('\t');
+      // The CSV's fields, in its order: eventTime, action, instanceId, outcome, errorCode, actorName.
+      expect(cells.slice(0, 6)).toEqual([
+        rows[i]?.eventTime,
+        rows[i]?.action,
+        rows[i]?.instanceId,
+        rows[i]?.outcome,
+        rows[i]?.errorCode ?? 'None',
+        (rows[i]?.actor as { name: string }).name,
+      ]);
+    }
+  });
+
   it('who: a table with who launched it on top, and CSV', () => {
     const table = runCli(['who', 'i-0b1b2c3d4e5f60001', ...at(), '--output', 'table']);
     expect(table.stdout.split('\n')[0]).toBe(

@@ -19,7 +19,8 @@ export function runCli(
     cwd: options.cwd ?? ROOT,
     input: options.input,
     encoding: 'utf8',
-    env: { ...process.env, ...options.env },
+    // A COLUMNS exported by the shell would narrow the tables tests compare: only a test sets it.
+    env: { ...process.env, COLUMNS: '', ...options.env },
     timeout: options.timeoutMs ?? 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
