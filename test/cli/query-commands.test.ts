@@ -102,7 +102,7 @@ describe('query commands against DynamoDB Local', () => {
         rows[i]?.instanceId,
         rows[i]?.outcome,
         rows[i]?.errorCode ?? 'None',
-        (rows[i]?.actor as { name: string }).name,
+        (rows[i]?.actor as { name: string } | undefined)?.name,
       ]);
     }
   });
