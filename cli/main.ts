@@ -173,10 +173,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-// EPIPE (e.g. `ec2trail inspect ... | head`) is the reader leaving, not an error.
+// EPIPE (e.g. `ec2trail inspect ... | head`) is the reader leaving, not an error. Any other
+// failure to write (a full disk: ENOSPC) ends the command with one line, never a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  // "ENOSPC: no space left on device, write" reads best as its middle part.
+  const reason = error.message.replace(/^[A-Z]+:\s*/, '').replace(/,\s*\w+$/, '');
+  process.stderr.write(`ec2trail: cannot write the output: ${reason}\n`);
+  process.exit(1);
 });
 
 main(process.argv.slice(2)).then(

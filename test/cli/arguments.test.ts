@@ -1,5 +1,6 @@
 /** The command line behaves like the AWS CLI's: ec2trail's own words for every argument mistake. */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTimeArg } from '../../cli/time-arg';
 import { ROOT, runCli } from '../helpers/cli';
@@ -38,6 +39,41 @@ describe('the program', () => {
     expect(result.status).toBe(0);
     // The file holds one RunInstances of one instance.
     expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('output that cannot be written', () => {
+  // /dev/full refuses every write with ENOSPC, as a full disk does.
+  const itOnLinux = existsSync('/dev/full') ? it : it.skip;
+  itOnLinux('a full disk ends the command with one line and exit 1', () => {
+    const full = openSync('/dev/full', 'w');
+    const result = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin', 'ec2trail.mjs'), 'inspect', '--json', join(ROOT, 'examples')],
+      {
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+    closeSync(full);
+    expect(result.status).toBe(1);
+    expect(result.stderr.split('\n')[0]).toBe('ec2trail: cannot write the output: no space left on device');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a reader that leaves early (| head) is no error', () => {
+    const result = spawnSync(
+      'sh',
+      [
+        '-c',
+        `"${process.execPath}" "${join(ROOT, 'bin', 'ec2trail.mjs')}" inspect --json "${join(ROOT, 'examples')}" | head -c 1`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status).toBe(0);
+    expect(result.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 });
 
