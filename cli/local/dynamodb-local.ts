@@ -77,7 +77,8 @@ function spawnWatched(maxHeap: string) {
   return createSpawn(moduleDir, (command, args, options) =>
     spawnProcess('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', command, `-Xmx${maxHeap}`, ...args], {
       ...options,
-      stdio: ['pipe', 'pipe', 'ignore'],
+      // stderr is read (and kept short) so that a failed start can quote Java's own words.
+      stdio: ['pipe', 'pipe', 'pipe'],
     }),
   );
 }
@@ -152,25 +153,37 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     const pid = Number.parseInt(text, 10);
     if (Number.isInteger(pid) && pid > 0) javaPid = pid;
   });
+  let javaSaid = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => {
+    javaSaid = (javaSaid + text).slice(-4096);
+  });
   child.unref();
-  for (const pipe of [child.stdin, child.stdout])
+  for (const pipe of [child.stdin, child.stdout, child.stderr])
     (pipe as unknown as { unref?: () => void } | null)?.unref?.();
   let exited: Error | null = null;
   child.once('error', (error: NodeJS.ErrnoException) => {
     exited = error.code === 'ENOENT' ? new UserFacingError(JAVA_MISSING) : error;
   });
+  let exitCode: number | null | undefined;
   child.once('exit', (code) => {
-    exited ??=
-      code === COMMAND_NOT_FOUND
-        ? new UserFacingError(JAVA_MISSING)
-        : new UserFacingError(`DynamoDB Local stopped during start-up (exit code ${code}).`);
+    exitCode = code;
   });
+  // Read when the start-up loop sees the exit, by which time Java's last words have arrived.
+  const startupError = (code: number | null): Error => {
+    if (code === COMMAND_NOT_FOUND) return new UserFacingError(JAVA_MISSING);
+    const said = javaSaid.trim().split('\n').slice(-5).join('\n  ');
+    return new UserFacingError(
+      `DynamoDB Local stopped during start-up (exit code ${code}).${said ? ` Java said:\n  ${said}\n` : ' '}DynamoDB Local needs Java 17 or later; "java -version" shows which one runs here.`,
+    );
+  };
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   const client = localClient(endpoint);
   try {
     for (;;) {
       if (exited) throw exited;
+      if (exitCode !== undefined) throw startupError(exitCode);
       if (await portOpen(port)) {
         try {
           await client.send(new ListTablesCommand({ Limit: 1 }));

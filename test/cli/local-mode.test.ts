@@ -1,5 +1,5 @@
 /** --local: the embedded DynamoDB Local, started on demand with data under .ec2trail/ in the working directory. */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli';
@@ -32,6 +32,35 @@ describe('local mode', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
       /^ec2trail who: DynamoDB Local needs Java, and no "java" command was found\. Install a Java runtime \(Debian\/Ubuntu: "sudo apt-get install default-jre-headless"/,
+    );
+  });
+
+  it("quotes Java's own words when DynamoDB Local cannot start, and the Java it needs", () => {
+    // A java that fails as an old Java 8 fails on DynamoDB Local's classes.
+    const bin = mkdtempSync(join(tmpdir(), 'ec2trail-oldjava-'));
+    writeFileSync(
+      join(bin, 'java'),
+      [
+        '#!/bin/sh',
+        'echo "Error: LinkageError occurred while loading main class ServerRunner" >&2',
+        'echo "java.lang.UnsupportedClassVersionError: class file version 61.0, up to 52.0" >&2',
+        'exit 1',
+      ].join('\n'),
+    );
+    chmodSync(join(bin, 'java'), 0o755);
+    const result = runCli(['who', '--local', 'i-0a1b2c3d4e5f60001'], {
+      cwd,
+      env: { PATH: `${bin}:/usr/bin:/bin` },
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        'ec2trail who: DynamoDB Local stopped during start-up (exit code 1). Java said:',
+        '  Error: LinkageError occurred while loading main class ServerRunner',
+        '  java.lang.UnsupportedClassVersionError: class file version 61.0, up to 52.0',
+        'DynamoDB Local needs Java 17 or later; "java -version" shows which one runs here.',
+        '',
+      ].join('\n'),
     );
   });
 

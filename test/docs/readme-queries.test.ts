@@ -14,7 +14,28 @@ import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-sto
 import { ROOT } from '../helpers/cli';
 import { documentClient, dynamoClient, dynamoEndpoint, freshTable } from '../helpers/services';
 
-const AWS = '/usr/bin/aws';
+/**
+ * An AWS CLI v2, whatever `aws` comes first on PATH (some machines put a shim or a v1 there):
+ * EC2TRAIL_AWS_CLI, the Debian package's, then every `aws` on PATH, each asked its version.
+ */
+function findAwsCliV2(): string | null {
+  const onPath = (process.env.PATH ?? '').split(':').map((dir) => join(dir, 'aws'));
+  const candidates = [process.env.EC2TRAIL_AWS_CLI, '/usr/bin/aws', '/usr/local/bin/aws', ...onPath];
+  for (const candidate of candidates) {
+    if (!candidate || !existsSync(candidate)) continue;
+    try {
+      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+      if (version.startsWith('aws-cli/2.')) return candidate;
+    } catch {
+      // Not a working AWS CLI: try the next.
+    }
+  }
+  return null;
+}
+
+const AWS = findAwsCliV2() ?? '';
+// CI installs the AWS CLI (.ci/run), so there a missing one fails rather than skips.
+if (!AWS && process.env.CI) throw new Error('no AWS CLI v2 found: the README query examples cannot run');
 
 function readmeQueries(): Map<string, string> {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -27,7 +48,7 @@ function readmeQueries(): Map<string, string> {
 
 type Row = Record<string, { S?: string; M?: Record<string, { S?: string }> }>;
 
-const describeIfCli = existsSync(AWS) ? describe : describe.skip;
+const describeIfCli = AWS ? describe : describe.skip;
 
 describeIfCli('README query examples', () => {
   const queries = readmeQueries();
