@@ -2,7 +2,7 @@
 
 import type { StoredRow } from '../lambda/schema/stored-row';
 import { UsageError } from './errors';
-import { recordColumns, toolLabel } from './record-columns';
+import { recordColumns, type ShownRecord, toolLabel } from './record-columns';
 import { type Column, renderTable } from './table';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'text'] as const;
@@ -49,7 +49,19 @@ export const ROW_COLUMNS: readonly Column<StoredRow>[] = [
   { header: 'INGESTED', value: (r) => r.ingestedBy },
 ];
 
-const CSV_FIELDS: readonly [string, (r: StoredRow) => string | null | undefined][] = [
+/** What CSV and text output read: a record (inspect) or a stored row (queries). */
+export interface DelimitedRow extends ShownRecord {
+  readonly eventId: string | null;
+  readonly actor: ShownRecord['actor'] & { readonly arn: string | null };
+  readonly initiator?:
+    | (NonNullable<ShownRecord['initiator']> & { readonly eventName?: string | null })
+    | null;
+  readonly initiatorReason?: string | null;
+  /** Absent for inspect, which stores nothing. */
+  readonly ingestedBy?: string;
+}
+
+export const CSV_FIELDS: readonly [string, (r: DelimitedRow) => string | null | undefined][] = [
   ['eventTime', (r) => r.eventTime],
   ['action', (r) => r.action],
   ['instanceId', (r) => r.instanceId],
@@ -78,6 +90,21 @@ function csvCell(value: string | null | undefined): string {
   // Quote what needs it, and defuse cells a spreadsheet would run as formulas.
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** CSV (with its header line when `header`) or text lines for rows of any record shape. */
+export function delimitedLines<T extends DelimitedRow>(
+  rows: readonly T[],
+  format: 'csv' | 'text',
+  fields: readonly (readonly [string, (r: T) => string | null | undefined])[],
+  header: boolean,
+): string {
+  const lines =
+    format === 'csv'
+      ? rows.map((row) => fields.map(([, get]) => csvCell(get(row))).join(','))
+      : rows.map((row) => fields.map(([, get]) => textCell(get(row))).join('\t'));
+  if (format === 'csv' && header) lines.unshift(fields.map(([name]) => name).join(','));
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 /** JSON drops the key-only attributes: what remains is the attribution record. */
@@ -110,9 +137,8 @@ export function renderRows(
         2,
       )}\n`;
     case 'text':
-      return rows.map((row) => `${fields.map(([, get]) => textCell(get(row))).join('\t')}\n`).join('');
     case 'csv':
-      return `${[fields.map(([name]) => name).join(','), ...rows.map((row) => fields.map(([, get]) => csvCell(get(row))).join(','))].join('\n')}\n`;
+      return delimitedLines(rows, format, fields, true);
     case 'table':
       return `${renderTable(rows, extra ? [{ header: extra.header, value: (r: StoredRow) => extra.value(r) }, ...ROW_COLUMNS] : ROW_COLUMNS, width)}\n`;
   }

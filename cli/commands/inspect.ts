@@ -8,9 +8,16 @@ import { readInputs } from '../inputs';
 import { loadPolicyFile, PolicyEvaluator } from '../policy-evaluator';
 import { recordColumns } from '../record-columns';
 import { recordLines } from '../record-json';
+import { CSV_FIELDS, delimitedLines, outputFormat } from '../rows-output';
 import { type Column, renderTable } from '../table';
 
 type Row = AttributionRecord & { readonly violations: readonly Violation[] };
+
+/** The query commands' CSV fields, less where a row was stored (inspect stores nothing), plus the verdict. */
+const INSPECT_FIELDS: readonly (readonly [string, (r: Row) => string | null | undefined])[] = [
+  ...CSV_FIELDS.filter(([name]) => name !== 'ingestedBy'),
+  ['violations', (r) => r.violations.map((v) => `${v.severity}:${v.rule}`).join(' ')],
+];
 
 const COLUMNS: readonly Column<Row>[] = [
   ...recordColumns<Row>(),
@@ -25,14 +32,17 @@ const COLUMNS: readonly Column<Row>[] = [
 ];
 
 export const inspectCommand: Command = {
-  usage: `Usage: ec2trail inspect [--json] [--policy FILE | --config FILE] PATH...
+  usage: `Usage: ec2trail inspect [--output FORMAT | --json] [--policy FILE | --config FILE] PATH...
 
 Reads CloudTrail records in any shape (a record, a {"Records":[...]} log file, plain
 or .json.gz, an EventBridge envelope, an Event History download, a JSON array, or
 newline-delimited JSON) and prints one attribution record per (event, instance).
 
   PATH            a file, a folder (walked recursively), or - for stdin
-  --json          one JSON object per line per record, and nothing else on stdout
+  --output FORMAT table (the default), json (one object per line per record, and
+                  nothing else on stdout), csv or text (tab-separated, as aws --output
+                  text); AWS_DEFAULT_OUTPUT chooses it as in the AWS CLI
+  --json          the same as --output json
   --policy FILE   the launch policy to check each event against (JSON or YAML);
                   default: the deployed one, the policyFile of ec2trail.config.json
                   here (or of --config FILE), else policy/default-policy.json.
@@ -47,11 +57,18 @@ usage mistake.`,
   async run(argv, output) {
     const { values, positionals } = parseFlags(argv, {
       json: { type: 'boolean', default: false },
+      output: { type: 'string' },
       policy: { type: 'string' },
       config: { type: 'string' },
     });
     if (positionals.length === 0)
       throw new UsageError('inspect needs at least one PATH (a file, a folder, or -)');
+    if (values.json && values.output !== undefined && values.output !== 'json')
+      throw new UsageError(`--json and --output ${values.output} ask for different formats: pick one`);
+    // A table by default even into a pipe, as before; the environment may choose another.
+    const format = values.json
+      ? 'json'
+      : outputFormat(values.output, true, { warn: (line) => output.err(line) });
     const policy = choosePolicy(values.policy, values.config);
     const evaluator = new PolicyEvaluator(loadPolicyFile(policy.path));
     // Only a policy taken from the deploy config is named: the default and --policy surprise nobody.
@@ -59,14 +76,24 @@ usage mistake.`,
 
     const tally = emptyTally();
     const tableRows: Row[] = [];
+    let headerWritten = false;
     let buffer = '';
     const emit = async (records: readonly AttributionRecord[]) => {
       const violations = await evaluator.evaluate(records);
-      if (!values.json) {
+      if (format === 'table') {
         for (const record of records) tableRows.push({ ...record, violations });
         return;
       }
-      buffer += recordLines(records, violations);
+      if (format === 'json') buffer += recordLines(records, violations);
+      else {
+        buffer += delimitedLines(
+          records.map((record) => ({ ...record, violations })),
+          format,
+          INSPECT_FIELDS,
+          !headerWritten,
+        );
+        headerWritten = true;
+      }
       if (buffer.length > 65_536) {
         await output.out(buffer);
         buffer = '';
@@ -86,7 +113,7 @@ usage mistake.`,
     }
     for (const records of waiting)
       await emit(await Promise.all(records.map((r) => resolveRecord(r, lineage))));
-    if (values.json) {
+    if (format !== 'table') {
       if (buffer) await output.out(buffer);
     } else {
       if (tableRows.length > 0) await output.out(`${renderTable(tableRows, COLUMNS, output.columns)}\n`);

@@ -158,9 +158,26 @@ describe('ec2trail inspect', () => {
     expect(result.stderr).toContain('rules: unknown field "rootUsr"');
   });
 
+  it('takes --output csv and text like the query commands, one line per record', () => {
+    const examples = join(ROOT, 'examples');
+    // The summary counts 15 records in the examples: CSV has them under a header, text alone.
+    const csv = runCli(['inspect', '--output', 'csv', examples]);
+    expect(csv.stderr).toMatch(/, 15 records, /);
+    const csvLines = csv.stdout.trimEnd().split('\n');
+    expect(csvLines).toHaveLength(16);
+    expect(csvLines[0]).toMatch(/^eventTime,action,instanceId,outcome,errorCode,actorName,.*,violations$/);
+    const text = runCli(['inspect', '--output', 'text', examples]).stdout.trimEnd().split('\n');
+    expect(text).toHaveLength(15);
+    expect(text.map((line) => line.split('\t').length)).toEqual(
+      Array(15).fill(csvLines[0]?.split(',').length),
+    );
+    const viaEnv = runCli(['inspect', examples], { env: { AWS_DEFAULT_OUTPUT: 'json' } });
+    expect(viaEnv.stdout).toBe(runCli(['inspect', '--json', examples]).stdout);
+  });
+
   it('has help for the command and the program', () => {
     expect(runCli(['inspect', '--help']).stdout).toMatch(
-      /^Usage: ec2trail inspect \[--json\] \[--policy FILE \| --config FILE\] PATH/,
+      /^Usage: ec2trail inspect \[--output FORMAT \| --json\] \[--policy FILE \| --config FILE\] PATH/,
     );
     expect(runCli(['--help']).stdout).toMatch(/inspect\s+attribute the EC2 lifecycle events/);
     expect(runCli(['nope']).status).toBe(2);
