@@ -23,6 +23,7 @@ const UNIT = [
   '<rootDir>/test/scale/index-shards.test.ts',
   '<rootDir>/test/infra/closest-name.test.ts',
   '<rootDir>/test/cli/arguments.test.ts',
+  '<rootDir>/test/cli/replay-progress.test.ts',
   '<rootDir>/test/cli/table-width.test.ts',
   '<rootDir>/test/cli/aws-config-file.test.ts',
   '<rootDir>/test/cli/doctor.test.ts',

@@ -353,6 +353,27 @@ export async function* readInputs(paths: readonly string[]): AsyncGenerator<Inpu
   }
 }
 
+/**
+ * How many input files the paths hold, walked as `readInputs` walks them (a path that cannot be
+ * read counts as one, as it is reported as one); null when a path is stdin or S3, whose size is
+ * unknown. Only names are listed: nothing is opened.
+ */
+export async function countInputFiles(paths: readonly string[]): Promise<number | null> {
+  let total = 0;
+  for (const path of paths) {
+    if (path === '-' || path.startsWith('s3://')) return null;
+    let isDirectory = false;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch {
+      // Reported by readInputs as one unreadable input.
+    }
+    if (!isDirectory) total++;
+    else for await (const _file of walk(path)) total++;
+  }
+  return total;
+}
+
 async function* single(path: string): AsyncGenerator<{ path: string }> {
   yield { path };
 }

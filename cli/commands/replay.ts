@@ -12,11 +12,11 @@ import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { retentionProblem } from '../../lambda/schema/attribution-table';
 import { type Command, type Output, parseFlags } from '../command';
 import { ConsolePublisher } from '../console-publisher';
-import { count, number } from '../counts';
 import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
-import { type InputFile, readInputs } from '../inputs';
+import { countInputFiles, type InputFile, readInputs } from '../inputs';
 import { loadPolicyFile } from '../policy-evaluator';
+import { progressText } from '../replay/progress';
 import { describeReplay, type EventSink, Replayer, type ReplayTally } from '../replay/replayer';
 import { parseS3Uri, readS3Inputs } from '../s3-inputs';
 import {
@@ -40,20 +40,24 @@ async function* allInputs(paths: readonly string[], s3: () => S3Client): AsyncGe
 
 /**
  * A progress line on stderr, only when stderr is a terminal (stdout may well be one while stderr
- * goes to a log file). The total is unknown while inputs stream, so it shows the rate instead.
+ * goes to a log file). The files are counted beside the replay, so a large tree starts at once.
  */
-function progressLine(): (t: Readonly<ReplayTally>) => void {
+function progressLine(paths: readonly string[]): (t: Readonly<ReplayTally>) => void {
   if (!process.stderr.isTTY) return () => {};
   const started = Date.now();
+  let total: number | null = null;
+  countInputFiles(paths).then(
+    (counted) => {
+      total = counted;
+    },
+    () => {},
+  );
   let last = 0;
   return (t) => {
     const now = Date.now();
     if (now - last < 200) return;
     last = now;
-    const rate = Math.round(t.events / Math.max((now - started) / 1000, 0.001));
-    process.stderr.write(
-      `\r\u001b[2Kreplaying: ${count(t.files, 'file')}, ${count(t.events, 'event')} (${number(rate)}/s), ${number(t.written)} written, ${count(t.duplicates, 'duplicate')}`,
-    );
+    process.stderr.write(`\r\u001b[2K${progressText(t, total, now - started)}`);
   };
 }
 
@@ -201,7 +205,7 @@ it); 2 on a usage mistake.`,
             }
           : {}),
         onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
-        onProgress: progressLine(),
+        onProgress: progressLine(positionals),
         signal: interrupt.signal,
       });
       await replayer.run(
