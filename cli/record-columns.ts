@@ -55,12 +55,13 @@ export function recordColumns<T extends ShownRecord>(): Column<T>[] {
       max: 34,
     },
     { header: 'WHO', value: (r) => r.actor.name, max: 44 },
-    { header: 'VIA', value: viaLabel, max: 40 },
-    { header: 'BEHIND', value: initiatorLabel, max: 40 },
-    { header: 'IDENTITY', value: (r) => r.actor.type },
-    { header: 'TOOL', value: toolLabel },
-    { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28 },
-    { header: 'ACCOUNT', value: (r) => r.account },
-    { header: 'REGION', value: (r) => r.region },
+    // The rest give way, from the right, on a terminal too narrow for them all.
+    { header: 'VIA', value: viaLabel, max: 40, optional: true },
+    { header: 'BEHIND', value: initiatorLabel, max: 40, optional: true },
+    { header: 'IDENTITY', value: (r) => r.actor.type, optional: true },
+    { header: 'TOOL', value: toolLabel, optional: true },
+    { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28, optional: true },
+    { header: 'ACCOUNT', value: (r) => r.account, optional: true },
+    { header: 'REGION', value: (r) => r.region, optional: true },
   ];
 }

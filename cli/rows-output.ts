@@ -46,7 +46,7 @@ function textCell(value: string | null | undefined): string {
 
 export const ROW_COLUMNS: readonly Column<StoredRow>[] = [
   ...recordColumns<StoredRow>(),
-  { header: 'INGESTED', value: (r) => r.ingestedBy },
+  { header: 'INGESTED', value: (r) => r.ingestedBy, optional: true },
 ];
 
 /** What CSV and text output read: a record (inspect) or a stored row (queries). */

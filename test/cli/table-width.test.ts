@@ -31,14 +31,30 @@ describe('table width', () => {
     expect(lines[2]).toBe(`short  ${'x'.repeat(7)}…  ${'y'.repeat(7)}…`);
   });
 
-  // Thirteen columns at their minimum need about 130 characters; a terminal narrower than that
-  // gets every column at its minimum.
+  it('leaves out optional columns, rightmost first, when even their minimums do not fit', () => {
+    const withOptional = [
+      columns[0],
+      { ...columns[1], optional: true },
+      { ...columns[2], optional: true },
+    ] as typeof columns;
+    // A (5) + 2 + B at its minimum 8 + 2 + C at 8 = 25: at 20, C goes; at 12, B goes too.
+    expect(renderTable(rows, withOptional, 20).split('\n')[0]).toBe('A      B');
+    expect(renderTable(rows, withOptional, 12).split('\n')[0]).toBe('A');
+  });
+
   it('the CLI fits its tables to COLUMNS', () => {
     const examples = join(ROOT, 'examples');
     const wide = runCli(['inspect', examples], { env: { COLUMNS: '' } }).stdout.split('\n');
     expect(Math.max(...wide.map((l) => l.length))).toBeGreaterThan(100);
     const narrow = runCli(['inspect', examples], { env: { COLUMNS: '140' } }).stdout.split('\n');
-    for (const line of narrow) expect(line.length).toBeLessThanOrEqual(140);
+    for (const line of narrow) expect([...line].length).toBeLessThanOrEqual(140);
     expect(narrow.some((line) => line.includes('…'))).toBe(true);
+    // An 80-column terminal keeps what identifies a call, and inspect's verdict, and drops the rest.
+    const eighty = runCli(['inspect', examples], { env: { COLUMNS: '80' } }).stdout.split('\n');
+    for (const line of eighty) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(eighty[0]?.split(/\s{2,}/)).toEqual(
+      expect.arrayContaining(['TIME', 'ACTION', 'INSTANCE', 'OUTCOME', 'WHO', 'VIOLATIONS']),
+    );
+    expect(eighty[0]).not.toContain('SOURCE IP');
   });
 });
