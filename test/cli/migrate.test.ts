@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { indexKeyChange } from '../../cli/migrate/index-keys';
 import { migrateIndexKeys } from '../../cli/migrate/migration';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
@@ -118,11 +118,25 @@ describe('migrating a table written before index sharding', () => {
 
   it('lets two writers race on the same rows: each row moves once, the loser re-reads and stands down', async () => {
     const table = await legacyTable();
-    // Both scan every row before either updates (small table, one page): every row is contested.
+    // Every row contested: no update is sent until both migrations have scanned the whole table
+    // (one page each). Left to chance, one may finish a row before the other even reads it.
+    let scans = 0;
+    let bothScanned: () => void = () => {};
+    const scanned = new Promise<void>((resolve) => {
+      bothScanned = resolve;
+    });
+    const gated = Object.create(documents) as typeof documents;
+    gated.send = (async (command: object) => {
+      if (command instanceof UpdateCommand) await scanned;
+      const result = await documents.send(command as ScanCommand);
+      if (command instanceof ScanCommand && ++scans === 2) bothScanned();
+      return result;
+    }) as typeof documents.send;
     const [a, b] = await Promise.all([
-      migrateIndexKeys({ documents, tableName: table, segments: 1 }),
-      migrateIndexKeys({ documents, tableName: table, segments: 1 }),
+      migrateIndexKeys({ documents: gated, tableName: table, segments: 1 }),
+      migrateIndexKeys({ documents: gated, tableName: table, segments: 1 }),
     ]);
+    expect(scans).toBe(2);
     expect(a.moved + b.moved).toBe(ROWS.length);
     expect(a.raced + b.raced).toBe(ROWS.length);
     for (const item of await scan(table)) if ('eventDay' in item) expect(item.eventDay).toMatch(SHARDED);
