@@ -6,6 +6,7 @@ import { PolicyError } from '../lambda/domain/policy/load';
 import {
   actionGroups,
   applyOverrides,
+  CONFIG_FILE_KEY,
   ConfigError,
   type Ec2TrailConfig,
   homeBusArnOf,
@@ -18,7 +19,7 @@ import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
 
 /** Reads the config file named by `-c config=…` (default `ec2trail.config.json`, optional) and the context overrides. */
 export function loadConfig(app: App, cwd = process.cwd()): Ec2TrailConfig {
-  const named = app.node.tryGetContext('config');
+  const named = app.node.tryGetContext(CONFIG_FILE_KEY);
   const file = resolve(cwd, typeof named === 'string' ? named : DEFAULT_CONFIG_FILE);
   let raw: unknown = {};
   if (existsSync(file)) {

@@ -1,4 +1,5 @@
 import { type Command, parseFlags } from '../command';
+import { number } from '../counts';
 import { UsageError } from '../errors';
 import { type MigrationTally, migrateIndexKeys } from '../migrate/migration';
 import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
@@ -38,10 +39,8 @@ ${TARGET_HELP}`,
       if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');
       const verb = values['dry-run'] ? 'would move' : 'moved';
       output.err(
-        `Migrated ${target.description}: scanned ${tally.scanned.toLocaleString('en-US')} items, ${verb} ${tally.moved.toLocaleString('en-US')} rows to sharded index keys` +
-          (tally.raced > 0
-            ? `, ${tally.raced.toLocaleString('en-US')} moved meanwhile by another writer`
-            : '') +
+        `Migrated ${target.description}: scanned ${number(tally.scanned)} items, ${verb} ${number(tally.moved)} rows to sharded index keys` +
+          (tally.raced > 0 ? `, ${number(tally.raced)} moved meanwhile by another writer` : '') +
           (tally.moved === 0 && tally.raced === 0 ? ' (nothing left to move)' : ''),
       );
       return 0;
@@ -68,7 +67,7 @@ function progressBar(): (tally: Readonly<MigrationTally>) => void {
         ? ''
         : `[${'#'.repeat(Math.round(share * WIDTH)).padEnd(WIDTH, '.')}] ${Math.floor(share * 100)}% `;
     process.stderr.write(
-      `\r\u001b[2Kmigrating: ${bar}${tally.scanned.toLocaleString('en-US')}${total ? ` of ~${total.toLocaleString('en-US')}` : ''} items scanned, ${tally.moved.toLocaleString('en-US')} moved`,
+      `\r\u001b[2Kmigrating: ${bar}${number(tally.scanned)}${total ? ` of ~${number(total)}` : ''} items scanned, ${number(tally.moved)} moved`,
     );
   };
 }
