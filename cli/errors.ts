@@ -15,13 +15,5 @@ export class UserFacingError extends Error {
   }
 }
 
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = 'code' in error ? error.code : undefined;
-    if (code === 'ENOENT') return 'no such file or directory';
-    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-    if (code === 'EISDIR') return 'is a directory';
-    return error.message;
-  }
-  return String(error);
-}
+/** An error in a user's words; shared with the trail-file function's decoding. */
+export { describeError } from '../lambda/ingest/decode';

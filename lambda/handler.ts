@@ -4,12 +4,14 @@ import { MemoryLineageStore } from './adapters/memory-lineage-store';
 import { AlertSender, type SendOutcome } from './alerts/alert-sender';
 import {
   type AttributionRecord,
+  asLateArrival,
   attribute,
   type CompiledPolicy,
   entriesOf,
   evaluate,
   factsNeeded,
   highestSeverity,
+  type LateArrival,
   renderAlert,
   type Violation,
 } from './domain';
@@ -41,7 +43,10 @@ export interface HandlerDeps {
   readonly alertLeaseMs?: number;
   /** Waits between attempts at marking a published alert sent. @default real timers */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** What rows written by this handler say about their origin. @default 'live' */
+  /**
+   * What rows written by this handler say about their origin. @default 'live'
+   * With 'trail' the events come from the trail's log files, late: their alerts say how late.
+   */
   readonly ingestedBy?: IngestedBy;
   /** Account names for alerts, when the deploy may read AWS Organizations. */
   readonly accounts?: AccountDirectory;
@@ -126,10 +131,27 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     about: readonly AttributionRecord[],
     violations: readonly Violation[],
     expiresAt: number | undefined,
+    late: Promise<LateArrival | null>,
   ): Promise<SendOutcome> {
     const claim = claimed ?? sender.claim(key, expiresAt);
-    const name = await accountName(about[0]?.account ?? null);
-    return sender.send(key, claim, () => renderAlert(about, violations, { accountName: name }));
+    const [name, lateness] = await Promise.all([accountName(about[0]?.account ?? null), late]);
+    return sender.send(key, claim, () => {
+      const message = renderAlert(about, violations, { accountName: name });
+      return lateness ? asLateArrival(message, lateness) : message;
+    });
+  }
+
+  /** For events from the trail's log files: how late, and whether the live path had recorded them. */
+  function lateness(
+    records: readonly AttributionRecord[],
+    write: Promise<{ readonly written: number }>,
+  ): Promise<LateArrival | null> {
+    const eventTime = Date.parse(records[0]?.eventTime ?? '');
+    if (deps.ingestedBy !== 'trail' || Number.isNaN(eventTime)) return Promise.resolve(null);
+    return write.then(
+      ({ written }) => ({ lagSeconds: (clock().getTime() - eventTime) / 1000, undelivered: written > 0 }),
+      () => null,
+    );
   }
 
   /**
@@ -164,13 +186,14 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       early = sender.claim(first.eventKey, markerExpiry);
       early.catch(() => {});
     }
+    const late = lateness(records, write);
     const alert = lookups.then(
       async (facts): Promise<{ violations: Violation[]; alert: HandlerResult['alert'] }> => {
         const violations = evaluate(records, policy, facts);
         const outcomes: SendOutcome[] = [];
         const own = violations.filter((v) => v.about === undefined);
         if (first && own.length > 0)
-          outcomes.push(await alertOnce(first.eventKey, early, records, own, markerExpiry));
+          outcomes.push(await alertOnce(first.eventKey, early, records, own, markerExpiry, late));
         else if (first && early) await sender.abandon(first.eventKey, early);
         // One alert per protected stop or terminate, under a key both it and its launch reach.
         for (const [eventKey, group] of byEventAbout(violations))
@@ -181,6 +204,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
               group.about,
               group.violations,
               markerExpiry,
+              late,
             ),
           );
         const alert = outcomes.includes('sent') ? 'sent' : outcomes.length > 0 ? 'already-sent' : 'none';

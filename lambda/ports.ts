@@ -118,3 +118,9 @@ export interface LineageStore extends LineageSource {
   /** Writes a link unless the row holds one from a later cause; true when written. */
   saveLink(row: RowKey, link: SavedLink): Promise<boolean>;
 }
+
+/** Where the trail's log files are read from (S3 in AWS, the emulator in tests). */
+export interface TrailLogSource {
+  /** The bytes of one object, as a stream: a large log file is never held whole. */
+  open(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>>;
+}

@@ -6,7 +6,7 @@ export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error' | 'appendKeys
 
 /** What the handler needs of Powertools Metrics: counters, flushed once per invocation. */
 export interface MetricSink {
-  addMetric(name: string, unit: 'Count', value: number): unknown;
+  addMetric(name: string, unit: 'Count' | 'Seconds', value: number): unknown;
   publishStoredMetrics(): unknown;
 }
 
@@ -22,6 +22,15 @@ export const METRIC = {
   alertsPossiblyRepeated: 'AlertsPossiblyRepeated',
   /** Alerts published whose ledger mark failed after every retry. */
   alertMarkFailures: 'AlertMarkFailures',
+  /** Events the trail's log files held that no live delivery had recorded: EventBridge missed them. */
+  eventsRecoveredFromTrail: 'EventsRecoveredFromTrail',
+  /** Per log file: seconds from its newest event to the moment ec2trail read it. */
+  trailLagSeconds: 'TrailLagSeconds',
+  trailFilesRead: 'TrailFilesRead',
+  /** Log files that could not be read or whose events could not be stored: retried, then dead-lettered. */
+  trailFileFailures: 'TrailFileFailures',
+  /** Events a backfill wrote that the table did not hold. */
+  eventsBackfilled: 'EventsBackfilled',
 } as const;
 
 export const METRICS_NAMESPACE = 'ec2trail';

@@ -335,3 +335,52 @@ export function asPossibleRepeat(message: AlertMessage): AlertMessage {
     attributes: { ...message.attributes, repeat: 'possible' },
   };
 }
+
+/** How late an event reached ec2trail, when it came from the trail's log file instead of EventBridge. */
+export interface LateArrival {
+  /** Seconds from the event to the moment it was processed. */
+  readonly lagSeconds: number;
+  /** True when no live delivery had recorded the event; false when only its alert was missing. */
+  readonly undelivered: boolean;
+}
+
+/** "12 min", "2 h 5 min", "3 d 4 h": a delay as people say it. */
+export function describeLag(seconds: number): string {
+  const minutes = Math.max(0, Math.round(seconds / 60));
+  if (minutes < 1) return `${Math.max(0, Math.round(seconds))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+}
+
+/**
+ * The same alert, marked as late: it comes from the trail's log file in S3, because EventBridge
+ * never delivered the event (or the live path failed before alerting). Whoever reads it must know
+ * the call is not happening now but `lag` ago.
+ */
+export function asLateArrival(message: AlertMessage, late: LateArrival): AlertMessage {
+  const lag = describeLag(late.lagSeconds);
+  const tag = `[LATE ${lag}]`;
+  const why = late.undelivered
+    ? 'EventBridge did not deliver it, so it was recovered from the trail log file in S3'
+    : 'the live path recorded it but did not alert, so the alert was sent from the trail log file in S3';
+  let json = message.json;
+  try {
+    const body = JSON.parse(message.json) as Record<string, unknown>;
+    json = JSON.stringify({
+      ...body,
+      late: { source: 'trail', lagSeconds: Math.round(late.lagSeconds), undelivered: late.undelivered },
+    });
+  } catch {
+    // A body that is not an object stays as it is: the attributes still say it is late.
+  }
+  return {
+    subject: cut(`${tag} ${message.subject}`, SUBJECT_MAX),
+    email: `LATE: this call happened ${lag} before this alert. ${why}.\n\n${message.email}`,
+    sms: cutGsm(`${gsmSafe(tag)} ${message.sms}`, SMS_MAX),
+    json,
+    attributes: { ...message.attributes, late: 'trail', lagSeconds: String(Math.round(late.lagSeconds)) },
+  };
+}

@@ -32,7 +32,7 @@ export const TRAIL_PREFIX = 'trail#';
 /** Sort-key time for events whose time could not be read; sorts after every real time. */
 export const UNKNOWN_TIME = 'unknown-time';
 
-export type IngestedBy = 'live' | 'replay' | 'backfill';
+export type IngestedBy = 'live' | 'trail' | 'replay' | 'backfill';
 
 /** How long rows may be kept, in days: one rule for the deploy config, the function and replay. */
 export const RETENTION_DAYS = { min: 1, max: 36_500 } as const;

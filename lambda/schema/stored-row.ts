@@ -76,7 +76,7 @@ export const StoredRowSchema = z.object({
     .catch(null),
   initiatorReason: nullableString,
   warnings: z.array(z.string()).catch([]),
-  ingestedBy: z.enum(['live', 'replay', 'backfill']).catch('live'),
+  ingestedBy: z.enum(['live', 'trail', 'replay', 'backfill']).catch('live'),
   recordedAt: nullableString.optional(),
 });
 

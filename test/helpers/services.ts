@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -61,4 +62,13 @@ export function snsClient(): SNSClient {
 
 export function sqsClient(): SQSClient {
   return new SQSClient({ endpoint: endpoint('EC2TRAIL_TEST_SNS_ENDPOINT'), ...AWS_LIKE });
+}
+
+/** The fauxqs emulator's S3, path-style as emulators need. */
+export function s3Client(): S3Client {
+  return new S3Client({
+    endpoint: endpoint('EC2TRAIL_TEST_SNS_ENDPOINT'),
+    forcePathStyle: true,
+    ...AWS_LIKE,
+  });
 }
