@@ -106,6 +106,55 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * The trail's log files in S3, read as a second path that recovers what EventBridge did not
+     * deliver (and, with `backfill`, a Step Functions state machine that reads their history).
+     */
+    trail: z
+      .object({
+        /** The bucket the trail delivers to. */
+        bucket: z
+          .string()
+          .regex(
+            /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+            'must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)',
+          ),
+        /** The trail's S3 key prefix (the folder before AWSLogs/), if it has one. */
+        prefix: z
+          .string()
+          .regex(/^[^/](.*[^/])?$/, 'must not start or end with "/" (e.g. "org-trail", not "/org-trail/")')
+          .max(200)
+          .optional(),
+        /** The KMS key the trail encrypts its logs with (SSE-KMS), to let the reader decrypt them. */
+        kmsKeyArn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/,
+            'must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)',
+          )
+          .optional(),
+        /** The account that owns the bucket (a log-archive account); default: the home account. */
+        account: z
+          .string()
+          .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+          .optional(),
+        /** The bucket's region; default: the home region. */
+        region: awsRegion().optional(),
+        /** Deploy the backfill state machine (Step Functions Distributed Map over the bucket). */
+        backfill: z
+          .object({
+            /** Batches read at once; each is one invocation of the trail-file function. */
+            maxConcurrency: z.number().int().min(1).max(1000).default(20),
+            /** Log files per invocation. */
+            filesPerBatch: z.number().int().min(1).max(100).default(10),
+            /** The share of failed batches a run tolerates before it fails (failed files are listed either way). */
+            toleratedFailurePercentage: z.number().min(0).max(100).default(0),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
     tags: z
       .record(z.string(), z.string())
@@ -145,6 +194,20 @@ export const ConfigSchema = z
         code: 'custom',
         path: [config.region ? 'account' : 'region'],
         message: 'must be set when regions or organization are: forwarders need the home account and region',
+      });
+    }
+    const trail = config.trail;
+    if (
+      trail &&
+      ((trail.account !== undefined && trail.account !== config.account) ||
+        (trail.region !== undefined && trail.region !== config.region)) &&
+      (!config.region || !config.account)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.region ? 'account' : 'region'],
+        message:
+          "must be set when trail.account or trail.region differ from them: the bucket's events are forwarded to the home account and region",
       });
     }
     if (config.regions && config.region && !config.regions.includes(config.region)) {
@@ -191,6 +254,7 @@ export const OVERRIDE_KINDS = {
   retentionDays: 'number',
   regions: 'list',
   organization: 'json',
+  trail: 'json',
   tags: 'tags',
   logRetentionDays: 'number',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OverrideKind>;

@@ -13,6 +13,7 @@ import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
 import { MemberForwarders } from './constructs/member-forwarders';
 import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
 import { SelfMonitoring } from './constructs/self-monitoring';
+import { TrailPath } from './constructs/trail-path';
 import { partitionOf } from './regions';
 import { STACK_OUTPUTS } from './stack-outputs';
 
@@ -39,6 +40,8 @@ export class Ec2TrailStack extends Stack {
   public readonly organizationPolicy?: OrganizationBusPolicy;
   /** Present with `organization`: the StackSet that puts forwarders in member accounts. */
   public readonly memberForwarders?: MemberForwarders;
+  /** Present with `trail`: the second path, from the trail's log files in S3. */
+  public readonly trailPath?: TrailPath;
 
   constructor(scope: Construct, id: string, props: Ec2TrailStackProps) {
     super(scope, id, props);
@@ -121,6 +124,23 @@ export class Ec2TrailStack extends Stack {
       ],
       topic: this.alarmRelay.alarmTopic,
     });
+
+    if (config.trail) {
+      this.trailPath = new TrailPath(this, 'TrailPath', {
+        trail: config.trail,
+        homeAccount: config.account,
+        homeRegion: config.region,
+        stackName: this.stackName,
+        table: this.table.table,
+        topic: this.alerts.topic,
+        deadLetterQueue: this.deadLetters.queue,
+        policy: props.policy,
+        logRetention: config.logRetentionDays as RetentionDays,
+        retentionDays: config.retentionDays,
+        dashboard: this.monitoring.dashboard,
+        alarmTopic: this.alarmRelay.alarmTopic,
+      });
+    }
 
     new CfnOutput(this, STACK_OUTPUTS.tableName, {
       value: this.table.table.tableName,

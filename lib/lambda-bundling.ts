@@ -8,6 +8,9 @@ const LAMBDA_ROOT = join(__dirname, '..', 'lambda');
 
 export const LAMBDA_ENTRY = join(LAMBDA_ROOT, 'index.ts');
 
+/** The trail-file function's entry point. */
+export const TRAIL_FILE_ENTRY = join(LAMBDA_ROOT, 'trail', 'index.ts');
+
 /** The alarm relay's entry point. */
 export const ALARM_RELAY_ENTRY = join(LAMBDA_ROOT, 'alarm-relay', 'index.ts');
 

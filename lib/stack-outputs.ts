@@ -11,4 +11,13 @@ export const STACK_OUTPUTS = {
   regions: 'WatchedRegions',
   /** Present with an organization: the member StackSet's name. */
   stackSetName: 'MemberStackSetName',
+  /** Present with `trail`: where announcements of new log files wait. */
+  trailFileQueueUrl: 'TrailFileQueueUrl',
+  trailDeadLetterQueueUrl: 'TrailDeadLetterQueueUrl',
+  trailLogRuleName: 'TrailLogRuleName',
+  /** `s3://bucket/prefix` of the trail the deploy reads. */
+  trailLocation: 'TrailLocation',
+  /** Present with `trail.backfill`. */
+  backfillStateMachineArn: 'BackfillStateMachineArn',
+  backfillResultsBucket: 'BackfillResultsBucket',
 } as const;

@@ -1,4 +1,4 @@
-import { CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -9,9 +9,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
-import { ALERT_PREFIX, ATTRIBUTION_TABLE, QUOTA_PREFIX } from '../../lambda/schema/attribution-table';
-import { LINK_ATTRIBUTES } from '../../lambda/schema/lineage-items';
 import { bundlingOptions, LAMBDA_ENTRY, lambdaDefines } from '../lambda-bundling';
+import { grantRecording } from './recording-grants';
 
 export interface AttributionFunctionProps {
   /** The table the function writes attribution rows to (and reads for its own lookups). */
@@ -83,37 +82,7 @@ export class AttributionFunction extends Construct {
       ),
     });
 
-    // Put rows and alert markers (always with a condition on the key), read for the policy's lookups.
-    props.table.grant(this.function, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
-    // Update and delete only alert markers and launch counts: the function can never rewrite or
-    // remove an attribution row. (Counts are updated inside a transaction, which IAM checks per item.)
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [props.table.tableArn],
-        conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_PREFIX}*`, `${QUOTA_PREFIX}*`] },
-        },
-      }),
-    );
-    // Links of service calls to their causes, filled in when a cause arrives late: only the
-    // link attributes may change, so no other field of a row can ever be rewritten.
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
-        resources: [props.table.tableArn],
-        conditions: {
-          'ForAllValues:StringEquals': {
-            'dynamodb:Attributes': [
-              ATTRIBUTION_TABLE.partitionKey,
-              ATTRIBUTION_TABLE.sortKey,
-              ...LINK_ATTRIBUTES,
-            ],
-          },
-        },
-      }),
-    );
-    props.topic.grantPublish(this.function);
+    grantRecording(role, props.table, props.topic);
     if (props.accountNamesFrom) {
       // The management account's id is not known here; the organization id pins the accounts.
       const partition = Stack.of(this).partition;
@@ -128,19 +97,5 @@ export class AttributionFunction extends Construct {
           'DescribeAccount on the accounts of this one organization, to name them in alerts; the management account id in the ARN is not known at deploy time.',
       });
     }
-
-    const tableResource = props.table.node.defaultChild;
-    if (tableResource instanceof CfnElement) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(tableResource)}.Arn>/index/*]`,
-        reason:
-          "The Query lookups read the table's own indexes; the wildcard is the index name, under this table only.",
-      });
-    }
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason:
-        'SNS needs kms:GenerateDataKey* on the topic key to encrypt a published message; the statement is scoped to that one key.',
-    });
   }
 }

@@ -53,6 +53,14 @@ describe('-c overrides', () => {
         callAs: 'DELEGATED_ADMIN',
       },
     ],
+    trail: [
+      '{"bucket":"org-trail-logs","prefix":"org","backfill":{}}',
+      {
+        bucket: 'org-trail-logs',
+        prefix: 'org',
+        backfill: { maxConcurrency: 20, filesPerBatch: 10, toleratedFailurePercentage: 0 },
+      },
+    ],
     tags: ['team=platform, cost-center=42', { team: 'platform', 'cost-center': '42' }],
     logRetentionDays: ['30', 30],
   };
