@@ -13,8 +13,10 @@ import {
   parseConfig,
 } from './config';
 import { DEFAULT_CONFIG_FILE } from './config-file';
+import { trailIsRemote, trailRoleNames } from './constructs/trail-path';
 import { Ec2TrailStack } from './ec2trail-stack';
 import { ForwarderStack } from './forwarder-stack';
+import { LogArchiveStack } from './log-archive-stack';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
 
 /** Reads the config file named by `-c config=…` (default `ec2trail.config.json`, optional) and the context overrides. */
@@ -64,6 +66,18 @@ export function buildApp(app: App, config: Ec2TrailConfig, cwd = process.cwd()):
       });
       forwarder.addStackDependency(stack);
     }
+  }
+  const trail = config.trail;
+  if (trail && account && region && trailIsRemote(trail, config.account, config.region)) {
+    const archive = new LogArchiveStack(app, `${config.stackName}-LogArchive`, {
+      trail,
+      homeBusArn: homeBusArnOf(account, region),
+      homeAccount: account,
+      roleNames: trailRoleNames(config.stackName, region),
+      env: { account: trail.account ?? account, region: trail.region ?? region },
+      description: `ec2trail: forwards new log files of s3://${trail.bucket} to ${account}/${region}`,
+    });
+    archive.addStackDependency(stack);
   }
   // Every taggable resource of every stack, so cost reports and access policies can key on them.
   for (const [key, value] of Object.entries(config.tags)) Tags.of(app).add(key, value);

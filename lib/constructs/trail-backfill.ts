@@ -129,8 +129,7 @@ export class TrailBackfill extends Construct {
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ERROR, includeExecutionData: false },
     });
-    const acknowledge = (id: string, reason: string) =>
-      Validations.of(this.stateMachine).acknowledge({ id, reason });
+    const acknowledge = (id: string, reason: string) => Validations.of(this).acknowledge({ id, reason });
     acknowledge(
       'AwsSolutions-SF1',
       "A run has one child execution per batch of log files: logging ALL would write every batch's input and output, thousands of entries per run. Errors are logged, and failed batches are listed in the results bucket.",

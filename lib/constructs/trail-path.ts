@@ -99,10 +99,10 @@ export class TrailPath extends Construct {
     if (crossAccount && trail.account) {
       // The log-archive account may put S3's object events on this bus, and nothing else.
       new CfnEventBusPolicy(this, 'LogArchiveBusPolicy', {
-        statementId: 'ec2trail-log-archive-object-events',
+        statementId: 'Ec2TrailLogArchiveObjectEvents',
         eventBusName: 'default',
         statement: {
-          Sid: 'ec2trail-log-archive-object-events',
+          Sid: 'Ec2TrailLogArchiveObjectEvents',
           Effect: 'Allow',
           Principal: { AWS: `arn:${stack.partition}:iam::${trail.account}:root` },
           Action: 'events:PutEvents',
