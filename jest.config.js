@@ -32,6 +32,8 @@ const UNIT = [
   '<rootDir>/test/cli/inspect.test.ts',
   '<rootDir>/test/cli/policy.test.ts',
   '<rootDir>/test/cli/record-json.test.ts',
+  '<rootDir>/test/trail/messages.test.ts',
+  '<rootDir>/test/trail/worker-faults.test.ts',
 ];
 const INFRA = ['<rootDir>/test/infra/**/*.test.ts', '<rootDir>/test/scale/hot-keys.test.ts'];
 
