@@ -24,12 +24,17 @@ export function parseS3Uri(uri: string): S3Location {
 // CloudTrail writes digest files beside the logs; they hold hashes, not events.
 const SKIPPED = /(^|\/)CloudTrail-Digest\/|\/$/;
 
-async function* keys(client: S3Client, location: S3Location): AsyncGenerator<string> {
+async function* keys(
+  client: S3Client,
+  location: S3Location,
+  keep: (key: string) => boolean,
+): AsyncGenerator<string> {
   for await (const page of paginateListObjectsV2(
     { client },
     { Bucket: location.bucket, Prefix: location.prefix },
   ))
-    for (const object of page.Contents ?? []) if (object.Key && !SKIPPED.test(object.Key)) yield object.Key;
+    for (const object of page.Contents ?? [])
+      if (object.Key && !SKIPPED.test(object.Key) && keep(object.Key)) yield object.Key;
 }
 
 async function download(
@@ -60,16 +65,18 @@ export interface S3ReadOptions {
   readonly ahead?: number;
   /** Objects up to this many bytes are downloaded whole; larger ones are streamed. */
   readonly wholeBytes?: number;
+  /** Which listed keys to read. @default all */
+  readonly keep?: (key: string) => boolean;
 }
 
 /** Every object under the prefix, in listing order, with up to `ahead` downloads in flight. */
 export async function* readS3Inputs(
   client: S3Client,
   location: S3Location,
-  { ahead = 8, wholeBytes = WHOLE_INPUT_CHARS }: S3ReadOptions = {},
+  { ahead = 8, wholeBytes = WHOLE_INPUT_CHARS, keep = () => true }: S3ReadOptions = {},
 ): AsyncGenerator<InputFile> {
   const queue: Promise<InputFile>[] = [];
-  for await (const key of keys(client, location)) {
+  for await (const key of keys(client, location, keep)) {
     queue.push(download(client, location.bucket, key, wholeBytes));
     if (queue.length >= ahead) {
       const next = queue.shift();
