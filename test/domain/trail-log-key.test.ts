@@ -8,7 +8,13 @@ describe('parseTrailLogKey', () => {
       parseTrailLogKey(
         'AWSLogs/111122223333/CloudTrail/us-east-2/2026/03/02/111122223333_CloudTrail_us-east-2_20260302T2355Z_Ex4mple.json.gz',
       ),
-    ).toEqual({ prefix: '', organization: null, account: '111122223333', region: 'us-east-2', day: '2026-03-02' });
+    ).toEqual({
+      prefix: '',
+      organization: null,
+      account: '111122223333',
+      region: 'us-east-2',
+      day: '2026-03-02',
+    });
   });
 
   it('reads an organization trail key under a prefix', () => {
