@@ -14,8 +14,9 @@ export const doctorCommand: Command = {
 Checks, with your AWS credentials, that the deploy can see and record every event:
 a trail logs management events in each watched region; the rules and the forwarders
 of other regions exist and are enabled; the function is healthy with no recent errors;
-the dead-letter queue is empty; the alert subscriptions are confirmed; and, with an
-organization, that the member StackSet is current. Each problem says what to do.
+the dead-letter queue is empty; with a trail bucket, that S3 announces its log files,
+that files were read in the last day and none wait unread; the alert subscriptions are
+confirmed; and, with an organization, that the member StackSet is current. Each problem says what to do.
 Read-only. Exit status: 0 when nothing failed, 1 otherwise.
 
   --stack NAME        the home stack (default: Ec2Trail)

@@ -17,8 +17,10 @@ import {
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { paginateListSubscriptionsByTopic, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { METRICS_NAMESPACE } from '../../lambda/telemetry';
 import type { DoctorAws, RuleFacts, TrailFacts } from './ports';
 
 interface ClientOptions {
@@ -173,6 +175,35 @@ export class AwsDoctor implements DoctorAws {
       Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
       Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
     );
+  }
+
+  async bucketSendsToEventBridge(bucket: string): Promise<boolean> {
+    // S3 answers for a bucket in another region with a redirect the client follows.
+    const s3 = this.client(
+      's3',
+      this.options.region,
+      (c) => new S3Client({ ...c, followRegionRedirects: true }),
+    );
+    const config = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+    return config.EventBridgeConfiguration !== undefined;
+  }
+
+  async appMetricSum(name: string, hours: number): Promise<number> {
+    const cloudwatch = this.client('cloudwatch', this.options.region, (c) => new CloudWatchClient(c));
+    const end = new Date();
+    const { Datapoints } = await cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: METRICS_NAMESPACE,
+        MetricName: name,
+        // Powertools adds the service as the one dimension of every metric.
+        Dimensions: [{ Name: 'service', Value: 'ec2trail' }],
+        StartTime: new Date(end.getTime() - hours * 3_600_000),
+        EndTime: end,
+        Period: hours * 3600,
+        Statistics: ['Sum'],
+      }),
+    );
+    return (Datapoints ?? []).reduce((n, d) => n + (d.Sum ?? 0), 0);
   }
 
   async subscriptions(topicArn: string) {

@@ -2,6 +2,7 @@
 
 import { STACK_OUTPUTS } from '../../lib/stack-outputs';
 import type { DoctorAws } from './ports';
+import { runTrailChecks } from './trail-checks';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
 
@@ -92,9 +93,11 @@ export async function runChecks(aws: DoctorAws, options: DoctorOptions): Promise
   }
 
   await attempt('rules', async () => {
-    const names = [outputs[STACK_OUTPUTS.ruleName], outputs[STACK_OUTPUTS.trailRuleName]].filter(
-      (n): n is string => Boolean(n),
-    );
+    const names = [
+      outputs[STACK_OUTPUTS.ruleName],
+      outputs[STACK_OUTPUTS.trailRuleName],
+      outputs[STACK_OUTPUTS.trailLogRuleName],
+    ].filter((n): n is string => Boolean(n));
     const found = await Promise.all(names.map((name) => aws.rule(name, options.region)));
     const missing = names.filter((_, i) => !found[i]);
     const disabled = found.filter((r) => r && !r.enabled).map((r) => r?.name);
@@ -192,6 +195,8 @@ export async function runChecks(aws: DoctorAws, options: DoctorOptions): Promise
           );
     });
   }
+
+  await runTrailChecks(aws, outputs, options.stackName, attempt);
 
   const topicArn = outputs[STACK_OUTPUTS.topicArn];
   if (topicArn) {

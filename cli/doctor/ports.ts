@@ -33,6 +33,10 @@ export interface DoctorAws {
   /** Function errors in the last `hours` hours. */
   functionErrors(name: string, hours: number): Promise<number>;
   queueDepth(url: string): Promise<number>;
+  /** Whether S3 sends the bucket's events to EventBridge (its notification configuration). */
+  bucketSendsToEventBridge(bucket: string): Promise<boolean>;
+  /** The sum of one of ec2trail's own metrics over the last `hours` hours. */
+  appMetricSum(name: string, hours: number): Promise<number>;
   subscriptions(topicArn: string): Promise<readonly SubscriptionFacts[]>;
   /** The StackSet's status, and how many stack instances are not current. */
   stackSet(

@@ -1,5 +1,6 @@
 import { runChecks } from '../../cli/doctor/checks';
 import type { DoctorAws, RuleFacts, SubscriptionFacts, TrailFacts } from '../../cli/doctor/ports';
+import { queueArnFromUrl } from '../../cli/doctor/trail-checks';
 import { runCli } from '../helpers/cli';
 
 const OUTPUTS = {
@@ -11,6 +12,10 @@ const OUTPUTS = {
   AttributionFunctionName: 'Ec2Trail-Attributor',
   WatchedRegions: 'eu-west-1,us-east-1',
   MemberStackSetName: 'ec2trail-member-forwarders:1234',
+  TrailLocation: 's3://org-trail-logs/org/AWSLogs/',
+  TrailFileQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/trail-files',
+  TrailDeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/trail-dlq',
+  TrailLogRuleName: 'Ec2Trail-TrailLog',
 };
 
 const GOOD_TRAIL: TrailFacts = {
@@ -29,6 +34,7 @@ class FakeAws implements DoctorAws {
   rules: Record<string, RuleFacts> = {
     'Ec2Trail-Lifecycle': { name: 'Ec2Trail-Lifecycle', enabled: true },
     'Ec2Trail-Trail': { name: 'Ec2Trail-Trail', enabled: true },
+    'Ec2Trail-TrailLog': { name: 'Ec2Trail-TrailLog', enabled: true },
   };
   forwarders: Record<string, RuleFacts[] | null> = {
     'us-east-1': [
@@ -39,6 +45,14 @@ class FakeAws implements DoctorAws {
   state = { state: 'Active', lastUpdate: 'Successful' };
   errors = 0;
   depth = 0;
+  /** Queue depths by URL; the live dead-letter queue uses `depth`. */
+  depths: Record<string, number> = { [OUTPUTS.TrailFileQueueUrl]: 2, [OUTPUTS.TrailDeadLetterQueueUrl]: 0 };
+  bucketToEventBridge: boolean | 'denied' = true;
+  metrics: Record<string, number> = {
+    TrailFilesRead: 288,
+    TrailFileFailures: 0,
+    EventsRecoveredFromTrail: 0,
+  };
   subs: SubscriptionFacts[] = [{ protocol: 'email', endpoint: 'ops@example.com', confirmed: true }];
   set: { status: string; instances: number; notCurrent: number } | null = {
     status: 'ACTIVE',
@@ -70,9 +84,20 @@ class FakeAws implements DoctorAws {
   async functionErrors() {
     return this.errors;
   }
-  async queueDepth() {
+  async queueDepth(url: string) {
     this.guard('queue');
-    return this.depth;
+    return this.depths[url] ?? this.depth;
+  }
+  async bucketSendsToEventBridge(bucket: string) {
+    if (bucket !== 'org-trail-logs') throw new Error(`unexpected bucket ${bucket}`);
+    if (this.bucketToEventBridge === 'denied')
+      throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+    return this.bucketToEventBridge;
+  }
+  async appMetricSum(name: string) {
+    const value = this.metrics[name];
+    if (value === undefined) throw new Error(`unexpected metric ${name}`);
+    return value;
   }
   async subscriptions() {
     return this.subs;
@@ -95,6 +120,10 @@ describe('ec2trail doctor checks', () => {
       ['forwarder us-east-1', 'ok'],
       ['function', 'ok'],
       ['dead letters', 'ok'],
+      ['trail bucket', 'ok'],
+      ['trail files', 'ok'],
+      ['trail dead letters', 'ok'],
+      ['recovered events', 'ok'],
       ['subscriptions', 'ok'],
       ['member accounts', 'ok'],
     ]);
@@ -139,6 +168,30 @@ describe('ec2trail doctor checks', () => {
       'Redeploy the stack',
     ],
     ['events in the dead-letter queue', (a) => (a.depth = 3), 'dead letters', 'npx ec2trail drain'],
+    [
+      'a disabled trail log rule',
+      (a) => (a.rules['Ec2Trail-TrailLog'] = { name: 'Ec2Trail-TrailLog', enabled: false }),
+      'rules',
+      'aws events enable-rule --name Ec2Trail-TrailLog',
+    ],
+    [
+      'a trail bucket that stopped sending to EventBridge',
+      (a) => (a.bucketToEventBridge = false),
+      'trail bucket',
+      'npx cdk deploy --all',
+    ],
+    [
+      'no log file read in a day',
+      (a) => (a.metrics.TrailFilesRead = 0),
+      'trail files',
+      'rule Ec2Trail-TrailLog is enabled',
+    ],
+    [
+      'log files in the trail dead-letter queue',
+      (a) => (a.depths[OUTPUTS.TrailDeadLetterQueueUrl] = 2),
+      'trail dead letters',
+      'aws sqs start-message-move-task --source-arn arn:aws:sqs:eu-west-1:111122223333:trail-dlq',
+    ],
     ['a StackSet without trusted access', (a) => (a.set = null), 'member accounts', 'trusted access'],
     ['a check AWS refuses', (a) => (a.failing = 'queue'), 'dead letters', 'credentials may read this'],
   ])('fails on %s and says what to do', async (_title, breakIt, check, fix) => {
@@ -159,6 +212,24 @@ describe('ec2trail doctor checks', () => {
     ],
     ['nobody subscribed', (a) => (a.subs = []), 'subscriptions', 'nobody is subscribed to alerts'],
     [
+      'events EventBridge missed',
+      (a) => (a.metrics.EventsRecoveredFromTrail = 3),
+      'recovered events',
+      '3 events came only from the log files in the last 24 hours (recorded and alerted late)',
+    ],
+    [
+      'failed reads of log files',
+      (a) => (a.metrics.TrailFileFailures = 1),
+      'trail files',
+      '288 log files read in the last 24 hours, 2 waiting; 1 read failed (retried)',
+    ],
+    [
+      'a log-archive bucket it may not read',
+      (a) => (a.bucketToEventBridge = 'denied'),
+      'trail bucket',
+      "cannot read org-trail-logs's notification settings from this account",
+    ],
+    [
       'outdated member stacks',
       (a) => (a.set = { status: 'ACTIVE', instances: 12, notCurrent: 2 }),
       'member accounts',
@@ -169,6 +240,30 @@ describe('ec2trail doctor checks', () => {
     breakIt(aws);
     const result = (await runChecks(aws, OPTIONS)).find((r) => r.check === check);
     expect(result).toMatchObject({ verdict: 'warn', detail });
+  });
+
+  it('skips the trail checks when the deploy reads no trail', async () => {
+    const aws = new FakeAws();
+    const outputs = { ...OUTPUTS } as Record<string, string>;
+    for (const key of ['TrailLocation', 'TrailFileQueueUrl', 'TrailDeadLetterQueueUrl', 'TrailLogRuleName'])
+      delete outputs[key];
+    aws.outputs = outputs;
+    aws.bucketToEventBridge = false;
+    const checks = (await runChecks(aws, OPTIONS)).map((r) => r.check);
+    for (const trailCheck of ['trail bucket', 'trail files', 'trail dead letters', 'recovered events'])
+      expect(checks).not.toContain(trailCheck);
+    const results = await runChecks(aws, OPTIONS);
+    expect(results.find((r) => r.check === 'rules')?.detail).toBe('2 rules enabled in eu-west-1');
+  });
+
+  it('derives the dead-letter queue ARN from its URL, in both partitions', () => {
+    expect(queueArnFromUrl('https://sqs.eu-west-1.amazonaws.com/111122223333/trail-dlq')).toBe(
+      'arn:aws:sqs:eu-west-1:111122223333:trail-dlq',
+    );
+    expect(queueArnFromUrl('https://sqs.cn-north-1.amazonaws.com.cn/111122223333/q')).toBe(
+      'arn:aws-cn:sqs:cn-north-1:111122223333:q',
+    );
+    expect(queueArnFromUrl('http://localhost:4566/000000000000/q')).toBeNull();
   });
 
   it('keeps checking after one check cannot be made', async () => {
