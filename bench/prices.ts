@@ -14,6 +14,18 @@ export const PRICES = {
   lambdaArmGbSecond: 0.0000133334,
   /** CloudWatch Logs ingestion, USD per GB. */
   logsIngestGb: 0.5,
+  /** S3 Standard GET, USD per request (USD 0.0004 per 1,000). */
+  s3Get: 0.0004 / 1000,
+  /** S3 Standard LIST, USD per request (USD 0.005 per 1,000); one lists up to 1,000 keys. */
+  s3List: 0.005 / 1000,
+  /** SQS standard queue, USD per request (USD 0.40 per million). */
+  sqsRequest: 0.4 / 1e6,
+  /** Step Functions Standard, USD per state transition (USD 0.025 per 1,000): a Distributed Map bills one per child execution it starts. */
+  stepFunctionsTransition: 0.025 / 1000,
+  /** Step Functions Express, USD per request (USD 1.00 per million). */
+  stepFunctionsExpressRequest: 1 / 1e6,
+  /** Step Functions Express, USD per GB-second (first 1,000 hours a month). */
+  stepFunctionsExpressGbSecond: 0.00001667,
 } as const;
 
 /**
@@ -26,4 +38,14 @@ export const ASSUMPTIONS = {
   lambdaMemoryGb: 0.25,
   lambdaBilledMsPerEvent: 25,
   logBytesPerEvent: 600,
+  /** The trail-file function's memory (the stack's setting: 1024 MB). */
+  trailFunctionMemoryGb: 1,
+  /** Time to first byte of an S3 GET from Lambda in the same region, which the emulator does not have. */
+  s3GetMs: 30,
+  /** An Express child's billed memory: the 64 MB minimum (it only invokes the function). */
+  expressChildMemoryGb: 0.064,
+  /** A trail delivers a file per account and region about every five minutes while there is activity. */
+  trailFilesPerRegionDay: 288,
+  /** Regions with activity in a typical account (the rest deliver few or no files). */
+  activeRegionsPerAccount: 4,
 } as const;

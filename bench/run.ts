@@ -39,6 +39,7 @@ import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail
 import { benchCost, benchHotKeys } from './cost';
 import { emulatorTopic } from './emulator-topic';
 import { SILENT_LOG, SILENT_METRICS } from './silent';
+import { benchTrailFile } from './trail-file';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
@@ -52,6 +53,7 @@ const SECTIONS = [
   'hotKeys',
   'oneFile',
   'rss',
+  'trailFile',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const ONLY = onlySections([...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length));
@@ -79,6 +81,7 @@ const SIZES = QUICK
       rssEvents: 10_000,
       costEvents: 1_000,
       oneFileMb: 32,
+      trailBatches: 5,
     }
   : {
       coreEvents: 20_000,
@@ -89,6 +92,7 @@ const SIZES = QUICK
       rssEvents: 1_000_000,
       costEvents: 10_000,
       oneFileMb: 1_024,
+      trailBatches: 30,
     };
 
 function say(line: string): void {
@@ -498,6 +502,12 @@ async function main(): Promise<void> {
       oneFile: () => benchOneFile(dynamo.endpoint),
       // The quick run takes the replay section's own peak instead of replaying a million events.
       rss: () => (QUICK ? {} : benchPeakRss(dynamo.endpoint)),
+      trailFile: () => {
+        say(
+          `trail files: ${SIZES.trailBatches} batches of 10 log files from the S3 emulator, backfilled, recovered, then read again`,
+        );
+        return benchTrailFile(dynamo.endpoint, fauxqs.endpoint, SIZES.trailBatches);
+      },
     };
     const measured: Figures = {};
     for (const section of ONLY) Object.assign(measured, await sections[section]());
