@@ -23,10 +23,10 @@ const LOG_KEY =
 export function parseTrailLogKey(key: string): TrailLogKey | null {
   const match = LOG_KEY.exec(key);
   if (!match) return null;
-  const [, prefix, organization, account, region, year, month, day] = match;
-  if (!account || !region || !year || !month || !day) return null;
+  // Every group but the prefix and the organization takes part in any match: the regex guarantees them.
+  const [, prefix = '', organization, account = '', region = '', year, month, day] = match;
   return {
-    prefix: prefix ?? '',
+    prefix,
     organization: organization ?? null,
     account,
     region,
