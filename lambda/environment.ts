@@ -1,6 +1,7 @@
 /** The Lambda's environment, validated once at cold start: a bad deploy fails fast and loudly. */
 
 import * as z from 'zod/mini';
+import { OWNER_TAG_SOURCES, type OwnerTagSettings } from './domain/owner-tags';
 import { retentionProblem } from './schema/attribution-table';
 
 const TopicArn = z
@@ -12,6 +13,10 @@ const EnvironmentSchema = z.object({
   TOPIC_ARN: TopicArn,
   /** `organizations` to show account names in alerts. */
   ACCOUNT_NAMES: z.optional(z.enum(['organizations'])),
+  /** The function's own account: owner tags are written only there. */
+  HOME_ACCOUNT: z.optional(
+    z.string().check(z.regex(/^\d{12}$/, 'HOME_ACCOUNT must be a 12-digit account id')),
+  ),
   RETENTION_DAYS: z.optional(
     z.pipe(
       z.pipe(
@@ -52,5 +57,20 @@ function parse<T>(schema: z.ZodMiniType<T>, env: Record<string, string | undefin
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new EnvironmentError(`Invalid Lambda environment: ${problems.join('; ')}`, { cause: result.error });
   }
+  return result.data;
+}
+
+const OwnerTagSettingsSchema = z.object({
+  tags: z.record(z.string(), z.enum(OWNER_TAG_SOURCES)),
+  overwrite: z.boolean(),
+});
+
+/** The owner tag settings embedded at synth, checked again at cold start. */
+export function readOwnerTagSettings(value: unknown): OwnerTagSettings {
+  const result = OwnerTagSettingsSchema.safeParse(value);
+  if (!result.success)
+    throw new EnvironmentError(
+      `Invalid embedded owner tag settings: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return result.data;
 }

@@ -15,6 +15,7 @@ import {
   renderAlert,
   type Violation,
 } from './domain';
+import { type OwnerTagSettings, planOwnerTags } from './domain/owner-tags';
 import { Linker } from './lineage/linker';
 import { loadFacts, needsLookups } from './policy-facts';
 import type {
@@ -24,6 +25,7 @@ import type {
   AlertPublisher,
   AttributionStore,
   LineageStore,
+  OwnerTagger,
   PolicyLookups,
 } from './ports';
 import { alertMarkerExpiry, type IngestedBy, rowExpiry } from './schema/attribution-table';
@@ -54,6 +56,8 @@ export interface HandlerDeps {
   readonly accountNameTimeoutMs?: number;
   /** Where causes and effects of service calls are linked. @default in memory (this process only) */
   readonly lineage?: LineageStore;
+  /** Owner tags on launched resources (config `ownerTags`); written for live and recovered events only. */
+  readonly ownerTags?: { readonly settings: OwnerTagSettings; readonly tagger: OwnerTagger };
 }
 
 export interface HandlerResult {
@@ -111,6 +115,35 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     ...(deps.alertLeaseMs !== undefined ? { leaseMs: deps.alertLeaseMs } : {}),
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
+
+  /** Writes the launch's owner tags; logs and counts what could not be written, never throws. */
+  async function tagOwner(records: readonly AttributionRecord[], repeat: boolean): Promise<void> {
+    const owner = deps.ownerTags;
+    const origin = deps.ingestedBy ?? 'live';
+    if (!owner || (origin !== 'live' && origin !== 'trail')) return;
+    const plan = planOwnerTags(records, owner.settings);
+    if (!plan) return;
+    const outcome = await owner.tagger.apply(plan, { repeat }).catch((error: unknown) => ({
+      written: 0,
+      kept: 0,
+      problems: [error instanceof Error ? `${error.name}: ${error.message}` : String(error)],
+    }));
+    if ('notOurs' in outcome && outcome.notOurs) {
+      logger.info('Owner tags not written: the instance is in another account', { account: plan.account });
+      return;
+    }
+    if (outcome.written > 0) metrics.addMetric(METRIC.ownerTagsWritten, 'Count', outcome.written);
+    if (outcome.kept > 0) metrics.addMetric(METRIC.ownerTagsKept, 'Count', outcome.kept);
+    if (outcome.problems.length > 0) {
+      metrics.addMetric(METRIC.ownerTagFailures, 'Count', 1);
+      logger.error('Owner tags not written: the row and the alert are unaffected', {
+        account: plan.account,
+        region: plan.region,
+        resources: plan.calls.flatMap((c) => c.resources).slice(0, 20),
+        problems: outcome.problems.slice(0, 10),
+      });
+    }
+  }
 
   /** The account's name, or null after the timeout: a slow directory never holds an alert back for long. */
   function accountName(account: string | null): Promise<string | null> {
@@ -272,6 +305,8 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       if (alertResult.status === 'rejected') throw alertResult.reason;
       const { violations, alert } = alertResult.value;
       if (alert === 'sent') metrics.addMetric(METRIC.alertsPublished, 'Count', 1);
+      // After the row and the alert, and never failing the event: a tag is a convenience, the row is the record.
+      await tagOwner(records, written === 0);
       logger.info('Event recorded', {
         written,
         duplicates,

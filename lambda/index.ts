@@ -6,16 +6,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAlertLedger } from './adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from './adapters/dynamodb-attribution-store';
 import { DynamoDbLineageStore } from './adapters/dynamodb-lineage-store';
+import { Ec2OwnerTagger, homeAccountEc2 } from './adapters/ec2-owner-tagger';
 import { OrganizationsAccountDirectory } from './adapters/organizations-account-directory';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher';
 import { loadPolicy } from './domain';
-import { readEnvironment } from './environment';
+import { readEnvironment, readOwnerTagSettings } from './environment';
 import { createHandler } from './handler';
 import { METRICS_NAMESPACE } from './telemetry';
 
@@ -23,8 +25,12 @@ import { METRICS_NAMESPACE } from './telemetry';
 declare const __EC2TRAIL_POLICY__: string;
 /** Whether the deploy reads account names: when false the Organizations client is left out of the bundle. */
 declare const __EC2TRAIL_ACCOUNT_NAMES__: boolean;
+/** The deploy's owner tag settings as JSON, or null (then the EC2 client is left out of the bundle). */
+declare const __EC2TRAIL_OWNER_TAGS__: string | null;
 
 const env = readEnvironment(process.env);
+const ownerTagSettings =
+  __EC2TRAIL_OWNER_TAGS__ === null ? null : readOwnerTagSettings(JSON.parse(__EC2TRAIL_OWNER_TAGS__));
 // Validated again here: a bundle built by other means fails at cold start, not on the first event.
 const policy = loadPolicy(JSON.parse(__EC2TRAIL_POLICY__), 'the embedded policy');
 const logger = new Logger({ serviceName: 'ec2trail' });
@@ -49,6 +55,21 @@ export const handler = createHandler({
         accounts: new OrganizationsAccountDirectory(
           new OrganizationsClient({ region: 'us-east-1', maxAttempts: 2 }),
         ),
+      }
+    : {}),
+  // Tested on the define itself, so esbuild drops the EC2 client from a bundle without owner tags.
+  ...(__EC2TRAIL_OWNER_TAGS__ !== null && ownerTagSettings !== null
+    ? {
+        ownerTags: {
+          settings: ownerTagSettings,
+          tagger: new Ec2OwnerTagger({
+            clientFor: homeAccountEc2(
+              env.HOME_ACCOUNT ?? '',
+              (region) => new EC2Client({ region, maxAttempts: 1 }),
+            ),
+            overwrite: ownerTagSettings.overwrite,
+          }),
+        },
       }
     : {}),
 });

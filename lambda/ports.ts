@@ -3,6 +3,7 @@
 import type { AlertMessage, AttributionRecord, HistoryEntry } from './domain';
 import type { CauseEntry } from './domain/lineage/link';
 import type { LineageSource, LinkFields, LinkSubject } from './domain/lineage/resolve';
+import type { OwnerTagPlan } from './domain/owner-tags';
 import type { MinuteCount } from './domain/policy/quota';
 
 export type { AlertMessage } from './domain';
@@ -123,4 +124,22 @@ export interface LineageStore extends LineageSource {
 export interface TrailLogSource {
   /** The bytes of one object, as a stream: a large log file is never held whole. */
   open(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>>;
+}
+
+/** What became of one launch's owner tags. */
+export interface OwnerTagOutcome {
+  /** Resource-tag pairs written. */
+  readonly written: number;
+  /** Pairs left alone: the resource had the key already (`overwrite` off). */
+  readonly kept: number;
+  /** Why pairs could not be written, after the retries; empty when all went well. */
+  readonly problems: readonly string[];
+  /** True when the resources are in an account this deploy may not tag (another account's log files). */
+  readonly notOurs?: boolean;
+}
+
+/** Writes owner tags on EC2 resources (the instance's account and region). Never throws. */
+export interface OwnerTagger {
+  /** `repeat`: a second delivery of the launch, whose tags are likely written already. */
+  apply(plan: OwnerTagPlan, options: { readonly repeat: boolean }): Promise<OwnerTagOutcome>;
 }

@@ -29,6 +29,12 @@ export const METRIC = {
   trailFilesRead: 'TrailFilesRead',
   /** Log files that could not be read or whose events could not be stored: retried, then dead-lettered. */
   trailFileFailures: 'TrailFileFailures',
+  /** Resource-tag pairs of owner tags written. */
+  ownerTagsWritten: 'OwnerTagsWritten',
+  /** Owner tags left alone: the resource had the key already and `overwrite` is off. */
+  ownerTagsKept: 'OwnerTagsKept',
+  /** Launches whose owner tags could not all be written after the retries. */
+  ownerTagFailures: 'OwnerTagFailures',
   /** Events a backfill wrote that the table did not hold. */
   eventsBackfilled: 'EventsBackfilled',
 } as const;

@@ -8,6 +8,7 @@ import {
   SERVICE_CHANGE,
   TRAIL_ACTIONS,
 } from '../lambda/domain/actions';
+import { DEFAULT_OWNER_TAGS, OWNER_TAG_SOURCES, tagKeyProblem } from '../lambda/domain/owner-tags';
 import { SEVERITIES } from '../lambda/domain/policy/schema';
 import { RETENTION_DAYS } from '../lambda/schema/attribution-table';
 import { didYouMean } from './closest-name';
@@ -155,6 +156,32 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Owner tags written on each launched instance, its network interfaces and the volumes the
+     * launch names: tag key → `person` (the initiator, else the caller), `caller` (the direct
+     * caller's ARN), `via` (the service resource), `time` (the launch's time).
+     */
+    ownerTags: z
+      .object({
+        tags: z
+          .record(z.string(), z.enum(OWNER_TAG_SOURCES))
+          .superRefine((tags, ctx) => {
+            const keys = Object.keys(tags);
+            if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'name at least one tag' });
+            // EC2 allows 50 tags per resource; the launch's own need room.
+            if (keys.length > 10) ctx.addIssue({ code: 'custom', message: 'at most 10 owner tags' });
+            for (const key of keys) {
+              const problem = tagKeyProblem(key);
+              if (problem)
+                ctx.addIssue({ code: 'custom', path: [key], message: `tag key "${key}" ${problem}` });
+            }
+          })
+          .default({ ...DEFAULT_OWNER_TAGS }),
+        /** Replace a tag the resource already has. Default: never (an IAM deny enforces it). */
+        overwrite: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
     tags: z
       .record(z.string(), z.string())
@@ -194,6 +221,14 @@ export const ConfigSchema = z
         code: 'custom',
         path: [config.region ? 'account' : 'region'],
         message: 'must be set when regions or organization are: forwarders need the home account and region',
+      });
+    }
+    if (config.ownerTags && config.organization) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ownerTags'],
+        message:
+          "cannot be combined with organization yet: tagging member accounts' instances needs a role in each of them, which the member StackSet does not deploy",
       });
     }
     const trail = config.trail;
@@ -255,6 +290,7 @@ export const OVERRIDE_KINDS = {
   regions: 'list',
   organization: 'json',
   trail: 'json',
+  ownerTags: 'json',
   tags: 'tags',
   logRetentionDays: 'number',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OverrideKind>;

@@ -68,6 +68,8 @@ export class Ec2TrailStack extends Stack {
       retentionDays: config.retentionDays,
       policy: props.policy,
       ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
+      ...(config.ownerTags ? { ownerTags: config.ownerTags } : {}),
+      regions: [...new Set([config.region ?? this.region, ...(config.regions ?? [])])],
     });
     this.lifecycleRule = new LifecycleEventRule(this, 'Lifecycle', {
       description: 'CloudTrail EC2 lifecycle calls to the ec2trail attribution function',

@@ -2,6 +2,7 @@
 
 import { join } from 'node:path';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
 import type { Policy } from '../lambda/domain/policy/schema';
 
 const LAMBDA_ROOT = join(__dirname, '..', 'lambda');
@@ -35,11 +36,13 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
  */
 export function lambdaDefines(
   policy: Policy,
-  options: { readonly accountNames?: boolean } = {},
+  options: { readonly accountNames?: boolean; readonly ownerTags?: OwnerTagSettings } = {},
 ): Record<string, string> {
   return {
     __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(policy)),
     __EC2TRAIL_ACCOUNT_NAMES__: options.accountNames ? 'true' : 'false',
+    // null leaves the EC2 client out of the bundle.
+    __EC2TRAIL_OWNER_TAGS__: JSON.stringify(options.ownerTags ? JSON.stringify(options.ownerTags) : null),
   };
 }
 

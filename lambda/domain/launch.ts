@@ -46,6 +46,19 @@ export interface LaunchDetails {
   /** True for EC2 Fleet launches (client token `fleet-…`). */
   readonly fleet: boolean;
   readonly iamInstanceProfile: string | null;
+  /**
+   * Resources created with this instance that the response names: its network interfaces, and
+   * its EBS volumes when the response lists them (it usually does not: they attach after).
+   */
+  readonly createdWith: {
+    readonly networkInterfaces: readonly string[];
+    readonly volumes: readonly string[];
+  };
+  /** Tag keys the request gave volumes and network interfaces (`tagSpecificationSet`); the instance's are in `tags`. */
+  readonly tagKeysAtLaunch: {
+    readonly volume: readonly string[];
+    readonly networkInterface: readonly string[];
+  };
 }
 
 function requestedTags(request: unknown): Record<string, string> {
@@ -61,6 +74,28 @@ function requestedTags(request: unknown): Record<string, string> {
     }
   }
   return tags;
+}
+
+/** Keys the request tags a resource type with. */
+function requestedTagKeys(request: unknown, resourceType: string): string[] {
+  const keys: string[] = [];
+  for (const spec of items(prop(request, 'tagSpecificationSet'))) {
+    if (str(prop(spec, 'resourceType')) !== resourceType) continue;
+    const list = prop(spec, 'tags');
+    for (const tag of Array.isArray(list) ? list : items(list)) {
+      const key = str(prop(tag, 'key'));
+      if (key !== null) keys.push(key);
+    }
+  }
+  return keys;
+}
+
+/** The ids at `field` of each item of the response item's `set`. */
+function idsIn(set: unknown, read: (item: unknown) => unknown): string[] {
+  return items(set).flatMap((item) => {
+    const id = str(read(item));
+    return id === null ? [] : [id];
+  });
 }
 
 /** The `tagSet` of a response item, or null when the response carries none. */
@@ -169,5 +204,15 @@ export function readLaunch(
     clientToken,
     fleet: clientToken?.startsWith('fleet-') ?? false,
     iamInstanceProfile: str(prop(profile, 'name')) ?? str(prop(profile, 'arn')),
+    createdWith: {
+      networkInterfaces: idsIn(prop(instance, 'networkInterfaceSet'), (nic) =>
+        prop(nic, 'networkInterfaceId'),
+      ),
+      volumes: idsIn(prop(instance, 'blockDeviceMapping'), (mapping) => at(mapping, 'ebs', 'volumeId')),
+    },
+    tagKeysAtLaunch: {
+      volume: requestedTagKeys(request, 'volume'),
+      networkInterface: requestedTagKeys(request, 'network-interface'),
+    },
   };
 }

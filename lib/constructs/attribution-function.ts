@@ -8,8 +8,10 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
 import type { Policy } from '../../lambda/domain/policy/schema';
 import { bundlingOptions, LAMBDA_ENTRY, lambdaDefines } from '../lambda-bundling';
+import { grantOwnerTagging } from './owner-tag-grants';
 import { grantRecording } from './recording-grants';
 
 export interface AttributionFunctionProps {
@@ -29,6 +31,10 @@ export interface AttributionFunctionProps {
   readonly accountNamesFrom?: string;
   /** Lambda's own retries of a failed asynchronous invocation. @default 2 */
   readonly retryAttempts?: number;
+  /** Write owner tags on launched resources. @default undefined: no tags, no EC2 permission */
+  readonly ownerTags?: OwnerTagSettings;
+  /** The regions whose instances the function may tag. @default the stack's region */
+  readonly regions?: readonly string[];
 }
 
 /**
@@ -68,6 +74,7 @@ export class AttributionFunction extends Construct {
         TOPIC_ARN: props.topic.topicArn,
         ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
         ...(props.accountNamesFrom ? { ACCOUNT_NAMES: 'organizations' } : {}),
+        ...(props.ownerTags ? { HOME_ACCOUNT: Stack.of(this).account } : {}),
         POWERTOOLS_SERVICE_NAME: 'ec2trail',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         // Stack traces in the logs point at the TypeScript sources.
@@ -78,11 +85,15 @@ export class AttributionFunction extends Construct {
       onFailure: new SqsDestination(props.deadLetterQueue),
       // The policy travels inside the bundle: no 4 KB environment limit, and a new policy is a new code version.
       bundling: bundlingOptions(
-        lambdaDefines(props.policy, { accountNames: props.accountNamesFrom !== undefined }),
+        lambdaDefines(props.policy, {
+          accountNames: props.accountNamesFrom !== undefined,
+          ...(props.ownerTags ? { ownerTags: props.ownerTags } : {}),
+        }),
       ),
     });
 
     grantRecording(role, props.table, props.topic);
+    if (props.ownerTags) grantOwnerTagging(role, props.ownerTags, props.regions ?? [Stack.of(this).region]);
     if (props.accountNamesFrom) {
       // The management account's id is not known here; the organization id pins the accounts.
       const partition = Stack.of(this).partition;

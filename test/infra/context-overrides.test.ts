@@ -61,6 +61,13 @@ describe('-c overrides', () => {
         backfill: { maxConcurrency: 20, filesPerBatch: 10, toleratedFailurePercentage: 0 },
       },
     ],
+    ownerTags: [
+      '{}',
+      {
+        tags: { Owner: 'person', LaunchedBy: 'caller', LaunchedVia: 'via', LaunchedAt: 'time' },
+        overwrite: false,
+      },
+    ],
     tags: ['team=platform, cost-center=42', { team: 'platform', 'cost-center': '42' }],
     logRetentionDays: ['30', 30],
   };
@@ -97,6 +104,16 @@ describe('-c overrides', () => {
     ['watchTrail', 'no', 'watchTrail: Invalid input: expected boolean, received string'],
     ['organization', '{id:', 'organization: not valid JSON'],
     ['tags', 'team', 'tags: "team" is not key=value'],
+    [
+      'ownerTags',
+      '{"tags":{"aws:owner":"person"}}',
+      'ownerTags.tags.aws:owner: tag key "aws:owner" must not start with "aws:" (reserved for AWS)',
+    ],
+    [
+      'ownerTags',
+      '{"tags":{"Owner":"manager"}}',
+      'ownerTags.tags.Owner: Invalid option: expected one of "person"|"caller"|"via"|"time"',
+    ],
   ])('explains a value of the wrong shape: -c %s=%s', (key, text, message) => {
     expect(configErrorOf({ [key]: text })[0]).toContain(message);
   });

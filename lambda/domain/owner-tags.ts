@@ -1,0 +1,166 @@
+/**
+ * Owner tags: which tags a launch's resources get, with which values, in which CreateTags calls.
+ * Pure: the adapter only sends what this plans. Values follow the tag rules AWS documents for
+ * every service ("Tag restrictions"): at most 256 characters of letters, digits, spaces and
+ * `_ . : / = + - @`, and no `aws:` prefix.
+ */
+
+import type { AttributionRecord } from './record';
+
+/** What a tag's value says. */
+export const OWNER_TAG_SOURCES = ['person', 'caller', 'via', 'time'] as const;
+export type OwnerTagSource = (typeof OWNER_TAG_SOURCES)[number];
+
+export interface OwnerTagSettings {
+  /** Tag key → what its value says. */
+  readonly tags: Readonly<Record<string, OwnerTagSource>>;
+  /** Replace a tag the resource already has. */
+  readonly overwrite: boolean;
+}
+
+/** The tags `ownerTags: {}` writes. */
+export const DEFAULT_OWNER_TAGS: Readonly<Record<string, OwnerTagSource>> = {
+  Owner: 'person',
+  LaunchedBy: 'caller',
+  LaunchedVia: 'via',
+  LaunchedAt: 'time',
+};
+
+export interface Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** One CreateTags call: these tags on these resources. */
+export interface TagCall {
+  readonly resources: readonly string[];
+  readonly tags: readonly Tag[];
+}
+
+export interface OwnerTagPlan {
+  readonly eventKey: string;
+  readonly account: string | null;
+  readonly region: string | null;
+  /** Usually one call; more only when resources already carry different ones of the keys. */
+  readonly calls: readonly TagCall[];
+  /** Tags left alone because the resource got them at launch (`overwrite` off). */
+  readonly kept: readonly { readonly resource: string; readonly key: string }[];
+}
+
+/** CreateTags takes up to 1,000 resource ids in one call (EC2 API reference). */
+export const CREATE_TAGS_MAX_RESOURCES = 1000;
+export const TAG_VALUE_MAX = 256;
+export const TAG_KEY_MAX = 128;
+/** The characters every AWS service accepts in a tag. */
+const NOT_ALLOWED = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu;
+
+/** A value EC2 (and every other service) accepts: others characters become `_`, cut at 256. */
+export function sanitizeTagValue(value: string): string {
+  let clean = value.replace(NOT_ALLOWED, '_');
+  // `aws:` starts only AWS's own tags; a value may not begin with it either.
+  if (/^aws:/i.test(clean)) clean = `_${clean}`;
+  return [...clean].slice(0, TAG_VALUE_MAX).join('');
+}
+
+/** Why a configured key cannot be a tag key, or null when it can. */
+export function tagKeyProblem(key: string): string | null {
+  if ([...key].length === 0 || [...key].length > TAG_KEY_MAX) return `must be 1 to ${TAG_KEY_MAX} characters`;
+  if (/^aws:/i.test(key)) return 'must not start with "aws:" (reserved for AWS)';
+  if (new RegExp(NOT_ALLOWED.source, 'u').test(key))
+    return 'may hold only letters, digits, spaces and _ . : / = + - @';
+  if (/[\s/]/.test(key)) return 'must not hold spaces or "/": instance metadata tags cannot show such keys';
+  return null;
+}
+
+/** The person behind the launch: its initiator when known (a service's launch), else its caller. */
+function person(record: AttributionRecord): string | null {
+  return record.initiator?.name ?? record.initiator?.arn ?? record.actor.name ?? record.actor.arn;
+}
+
+function valueOf(record: AttributionRecord, source: OwnerTagSource): string | null {
+  switch (source) {
+    case 'person':
+      return person(record);
+    case 'caller':
+      return record.actor.arn ?? record.actor.name;
+    case 'via':
+      if (record.via === null) return null;
+      return record.via.resourceId === null
+        ? record.via.service
+        : `${record.via.resourceType}/${record.via.resourceId}`;
+    case 'time':
+      return record.eventTime;
+  }
+}
+
+/** Tags one record's instance would get: keys with a value, values sanitized. */
+export function ownerTagsOf(record: AttributionRecord, settings: OwnerTagSettings): Tag[] {
+  const tags: Tag[] = [];
+  for (const [key, source] of Object.entries(settings.tags)) {
+    const value = valueOf(record, source);
+    if (value === null || value === '') continue;
+    const clean = sanitizeTagValue(value);
+    if (clean !== '') tags.push({ key, value: clean });
+  }
+  return tags;
+}
+
+/**
+ * The CreateTags calls for one launch event's records (one per instance): the instances, their
+ * network interfaces and the volumes the response names. Without `overwrite`, a key a resource got
+ * at launch is not written to it. Null when there is nothing to tag: a failed or refused launch, a
+ * launch whose response CloudTrail omitted, another action, or no tag with a value.
+ */
+export function planOwnerTags(
+  records: readonly AttributionRecord[],
+  settings: OwnerTagSettings,
+): OwnerTagPlan | null {
+  const launches = records.filter(
+    (r) => r.action === 'launch' && r.outcome === 'success' && r.instanceId !== null && r.launch !== null,
+  );
+  const first = launches[0];
+  if (!first) return null;
+  // Every record of one event has the same caller, initiator and time: the tags are the same.
+  const tags = ownerTagsOf(first, settings);
+  if (tags.length === 0) return null;
+
+  const present = new Map<string, readonly string[]>();
+  const resources: string[] = [];
+  for (const record of launches) {
+    const launch = record.launch;
+    if (!launch || record.instanceId === null) continue;
+    resources.push(record.instanceId);
+    present.set(record.instanceId, Object.keys(launch.tags));
+    for (const nic of launch.createdWith.networkInterfaces) {
+      resources.push(nic);
+      present.set(nic, launch.tagKeysAtLaunch.networkInterface);
+    }
+    for (const volume of launch.createdWith.volumes) {
+      resources.push(volume);
+      present.set(volume, launch.tagKeysAtLaunch.volume);
+    }
+  }
+
+  const kept: { resource: string; key: string }[] = [];
+  // Resources that need the same tags share a call.
+  const byTags = new Map<string, { resources: string[]; tags: Tag[] }>();
+  for (const resource of new Set(resources)) {
+    const had = settings.overwrite ? [] : (present.get(resource) ?? []);
+    const wanted = tags.filter((tag) => {
+      if (!had.includes(tag.key)) return true;
+      kept.push({ resource, key: tag.key });
+      return false;
+    });
+    if (wanted.length === 0) continue;
+    const signature = wanted.map((t) => t.key).join('\n');
+    const call = byTags.get(signature) ?? { resources: [], tags: wanted };
+    call.resources.push(resource);
+    byTags.set(signature, call);
+  }
+  const calls: TagCall[] = [];
+  for (const call of byTags.values()) {
+    for (let i = 0; i < call.resources.length; i += CREATE_TAGS_MAX_RESOURCES)
+      calls.push({ resources: call.resources.slice(i, i + CREATE_TAGS_MAX_RESOURCES), tags: call.tags });
+  }
+  return { eventKey: first.eventKey, account: first.account, region: first.region, calls, kept };
+}
