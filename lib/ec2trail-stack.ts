@@ -125,6 +125,7 @@ export class Ec2TrailStack extends Stack {
         ...(this.trailRule ? [this.trailRule.rule] : []),
       ],
       topic: this.alarmRelay.alarmTopic,
+      ownerTags: config.ownerTags !== undefined,
     });
 
     if (config.trail) {

@@ -77,7 +77,7 @@ function person(record: AttributionRecord): string | null {
   return record.initiator?.name ?? record.initiator?.arn ?? record.actor.name ?? record.actor.arn;
 }
 
-function valueOf(record: AttributionRecord, source: OwnerTagSource): string | null {
+function tagValue(record: AttributionRecord, source: OwnerTagSource): string | null {
   switch (source) {
     case 'person':
       return person(record);
@@ -97,7 +97,7 @@ function valueOf(record: AttributionRecord, source: OwnerTagSource): string | nu
 export function ownerTagsOf(record: AttributionRecord, settings: OwnerTagSettings): Tag[] {
   const tags: Tag[] = [];
   for (const [key, source] of Object.entries(settings.tags)) {
-    const value = valueOf(record, source);
+    const value = tagValue(record, source);
     if (value === null || value === '') continue;
     const clean = sanitizeTagValue(value);
     if (clean !== '') tags.push({ key, value: clean });

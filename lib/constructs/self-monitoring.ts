@@ -33,6 +33,8 @@ export interface SelfMonitoringProps {
   readonly topic: ITopic;
   /** Oldest an event may wait in Lambda's async queue before the alarm fires. @default 5 minutes */
   readonly maxEventAge?: Duration;
+  /** The function writes owner tags: alarm when it could not. @default false */
+  readonly ownerTags?: boolean;
 }
 
 /**
@@ -115,6 +117,17 @@ export class SelfMonitoring extends Construct {
         props.relayDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         1,
       ),
+      ...(props.ownerTags
+        ? [
+            alarm(
+              'OwnerTagFailures',
+              'warning',
+              "owner tags could not be written on a launch (rows and alerts are unaffected); see the function's logs",
+              appMetric(METRIC.ownerTagFailures, 'owner tag failures'),
+              1,
+            ),
+          ]
+        : []),
       ...props.rules.map((rule, i) =>
         alarm(
           `RuleDeliveryFailures${i}`,

@@ -28,6 +28,9 @@ describe('launch details', () => {
       clientToken: 'token-11111111-aaaa-4bbb-8ccc-000000000001',
       fleet: false,
       iamInstanceProfile: null,
+      // The response names no network interface or volume; the request tags volumes with one key.
+      createdWith: { networkInterfaces: [], volumes: [] },
+      tagKeysAtLaunch: { volume: ['VolumeOnly'], networkInterface: [] },
     });
   });
 

@@ -1,0 +1,145 @@
+/**
+ * Owner tags in the whole flow: the handler with DynamoDB Local and the SNS emulator, and the EC2
+ * client mocked at the edge (there is no EC2 emulator). The tags never hold back the row or the
+ * alert. Expected values are read off the fixture by hand: root launched i-0b1b…0001 to 0003 in
+ * us-east-1 of 111122223333 at 2026-03-02T10:02:11Z.
+ */
+
+import { CreateTagsCommand, type CreateTagsCommandInput, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
+import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
+import { Ec2OwnerTagger, homeAccountEc2 } from '../../lambda/adapters/ec2-owner-tagger';
+import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
+import { compilePolicy } from '../../lambda/domain';
+import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
+import { createHandler } from '../../lambda/handler';
+import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
+import { FakeLog, FakeMetrics } from '../helpers/fakes';
+import { loadJson } from '../helpers/fixtures';
+import { documentClient, dynamoClient, freshTable, snsClient, sqsClient } from '../helpers/services';
+
+const ec2 = mockClient(EC2Client);
+const INSTANCES = ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'];
+
+describe('owner tags in the handler', () => {
+  const client = dynamoClient();
+  const documents = documentClient(client);
+
+  async function setUp() {
+    const table = await freshTable(client, 'owner');
+    const name = `owner-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const { TopicArn } = await snsClient().send(new CreateTopicCommand({ Name: name }));
+    const { QueueUrl } = await sqsClient().send(new CreateQueueCommand({ QueueName: name }));
+    if (!TopicArn || !QueueUrl) throw new Error('emulator setup failed');
+    const { Attributes } = await sqsClient().send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await snsClient().send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
+    );
+    const metrics = new FakeMetrics();
+    const logger = new FakeLog();
+    const handle = createHandler({
+      store: new DynamoDbAttributionStore(documents, table),
+      ledger: new DynamoDbAlertLedger(documents, table),
+      publisher: new SnsAlertPublisher(snsClient(), TopicArn),
+      policy: compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)),
+      logger,
+      metrics,
+      clock: () => new Date(),
+      ownerTags: {
+        settings: { tags: DEFAULT_OWNER_TAGS, overwrite: false },
+        tagger: new Ec2OwnerTagger({
+          clientFor: homeAccountEc2('111122223333', () => new EC2Client({ region: 'us-east-1' })),
+          overwrite: false,
+          maxAttempts: 2,
+          sleep: async () => {},
+        }),
+      },
+    });
+    const subjects = async () => {
+      const { Messages } = await sqsClient().send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      return (Messages ?? []).map((m) => (JSON.parse(m.Body ?? '{}') as { Subject: string }).Subject);
+    };
+    const rows = async (instanceId: string) =>
+      (
+        await documents.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'instanceId = :i',
+            ExpressionAttributeValues: { ':i': instanceId },
+          }),
+        )
+      ).Items ?? [];
+    return { handle, metrics, logger, subjects, rows };
+  }
+
+  const launch = () => ({
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.ec2',
+    detail: loadJson('events/runinstances-root-console.json'),
+  });
+
+  beforeEach(() => ec2.reset());
+  afterAll(() => client.destroy());
+
+  it('records, alerts, then tags the three instances in one call', async () => {
+    ec2.on(CreateTagsCommand).resolves({});
+    const { handle, metrics, subjects, rows } = await setUp();
+    const result = await handle(launch());
+    expect(result).toMatchObject({ status: 'recorded', written: 3, alert: 'sent' });
+    for (const id of INSTANCES) expect(await rows(id)).toHaveLength(1);
+    expect(await subjects()).toEqual(['[CRITICAL] root launched 3 × p5.48xlarge in us-east-1']);
+    const calls = ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input as CreateTagsCommandInput);
+    // A direct launch has no `via`: LaunchedVia is not written. The instances launched with Name only.
+    expect(calls).toEqual([
+      {
+        Resources: INSTANCES,
+        Tags: [
+          { Key: 'Owner', Value: 'root' },
+          { Key: 'LaunchedBy', Value: 'arn:aws:iam::111122223333:root' },
+          { Key: 'LaunchedAt', Value: '2026-03-02T10:02:11Z' },
+        ],
+      },
+    ]);
+    expect(metrics.total('OwnerTagsWritten')).toBe(9);
+    expect(metrics.total('OwnerTagFailures')).toBe(0);
+  });
+
+  it('keeps the row and the alert when EC2 refuses the tags, and counts the failure', async () => {
+    ec2.on(CreateTagsCommand).rejects(Object.assign(new Error('bad'), { name: 'InvalidParameterValue' }));
+    const { handle, metrics, logger, subjects, rows } = await setUp();
+    const result = await handle(launch());
+    expect(result).toMatchObject({ status: 'recorded', written: 3, alert: 'sent' });
+    expect(await rows(INSTANCES[0] as string)).toHaveLength(1);
+    expect(await subjects()).toHaveLength(1);
+    expect(metrics.total('OwnerTagFailures')).toBe(1);
+    expect(metrics.total('OwnerTagsWritten')).toBe(0);
+    expect(logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      'Owner tags not written: the row and the alert are unaffected',
+    ]);
+  });
+
+  it('does not tag for a stop, or for rows of another account', async () => {
+    ec2.on(CreateTagsCommand).resolves({});
+    const { handle } = await setUp();
+    await handle({
+      'detail-type': 'AWS API Call via CloudTrail',
+      detail: loadJson('events/stopinstances-awsservice.json'),
+    });
+    const other = launch();
+    (other.detail as Record<string, unknown>).recipientAccountId = '444455556666';
+    (other.detail as Record<string, unknown>).eventID = 'other-account-launch';
+    const otherUser = (other.detail as { userIdentity: Record<string, unknown> }).userIdentity;
+    otherUser.accountId = '444455556666';
+    otherUser.arn = 'arn:aws:iam::444455556666:root';
+    await handle(other);
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
+  });
+});
