@@ -16,6 +16,7 @@ import {
   type Violation,
 } from './domain';
 import { type OwnerTagSettings, planOwnerTags } from './domain/owner-tags';
+import { withRemediation } from './domain/remediation/alert';
 import { Linker } from './lineage/linker';
 import { loadFacts, needsLookups } from './policy-facts';
 import type {
@@ -28,6 +29,7 @@ import type {
   OwnerTagger,
   PolicyLookups,
 } from './ports';
+import type { Remediator } from './remediation/remediator';
 import { alertMarkerExpiry, type IngestedBy, rowExpiry } from './schema/attribution-table';
 import { type Log, METRIC, type MetricSink } from './telemetry';
 
@@ -58,6 +60,12 @@ export interface HandlerDeps {
   readonly lineage?: LineageStore;
   /** Owner tags on launched resources (config `ownerTags`); written for live and recovered events only. */
   readonly ownerTags?: { readonly settings: OwnerTagSettings; readonly tagger: OwnerTagger };
+  /**
+   * Remediation of launches that break a rule with `remediate` (live and recovered events only):
+   * it runs just before the launch's alert is published, by the invocation that holds the alert's
+   * claim, so the alert can say what will happen and a redelivery does not act again.
+   */
+  readonly remediator?: Remediator;
 }
 
 export interface HandlerResult {
@@ -165,11 +173,18 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     violations: readonly Violation[],
     expiresAt: number | undefined,
     late: Promise<LateArrival | null>,
+    remediate: boolean,
   ): Promise<SendOutcome> {
     const claim = claimed ?? sender.claim(key, expiresAt);
     const [name, lateness] = await Promise.all([accountName(about[0]?.account ?? null), late]);
-    return sender.send(key, claim, () => {
-      const message = renderAlert(about, violations, { accountName: name });
+    return sender.send(key, claim, async () => {
+      const origin = deps.ingestedBy ?? 'live';
+      const remediation =
+        remediate && deps.remediator && (origin === 'live' || origin === 'trail')
+          ? await deps.remediator.remediate(about, violations)
+          : null;
+      const plain = renderAlert(about, violations, { accountName: name });
+      const message = remediation ? withRemediation(plain, remediation) : plain;
       return lateness ? asLateArrival(message, lateness) : message;
     });
   }
@@ -226,7 +241,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
         const outcomes: SendOutcome[] = [];
         const own = violations.filter((v) => v.about === undefined);
         if (first && own.length > 0)
-          outcomes.push(await alertOnce(first.eventKey, early, records, own, markerExpiry, late));
+          outcomes.push(await alertOnce(first.eventKey, early, records, own, markerExpiry, late, true));
         else if (first && early) await sender.abandon(first.eventKey, early);
         // One alert per protected stop or terminate, under a key both it and its launch reach.
         for (const [eventKey, group] of byEventAbout(violations))
@@ -238,6 +253,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
               group.violations,
               markerExpiry,
               late,
+              false,
             ),
           );
         const alert = outcomes.includes('sent') ? 'sent' : outcomes.length > 0 ? 'already-sent' : 'none';

@@ -5,6 +5,8 @@ import type { CauseEntry } from './domain/lineage/link';
 import type { LineageSource, LinkFields, LinkSubject } from './domain/lineage/resolve';
 import type { OwnerTagPlan } from './domain/owner-tags';
 import type { MinuteCount } from './domain/policy/quota';
+import type { InstanceNow } from './domain/remediation/decide';
+import type { StopRequest } from './domain/remediation/plan';
 
 export type { AlertMessage } from './domain';
 
@@ -142,4 +144,41 @@ export interface OwnerTagOutcome {
 export interface OwnerTagger {
   /** `repeat`: a second delivery of the launch, whose tags are likely written already. */
   apply(plan: OwnerTagPlan, options: { readonly repeat: boolean }): Promise<OwnerTagOutcome>;
+}
+
+/** What EC2 answered for one StopInstances of several instances. */
+export interface StopAnswer {
+  readonly stopped: readonly string[];
+  readonly failed: readonly { readonly instanceId: string; readonly code: string }[];
+}
+
+/**
+ * The EC2 calls remediation makes, in the instances' account and region. Each is retried on
+ * throttling; none throws: a failure comes back as the error's code.
+ */
+export interface InstanceActions {
+  /** Writes `tags` on the instances; null when written, else the error code. */
+  tag(
+    where: { readonly account: string; readonly region: string },
+    instanceIds: readonly string[],
+    tags: readonly { readonly key: string; readonly value: string }[],
+  ): Promise<string | null>;
+  /** The instances as they are now; ids EC2 does not know are absent. Throws when EC2 cannot answer. */
+  describe(
+    where: { readonly account: string; readonly region: string },
+    instanceIds: readonly string[],
+  ): Promise<ReadonlyMap<string, InstanceNow>>;
+  stop(
+    where: { readonly account: string; readonly region: string },
+    instanceIds: readonly string[],
+  ): Promise<StopAnswer>;
+}
+
+/** One-time schedules that call the remediation function at a stop request's deadline. */
+export interface StopScheduler {
+  /**
+   * Creates the schedule named `request.name`. When it exists already (a retry), it is left as
+   * it is and its time is answered, so a retry never moves a deadline people were told.
+   */
+  schedule(request: StopRequest): Promise<{ readonly at: string; readonly created: boolean }>;
 }

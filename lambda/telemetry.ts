@@ -35,6 +35,14 @@ export const METRIC = {
   ownerTagsKept: 'OwnerTagsKept',
   /** Launches whose owner tags could not all be written after the retries. */
   ownerTagFailures: 'OwnerTagFailures',
+  /** Instances marked with ec2trail:violation (enforce mode). */
+  instancesRemediationTagged: 'InstancesRemediationTagged',
+  /** Stops scheduled for a violation's deadline (one per schedule). */
+  stopsScheduled: 'StopsScheduled',
+  /** Instances remediation stopped at their deadline. */
+  instancesStopped: 'InstancesStopped',
+  /** Remediation steps that failed (tag, schedule, describe, stop or row): alarmed. */
+  remediationFailures: 'RemediationFailures',
   /** Events a backfill wrote that the table did not hold. */
   eventsBackfilled: 'EventsBackfilled',
 } as const;

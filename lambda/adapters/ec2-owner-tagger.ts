@@ -13,6 +13,7 @@
 import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { OwnerTagPlan, TagCall } from '../domain/owner-tags';
 import type { OwnerTagger, OwnerTagOutcome } from '../ports';
+import { codeOf } from './aws-retry';
 
 /** The EC2 client for an account and region, or null for an account this deploy may not tag. */
 export type Ec2ClientFor = (account: string | null, region: string | null) => Promise<EC2Client | null>;
@@ -54,15 +55,6 @@ const RETRYABLE = new Set([
   'InvalidVolume.NotFound',
 ]);
 const REFUSED = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException']);
-
-function codeOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const { name, Code } = error as { name?: unknown; Code?: unknown };
-    if (typeof Code === 'string') return Code;
-    if (typeof name === 'string') return name;
-  }
-  return 'Error';
-}
 
 const pairs = (call: TagCall) => call.resources.length * call.tags.length;
 

@@ -56,13 +56,20 @@ export class AlertSender {
     return this.deps.ledger.claim(key, { now: this.deps.clock(), leaseMs: this.leaseMs, expiresAt });
   }
 
-  /** Sends the alert under a claim taken with `claim` (possibly still under way). */
-  async send(key: string, claimed: Promise<AlertClaim>, render: () => AlertMessage): Promise<SendOutcome> {
+  /**
+   * Sends the alert under a claim taken with `claim` (possibly still under way). `render` runs
+   * only for the claim's holder, so what it does (remediation) happens once per alert sent.
+   */
+  async send(
+    key: string,
+    claimed: Promise<AlertClaim>,
+    render: () => AlertMessage | Promise<AlertMessage>,
+  ): Promise<SendOutcome> {
     const claim = await claimed;
     if (claim === 'already-sent') return claim;
     if (claim === 'in-flight')
       throw new AlertInFlightError(`the alert ${key} is being sent by another invocation`);
-    const rendered = render();
+    const rendered = await render();
     const message = claim === 'reclaimed' ? asPossibleRepeat(rendered) : rendered;
     try {
       await this.deps.publisher.publish(message);

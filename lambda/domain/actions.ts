@@ -14,10 +14,17 @@ export type TrailAction = (typeof TRAIL_ACTIONS)[number];
 export const SERVICE_CHANGE = 'service-change';
 export type ServiceChangeAction = typeof SERVICE_CHANGE;
 
+/**
+ * What ec2trail itself did about a launch that broke the policy (tagged it, stopped it, or chose
+ * not to): recorded as a row of the instance so `who` shows it beside the calls people made.
+ */
+export const REMEDIATE = 'remediate';
+export type RemediateAction = typeof REMEDIATE;
+
 /** An action named by exactly one CloudTrail call. */
 export type CallAction = LifecycleAction | TrailAction;
-export type Action = CallAction | ServiceChangeAction;
-export const ACTIONS: readonly Action[] = [...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS, SERVICE_CHANGE];
+export type Action = CallAction | ServiceChangeAction | RemediateAction;
+export const ACTIONS: readonly Action[] = [...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS, SERVICE_CHANGE, REMEDIATE];
 
 export interface ActionEvent {
   readonly eventSource: string;
@@ -54,6 +61,7 @@ export const ACTION_VERBS: { readonly [A in Action]: string } = {
   'update-trail': 'updated trail',
   'put-event-selectors': 'changed the event selectors of trail',
   'service-change': 'changed',
+  remediate: 'remediated',
 };
 
 /** Actions that a deployment can never switch off: without them attribution has no meaning. */
@@ -80,5 +88,5 @@ export function isTrailAction(value: string): value is TrailAction {
 }
 
 export function isAction(value: string): value is Action {
-  return isLifecycleAction(value) || isTrailAction(value) || value === SERVICE_CHANGE;
+  return isLifecycleAction(value) || isTrailAction(value) || value === SERVICE_CHANGE || value === REMEDIATE;
 }

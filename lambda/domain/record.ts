@@ -52,6 +52,32 @@ export interface AttributionRecord {
   readonly initiatorReason: string | null;
   readonly lineage: Lineage;
   readonly warnings: readonly string[];
+  /** Present on ec2trail's own rows (`action: "remediate"`): what it did about a launch, and why. */
+  readonly remediation?: RemediationDetail;
+}
+
+/** What one remediation step did to one instance. */
+export interface RemediationDetail {
+  /** `tag` when the launch was judged, `stop` at the deadline. */
+  readonly step: 'tag' | 'stop';
+  readonly decision:
+    | 'tagged'
+    | 'would-tag'
+    | 'left-alone'
+    | 'stopped'
+    | 'would-stop'
+    | 'not-stopped'
+    | 'failed';
+  readonly mode: 'dry-run' | 'enforce';
+  readonly rules: readonly string[];
+  /** Why, in words: the broken rules, or what kept the instance running. */
+  readonly reason: string;
+  /** When the instance stops (or stopped, or would have); null for `tag` rules. */
+  readonly deadline: string | null;
+  /** The launch this is about. */
+  readonly launchEventKey: string;
+  /** Who launched it (the person behind the launch when known). */
+  readonly launchedBy: string | null;
 }
 
 /** What the linking rule needs from a record (README: "Who is behind the service"). */

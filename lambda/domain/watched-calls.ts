@@ -1,6 +1,6 @@
 /** Every CloudTrail call ec2trail watches, by action: what the rules match and backfill looks up. */
 
-import { ACTION_EVENTS, type Action, type ActionEvent, SERVICE_CHANGE } from './actions';
+import { ACTION_EVENTS, type Action, type ActionEvent, REMEDIATE, SERVICE_CHANGE } from './actions';
 import { SERVICE_CALLS } from './lineage/service-calls';
 
 /** The calls of the service-change action: every watched cause of service launches. */
@@ -11,7 +11,8 @@ export const SERVICE_CHANGE_EVENTS: readonly ActionEvent[] = SERVICE_CALLS.map(
   }),
 );
 
-/** The CloudTrail calls an action stands for. */
+/** The CloudTrail calls an action stands for; none for ec2trail's own remediation rows. */
 export function eventsOf(action: Action): readonly ActionEvent[] {
+  if (action === REMEDIATE) return [];
   return action === SERVICE_CHANGE ? SERVICE_CHANGE_EVENTS : [ACTION_EVENTS[action]];
 }

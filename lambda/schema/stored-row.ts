@@ -1,7 +1,7 @@
 /** Rows read back from the attribution table, checked at the boundary before the CLI shows them. */
 
 import { z } from 'zod';
-import { LIFECYCLE_ACTIONS, SERVICE_CHANGE, TRAIL_ACTIONS } from '../domain/actions';
+import { LIFECYCLE_ACTIONS, REMEDIATE, SERVICE_CHANGE, TRAIL_ACTIONS } from '../domain/actions';
 import { IDENTITY_TYPES } from '../domain/identity';
 import { RESOURCE_TYPES } from '../domain/lineage/resources';
 import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
@@ -18,7 +18,7 @@ export const StoredRowSchema = z.object({
   eventName: z.string(),
   eventSource: z.string().catch(''),
   requestId: nullableString.optional(),
-  action: z.enum([...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS, SERVICE_CHANGE]),
+  action: z.enum([...LIFECYCLE_ACTIONS, ...TRAIL_ACTIONS, SERVICE_CHANGE, REMEDIATE]),
   trail: nullableString.optional(),
   account: nullableString,
   region: nullableString,

@@ -63,11 +63,20 @@ const Exemptions = z.strictObject({
   tags: z._default(z.record(z.string().check(z.minLength(1)), glob), {}),
 });
 
+/**
+ * What ec2trail does to the instances of a launch that breaks a rule: `tag` marks them with
+ * `ec2trail:violation`; `stop` marks them too and stops them after the grace period unless they
+ * are acknowledged by then. Nothing is ever terminated.
+ */
+export const REMEDIES = ['tag', 'stop'] as const;
+export type Remedy = (typeof REMEDIES)[number];
+
 function rule<T extends z.core.$ZodLooseShape>(shape: T, defaultSeverity: Severity) {
   return z.strictObject({
     enabled: z._default(z.boolean(), true),
     severity: z._default(z.enum(SEVERITIES), defaultSeverity),
     exempt: z._default(Exemptions, { callers: [], people: [], tags: {} }),
+    remediate: z.optional(z.enum(REMEDIES)),
     ...shape,
   });
 }
@@ -151,11 +160,67 @@ const Rules = z.strictObject({
   ),
 });
 
-export const PolicySchema = z.strictObject({
-  /** Free text shown nowhere but in the file, for the humans who maintain it. */
-  description: z.optional(z.string()),
-  rules: z._default(Rules, {}),
+export const REMEDIATION_MODES = ['dry-run', 'enforce'] as const;
+export type RemediationMode = (typeof REMEDIATION_MODES)[number];
+
+/** The least and most time a person gets to acknowledge a violation before its instances stop. */
+export const GRACE_MINUTES = { min: 5, max: 10_080, default: 30 } as const;
+
+const Remediation = z.strictObject({
+  /** `dry-run` (the default) changes nothing: it logs and alerts what `enforce` would do. */
+  mode: z._default(z.enum(REMEDIATION_MODES), 'dry-run'),
+  /** Minutes from the alert to the stop. */
+  graceMinutes: z._default(
+    z.int().check(z.minimum(GRACE_MINUTES.min), z.maximum(GRACE_MINUTES.max)),
+    GRACE_MINUTES.default,
+  ),
+  /** Tags (key → value glob) that keep an instance untouched, besides the `protectedInstances` rule's. */
+  protectedTags: z._default(z.record(z.string().check(z.minLength(1)), glob), {}),
 });
+
+/**
+ * Rules that remediation may act on: the ones that judge a successful launch, so that there is
+ * an instance, just launched, to mark. The others judge refused calls, stops, terminations or
+ * the trail, where there is nothing of the caller's to stop.
+ */
+export const REMEDIABLE_RULES = [
+  'instanceType',
+  'maxInstancesPerLaunch',
+  'requiredTags',
+  'allowedRegions',
+  'ami',
+  'imdsv2Required',
+  'publicIpForbidden',
+  'unencryptedVolumesForbidden',
+  'rootUser',
+  'consoleWithoutMfa',
+  'allowedLaunchers',
+  'launchHours',
+  'launchQuota',
+] as const;
+
+export const PolicySchema = z
+  .strictObject({
+    /** Free text shown nowhere but in the file, for the humans who maintain it. */
+    description: z.optional(z.string()),
+    rules: z._default(Rules, {}),
+    /** How rules with `remediate` act; absent means a dry run with the defaults. */
+    remediation: z.optional(Remediation),
+  })
+  .check(
+    z.superRefine((policy, ctx) => {
+      for (const [id, settings] of Object.entries(policy.rules)) {
+        if (!settings || !('remediate' in settings) || settings.remediate === undefined) continue;
+        if ((REMEDIABLE_RULES as readonly string[]).includes(id)) continue;
+        ctx.issues.push({
+          code: 'custom',
+          input: settings.remediate,
+          path: ['rules', id, 'remediate'],
+          message: `${id} judges no new instance, so there is nothing to remediate; only launch rules can (${REMEDIABLE_RULES.join(', ')})`,
+        });
+      }
+    }),
+  );
 
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyRules = Policy['rules'];
