@@ -60,6 +60,39 @@ function parse<T>(schema: z.ZodMiniType<T>, env: Record<string, string | undefin
   return result.data;
 }
 
+const Arn = (service: string) =>
+  z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`));
+
+/** What the attribution function needs to schedule stops (remediation in enforce mode). */
+const SchedulingEnvironmentSchema = z.object({
+  HOME_ACCOUNT: z.string().check(z.regex(/^\d{12}$/, 'HOME_ACCOUNT must be a 12-digit account id')),
+  SCHEDULE_GROUP: z
+    .string()
+    .check(z.regex(/^[0-9A-Za-z_.-]{1,64}$/, 'SCHEDULE_GROUP must name a schedule group')),
+  REMEDIATION_FUNCTION_ARN: Arn('lambda'),
+  SCHEDULER_ROLE_ARN: Arn('iam'),
+  SCHEDULE_DLQ_ARN: Arn('sqs'),
+});
+
+export function readSchedulingEnvironment(
+  env: Record<string, string | undefined>,
+): z.infer<typeof SchedulingEnvironmentSchema> {
+  return parse(SchedulingEnvironmentSchema, env);
+}
+
+/** The remediation function's environment. */
+const RemediationEnvironmentSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1, 'TABLE_NAME must name the attribution table')),
+  TOPIC_ARN: TopicArn,
+  HOME_ACCOUNT: z.string().check(z.regex(/^\d{12}$/, 'HOME_ACCOUNT must be a 12-digit account id')),
+});
+
+export function readRemediationEnvironment(
+  env: Record<string, string | undefined>,
+): z.infer<typeof RemediationEnvironmentSchema> {
+  return parse(RemediationEnvironmentSchema, env);
+}
+
 const OwnerTagSettingsSchema = z.object({
   tags: z.record(z.string(), z.enum(OWNER_TAG_SOURCES)),
   overwrite: z.boolean(),

@@ -3,6 +3,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
 import type { Policy } from '../lambda/domain/policy/schema';
+import { remediationSettingsOf } from '../lambda/domain/remediation/settings';
 import { actionGroups, type Ec2TrailConfig, homeBusArnOf } from './config';
 import { AlarmRelay } from './constructs/alarm-relay';
 import { AlertTopic } from './constructs/alert-topic';
@@ -12,6 +13,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
 import { MemberForwarders } from './constructs/member-forwarders';
 import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
+import { Remediation } from './constructs/remediation';
 import { SelfMonitoring } from './constructs/self-monitoring';
 import { TrailPath } from './constructs/trail-path';
 import { partitionOf } from './regions';
@@ -42,6 +44,8 @@ export class Ec2TrailStack extends Stack {
   public readonly memberForwarders?: MemberForwarders;
   /** Present with `trail`: the second path, from the trail's log files in S3. */
   public readonly trailPath?: TrailPath;
+  /** Present when the policy remediates in enforce mode: schedules, the remediation function. */
+  public readonly remediation?: Remediation;
 
   constructor(scope: Construct, id: string, props: Ec2TrailStackProps) {
     super(scope, id, props);
@@ -60,6 +64,18 @@ export class Ec2TrailStack extends Stack {
         'No alertEmails or alertPhones: alerts reach the topic and nobody receives them. Add -c alertEmails=you@example.com (or alertPhones), or subscribe to the AlertTopicArn output yourself.',
       );
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    const regions = [...new Set([config.region ?? this.region, ...(config.regions ?? [])])];
+    const remediation = remediationSettingsOf(props.policy);
+    if (remediation?.mode === 'enforce') {
+      this.remediation = new Remediation(this, 'Remediation', {
+        policy: props.policy,
+        settings: remediation,
+        table: this.table.table,
+        topic: this.alerts.topic,
+        logRetention: config.logRetentionDays as RetentionDays,
+        regions,
+      });
+    }
     this.attribution = new AttributionFunction(this, 'Attributor', {
       table: this.table.table,
       topic: this.alerts.topic,
@@ -69,7 +85,9 @@ export class Ec2TrailStack extends Stack {
       policy: props.policy,
       ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
       ...(config.ownerTags ? { ownerTags: config.ownerTags } : {}),
-      regions: [...new Set([config.region ?? this.region, ...(config.regions ?? [])])],
+      regions,
+      remediates: remediation !== null,
+      ...(this.remediation ? { enforcement: this.remediation } : {}),
     });
     this.lifecycleRule = new LifecycleEventRule(this, 'Lifecycle', {
       description: 'CloudTrail EC2 lifecycle calls to the ec2trail attribution function',
@@ -126,6 +144,14 @@ export class Ec2TrailStack extends Stack {
       ],
       topic: this.alarmRelay.alarmTopic,
       ownerTags: config.ownerTags !== undefined,
+      ...(this.remediation
+        ? {
+            remediation: {
+              function: this.remediation.function,
+              deadLetterQueue: this.remediation.deadLetters.queue,
+            },
+          }
+        : {}),
     });
 
     if (config.trail) {

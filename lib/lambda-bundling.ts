@@ -12,6 +12,9 @@ export const LAMBDA_ENTRY = join(LAMBDA_ROOT, 'index.ts');
 /** The trail-file function's entry point. */
 export const TRAIL_FILE_ENTRY = join(LAMBDA_ROOT, 'trail', 'index.ts');
 
+/** The remediation function's entry point. */
+export const REMEDIATION_ENTRY = join(LAMBDA_ROOT, 'remediation', 'index.ts');
+
 /** The alarm relay's entry point. */
 export const ALARM_RELAY_ENTRY = join(LAMBDA_ROOT, 'alarm-relay', 'index.ts');
 
@@ -36,13 +39,19 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
  */
 export function lambdaDefines(
   policy: Policy,
-  options: { readonly accountNames?: boolean; readonly ownerTags?: OwnerTagSettings } = {},
+  options: {
+    readonly accountNames?: boolean;
+    readonly ownerTags?: OwnerTagSettings;
+    /** The policy remediates in enforce mode: bundle the EC2 and Scheduler clients. */
+    readonly enforce?: boolean;
+  } = {},
 ): Record<string, string> {
   return {
     __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(policy)),
     __EC2TRAIL_ACCOUNT_NAMES__: options.accountNames ? 'true' : 'false',
     // null leaves the EC2 client out of the bundle.
     __EC2TRAIL_OWNER_TAGS__: JSON.stringify(options.ownerTags ? JSON.stringify(options.ownerTags) : null),
+    __EC2TRAIL_ENFORCE__: options.enforce ? 'true' : 'false',
   };
 }
 

@@ -36,7 +36,10 @@ export interface RetryOptions {
 export async function withRetries<T>(
   call: () => Promise<T>,
   options: RetryOptions,
-): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: string; readonly error: unknown }> {
+): Promise<
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly code: string; readonly error: unknown }
+> {
   const maxAttempts = options.maxAttempts ?? 5;
   const base = options.baseDelayMs ?? 400;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

@@ -112,16 +112,22 @@ export class Ec2InstanceActions implements InstanceActions {
     } catch (error) {
       return { stopped: [], failed: instanceIds.map((instanceId) => ({ instanceId, code: codeOf(error) })) };
     }
-    const all = await withRetries(() => client.send(new StopInstancesCommand({ InstanceIds: [...instanceIds] })), {
-      ...this.retry,
-      retryable: THROTTLED,
-    });
+    const all = await withRetries(
+      () => client.send(new StopInstancesCommand({ InstanceIds: [...instanceIds] })),
+      {
+        ...this.retry,
+        retryable: THROTTLED,
+      },
+    );
     if (all.ok) {
-      const stopped = (all.value.StoppingInstances ?? []).flatMap((s) => (s.InstanceId ? [s.InstanceId] : []));
+      const stopped = (all.value.StoppingInstances ?? []).flatMap((s) =>
+        s.InstanceId ? [s.InstanceId] : [],
+      );
       const missing = instanceIds.filter((id) => !stopped.includes(id));
       return { stopped, failed: missing.map((instanceId) => ({ instanceId, code: 'NotInResponse' })) };
     }
-    if (instanceIds.length === 1) return { stopped: [], failed: [{ instanceId: instanceIds[0] ?? '', code: all.code }] };
+    if (instanceIds.length === 1)
+      return { stopped: [], failed: [{ instanceId: instanceIds[0] ?? '', code: all.code }] };
     // One refused id (the IAM condition, a state change) fails the whole call: find which, one at a time.
     const stopped: string[] = [];
     const failed: { instanceId: string; code: string }[] = [];

@@ -52,10 +52,11 @@ export class SchedulerStopScheduler implements StopScheduler {
           ScheduleExpressionTimezone: 'UTC',
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
-          Description: `ec2trail: stop ${request.instanceIds.length} instance(s) of launch ${request.eventKey} unless acknowledged`.slice(
-            0,
-            512,
-          ),
+          Description:
+            `ec2trail: stop ${request.instanceIds.length} instance(s) of launch ${request.eventKey} unless acknowledged`.slice(
+              0,
+              512,
+            ),
           Target: {
             Arn: this.target.functionArn,
             RoleArn: this.target.roleArn,

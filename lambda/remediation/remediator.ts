@@ -30,7 +30,8 @@ export interface RemediatorDeps {
   readonly retentionDays?: number | undefined;
 }
 
-const message = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+const message = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 export class Remediator {
   constructor(private readonly deps: RemediatorDeps) {}
@@ -70,7 +71,11 @@ export class Remediator {
       untouched: plan.untouched,
       notStopped: plan.notStopped,
     });
-    return { ...outcome, problems, status: problems.length > 0 && outcome.status === 'done' ? 'failed' : outcome.status };
+    return {
+      ...outcome,
+      problems,
+      status: problems.length > 0 && outcome.status === 'done' ? 'failed' : outcome.status,
+    };
   }
 
   private async enforce(
@@ -133,7 +138,8 @@ export class Remediator {
       );
     for (const left of plan.untouched) row(left.instanceId, detail('left-alone', left.reason));
     if (outcome.status === 'not-ours') {
-      for (const id of plan.tagged) row(id, detail('left-alone', 'in another account than this deploy remediates in'));
+      for (const id of plan.tagged)
+        row(id, detail('left-alone', 'in another account than this deploy remediates in'));
     } else if (outcome.status === 'dry-run') {
       for (const id of plan.tagged) row(id, detail('would-tag', `${broke}; dry run, nothing changed`));
     } else {

@@ -13,6 +13,7 @@ import type { Policy } from '../../lambda/domain/policy/schema';
 import { bundlingOptions, LAMBDA_ENTRY, lambdaDefines } from '../lambda-bundling';
 import { grantOwnerTagging } from './owner-tag-grants';
 import { grantRecording } from './recording-grants';
+import type { Remediation } from './remediation';
 
 export interface AttributionFunctionProps {
   /** The table the function writes attribution rows to (and reads for its own lookups). */
@@ -35,6 +36,13 @@ export interface AttributionFunctionProps {
   readonly ownerTags?: OwnerTagSettings;
   /** The regions whose instances the function may tag. @default the stack's region */
   readonly regions?: readonly string[];
+  /**
+   * The policy remediates (any mode): the function needs its home account to tell its own
+   * instances from others'. @default false
+   */
+  readonly remediates?: boolean;
+  /** Remediation in enforce mode: where to schedule stops. @default undefined: a dry run at most */
+  readonly enforcement?: Remediation;
 }
 
 /**
@@ -74,7 +82,17 @@ export class AttributionFunction extends Construct {
         TOPIC_ARN: props.topic.topicArn,
         ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
         ...(props.accountNamesFrom ? { ACCOUNT_NAMES: 'organizations' } : {}),
-        ...(props.ownerTags ? { HOME_ACCOUNT: Stack.of(this).account } : {}),
+        ...(props.ownerTags || props.remediates || props.enforcement
+          ? { HOME_ACCOUNT: Stack.of(this).account }
+          : {}),
+        ...(props.enforcement
+          ? {
+              SCHEDULE_GROUP: props.enforcement.scheduleGroup.ref,
+              REMEDIATION_FUNCTION_ARN: props.enforcement.function.functionArn,
+              SCHEDULER_ROLE_ARN: props.enforcement.schedulerRole.roleArn,
+              SCHEDULE_DLQ_ARN: props.enforcement.deadLetters.queue.queueArn,
+            }
+          : {}),
         POWERTOOLS_SERVICE_NAME: 'ec2trail',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         // Stack traces in the logs point at the TypeScript sources.
@@ -88,12 +106,14 @@ export class AttributionFunction extends Construct {
         lambdaDefines(props.policy, {
           accountNames: props.accountNamesFrom !== undefined,
           ...(props.ownerTags ? { ownerTags: props.ownerTags } : {}),
+          enforce: props.enforcement !== undefined,
         }),
       ),
     });
 
     grantRecording(role, props.table, props.topic);
     if (props.ownerTags) grantOwnerTagging(role, props.ownerTags, props.regions ?? [Stack.of(this).region]);
+    props.enforcement?.grantScheduling(role);
     if (props.accountNamesFrom) {
       // The management account's id is not known here; the organization id pins the accounts.
       const partition = Stack.of(this).partition;

@@ -35,6 +35,8 @@ export interface SelfMonitoringProps {
   readonly maxEventAge?: Duration;
   /** The function writes owner tags: alarm when it could not. @default false */
   readonly ownerTags?: boolean;
+  /** Remediation in enforce mode: alarm on its failures and on deadlines that could not run. @default undefined */
+  readonly remediation?: { readonly function: IFunction; readonly deadLetterQueue: IQueue };
 }
 
 /**
@@ -128,6 +130,34 @@ export class SelfMonitoring extends Construct {
             ),
           ]
         : []),
+      ...(props.remediation
+        ? [
+            alarm(
+              'RemediationFailures',
+              'warning',
+              'a remediation step failed (tag, schedule, describe, stop or row): what was not done is said in the alert and the logs',
+              appMetric(METRIC.remediationFailures, 'remediation failures'),
+              1,
+            ),
+            alarm(
+              'RemediationFunctionErrors',
+              'warning',
+              'the remediation function failed at a deadline; Scheduler retries it',
+              props.remediation.function.metricErrors({ period }),
+              1,
+            ),
+            alarm(
+              'RemediationDeadLetters',
+              'critical',
+              'a deadline could not be run after its retries: those instances were not judged; see the remediation dead-letter queue',
+              props.remediation.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                period,
+                statistic: 'Maximum',
+              }),
+              1,
+            ),
+          ]
+        : []),
       ...props.rules.map((rule, i) =>
         alarm(
           `RuleDeliveryFailures${i}`,
@@ -198,5 +228,18 @@ export class SelfMonitoring extends Construct {
         width: 8,
       }),
     );
+    if (props.remediation)
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Remediation',
+          left: [
+            appMetric(METRIC.instancesRemediationTagged, 'instances marked'),
+            appMetric(METRIC.stopsScheduled, 'stops scheduled'),
+            appMetric(METRIC.instancesStopped, 'instances stopped'),
+            appMetric(METRIC.remediationFailures, 'failures'),
+          ],
+          width: 24,
+        }),
+      );
   }
 }

@@ -50,7 +50,9 @@ export function nextStepLines(outcome: RemediationOutcome): string[] {
     lines.push('  Dry run (remediation mode "dry-run"): nothing was changed. In "enforce" mode:');
     if (plan.tagged.length > 0) lines.push(`  - ${ids(plan.tagged)} would be tagged ${violation}.`);
     if (stopping.length > 0 && stopsAt)
-      lines.push(`  - ${ids(stopping)} would be stopped at ${stopsAt} unless tagged ${ACK_TAG}=<reason> by then.`);
+      lines.push(
+        `  - ${ids(stopping)} would be stopped at ${stopsAt} unless tagged ${ACK_TAG}=<reason> by then.`,
+      );
   } else if (outcome.status === 'not-ours') {
     lines.push(
       `  Nothing was changed: account ${shown(plan.account ?? 'unknown', 40)} is not the account this deploy remediates in.`,
@@ -62,11 +64,14 @@ export function nextStepLines(outcome: RemediationOutcome): string[] {
         `  ${ids(outcome.scheduled)} will be stopped at ${utcMinute(outcome.deadline)} unless tagged ${ACK_TAG}=<reason> by then. Never terminated.`,
       );
     const unscheduled = stopping.filter((id) => !outcome.scheduled.includes(id));
-    if (unscheduled.length > 0) lines.push(`  ${ids(unscheduled)} will NOT be stopped: the stop could not be scheduled.`);
+    if (unscheduled.length > 0)
+      lines.push(`  ${ids(unscheduled)} will NOT be stopped: the stop could not be scheduled.`);
     for (const problem of outcome.problems.slice(0, 5)) lines.push(`  Problem: ${shown(problem, 300)}`);
   }
-  for (const left of plan.untouched) lines.push(`  ${shown(left.instanceId, 40)} left alone: ${left.reason}.`);
-  for (const left of plan.notStopped) lines.push(`  ${shown(left.instanceId, 40)} not stopped: ${left.reason}.`);
+  for (const left of plan.untouched)
+    lines.push(`  ${shown(left.instanceId, 40)} left alone: ${left.reason}.`);
+  for (const left of plan.notStopped)
+    lines.push(`  ${shown(left.instanceId, 40)} not stopped: ${left.reason}.`);
   return lines;
 }
 
@@ -116,7 +121,9 @@ export function withRemediation(message: AlertMessage, outcome: RemediationOutco
     ...message,
     email,
     json,
-    sms: stopNote ? cutGsm(`${message.sms.replace(/\.\.\.$/, '')}${gsmSafe(stopNote)}`, SMS_MAX) : message.sms,
+    sms: stopNote
+      ? cutGsm(`${message.sms.replace(/\.\.\.$/, '')}${gsmSafe(stopNote)}`, SMS_MAX)
+      : message.sms,
     attributes: { ...message.attributes, remediation: remediationAttribute(outcome) },
   };
 }
@@ -132,17 +139,21 @@ export interface StopResult {
 /** The alert at the deadline: what was stopped, what was kept running and why. */
 export function renderStopAlert(request: StopRequest, result: StopResult): AlertMessage {
   const severity: Severity = request.severity;
-  const kept = result.decisions.filter(
-    (d): d is Extract<StopDecision, { stop: false }> => !d.stop,
-  );
+  const kept = result.decisions.filter((d): d is Extract<StopDecision, { stop: false }> => !d.stop);
   const who = request.launchedBy ? shown(request.launchedBy, 80) : 'an unidentified caller';
   const rules = request.rules.join(', ');
   const headline =
     result.stopped.length > 0
       ? `ec2trail stopped ${ids(result.stopped, 3)} launched by ${who} (${rules})`
       : result.failed.length > 0
-        ? `ec2trail could not stop ${ids(result.failed.map((f) => f.instanceId), 3)} launched by ${who}`
-        : `ec2trail did not stop ${ids(kept.map((d) => d.instanceId), 3)} launched by ${who}`;
+        ? `ec2trail could not stop ${ids(
+            result.failed.map((f) => f.instanceId),
+            3,
+          )} launched by ${who}`
+        : `ec2trail did not stop ${ids(
+            kept.map((d) => d.instanceId),
+            3,
+          )} launched by ${who}`;
   const tag = `[${severity.toUpperCase()}]`;
   const lines = [
     `ec2trail remediation: ${severity.toUpperCase()}`,

@@ -38,9 +38,15 @@ export function decideStops(
   found: ReadonlyMap<string, InstanceNow>,
   settings: RemediationSettings | null,
 ): StopDecision[] {
-  const stillStops = settings !== null && request.rules.some((rule) => settings.remedies.get(rule) === 'stop');
+  const stillStops =
+    settings !== null && request.rules.some((rule) => settings.remedies.get(rule) === 'stop');
   return request.instanceIds.map((instanceId): StopDecision => {
-    const keep = (code: KeptReason, reason: string): StopDecision => ({ instanceId, stop: false, code, reason });
+    const keep = (code: KeptReason, reason: string): StopDecision => ({
+      instanceId,
+      stop: false,
+      code,
+      reason,
+    });
     if (settings === null || !stillStops)
       return keep('policy-changed', `the deployed policy no longer stops for ${request.rules.join(', ')}`);
     if (settings.mode !== 'enforce')

@@ -8,13 +8,7 @@ import { sanitizeTagValue, type Tag } from '../owner-tags';
 import type { Violation } from '../policy/evaluate';
 import type { RemediationMode, Remedy, RuleId, Severity } from '../policy/schema';
 import type { AttributionRecord } from '../record';
-import {
-  ACK_TAG,
-  DEADLINE_TAG,
-  protectedBy,
-  type RemediationSettings,
-  VIOLATION_TAG,
-} from './settings';
+import { ACK_TAG, DEADLINE_TAG, protectedBy, type RemediationSettings, VIOLATION_TAG } from './settings';
 
 /** An instance remediation leaves as it is (or only marks), and why, in words. */
 export interface LeftAlone {

@@ -37,7 +37,10 @@ export interface RemediationSettings {
  */
 export function remediationSettingsOf(policy: Policy): RemediationSettings | null {
   const remedies = new Map<RuleId, Remedy>();
-  for (const [id, rule] of Object.entries(policy.rules) as [RuleId, { enabled: boolean; remediate?: Remedy }][]) {
+  for (const [id, rule] of Object.entries(policy.rules) as [
+    RuleId,
+    { enabled: boolean; remediate?: Remedy },
+  ][]) {
     if (rule?.enabled && rule.remediate) remedies.set(id, rule.remediate);
   }
   if (remedies.size === 0) return null;
