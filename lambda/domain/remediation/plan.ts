@@ -4,6 +4,7 @@
  */
 
 import { fingerprint } from '../fingerprint';
+import { describeResource } from '../lineage/resources';
 import { sanitizeTagValue, type Tag } from '../owner-tags';
 import type { Violation } from '../policy/evaluate';
 import type { RemediationMode, Remedy, RuleId, Severity } from '../policy/schema';
@@ -128,7 +129,7 @@ export function planRemediation(
     } else if (record.via !== null && !record.lineage.byPerson) {
       // Stopping a group's instance makes the group replace it: the fix belongs to the group.
       const by = record.via.resourceId
-        ? `${record.via.resourceType} ${record.via.resourceId}`
+        ? describeResource(record.via.resourceType, record.via.resourceId)
         : record.via.service;
       notStopped.push({
         instanceId: record.instanceId,
