@@ -49,19 +49,13 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 });
 
 const store = new DynamoDbAttributionStore(documents, env.TABLE_NAME);
-// Lazy, so that esbuild drops the EC2 client from a bundle that neither tags nor enforces.
-let ec2: ReturnType<typeof homeAccountEc2> | undefined;
-function ec2Clients() {
-  ec2 ??= homeAccountEc2(env.HOME_ACCOUNT ?? '', (region) => new EC2Client({ region, maxAttempts: 1 }));
-  return ec2;
-}
-
 /** Remediation's adapters: in enforce mode only; a dry run gets no client and no permission. */
 function enforcement() {
-  if (!__EC2TRAIL_ENFORCE__) return {};
   const scheduling = readSchedulingEnvironment(process.env);
   return {
-    actions: new Ec2InstanceActions(ec2Clients()),
+    actions: new Ec2InstanceActions(
+      homeAccountEc2(env.HOME_ACCOUNT ?? '', (region) => new EC2Client({ region, maxAttempts: 1 })),
+    ),
     scheduler: new SchedulerStopScheduler(new SchedulerClient({}), {
       groupName: scheduling.SCHEDULE_GROUP,
       functionArn: scheduling.REMEDIATION_FUNCTION_ARN,
@@ -95,7 +89,10 @@ export const handler = createHandler({
         ownerTags: {
           settings: ownerTagSettings,
           tagger: new Ec2OwnerTagger({
-            clientFor: ec2Clients(),
+            clientFor: homeAccountEc2(
+              env.HOME_ACCOUNT ?? '',
+              (region) => new EC2Client({ region, maxAttempts: 1 }),
+            ),
             overwrite: ownerTagSettings.overwrite,
           }),
         },
@@ -106,7 +103,8 @@ export const handler = createHandler({
         remediator: new Remediator({
           settings: remediation,
           homeAccount: env.HOME_ACCOUNT ?? '',
-          ...enforcement(),
+          // Tested on the define itself, so esbuild drops the EC2 and Scheduler clients from a dry run's bundle.
+          ...(__EC2TRAIL_ENFORCE__ ? enforcement() : {}),
           store,
           logger,
           metrics,

@@ -12,7 +12,7 @@ import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 
 export async function buildLambdaBundle(
   outfile: string,
-  options: { readonly accountNames?: boolean } = {},
+  options: { readonly accountNames?: boolean; readonly enforce?: boolean } = {},
 ): Promise<void> {
   await build({
     entryPoints: [LAMBDA_ENTRY],

@@ -15,11 +15,6 @@ import type { InstanceActions, StopAnswer } from '../ports';
 import { codeOf, type RetryOptions, THROTTLED, withRetries } from './aws-retry';
 import type { Ec2ClientFor } from './ec2-owner-tagger';
 
-/** A client was asked for an account this deploy does not act in. */
-export class NotOurAccountError extends Error {
-  override readonly name = 'NotOurAccountError';
-}
-
 const AFTER_LAUNCH = new Set([...THROTTLED, 'InvalidInstanceID.NotFound']);
 /** DescribeInstances takes at most 1,000 ids per call (EC2 API reference). */
 const DESCRIBE_MAX = 1000;
@@ -32,7 +27,9 @@ export class Ec2InstanceActions implements InstanceActions {
 
   private async client(where: { account: string; region: string }): Promise<EC2Client> {
     const client = await this.clientFor(where.account, where.region);
-    if (client === null) throw new NotOurAccountError(`no EC2 client for account ${where.account}`);
+    // An account this deploy does not act in: named as EC2 names a refusal.
+    if (client === null)
+      throw Object.assign(new Error(`no EC2 client for account ${where.account}`), { name: 'NotOurAccount' });
     return client;
   }
 

@@ -156,7 +156,10 @@ export class Remediation extends Construct {
       description: 'EventBridge Scheduler: calls the ec2trail remediation function at a deadline',
     });
     this.function.grantInvoke(this.schedulerRole);
-    this.deadLetters.queue.grantSendMessages(this.schedulerRole);
+    // A deadline whose call kept failing goes here: SendMessage only, not grantSendMessages' reads.
+    this.schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queue.queueArn] }),
+    );
 
     const reason =
       'The instances launched at any time, whose ids are not known at deploy; StopInstances needs the ec2trail:violation tag and is denied on acknowledged and protected instances.';

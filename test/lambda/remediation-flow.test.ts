@@ -290,7 +290,9 @@ describe('remediation from violation to stop', () => {
 
   it('keeps the deadline of the schedule made before when a retry finds it', async () => {
     ec2.on(CreateTagsCommand).resolves({});
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     scheduler.on(GetScheduleCommand).resolves({ ScheduleExpression: 'at(2026-03-02T10:31:00)' });
     const { handle, published } = await setUp();
     await handle(launch());
