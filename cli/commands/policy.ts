@@ -1,4 +1,5 @@
 import { PolicyError } from '../../lambda/domain';
+import { remediationSettingsOf } from '../../lambda/domain/remediation/settings';
 import { readPolicyFile } from '../../lib/policy-file';
 import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
@@ -30,6 +31,11 @@ problem with the path of its field. Exit status: 0 when every file is valid, 1 o
         await output.out(
           `${file}: valid, ${rules.length} rule${rules.length === 1 ? '' : 's'} on (${rules.join(', ') || 'none'})\n`,
         );
+        const remediation = remediationSettingsOf(policy);
+        if (remediation)
+          await output.out(
+            `  remediation: ${remediation.mode}, ${remediation.graceMs / 60_000} min grace (${[...remediation.remedies].map(([rule, remedy]) => `${rule}: ${remedy}`).join(', ')})\n`,
+          );
       } catch (error) {
         if (!(error instanceof PolicyError)) throw error;
         invalid++;

@@ -77,6 +77,8 @@ export const StoredRowSchema = z.object({
   initiatorReason: nullableString,
   warnings: z.array(z.string()).catch([]),
   ingestedBy: z.enum(['live', 'trail', 'replay', 'backfill']).catch('live'),
+  /** ec2trail's own rows (`action: "remediate"`): what it did and why. */
+  remediation: z.record(z.string(), z.unknown()).optional().catch(undefined),
   recordedAt: nullableString.optional(),
 });
 
