@@ -253,10 +253,9 @@ export function resolveActor(userIdentity: unknown, viaConsoleHint: boolean | nu
   };
 }
 
-function missingActor(viaConsole: boolean | null): Actor {
+/** An actor with the given fields and every other one null. */
+export function actorWith(fields: Partial<Actor> & Pick<Actor, 'type' | 'kind'>): Actor {
   return {
-    type: 'Missing',
-    kind: 'unknown',
     arn: null,
     name: null,
     accountId: null,
@@ -270,6 +269,11 @@ function missingActor(viaConsole: boolean | null): Actor {
     federatedProvider: null,
     invokedBy: null,
     mfaAuthenticated: null,
-    viaConsole,
+    viaConsole: null,
+    ...fields,
   };
+}
+
+function missingActor(viaConsole: boolean | null): Actor {
+  return actorWith({ type: 'Missing', kind: 'unknown', viaConsole });
 }

@@ -21,8 +21,7 @@ import {
   GetScheduleCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
@@ -38,7 +37,8 @@ import { createRemediationHandler } from '../../lambda/remediation/handler';
 import { Remediator } from '../../lambda/remediation/remediator';
 import { FakeLog, FakeMetrics } from '../helpers/fakes';
 import { loadJson } from '../helpers/fixtures';
-import { documentClient, dynamoClient, freshTable, snsClient, sqsClient } from '../helpers/services';
+import { documentClient, dynamoClient, freshTable, snsClient } from '../helpers/services';
+import { receive, subscribedQueue } from '../helpers/sns-queues';
 
 const ec2 = mockClient(EC2Client);
 const scheduler = mockClient(SchedulerClient);
@@ -75,14 +75,8 @@ describe('remediation from violation to stop', () => {
     const table = await freshTable(client, 'remediate');
     const name = `remediate-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     const { TopicArn } = await snsClient().send(new CreateTopicCommand({ Name: name }));
-    const { QueueUrl } = await sqsClient().send(new CreateQueueCommand({ QueueName: name }));
-    if (!TopicArn || !QueueUrl) throw new Error('emulator setup failed');
-    const { Attributes } = await sqsClient().send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    await snsClient().send(
-      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
-    );
+    if (!TopicArn) throw new Error('emulator setup failed');
+    const queue = await subscribedQueue(TopicArn, name);
     const metrics = new FakeMetrics();
     const logger = new FakeLog();
     const store = new DynamoDbAttributionStore(documents, table);
@@ -125,25 +119,20 @@ describe('remediation from violation to stop', () => {
       metrics,
       clock: () => new Date(DEADLINE),
     });
-    const published = async (): Promise<Published[]> => {
-      const { Messages } = await sqsClient().send(
-        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-      );
-      return (Messages ?? []).map((m) => {
-        const body = JSON.parse(m.Body ?? '{}') as {
+    const published = async (): Promise<Published[]> =>
+      (await receive(queue)).map(
+        (body: {
           Subject: string;
           Message: string;
           MessageAttributes?: Record<string, { Value: string }>;
-        };
-        return {
+        }) => ({
           subject: body.Subject,
           message: body.Message,
           attributes: Object.fromEntries(
             Object.entries(body.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
           ),
-        };
-      });
-    };
+        }),
+      );
     const rows = async (instanceId: string) =>
       (
         await documents.send(

@@ -5,28 +5,16 @@
  */
 
 import { REMEDIATE } from '../actions';
-import type { Actor } from '../identity';
+import { type Actor, actorWith } from '../identity';
 import type { AttributionRecord, RemediationDetail } from '../record';
 
 /** ec2trail as the actor of its own rows. */
-export const EC2TRAIL_ACTOR: Actor = {
+export const EC2TRAIL_ACTOR: Actor = actorWith({
   type: 'AWSService',
   kind: 'service',
-  arn: null,
   name: 'ec2trail',
-  accountId: null,
-  principalId: null,
-  userName: null,
-  roleArn: null,
-  roleName: null,
-  sessionName: null,
-  sourceIdentity: null,
-  identityStoreUserId: null,
-  federatedProvider: null,
   invokedBy: 'ec2trail',
-  mfaAuthenticated: null,
-  viaConsole: null,
-};
+});
 
 /** The CloudTrail-like names of the steps, shown in the ACTION column's detail and in `eventName`. */
 export const STEP_EVENT_NAMES = { tag: 'RemediationTag', stop: 'RemediationStop' } as const;
