@@ -29,23 +29,14 @@ export function choosePolicy(
   cwd = process.cwd(),
 ): PolicyChoice {
   if (explicit) return { path: explicit, reason: 'given with --policy' };
-  const config = resolve(cwd, configFile ?? DEFAULT_CONFIG_FILE);
-  const shown = relative(cwd, config) || config;
-  if (!existsSync(config)) {
-    if (configFile) throw new UsageError(`--config ${configFile}: the file does not exist`);
+  const config = readDeployConfig(configFile, cwd);
+  if (!config)
     return {
       path: DEFAULT_POLICY_FILE,
       reason: `the default policy: no ${DEFAULT_CONFIG_FILE} here names a policyFile; pass --policy FILE if the deploy used -c policyFile=`,
     };
-  }
-  let policyFile: unknown;
-  try {
-    policyFile = (JSON.parse(readFileSync(config, 'utf8')) as { policyFile?: unknown } | null)?.policyFile;
-  } catch (error) {
-    throw new UsageError(
-      `${shown} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-    );
-  }
+  const { shown } = config;
+  const policyFile = config.json?.policyFile;
   if (typeof policyFile === 'string' && policyFile.length > 0)
     // Relative to the working directory, as `cdk deploy` resolves it.
     return {
@@ -54,6 +45,45 @@ export function choosePolicy(
       fromConfig: true,
     };
   return { path: DEFAULT_POLICY_FILE, reason: `the default policy: ${shown} names no policyFile` };
+}
+
+export interface DeployConfigFile {
+  /** The file, as the user would name it. */
+  readonly shown: string;
+  /** Its content: an object, or null when it holds something else (then it names nothing). */
+  readonly json: Record<string, unknown> | null;
+}
+
+/**
+ * The deploy config (`--config FILE`, else ec2trail.config.json in the working directory, as
+ * `cdk deploy` reads it), or null when there is none. A named file that is missing or not JSON is
+ * the user's mistake, said as such.
+ */
+export function readDeployConfig(
+  configFile: string | undefined,
+  cwd = process.cwd(),
+): DeployConfigFile | null {
+  const config = resolve(cwd, configFile ?? DEFAULT_CONFIG_FILE);
+  const shown = relative(cwd, config) || config;
+  if (!existsSync(config)) {
+    if (configFile) throw new UsageError(`--config ${configFile}: the file does not exist`);
+    return null;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(config, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `${shown} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  return {
+    shown,
+    json:
+      typeof json === 'object' && json !== null && !Array.isArray(json)
+        ? (json as Record<string, unknown>)
+        : null,
+  };
 }
 
 /** The line a command prints before judging events, so nobody wonders which rules spoke. */

@@ -1,15 +1,21 @@
 /** Serialises attribution records for `--json` output, sharing the parts one event's records have in common. */
 
 import type { AttributionRecord, Violation } from '../lambda/domain';
+import type { InstanceOwnerTags } from '../lambda/domain/owner-tags';
 
 const q = JSON.stringify;
 
 /**
  * One JSON line per record of an event. The caller, source and violations are the same for
  * every record of the event, so they are serialised once; the output equals
- * `JSON.stringify({ ...record, violations })` field for field.
+ * `JSON.stringify({ ...record, violations })` field for field. With owner tags configured, a
+ * launch record also says the tags its instance would get (`ownerTags`).
  */
-export function recordLines(records: readonly AttributionRecord[], violations: readonly Violation[]): string {
+export function recordLines(
+  records: readonly AttributionRecord[],
+  violations: readonly Violation[],
+  ownerTags?: ReadonlyMap<string, InstanceOwnerTags>,
+): string {
   const first = records[0];
   if (!first) return '';
   const actor = q(first.actor);
@@ -24,7 +30,9 @@ export function recordLines(records: readonly AttributionRecord[], violations: r
       `"errorMessage":${q(r.errorMessage)},"requestId":${q(r.requestId)},` +
       `"actor":${r.actor === first.actor ? actor : q(r.actor)},"source":${r.source === first.source ? source : q(r.source)},` +
       `"launch":${q(r.launch)},"instanceState":${q(r.instanceState)},"via":${q(r.via)},"initiator":${q(r.initiator)},` +
-      `"initiatorReason":${q(r.initiatorReason)},"lineage":${q(r.lineage)},"warnings":${q(r.warnings)},"violations":${verdict}}\n`;
+      `"initiatorReason":${q(r.initiatorReason)},"lineage":${q(r.lineage)},"warnings":${q(r.warnings)},"violations":${verdict}`;
+    const tags = r.instanceId === null ? undefined : ownerTags?.get(r.instanceId);
+    out += tags ? `,"ownerTags":${q(tags)}}\n` : '}\n';
   }
   return out;
 }

@@ -27,6 +27,32 @@ function awsRegion() {
 const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
+/**
+ * Owner tags written on each launched instance, its network interfaces and the volumes the
+ * launch names: tag key → `person` (the initiator, else the caller), `caller` (the direct
+ * caller's ARN), `via` (the service resource), `time` (the launch's time). Exported for the CLI,
+ * which previews the same tags.
+ */
+export const OwnerTagsSchema = z
+  .object({
+    tags: z
+      .record(z.string(), z.enum(OWNER_TAG_SOURCES))
+      .superRefine((tags, ctx) => {
+        const keys = Object.keys(tags);
+        if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'name at least one tag' });
+        // EC2 allows 50 tags per resource; the launch's own need room.
+        if (keys.length > 10) ctx.addIssue({ code: 'custom', message: 'at most 10 owner tags' });
+        for (const key of keys) {
+          const problem = tagKeyProblem(key);
+          if (problem) ctx.addIssue({ code: 'custom', path: [key], message: `tag key "${key}" ${problem}` });
+        }
+      })
+      .default({ ...DEFAULT_OWNER_TAGS }),
+    /** Replace a tag the resource already has. Default: never (an IAM deny enforces it). */
+    overwrite: z.boolean().default(false),
+  })
+  .strict();
+
 export const ConfigSchema = z
   .object({
     /** CloudFormation stack name. */
@@ -156,32 +182,7 @@ export const ConfigSchema = z
       })
       .strict()
       .optional(),
-    /**
-     * Owner tags written on each launched instance, its network interfaces and the volumes the
-     * launch names: tag key → `person` (the initiator, else the caller), `caller` (the direct
-     * caller's ARN), `via` (the service resource), `time` (the launch's time).
-     */
-    ownerTags: z
-      .object({
-        tags: z
-          .record(z.string(), z.enum(OWNER_TAG_SOURCES))
-          .superRefine((tags, ctx) => {
-            const keys = Object.keys(tags);
-            if (keys.length === 0) ctx.addIssue({ code: 'custom', message: 'name at least one tag' });
-            // EC2 allows 50 tags per resource; the launch's own need room.
-            if (keys.length > 10) ctx.addIssue({ code: 'custom', message: 'at most 10 owner tags' });
-            for (const key of keys) {
-              const problem = tagKeyProblem(key);
-              if (problem)
-                ctx.addIssue({ code: 'custom', path: [key], message: `tag key "${key}" ${problem}` });
-            }
-          })
-          .default({ ...DEFAULT_OWNER_TAGS }),
-        /** Replace a tag the resource already has. Default: never (an IAM deny enforces it). */
-        overwrite: z.boolean().default(false),
-      })
-      .strict()
-      .optional(),
+    ownerTags: OwnerTagsSchema.optional(),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
     tags: z
       .record(z.string(), z.string())

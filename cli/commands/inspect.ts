@@ -1,7 +1,9 @@
 import type { AttributionRecord, Violation } from '../../lambda/domain';
 import { MemoryLineage, resolveRecord } from '../../lambda/domain/lineage/resolve';
+import { ownerTagsPerInstance } from '../../lambda/domain/owner-tags';
 import { attributeInputs, describeTally, emptyTally } from '../attribution-stream';
 import { type Command, parseFlags } from '../command';
+import { chooseOwnerTags } from '../deployed-owner-tags';
 import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
@@ -47,7 +49,9 @@ newline-delimited JSON) and prints one attribution record per (event, instance).
                   default: the deployed one, the policyFile of ec2trail.config.json
                   here (or of --config FILE), else policy/default-policy.json.
                   Violations are a column of the table, and "violations" in JSON.
-  --config FILE   the deploy config whose policyFile to use
+  --config FILE   the deploy config whose policyFile to use, and whose ownerTags
+                  (when set) are shown on launch records in JSON as "ownerTags": the
+                  tags each instance would get. Nothing is written.
   -h, --help      show this help
 
 Exit status: 0 when every input was read, 1 when an input could not be read
@@ -73,6 +77,11 @@ usage mistake.`,
     const evaluator = new PolicyEvaluator(loadPolicyFile(policy.path));
     // Only a policy taken from the deploy config is named: the default and --policy surprise nobody.
     if (policy.fromConfig) output.err(policyLine(policy));
+    const owner = chooseOwnerTags(values.config);
+    if (owner && format === 'json')
+      output.err(
+        `ec2trail: owner tags of ${owner.shown} shown as "ownerTags" on launch records (nothing is written)`,
+      );
 
     const tally = emptyTally();
     const tableRows: Row[] = [];
@@ -84,7 +93,12 @@ usage mistake.`,
         for (const record of records) tableRows.push({ ...record, violations });
         return;
       }
-      if (format === 'json') buffer += recordLines(records, violations);
+      if (format === 'json')
+        buffer += recordLines(
+          records,
+          violations,
+          owner ? ownerTagsPerInstance(records, owner.settings) : undefined,
+        );
       else {
         buffer += delimitedLines(
           records.map((record) => ({ ...record, violations })),

@@ -164,3 +164,50 @@ export function planOwnerTags(
   }
   return { eventKey: first.eventKey, account: first.account, region: first.region, calls, kept };
 }
+
+/** What one launched instance's owner tags would be: shown by `inspect --json` and `replay`. */
+export interface InstanceOwnerTags {
+  /** Key → value, as the instance would get them (keys it launched with are left out without `overwrite`). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** The instance and the interfaces and volumes created with it that get at least one tag. */
+  readonly resources: readonly string[];
+  /** Keys a resource already had at launch, left as they were. */
+  readonly kept: readonly { readonly resource: string; readonly key: string }[];
+}
+
+/**
+ * The plan of one event, told per instance: which of the planned tags its own resources get.
+ * The same planner as the function's, so a preview cannot disagree with what would be written.
+ */
+export function ownerTagsPerInstance(
+  records: readonly AttributionRecord[],
+  settings: OwnerTagSettings,
+): ReadonlyMap<string, InstanceOwnerTags> {
+  const plan = planOwnerTags(records, settings);
+  const view = new Map<string, InstanceOwnerTags>();
+  if (!plan) return view;
+  for (const record of records) {
+    const launch = record.launch;
+    if (record.action !== 'launch' || record.outcome !== 'success' || !launch || record.instanceId === null)
+      continue;
+    const own = new Set([
+      record.instanceId,
+      ...launch.createdWith.networkInterfaces,
+      ...launch.createdWith.volumes,
+    ]);
+    const tags: Record<string, string> = {};
+    const resources = new Set<string>();
+    for (const call of plan.calls) {
+      const mine = call.resources.filter((r) => own.has(r));
+      if (mine.length === 0) continue;
+      for (const r of mine) resources.add(r);
+      if (mine.includes(record.instanceId)) for (const tag of call.tags) tags[tag.key] = tag.value;
+    }
+    view.set(record.instanceId, {
+      tags,
+      resources: [...resources],
+      kept: plan.kept.filter((k) => own.has(k.resource)),
+    });
+  }
+  return view;
+}

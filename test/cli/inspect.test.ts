@@ -182,4 +182,53 @@ describe('ec2trail inspect', () => {
     expect(runCli(['--help']).stdout).toMatch(/inspect\s+attribute the EC2 lifecycle events/);
     expect(runCli(['nope']).status).toBe(2);
   });
+
+  it("shows the deploy config's owner tags on launch records, and nothing on the others", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-inspect-owner-'));
+    writeFileSync(
+      join(dir, 'ec2trail.config.json'),
+      JSON.stringify({ ownerTags: { tags: { Owner: 'person', LaunchedAt: 'time' } } }),
+    );
+    const launch = fixture('events/runinstances-iamuser-cli.json');
+    const stop = fixture('events/stopinstances-assumedrole-sourceidentity.json');
+    const result = runCli(['inspect', '--json', launch, stop], { cwd: dir });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('owner tags of ec2trail.config.json shown as "ownerTags"');
+    const records = jsonLines(result.stdout);
+    const launches = records.filter((r) => r.eventName === 'RunInstances');
+    // The fixture: alice launches two instances at 09:15:04 with an Owner tag of their own, which stays.
+    expect(launches.map((r) => r.ownerTags)).toEqual([
+      {
+        tags: { LaunchedAt: '2026-03-02T09:15:04Z' },
+        resources: ['i-0a1b2c3d4e5f60001'],
+        kept: [{ resource: 'i-0a1b2c3d4e5f60001', key: 'Owner' }],
+      },
+      {
+        tags: { LaunchedAt: '2026-03-02T09:15:04Z' },
+        resources: ['i-0a1b2c3d4e5f60002'],
+        kept: [{ resource: 'i-0a1b2c3d4e5f60002', key: 'Owner' }],
+      },
+    ]);
+    expect(records.filter((r) => r.eventName !== 'RunInstances').every((r) => !('ownerTags' in r))).toBe(
+      true,
+    );
+    // Without owner tags in the config, the field is not there at all.
+    expect(jsonLines(runCli(['inspect', '--json', launch]).stdout).some((r) => 'ownerTags' in r)).toBe(false);
+  });
+
+  it('refuses a config whose owner tags cdk deploy would refuse, saying which field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-inspect-owner-'));
+    writeFileSync(
+      join(dir, 'ec2trail.config.json'),
+      JSON.stringify({ ownerTags: { tags: { 'aws:owner': 'person' } } }),
+    );
+    const result = runCli(['inspect', '--json', fixture('events/runinstances-iamuser-cli.json')], {
+      cwd: dir,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      'ownerTags.tags.aws:owner: tag key "aws:owner" must not start with "aws:"',
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
 });

@@ -8,6 +8,7 @@ import { attribute } from '../../lambda/domain';
 import {
   DEFAULT_OWNER_TAGS,
   type OwnerTagSettings,
+  ownerTagsPerInstance,
   planOwnerTags,
   sanitizeTagValue,
   tagKeyProblem,
@@ -184,5 +185,33 @@ describe('tag values and keys', () => {
     ['Owner Name', 'must not hold spaces or "/": instance metadata tags cannot show such keys'],
   ])('judges the key %j', (key, problem) => {
     expect(tagKeyProblem(key)).toBe(problem);
+  });
+});
+
+describe('ownerTagsPerInstance', () => {
+  it("tells each instance only its own resources' share of the plan", () => {
+    const view = ownerTagsPerInstance(cliLaunchWithAttachments(), ALL);
+    // Read off the fixture: the first instance has eni-…a and vol-…a, the second eni-…b; both
+    // launched with Owner=alice, so the instances get two tags and keep Owner.
+    expect(Object.fromEntries(view)).toEqual({
+      'i-0a1b2c3d4e5f60001': {
+        tags: { LaunchedBy: 'arn:aws:iam::111122223333:user/alice', LaunchedAt: '2026-03-02T09:15:04Z' },
+        resources: ['i-0a1b2c3d4e5f60001', 'eni-0000000000000000a', 'vol-0000000000000000a'],
+        kept: [{ resource: 'i-0a1b2c3d4e5f60001', key: 'Owner' }],
+      },
+      'i-0a1b2c3d4e5f60002': {
+        tags: { LaunchedBy: 'arn:aws:iam::111122223333:user/alice', LaunchedAt: '2026-03-02T09:15:04Z' },
+        resources: ['i-0a1b2c3d4e5f60002', 'eni-0000000000000000b'],
+        kept: [{ resource: 'i-0a1b2c3d4e5f60002', key: 'Owner' }],
+      },
+    });
+  });
+
+  it('is empty for records that launch nothing', () => {
+    expect(
+      ownerTagsPerInstance(recordsOf('events/stopinstances-assumedrole-sourceidentity.json'), ALL).size,
+    ).toBe(0);
+    const failed = recordsOf('events/runinstances-unauthorized-federated.json');
+    expect(ownerTagsPerInstance(failed, ALL).size).toBe(0);
   });
 });
