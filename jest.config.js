@@ -36,6 +36,7 @@ const UNIT = [
   '<rootDir>/test/trail/worker-faults.test.ts',
   '<rootDir>/test/adapters/ec2-owner-tagger.test.ts',
   '<rootDir>/test/adapters/remediation-adapters.test.ts',
+  '<rootDir>/test/adapters/member-account-ec2.test.ts',
 ];
 const INFRA = ['<rootDir>/test/infra/**/*.test.ts', '<rootDir>/test/scale/hot-keys.test.ts'];
 

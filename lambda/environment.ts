@@ -107,3 +107,29 @@ export function readOwnerTagSettings(value: unknown): OwnerTagSettings {
     );
   return result.data;
 }
+
+/** Owner tags in member accounts: the role to assume there, and how. All three or none. */
+const MemberTaggingEnvironmentSchema = z.object({
+  MEMBER_TAG_ROLE: z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'MEMBER_TAG_ROLE must be a role name')),
+  MEMBER_TAG_EXTERNAL_ID: z
+    .string()
+    .check(z.regex(/^[\w+=,.@:/-]{2,1224}$/, 'MEMBER_TAG_EXTERNAL_ID must be an external id')),
+  PARTITION: z.enum([
+    'aws',
+    'aws-cn',
+    'aws-us-gov',
+    'aws-iso',
+    'aws-iso-b',
+    'aws-iso-e',
+    'aws-iso-f',
+    'aws-eusc',
+  ]),
+});
+
+/** The member-account tagging settings, or null when the deploy tags its home account only. */
+export function readMemberTaggingEnvironment(
+  env: Record<string, string | undefined>,
+): z.infer<typeof MemberTaggingEnvironmentSchema> | null {
+  if (env.MEMBER_TAG_ROLE === undefined && env.MEMBER_TAG_EXTERNAL_ID === undefined) return null;
+  return parse(MemberTaggingEnvironmentSchema, env);
+}

@@ -224,14 +224,6 @@ export const ConfigSchema = z
         message: 'must be set when regions or organization are: forwarders need the home account and region',
       });
     }
-    if (config.ownerTags && config.organization) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ownerTags'],
-        message:
-          "cannot be combined with organization yet: tagging member accounts' instances needs a role in each of them, which the member StackSet does not deploy",
-      });
-    }
     const trail = config.trail;
     if (
       trail &&

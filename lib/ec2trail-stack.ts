@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
@@ -10,6 +10,7 @@ import { AlertTopic } from './constructs/alert-topic';
 import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import type { LaunchActionsProps } from './constructs/launch-actions';
 import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
 import { MemberForwarders } from './constructs/member-forwarders';
 import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
@@ -76,6 +77,18 @@ export class Ec2TrailStack extends Stack {
         regions,
       });
     }
+    // Unique to this deploy (the stack id's UUID) and known to both sides: the member role's trust
+    // and the function's AssumeRole.
+    const memberTagExternalId = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const launchActions: LaunchActionsProps = {
+      ...(config.ownerTags ? { ownerTags: config.ownerTags } : {}),
+      ...(config.ownerTags && config.organization
+        ? { memberTagging: { organizationId: config.organization.id, externalId: memberTagExternalId } }
+        : {}),
+      regions,
+      remediates: remediation !== null,
+      ...(this.remediation ? { enforcement: this.remediation } : {}),
+    };
     this.attribution = new AttributionFunction(this, 'Attributor', {
       table: this.table.table,
       topic: this.alerts.topic,
@@ -84,10 +97,7 @@ export class Ec2TrailStack extends Stack {
       retentionDays: config.retentionDays,
       policy: props.policy,
       ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
-      ...(config.ownerTags ? { ownerTags: config.ownerTags } : {}),
-      regions,
-      remediates: remediation !== null,
-      ...(this.remediation ? { enforcement: this.remediation } : {}),
+      launchActions,
     });
     this.lifecycleRule = new LifecycleEventRule(this, 'Lifecycle', {
       description: 'CloudTrail EC2 lifecycle calls to the ec2trail attribution function',
@@ -125,6 +135,17 @@ export class Ec2TrailStack extends Stack {
         regions: config.regions ?? [config.region],
         homeAccount: config.account,
         callAs: organization.callAs,
+        ...(config.ownerTags
+          ? {
+              ownerTags: {
+                settings: config.ownerTags,
+                organizationId: organization.id,
+                homeRegion: config.region,
+                taggerRoleArn: this.attribution.function.role?.roleArn ?? '',
+                externalId: memberTagExternalId,
+              },
+            }
+          : {}),
       });
     }
 
@@ -167,6 +188,7 @@ export class Ec2TrailStack extends Stack {
         logRetention: config.logRetentionDays as RetentionDays,
         retentionDays: config.retentionDays,
         dashboard: this.monitoring.dashboard,
+        launchActions,
         alarmTopic: this.alarmRelay.alarmTopic,
       });
     }

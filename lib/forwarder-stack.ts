@@ -1,16 +1,26 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Action } from '../lambda/domain/actions';
+import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
 import { EventForwarder } from './constructs/event-forwarder';
+import { MemberOwnerTagRole } from './constructs/member-owner-tag-role';
 
 export interface ForwarderStackProps extends StackProps {
   readonly homeBusArn: string;
   readonly actionGroups: readonly (readonly Action[])[];
+  /** A member account's owner-tag role (organization deploys with owner tags). */
+  readonly ownerTagRole?: {
+    readonly settings: OwnerTagSettings;
+    readonly homeAccount: string;
+    readonly organizationId: string;
+    readonly regions: readonly string[];
+  };
 }
 
 /** A region or member account's share of ec2trail: one forwarder, nothing stateful. */
 export class ForwarderStack extends Stack {
   public readonly forwarder: EventForwarder;
+  public readonly ownerTagRole?: MemberOwnerTagRole;
 
   constructor(scope: Construct, id: string, props: ForwarderStackProps) {
     super(scope, id, props);
@@ -18,5 +28,7 @@ export class ForwarderStack extends Stack {
       homeBusArn: props.homeBusArn,
       actionGroups: props.actionGroups,
     });
+    if (props.ownerTagRole)
+      this.ownerTagRole = new MemberOwnerTagRole(this, 'OwnerTagRole', props.ownerTagRole);
   }
 }

@@ -1,6 +1,7 @@
 /** Builds the Lambda bundle exactly as the stack does, for the benchmark and the bundle test. */
 
 import { build } from 'esbuild';
+import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
 import {
   ESM_REQUIRE_BANNER,
   LAMBDA_ALIASES,
@@ -12,7 +13,11 @@ import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 
 export async function buildLambdaBundle(
   outfile: string,
-  options: { readonly accountNames?: boolean; readonly enforce?: boolean } = {},
+  options: {
+    readonly accountNames?: boolean;
+    readonly enforce?: boolean;
+    readonly ownerTags?: OwnerTagSettings;
+  } = {},
 ): Promise<void> {
   await build({
     entryPoints: [LAMBDA_ENTRY],

@@ -1,6 +1,7 @@
 /**
  * The trail-file function's entry point and composition root: the same adapters and policy as the
- * attribution function, plus an S3 reader, built once per cold start.
+ * attribution function (owner tags and remediation included), plus an S3 reader, built once per
+ * cold start.
  */
 
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -14,9 +15,10 @@ import { DynamoDbAttributionStore } from '../adapters/dynamodb-attribution-store
 import { DynamoDbLineageStore } from '../adapters/dynamodb-lineage-store';
 import { S3TrailLogSource } from '../adapters/s3-trail-log-source';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
-import { compilePolicy, loadPolicy } from '../domain';
+import { compilePolicy, parsePolicy } from '../domain';
 import { readEnvironment } from '../environment';
 import { createHandler, type HandlerDeps } from '../handler';
+import { launchActions } from '../runtime/launch-actions';
 import { METRICS_NAMESPACE } from '../telemetry';
 import { createTrailFileWorker } from './trail-file-worker';
 
@@ -24,7 +26,8 @@ import { createTrailFileWorker } from './trail-file-worker';
 declare const __EC2TRAIL_POLICY__: string;
 
 const env = readEnvironment(process.env);
-const policy = loadPolicy(JSON.parse(__EC2TRAIL_POLICY__), 'the embedded policy');
+const rawPolicy = parsePolicy(JSON.parse(__EC2TRAIL_POLICY__), 'the embedded policy');
+const policy = compilePolicy(rawPolicy);
 const logger = new Logger({ serviceName: 'ec2trail' });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ec2trail' });
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -45,7 +48,22 @@ const shared: Omit<HandlerDeps, 'policy' | 'ingestedBy'> = {
 const worker = createTrailFileWorker({
   // The trail bucket may be in another region than the function: follow S3's redirect.
   logs: new S3TrailLogSource(new S3Client({ followRegionRedirects: true })),
-  recover: createHandler({ ...shared, policy, ingestedBy: 'trail' }),
+  // An event the live path missed is tagged and remediated as the live path would have done.
+  recover: createHandler({
+    ...shared,
+    policy,
+    ingestedBy: 'trail',
+    ...launchActions({
+      policy: rawPolicy,
+      homeAccount: env.HOME_ACCOUNT,
+      retentionDays: env.RETENTION_DAYS,
+      ingestedBy: 'trail',
+      env: process.env,
+      store: shared.store,
+      logger,
+      metrics,
+    }),
+  }),
   // History is recorded without alerts: a backfill of years would otherwise page people for each one.
   backfill: createHandler({ ...shared, policy: compilePolicy({ rules: {} }), ingestedBy: 'backfill' }),
   logger,

@@ -8,12 +8,15 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
 import type { Policy } from '../../lambda/domain/policy/schema';
 import { bundlingOptions, LAMBDA_ENTRY, lambdaDefines } from '../lambda-bundling';
-import { grantOwnerTagging } from './owner-tag-grants';
+import {
+  grantLaunchActions,
+  type LaunchActionsProps,
+  launchActionDefines,
+  launchActionEnvironment,
+} from './launch-actions';
 import { grantRecording } from './recording-grants';
-import type { Remediation } from './remediation';
 
 export interface AttributionFunctionProps {
   /** The table the function writes attribution rows to (and reads for its own lookups). */
@@ -32,17 +35,8 @@ export interface AttributionFunctionProps {
   readonly accountNamesFrom?: string;
   /** Lambda's own retries of a failed asynchronous invocation. @default 2 */
   readonly retryAttempts?: number;
-  /** Write owner tags on launched resources. @default undefined: no tags, no EC2 permission */
-  readonly ownerTags?: OwnerTagSettings;
-  /** The regions whose instances the function may tag. @default the stack's region */
-  readonly regions?: readonly string[];
-  /**
-   * The policy remediates (any mode): the function needs its home account to tell its own
-   * instances from others'. @default false
-   */
-  readonly remediates?: boolean;
-  /** Remediation in enforce mode: where to schedule stops. @default undefined: a dry run at most */
-  readonly enforcement?: Remediation;
+  /** Owner tags and remediation: what the function does to launched instances. @default none */
+  readonly launchActions?: LaunchActionsProps;
 }
 
 /**
@@ -82,17 +76,7 @@ export class AttributionFunction extends Construct {
         TOPIC_ARN: props.topic.topicArn,
         ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
         ...(props.accountNamesFrom ? { ACCOUNT_NAMES: 'organizations' } : {}),
-        ...(props.ownerTags || props.remediates || props.enforcement
-          ? { HOME_ACCOUNT: Stack.of(this).account }
-          : {}),
-        ...(props.enforcement
-          ? {
-              SCHEDULE_GROUP: props.enforcement.scheduleGroup.ref,
-              REMEDIATION_FUNCTION_ARN: props.enforcement.function.functionArn,
-              SCHEDULER_ROLE_ARN: props.enforcement.schedulerRole.roleArn,
-              SCHEDULE_DLQ_ARN: props.enforcement.deadLetters.queue.queueArn,
-            }
-          : {}),
+        ...launchActionEnvironment(this, props.launchActions),
         POWERTOOLS_SERVICE_NAME: 'ec2trail',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         // Stack traces in the logs point at the TypeScript sources.
@@ -105,15 +89,13 @@ export class AttributionFunction extends Construct {
       bundling: bundlingOptions(
         lambdaDefines(props.policy, {
           accountNames: props.accountNamesFrom !== undefined,
-          ...(props.ownerTags ? { ownerTags: props.ownerTags } : {}),
-          enforce: props.enforcement !== undefined,
+          ...launchActionDefines(props.launchActions),
         }),
       ),
     });
 
     grantRecording(role, props.table, props.topic);
-    if (props.ownerTags) grantOwnerTagging(role, props.ownerTags, props.regions ?? [Stack.of(this).region]);
-    props.enforcement?.grantScheduling(role);
+    grantLaunchActions(role, props.launchActions);
     if (props.accountNamesFrom) {
       // The management account's id is not known here; the organization id pins the accounts.
       const partition = Stack.of(this).partition;

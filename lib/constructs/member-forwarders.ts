@@ -1,11 +1,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, BootstraplessSynthesizer } from 'aws-cdk-lib';
+import { App, BootstraplessSynthesizer, CfnElement } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import type { Action } from '../../lambda/domain/actions';
+import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
 import { ForwarderStack } from '../forwarder-stack';
+import { MEMBER_TAGGER_PARAMETERS } from './member-owner-tag-role';
 
 export interface MemberForwardersProps {
   /** The home region's default event bus. */
@@ -20,6 +22,18 @@ export interface MemberForwardersProps {
   readonly homeAccount: string;
   /** `DELEGATED_ADMIN` when the home account is a delegated StackSets administrator, `SELF` in the management account. */
   readonly callAs: 'DELEGATED_ADMIN' | 'SELF';
+  /** Owner tags in member accounts: a role in each, for the home function to assume. */
+  readonly ownerTags?: MemberOwnerTagsProps;
+}
+
+export interface MemberOwnerTagsProps {
+  readonly settings: OwnerTagSettings;
+  readonly organizationId: string;
+  /** IAM is global: the role is created once per account, by the stack instance in this region. */
+  readonly homeRegion: string;
+  /** The home function's role, the only principal the member role trusts. */
+  readonly taggerRoleArn: string;
+  readonly externalId: string;
 }
 
 /**
@@ -28,12 +42,25 @@ export interface MemberForwardersProps {
  * and where forwarding the home region to itself would loop.
  */
 export function memberForwarderTemplate(
-  props: Pick<MemberForwardersProps, 'homeBusArn' | 'actionGroups'> & { readonly homeAccount: string },
+  props: Pick<MemberForwardersProps, 'homeBusArn' | 'actionGroups' | 'homeAccount' | 'regions'> & {
+    readonly ownerTags?: Pick<MemberOwnerTagsProps, 'settings' | 'organizationId' | 'homeRegion'>;
+  },
 ): string {
   // A separate app with its own output folder: never the running app's cdk.out.
   const app = new App({ analyticsReporting: false, outdir: mkdtempSync(join(tmpdir(), 'ec2trail-member-')) });
   const stack = new ForwarderStack(app, 'Ec2TrailMemberForwarder', {
-    ...props,
+    homeBusArn: props.homeBusArn,
+    actionGroups: props.actionGroups,
+    ...(props.ownerTags
+      ? {
+          ownerTagRole: {
+            settings: props.ownerTags.settings,
+            homeAccount: props.homeAccount,
+            organizationId: props.ownerTags.organizationId,
+            regions: props.regions,
+          },
+        }
+      : {}),
     synthesizer: new BootstraplessSynthesizer(),
     description:
       "ec2trail: forwards this account and region's EC2 lifecycle and trail calls to the ec2trail home bus",
@@ -42,10 +69,26 @@ export function memberForwarderTemplate(
   const template = JSON.parse(
     readFileSync(join(assembly.directory, assembly.getStackArtifact(stack.artifactId).templateFile), 'utf8'),
   );
-  for (const resource of Object.values<Record<string, unknown>>(template.Resources))
-    resource.Condition = 'NotHomeAccount';
+  const roleIds = new Set(
+    (stack.ownerTagRole?.node.findAll() ?? [])
+      .filter((c): c is CfnElement => c instanceof CfnElement)
+      .map((c) => stack.getLogicalId(c)),
+  );
+  for (const [logicalId, resource] of Object.entries<Record<string, unknown>>(template.Resources))
+    resource.Condition = roleIds.has(logicalId) ? 'OwnerTagRoleHere' : 'NotHomeAccount';
   template.Conditions = {
     NotHomeAccount: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, props.homeAccount] }] },
+    ...(props.ownerTags
+      ? {
+          // One role per account: IAM names are global, and the StackSet deploys every region.
+          OwnerTagRoleHere: {
+            'Fn::And': [
+              { Condition: 'NotHomeAccount' },
+              { 'Fn::Equals': [{ Ref: 'AWS::Region' }, props.ownerTags.homeRegion] },
+            ],
+          },
+        }
+      : {}),
   };
   // CloudFormation refuses a stack with no resource at all: this one costs nothing and does nothing.
   template.Resources.HomeAccountPlaceholder = { Type: 'AWS::CloudFormation::WaitConditionHandle' };
@@ -82,6 +125,20 @@ export class MemberForwarders extends Construct {
         },
       ],
       templateBody: memberForwarderTemplate(props),
+      ...(props.ownerTags
+        ? {
+            parameters: [
+              {
+                parameterKey: MEMBER_TAGGER_PARAMETERS.taggerArn,
+                parameterValue: props.ownerTags.taggerRoleArn,
+              },
+              {
+                parameterKey: MEMBER_TAGGER_PARAMETERS.externalId,
+                parameterValue: props.ownerTags.externalId,
+              },
+            ],
+          }
+        : {}),
     });
   }
 }

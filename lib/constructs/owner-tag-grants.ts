@@ -2,6 +2,9 @@ import { Stack, Token, Validations } from 'aws-cdk-lib';
 import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
 
+/** The owner-tag role's name in every member account: the function builds its ARN from the event's account. */
+export const MEMBER_OWNER_TAG_ROLE = 'ec2trail-owner-tagger';
+
 /** The resource types owner tags go on; CreateTags on anything else is not allowed. */
 export const OWNER_TAG_RESOURCE_TYPES = ['instance', 'volume', 'network-interface'] as const;
 
@@ -61,4 +64,27 @@ export function grantOwnerTagging(role: IRole, settings: OwnerTagSettings, regio
         'Owner tags go on instances launched at any time, whose ids are not known at deploy; CreateTags is limited to the configured keys, to this account and the watched regions, and (without overwrite) to resources that lack the key.',
     });
   }
+}
+
+/**
+ * Lets the role assume the owner-tag role of the organization's member accounts, and no other
+ * role: the name is fixed, the account is any (members join after deploy), and
+ * `aws:ResourceOrgID` keeps it inside this organization.
+ */
+export function grantMemberTagging(role: IRole, organizationId: string): void {
+  const partition = Stack.of(role).partition;
+  const arn = (p: string) => `arn:${p}:iam::*:role/${MEMBER_OWNER_TAG_ROLE}`;
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'AssumeMemberOwnerTagRole',
+      actions: ['sts:AssumeRole'],
+      resources: [arn(partition)],
+      conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+    }),
+  );
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arn(Token.isUnresolved(partition) ? '<AWS::Partition>' : partition)}]`,
+    reason:
+      "The member accounts' owner-tag role has one fixed name; the accounts are the organization's, which join after deploy, so the account is a wildcard held to this organization by aws:ResourceOrgID.",
+  });
 }

@@ -11,6 +11,12 @@ import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
 import { bundlingOptions, lambdaDefines, TRAIL_FILE_ENTRY } from '../lambda-bundling';
 import { logObjectsArn, type TrailLocation } from '../trail-log-pattern';
+import {
+  grantLaunchActions,
+  type LaunchActionsProps,
+  launchActionDefines,
+  launchActionEnvironment,
+} from './launch-actions';
 import { grantRecording } from './recording-grants';
 
 /** How long one invocation may read: a batch of large log files. */
@@ -31,6 +37,8 @@ export interface TrailFileFunctionProps {
   readonly policy: Policy;
   /** A fixed role name, when a bucket policy in another account must name the role. */
   readonly roleName?: string | undefined;
+  /** Owner tags and remediation of the events it recovers, as the attribution function does them. */
+  readonly launchActions?: LaunchActionsProps | undefined;
 }
 
 /**
@@ -71,13 +79,15 @@ export class TrailFileFunction extends Construct {
         TABLE_NAME: props.table.tableName,
         TOPIC_ARN: props.topic.topicArn,
         ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
+        ...launchActionEnvironment(this, props.launchActions),
         POWERTOOLS_SERVICE_NAME: 'ec2trail',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: bundlingOptions(lambdaDefines(props.policy)),
+      bundling: bundlingOptions(lambdaDefines(props.policy, launchActionDefines(props.launchActions))),
     });
     grantRecording(this.role, props.table, props.topic);
+    grantLaunchActions(this.role, props.launchActions);
 
     const partition = Stack.of(this).partition;
     const objects = logObjectsArn(partition, props.trail);

@@ -11,6 +11,7 @@ import type { Policy } from '../../lambda/domain/policy/schema';
 import { logsFolder } from '../../lambda/domain/trail-log-key';
 import type { Ec2TrailConfig } from '../config';
 import { STACK_OUTPUTS } from '../stack-outputs';
+import type { LaunchActionsProps } from './launch-actions';
 import { TrailBackfill } from './trail-backfill';
 import { TrailBucketEvents } from './trail-bucket-events';
 import { TRAIL_FILE_TIMEOUT, TrailFileFunction } from './trail-file-function';
@@ -35,6 +36,8 @@ export interface TrailPathProps {
   readonly retentionDays?: number | undefined;
   readonly dashboard: Dashboard;
   readonly alarmTopic: ITopic;
+  /** Owner tags and remediation of recovered events, the same as the attribution function's. */
+  readonly launchActions?: LaunchActionsProps | undefined;
 }
 
 /** Role names a bucket policy in the log-archive account can name before the roles exist. */
@@ -87,6 +90,7 @@ export class TrailPath extends Construct {
       retentionDays: props.retentionDays,
       policy: props.policy,
       roleName: roleNames?.reader,
+      launchActions: props.launchActions,
     });
     this.rule = new TrailLogRule(this, 'NewLogFiles', {
       trail,

@@ -50,6 +50,15 @@ describe('the Lambda bundle', () => {
     }
   });
 
+  it('carries the EC2 and STS clients only for deploys that write owner tags', async () => {
+    const tagging = join(dir, 'owner-tags.mjs');
+    await buildLambdaBundle(tagging, { ownerTags: { tags: { Owner: 'person' }, overwrite: false } });
+    for (const command of ['CreateTagsRequest', 'AssumeRoleRequest']) {
+      expect(readFileSync(bundle, 'utf8')).not.toContain(command);
+      expect(readFileSync(tagging, 'utf8')).toContain(command);
+    }
+  });
+
   it('refuses to start without its environment', () => {
     const script = join(dir, 'bad-env.mjs');
     writeFileSync(script, `await import(${JSON.stringify(bundle)});`);

@@ -280,3 +280,48 @@ describe('trail config errors', () => {
     ]);
   });
 });
+
+describe('the trail path acts on the launches it recovers as the live path does', () => {
+  const reader = (template: Template) => {
+    const [fn] = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
+      id.startsWith('TrailPathReader'),
+    );
+    if (!fn) throw new Error('no reader function');
+    return (fn[1] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties
+      .Environment.Variables;
+  };
+
+  it('writes owner tags and schedules stops with the same grants and settings as the attribution function', () => {
+    const { template } = synthesize({
+      trail: TRAIL,
+      ownerTags: { tags: { Owner: 'person' } },
+      policyFile: 'test/fixtures/policies/remediate-enforce.yaml',
+    });
+    const readerActions = actionsOf(statementsOf(template, 'TrailPathReaderRole'));
+    const attributorActions = actionsOf(statementsOf(template, 'AttributorRole'));
+    for (const action of ['ec2:CreateTags', 'scheduler:CreateSchedule', 'iam:PassRole'])
+      expect({ action, reader: readerActions.includes(action) }).toEqual({
+        action,
+        reader: attributorActions.includes(action),
+      });
+    expect(readerActions).toContain('ec2:CreateTags');
+    expect(readerActions).toContain('scheduler:CreateSchedule');
+    const variables = reader(template);
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining([
+        'HOME_ACCOUNT',
+        'SCHEDULE_GROUP',
+        'REMEDIATION_FUNCTION_ARN',
+        'SCHEDULER_ROLE_ARN',
+        'SCHEDULE_DLQ_ARN',
+      ]),
+    );
+  });
+
+  it('has none of it without owner tags or an enforcing policy', () => {
+    const { template } = synthesize({ trail: TRAIL });
+    const readerActions = actionsOf(statementsOf(template, 'TrailPathReaderRole'));
+    expect(readerActions.filter((a) => a.startsWith('ec2:') || a.startsWith('scheduler:'))).toEqual([]);
+    expect(reader(template).HOME_ACCOUNT).toBeUndefined();
+  });
+});

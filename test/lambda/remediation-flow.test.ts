@@ -71,7 +71,7 @@ describe('remediation from violation to stop', () => {
   const client = dynamoClient();
   const documents = documentClient(client);
 
-  async function setUp(policy = POLICY) {
+  async function setUp(policy = POLICY, ingestedBy: 'live' | 'trail' | 'replay' = 'live') {
     const table = await freshTable(client, 'remediate');
     const name = `remediate-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     const { TopicArn } = await snsClient().send(new CreateTopicCommand({ Name: name }));
@@ -97,6 +97,7 @@ describe('remediation from violation to stop', () => {
       logger,
       metrics,
       clock,
+      ingestedBy,
       remediator: new Remediator({
         settings,
         homeAccount: HOME,
@@ -106,7 +107,7 @@ describe('remediation from violation to stop', () => {
         logger,
         metrics,
         clock,
-        ingestedBy: 'live',
+        ingestedBy,
       }),
     });
     const atDeadline = createRemediationHandler({
@@ -335,6 +336,23 @@ describe('remediation from violation to stop', () => {
     expect(scheduled()).toHaveLength(1);
     expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
     expect(await published()).toHaveLength(1);
+  });
+
+  it('remediates a launch the trail path recovers as the live path would, and never a replayed one', async () => {
+    ec2.on(CreateTagsCommand).resolves({});
+    scheduler.on(CreateScheduleCommand).resolves({});
+    const recovered = await setUp(POLICY, 'trail');
+    expect(await recovered.handle(launch())).toMatchObject({ status: 'recorded', alert: 'sent' });
+    expect(scheduled()).toHaveLength(1);
+    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
+    const own = (await recovered.rows(INSTANCES[0] as string)).filter((r) => r.action === 'remediate');
+    expect(own.map((r) => [r.ingestedBy, r.remediation?.decision])).toEqual([['trail', 'tagged']]);
+    scheduler.resetHistory();
+    ec2.resetHistory();
+    const replayed = await setUp(POLICY, 'replay');
+    await replayed.handle(launch());
+    expect(scheduler.calls()).toHaveLength(0);
+    expect(ec2.calls()).toHaveLength(0);
   });
 
   it('refuses a stop request ec2trail did not write, stopping nothing', async () => {

@@ -1,0 +1,111 @@
+/**
+ * What a pipeline does to launched instances besides recording them: owner tags and remediation.
+ * Shared by the attribution function and the trail-file function, so an event the live path
+ * missed and the trail path recovers is tagged and remediated the same way.
+ *
+ * The clients are built behind esbuild defines, tested here on the define itself, so a bundle
+ * without owner tags carries no EC2 or STS client and a dry run carries no Scheduler client.
+ */
+
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { STSClient } from '@aws-sdk/client-sts';
+import { Ec2InstanceActions } from '../adapters/ec2-instance-actions';
+import { Ec2OwnerTagger, homeAccountEc2 } from '../adapters/ec2-owner-tagger';
+import { memberAccountEc2 } from '../adapters/member-account-ec2';
+import { SchedulerStopScheduler } from '../adapters/scheduler-stop-scheduler';
+import type { Policy } from '../domain/policy/schema';
+import { remediationSettingsOf } from '../domain/remediation/settings';
+import {
+  readMemberTaggingEnvironment,
+  readOwnerTagSettings,
+  readSchedulingEnvironment,
+} from '../environment';
+import type { HandlerDeps } from '../handler';
+import { Remediator } from '../remediation/remediator';
+import type { IngestedBy } from '../schema/attribution-table';
+
+/** The deploy's owner tag settings as JSON, or null (then the EC2 client is left out of the bundle). */
+declare const __EC2TRAIL_OWNER_TAGS__: string | null;
+/** True when the policy remediates in enforce mode: only then are the EC2 and Scheduler clients bundled. */
+declare const __EC2TRAIL_ENFORCE__: boolean;
+
+export interface LaunchActionContext {
+  readonly policy: Policy;
+  readonly homeAccount: string | undefined;
+  readonly retentionDays: number | undefined;
+  readonly ingestedBy: IngestedBy;
+  readonly env: Record<string, string | undefined>;
+  readonly store: HandlerDeps['store'];
+  readonly logger: HandlerDeps['logger'];
+  readonly metrics: HandlerDeps['metrics'];
+}
+
+/** Where owner tags are written: the home account, and the member accounts when the deploy has their role. */
+function ownerTagClients(homeAccount: string, env: Record<string, string | undefined>) {
+  const member = readMemberTaggingEnvironment(env);
+  if (!member) return homeAccountEc2(homeAccount, (region) => new EC2Client({ region, maxAttempts: 1 }));
+  return memberAccountEc2({
+    homeAccount,
+    role: {
+      roleName: member.MEMBER_TAG_ROLE,
+      externalId: member.MEMBER_TAG_EXTERNAL_ID,
+      partition: member.PARTITION,
+    },
+    sts: new STSClient({ maxAttempts: 3 }),
+    make: (region, credentials) =>
+      new EC2Client({ region, maxAttempts: 1, ...(credentials ? { credentials } : {}) }),
+  });
+}
+
+/** Remediation's adapters: in enforce mode only; a dry run gets no client and no permission. */
+function enforcement(homeAccount: string, env: Record<string, string | undefined>) {
+  const scheduling = readSchedulingEnvironment(env);
+  return {
+    actions: new Ec2InstanceActions(
+      homeAccountEc2(homeAccount, (region) => new EC2Client({ region, maxAttempts: 1 })),
+    ),
+    scheduler: new SchedulerStopScheduler(new SchedulerClient({}), {
+      groupName: scheduling.SCHEDULE_GROUP,
+      functionArn: scheduling.REMEDIATION_FUNCTION_ARN,
+      roleArn: scheduling.SCHEDULER_ROLE_ARN,
+      deadLetterArn: scheduling.SCHEDULE_DLQ_ARN,
+    }),
+  };
+}
+
+/** The handler's `ownerTags` and `remediator`, as the deploy configured them (none when it did not). */
+export function launchActions(context: LaunchActionContext): Pick<HandlerDeps, 'ownerTags' | 'remediator'> {
+  const home = context.homeAccount ?? '';
+  const ownerTagSettings =
+    __EC2TRAIL_OWNER_TAGS__ === null ? null : readOwnerTagSettings(JSON.parse(__EC2TRAIL_OWNER_TAGS__));
+  const remediation = remediationSettingsOf(context.policy);
+  return {
+    ...(__EC2TRAIL_OWNER_TAGS__ !== null && ownerTagSettings !== null
+      ? {
+          ownerTags: {
+            settings: ownerTagSettings,
+            tagger: new Ec2OwnerTagger({
+              clientFor: ownerTagClients(home, context.env),
+              overwrite: ownerTagSettings.overwrite,
+            }),
+          },
+        }
+      : {}),
+    ...(remediation !== null
+      ? {
+          remediator: new Remediator({
+            settings: remediation,
+            homeAccount: home,
+            ...(__EC2TRAIL_ENFORCE__ ? enforcement(home, context.env) : {}),
+            store: context.store,
+            logger: context.logger,
+            metrics: context.metrics,
+            clock: () => new Date(),
+            ingestedBy: context.ingestedBy,
+            retentionDays: context.retentionDays,
+          }),
+        }
+      : {}),
+  };
+}

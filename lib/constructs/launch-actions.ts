@@ -1,0 +1,68 @@
+import { Stack } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
+import { grantMemberTagging, grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './owner-tag-grants';
+import type { Remediation } from './remediation';
+
+/**
+ * What a recording function does to launched instances: owner tags and remediation. The
+ * attribution function and the trail-file function take the same, so an event either path
+ * records is acted on alike; each gets the environment, the grants and the bundle defines.
+ */
+export interface LaunchActionsProps {
+  /** Write owner tags on launched resources. @default undefined: no tags, no EC2 permission */
+  readonly ownerTags?: OwnerTagSettings;
+  /** Owner tags in the organization's member accounts too, through their owner-tag role. */
+  readonly memberTagging?: { readonly organizationId: string; readonly externalId: string };
+  /** The regions whose instances may be tagged. */
+  readonly regions: readonly string[];
+  /** The policy remediates (any mode): the function needs its home account to tell its own instances. */
+  readonly remediates: boolean;
+  /** Enforce mode: the function schedules stops through this. */
+  readonly enforcement?: Remediation;
+}
+
+export function launchActionEnvironment(
+  scope: Construct,
+  props: LaunchActionsProps | undefined,
+): Record<string, string> {
+  if (!props) return {};
+  const stack = Stack.of(scope);
+  return {
+    ...(props.ownerTags || props.remediates || props.enforcement ? { HOME_ACCOUNT: stack.account } : {}),
+    ...(props.enforcement
+      ? {
+          SCHEDULE_GROUP: props.enforcement.scheduleGroup.ref,
+          REMEDIATION_FUNCTION_ARN: props.enforcement.function.functionArn,
+          SCHEDULER_ROLE_ARN: props.enforcement.schedulerRole.roleArn,
+          SCHEDULE_DLQ_ARN: props.enforcement.deadLetters.queue.queueArn,
+        }
+      : {}),
+    ...(props.ownerTags && props.memberTagging
+      ? {
+          MEMBER_TAG_ROLE: MEMBER_OWNER_TAG_ROLE,
+          MEMBER_TAG_EXTERNAL_ID: props.memberTagging.externalId,
+          PARTITION: stack.partition,
+        }
+      : {}),
+  };
+}
+
+/** The esbuild defines that keep the EC2, STS and Scheduler clients out of bundles that need none. */
+export function launchActionDefines(props: LaunchActionsProps | undefined): {
+  readonly ownerTags?: OwnerTagSettings;
+  readonly enforce: boolean;
+} {
+  return {
+    ...(props?.ownerTags ? { ownerTags: props.ownerTags } : {}),
+    enforce: props?.enforcement !== undefined,
+  };
+}
+
+export function grantLaunchActions(role: IRole, props: LaunchActionsProps | undefined): void {
+  if (!props) return;
+  if (props.ownerTags) grantOwnerTagging(role, props.ownerTags, props.regions);
+  if (props.ownerTags && props.memberTagging) grantMemberTagging(role, props.memberTagging.organizationId);
+  props.enforcement?.grantScheduling(role);
+}
