@@ -123,32 +123,6 @@ export class Ec2TrailStack extends Stack {
       });
     }
 
-    const organization = config.organization;
-    if (organization && config.account && config.region) {
-      this.organizationPolicy = new OrganizationBusPolicy(this, 'OrganizationBus', {
-        organizationId: organization.id,
-      });
-      this.memberForwarders = new MemberForwarders(this, 'MemberForwarders', {
-        homeBusArn: homeBusArnOf(config.account, config.region),
-        actionGroups: actionGroups(config),
-        organizationalUnits: organization.organizationalUnits,
-        regions: config.regions ?? [config.region],
-        homeAccount: config.account,
-        callAs: organization.callAs,
-        ...(config.ownerTags
-          ? {
-              ownerTags: {
-                settings: config.ownerTags,
-                organizationId: organization.id,
-                homeRegion: config.region,
-                taggerRoleArn: this.attribution.function.role?.roleArn ?? '',
-                externalId: memberTagExternalId,
-              },
-            }
-          : {}),
-      });
-    }
-
     this.alarmRelay = new AlarmRelay(this, 'AlarmRelay', {
       alertTopic: this.alerts.topic,
       key: this.alerts.key,
@@ -190,6 +164,36 @@ export class Ec2TrailStack extends Stack {
         dashboard: this.monitoring.dashboard,
         launchActions,
         alarmTopic: this.alarmRelay.alarmTopic,
+      });
+    }
+
+    const organization = config.organization;
+    if (organization && config.account && config.region) {
+      this.organizationPolicy = new OrganizationBusPolicy(this, 'OrganizationBus', {
+        organizationId: organization.id,
+      });
+      this.memberForwarders = new MemberForwarders(this, 'MemberForwarders', {
+        homeBusArn: homeBusArnOf(config.account, config.region),
+        actionGroups: actionGroups(config),
+        organizationalUnits: organization.organizationalUnits,
+        regions: config.regions ?? [config.region],
+        homeAccount: config.account,
+        callAs: organization.callAs,
+        ...(config.ownerTags
+          ? {
+              ownerTags: {
+                settings: config.ownerTags,
+                organizationId: organization.id,
+                homeRegion: config.region,
+                // Both recording functions tag: the trail path's recovered events come from member accounts too.
+                taggerRoleArns: [
+                  this.attribution.role.roleArn,
+                  ...(this.trailPath ? [this.trailPath.reader.role.roleArn] : []),
+                ],
+                externalId: memberTagExternalId,
+              },
+            }
+          : {}),
       });
     }
 

@@ -46,6 +46,8 @@ export interface AttributionFunctionProps {
  */
 export class AttributionFunction extends Construct {
   public readonly function: NodejsFunction;
+  /** The function's role: the member accounts' owner-tag role trusts it. */
+  public readonly role: Role;
   public readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: AttributionFunctionProps) {
@@ -55,10 +57,11 @@ export class AttributionFunction extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // A role of our own instead of AWSLambdaBasicExecutionRole, whose log rights span every group.
-    const role = new Role(this, 'Role', {
+    this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'ec2trail attribution function',
     });
+    const role = this.role;
     this.logGroup.grantWrite(role);
 
     this.function = new NodejsFunction(this, 'Function', {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, BootstraplessSynthesizer, CfnElement } from 'aws-cdk-lib';
+import { App, BootstraplessSynthesizer, CfnElement, Fn } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import type { Action } from '../../lambda/domain/actions';
@@ -31,8 +31,8 @@ export interface MemberOwnerTagsProps {
   readonly organizationId: string;
   /** IAM is global: the role is created once per account, by the stack instance in this region. */
   readonly homeRegion: string;
-  /** The home function's role, the only principal the member role trusts. */
-  readonly taggerRoleArn: string;
+  /** The home functions' roles that write owner tags: the only principals the member role trusts. */
+  readonly taggerRoleArns: readonly string[];
   readonly externalId: string;
 }
 
@@ -129,8 +129,8 @@ export class MemberForwarders extends Construct {
         ? {
             parameters: [
               {
-                parameterKey: MEMBER_TAGGER_PARAMETERS.taggerArn,
-                parameterValue: props.ownerTags.taggerRoleArn,
+                parameterKey: MEMBER_TAGGER_PARAMETERS.taggerArns,
+                parameterValue: Fn.join(',', [...props.ownerTags.taggerRoleArns]),
               },
               {
                 parameterKey: MEMBER_TAGGER_PARAMETERS.externalId,

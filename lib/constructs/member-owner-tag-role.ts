@@ -8,7 +8,7 @@ export { MEMBER_OWNER_TAG_ROLE };
 
 /** The member template's parameters, filled in by the StackSet from the home stack. */
 export const MEMBER_TAGGER_PARAMETERS = {
-  taggerArn: 'OwnerTaggerArn',
+  taggerArns: 'OwnerTaggerArns',
   externalId: 'OwnerTagExternalId',
 } as const;
 
@@ -22,7 +22,7 @@ export interface MemberOwnerTagRoleProps {
 
 /**
  * The role the home function assumes to write owner tags in a member account. It may be assumed
- * only by the home function's own role (`aws:PrincipalArn`), from the same organization
+ * only by the home functions' own roles (`aws:PrincipalArn`), from the same organization
  * (`aws:PrincipalOrgID`), with the deploy's external id, and it may do what the home function's
  * own tagging grant allows, on this account's resources: CreateTags with the configured keys.
  */
@@ -31,10 +31,10 @@ export class MemberOwnerTagRole extends Construct {
 
   constructor(scope: Construct, id: string, props: MemberOwnerTagRoleProps) {
     super(scope, id);
-    const taggerArn = new CfnParameter(scope, MEMBER_TAGGER_PARAMETERS.taggerArn, {
-      type: 'String',
-      description: "The ARN of the home attribution function's role, the only principal allowed in",
-      allowedPattern: '^arn:aws[a-z-]*:iam::\\d{12}:role/.+$',
+    const taggerArns = new CfnParameter(scope, MEMBER_TAGGER_PARAMETERS.taggerArns, {
+      type: 'CommaDelimitedList',
+      description:
+        "The ARNs of the home functions' roles (attribution, trail files): the only principals allowed in",
     });
     const externalId = new CfnParameter(scope, MEMBER_TAGGER_PARAMETERS.externalId, {
       type: 'String',
@@ -49,7 +49,7 @@ export class MemberOwnerTagRole extends Construct {
           'sts:ExternalId': externalId.valueAsString,
           'aws:PrincipalOrgID': props.organizationId,
         },
-        ArnEquals: { 'aws:PrincipalArn': taggerArn.valueAsString },
+        ArnEquals: { 'aws:PrincipalArn': taggerArns.valueAsList },
       }),
     });
     grantOwnerTagging(this.role, props.settings, props.regions);

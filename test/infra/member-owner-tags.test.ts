@@ -70,18 +70,19 @@ describe('owner tags in member accounts', () => {
               'sts:ExternalId': { Ref: 'OwnerTagExternalId' },
               'aws:PrincipalOrgID': 'o-a1b2c3d4e5',
             },
-            ArnEquals: { 'aws:PrincipalArn': { Ref: 'OwnerTaggerArn' } },
+            ArnEquals: { 'aws:PrincipalArn': { Ref: 'OwnerTaggerArns' } },
           },
         },
       ],
     });
     // The StackSet fills both from the home stack: the function's role and the stack id's UUID.
     expect(stackSet.Properties.Parameters?.map((p) => p.ParameterKey)).toEqual([
-      'OwnerTaggerArn',
+      'OwnerTaggerArns',
       'OwnerTagExternalId',
     ]);
     const [arnParameter, idParameter] = stackSet.Properties.Parameters ?? [];
     expect(JSON.stringify(arnParameter?.ParameterValue)).toMatch(
+      // One role: CDK writes the one-element list as the ARN itself.
       /^\{"Fn::GetAtt":\["AttributorRole[0-9A-F]+","Arn"\]\}$/,
     );
     expect(idParameter?.ParameterValue).toEqual({
@@ -139,6 +140,21 @@ describe('owner tags in member accounts', () => {
         }),
       },
     });
+  });
+
+  it("trusts the trail-file function's role too when the trail path recovers member accounts' events", () => {
+    const raw = JSON.parse(readFileSync(ORG_CONFIG, 'utf8'));
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-org-tags-')) });
+    const config = parseConfig({ ...raw, ownerTags: {}, trail: { bucket: 'org-trail-logs' } }, ORG_CONFIG);
+    const template = Template.fromStack(buildApp(app, config));
+    const [set] = Object.values(template.findResources('AWS::CloudFormation::StackSet')) as {
+      Properties: { Parameters: { ParameterKey: string; ParameterValue: unknown }[] };
+    }[];
+    const value = JSON.stringify(
+      set?.Properties.Parameters.find((p) => p.ParameterKey === 'OwnerTaggerArns'),
+    );
+    expect(value).toMatch(/"Fn::GetAtt":\["AttributorRole[0-9A-F]+","Arn"\]/);
+    expect(value).toMatch(/"Fn::GetAtt":\["TrailPathReaderRole[0-9A-F]+","Arn"\]/);
   });
 
   it('adds nothing of it without owner tags', () => {
