@@ -37,6 +37,7 @@ const UNIT = [
   '<rootDir>/test/adapters/ec2-owner-tagger.test.ts',
   '<rootDir>/test/adapters/remediation-adapters.test.ts',
   '<rootDir>/test/adapters/member-account-ec2.test.ts',
+  '<rootDir>/test/adapters/history-tagger.test.ts',
 ];
 const INFRA = ['<rootDir>/test/infra/**/*.test.ts', '<rootDir>/test/scale/hot-keys.test.ts'];
 

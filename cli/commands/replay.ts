@@ -1,20 +1,25 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
-import { CLOUDTRAIL_DETAIL_TYPE, compilePolicy } from '../../lambda/domain';
+import { type AttributionRecord, CLOUDTRAIL_DETAIL_TYPE, compilePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
 import type { AlertPublisher } from '../../lambda/ports';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { retentionProblem } from '../../lambda/schema/attribution-table';
 import { type Command, type Output, parseFlags } from '../command';
 import { ConsolePublisher } from '../console-publisher';
+import { chooseOwnerTags } from '../deployed-owner-tags';
 import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { countInputFiles, type InputFile, readInputs } from '../inputs';
+import { OwnerTagHistory } from '../owner-tags/history';
+import { HistoryOwnerTagger } from '../owner-tags/history-tagger';
 import { loadPolicyFile } from '../policy-evaluator';
 import { progressText } from '../replay/progress';
 import { describeReplay, type EventSink, Replayer, type ReplayTally } from '../replay/replayer';
@@ -30,6 +35,20 @@ import {
 import { SilentLog, SilentMetrics } from '../telemetry';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/** The tagger for `--yes`: the credentials' account is the only one whose resources it tags. */
+async function historyTagger(overwrite: boolean, options: TargetOptions): Promise<HistoryOwnerTagger> {
+  const { Account } = await new STSClient({ profile: options.profile, region: options.region }).send(
+    new GetCallerIdentityCommand({}),
+  );
+  if (!Account)
+    throw new UsageError('could not tell which account your credentials belong to (sts get-caller-identity)');
+  return new HistoryOwnerTagger({
+    account: Account,
+    overwrite,
+    ec2For: (region) => new EC2Client({ profile: options.profile, region, maxAttempts: 5 }),
+  });
+}
 
 async function* allInputs(paths: readonly string[], s3: () => S3Client): AsyncGenerator<InputFile> {
   for (const path of paths) {
@@ -129,6 +148,12 @@ files twice changes nothing. Rows say ingestedBy: "replay".
   --config FILE       the deploy config whose policyFile --alerts uses
   --topic-arn ARN     the SNS topic for --alerts (default: the deployed stack's)
   --retention-days N  rows expire N days after their event (default: never)
+  --apply-owner-tags  list the owner tags (the ownerTags of ec2trail.config.json, or of
+                      --config FILE) each replayed launch's instance would get, and write
+                      nothing: a dry run. With --yes, write them with your credentials, in
+                      their account only, reading each resource's tags first: without
+                      overwrite, a key it has now is kept
+  --yes               with --apply-owner-tags: write the tags
 ${TARGET_HELP}
 
 Exit status: 0 when everything was read and written; 1 when an input could not be read
@@ -143,6 +168,8 @@ it); 2 on a usage mistake.`,
       config: { type: 'string' },
       'topic-arn': { type: 'string' },
       'retention-days': { type: 'string' },
+      'apply-owner-tags': { type: 'boolean' },
+      yes: { type: 'boolean' },
     });
     if (positionals.length === 0)
       throw new UsageError('replay needs at least one PATH (a file, a folder, - or s3://bucket/prefix)');
@@ -154,7 +181,20 @@ it); 2 on a usage mistake.`,
     const retentionIssue = retentionDays === undefined ? null : retentionProblem(retentionDays);
     if (retentionIssue) throw new UsageError(`--retention-days: ${retentionIssue}`);
     if (values.policy && !values.alerts) throw new UsageError('--policy only applies with --alerts');
-    if (values.config && !values.alerts) throw new UsageError('--config only applies with --alerts');
+    const applyOwnerTags = values['apply-owner-tags'] === true;
+    if (values.config && !values.alerts && !applyOwnerTags)
+      throw new UsageError('--config only applies with --alerts or --apply-owner-tags');
+    if (values.yes && !applyOwnerTags) throw new UsageError('--yes only applies with --apply-owner-tags');
+    if (values.yes && values.local)
+      throw new UsageError(
+        '--apply-owner-tags --yes writes tags on real instances in AWS; --local keeps the rows on this machine. Preview with --local, write without it',
+      );
+    const ownerTags = applyOwnerTags ? chooseOwnerTags(values.config) : null;
+    if (applyOwnerTags && !ownerTags)
+      throw new UsageError(
+        '--apply-owner-tags needs the owner tags to write: "ownerTags" in ec2trail.config.json here, or in --config FILE',
+      );
+    const history = ownerTags ? new OwnerTagHistory(ownerTags.settings) : null;
     const policy = values.alerts ? choosePolicy(values.policy, values.config) : undefined;
     // A bad policy file is refused before anything is read or started.
     if (policy) {
@@ -204,6 +244,7 @@ it); 2 on a usage mistake.`,
               ),
             }
           : {}),
+        ...(history ? { onRecords: (records: readonly AttributionRecord[]) => history.take(records) } : {}),
         onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
         onProgress: progressLine(positionals),
         signal: interrupt.signal,
@@ -228,6 +269,19 @@ it); 2 on a usage mistake.`,
         );
         return interrupted === 'SIGINT' ? 130 : 143;
       }
+      let tagsFailed = false;
+      if (history && ownerTags) {
+        if (!values.yes) {
+          const lines = history.previewLines();
+          if (lines.length > 0) await output.out(`${lines.join('\n')}\n`);
+          output.err(history.previewSummary());
+        } else {
+          const tagger = await historyTagger(ownerTags.settings.overwrite, tOptions);
+          const outcome = await history.write(tagger);
+          for (const line of outcome.lines) output.err(line);
+          tagsFailed = outcome.failed;
+        }
+      }
       if (replayer.unwritten.size > 0) {
         output.err(`${replayer.tally.unwritten} records were NOT written, from:`);
         for (const { origin, count, reason } of replayer.unwritten.values())
@@ -236,7 +290,7 @@ it); 2 on a usage mistake.`,
           'Run the same command again to write them: rows already written are skipped, none is doubled.',
         );
       }
-      return replayer.tally.errors > 0 || replayer.tally.unwritten > 0 ? 1 : 0;
+      return replayer.tally.errors > 0 || replayer.tally.unwritten > 0 || tagsFailed ? 1 : 0;
     } finally {
       for (const name of SIGNALS) process.off(name, onSignal);
       s3?.destroy();

@@ -52,6 +52,8 @@ export interface ReplayOptions {
   readonly signal?: AbortSignal;
   /** Where service calls are linked to their causes. Without it they are written unlinked. */
   readonly lineage?: LineageStore;
+  /** Each event's records as they are written (linked to their causes when the cause was read). */
+  readonly onRecords?: (records: readonly AttributionRecord[]) => void;
 }
 
 export interface Unwritten {
@@ -116,6 +118,7 @@ export class Replayer {
     origin: string,
   ): Promise<void> {
     if (this.options.perEvent) {
+      this.options.onRecords?.(records);
       try {
         const outcome = await this.options.perEvent({ record: event, account, region });
         this.tally.written += outcome.written;
@@ -136,6 +139,7 @@ export class Replayer {
       await this.takeLinked(this.linker, records, origin);
       return;
     }
+    this.options.onRecords?.(records);
     for (const r of records) {
       // The same event in two files (trails overlap) is written once and counted as a duplicate.
       const key = keyOf(r);
@@ -166,6 +170,7 @@ export class Replayer {
     const { importer, ingestedBy, now, retentionDays } = this.options;
     try {
       const resolved = await linker.resolve(records);
+      this.options.onRecords?.(resolved);
       const outcome = await importer.import(resolved, { ingestedBy, now: now(), retentionDays });
       this.tally.written += outcome.written;
       this.tally.duplicates += outcome.duplicates;

@@ -211,3 +211,40 @@ export function ownerTagsPerInstance(
   }
   return view;
 }
+
+/**
+ * A plan made from a launch's event, held against the tags its resources have now (history:
+ * people may have tagged them since). Without `overwrite`, a key a resource has now is kept; the
+ * calls are regrouped so resources needing the same tags still share one.
+ */
+export function planAgainstCurrentTags(
+  plan: OwnerTagPlan,
+  current: ReadonlyMap<string, ReadonlySet<string>>,
+  overwrite: boolean,
+): {
+  readonly calls: readonly TagCall[];
+  readonly kept: readonly { readonly resource: string; readonly key: string }[];
+} {
+  const kept: { resource: string; key: string }[] = [];
+  const byTags = new Map<string, { resources: string[]; tags: Tag[] }>();
+  for (const call of plan.calls) {
+    for (const resource of call.resources) {
+      const has = overwrite ? undefined : current.get(resource);
+      const wanted = call.tags.filter((tag) => {
+        if (!has?.has(tag.key)) return true;
+        kept.push({ resource, key: tag.key });
+        return false;
+      });
+      if (wanted.length === 0) continue;
+      const signature = wanted.map((t) => `${t.key}\u0000${t.value}`).join('\n');
+      const group = byTags.get(signature) ?? { resources: [], tags: wanted };
+      group.resources.push(resource);
+      byTags.set(signature, group);
+    }
+  }
+  const calls: TagCall[] = [];
+  for (const group of byTags.values())
+    for (let i = 0; i < group.resources.length; i += CREATE_TAGS_MAX_RESOURCES)
+      calls.push({ resources: group.resources.slice(i, i + CREATE_TAGS_MAX_RESOURCES), tags: group.tags });
+  return { calls, kept: [...plan.kept, ...kept] };
+}

@@ -9,6 +9,7 @@ import {
   DEFAULT_OWNER_TAGS,
   type OwnerTagSettings,
   ownerTagsPerInstance,
+  planAgainstCurrentTags,
   planOwnerTags,
   sanitizeTagValue,
   tagKeyProblem,
@@ -213,5 +214,70 @@ describe('ownerTagsPerInstance', () => {
     ).toBe(0);
     const failed = recordsOf('events/runinstances-unauthorized-federated.json');
     expect(ownerTagsPerInstance(failed, ALL).size).toBe(0);
+  });
+});
+
+describe('planAgainstCurrentTags', () => {
+  const plan = () => {
+    const made = planOwnerTags(cliLaunchWithAttachments(), ALL);
+    if (!made) throw new Error('no plan');
+    return made;
+  };
+
+  it('keeps the keys a resource has now, and regroups the rest', () => {
+    // Since the launch, someone set Owner on the first interface and LaunchedAt on the volume.
+    const current = new Map([
+      ['eni-0000000000000000a', new Set(['Owner'])],
+      ['vol-0000000000000000a', new Set(['LaunchedAt', 'CostCenter'])],
+    ]);
+    const result = planAgainstCurrentTags(plan(), current, false);
+    const by = 'arn:aws:iam::111122223333:user/alice';
+    const at = '2026-03-02T09:15:04Z';
+    expect(result.calls).toEqual([
+      {
+        resources: ['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002', 'eni-0000000000000000a'],
+        tags: [
+          { key: 'LaunchedBy', value: by },
+          { key: 'LaunchedAt', value: at },
+        ],
+      },
+      {
+        resources: ['vol-0000000000000000a'],
+        tags: [
+          { key: 'Owner', value: 'alice' },
+          { key: 'LaunchedBy', value: by },
+        ],
+      },
+      {
+        resources: ['eni-0000000000000000b'],
+        tags: [
+          { key: 'Owner', value: 'alice' },
+          { key: 'LaunchedBy', value: by },
+          { key: 'LaunchedAt', value: at },
+        ],
+      },
+    ]);
+    // The two kept at launch, then the two found now.
+    expect(result.kept).toEqual([
+      { resource: 'i-0a1b2c3d4e5f60001', key: 'Owner' },
+      { resource: 'i-0a1b2c3d4e5f60002', key: 'Owner' },
+      { resource: 'eni-0000000000000000a', key: 'Owner' },
+      { resource: 'vol-0000000000000000a', key: 'LaunchedAt' },
+    ]);
+  });
+
+  it('writes over what resources have now with overwrite on', () => {
+    const current = new Map([['eni-0000000000000000a', new Set(['Owner'])]]);
+    const made = plan();
+    const result = planAgainstCurrentTags(made, current, true);
+    expect(result.calls).toEqual(made.calls);
+    expect(result.kept).toEqual(made.kept);
+  });
+
+  it('plans nothing when every resource has every key', () => {
+    const made = plan();
+    const everything = new Set(Object.keys(DEFAULT_OWNER_TAGS));
+    const current = new Map(made.calls.flatMap((c) => c.resources).map((r) => [r, everything]));
+    expect(planAgainstCurrentTags(made, current, false).calls).toEqual([]);
   });
 });
