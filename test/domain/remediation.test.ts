@@ -14,7 +14,7 @@ import {
   parsePolicy,
   renderAlert,
 } from '../../lambda/domain';
-import { withRemediation } from '../../lambda/domain/remediation/alert';
+import { renderStopAlert, withRemediation } from '../../lambda/domain/remediation/alert';
 import { decideStops, type InstanceNow } from '../../lambda/domain/remediation/decide';
 import {
   deadlineOf,
@@ -271,7 +271,7 @@ describe('decideStops', () => {
     eventKey: 'e',
     account: '111122223333',
     region: 'us-east-1',
-    instanceIds: ['i-1', 'i-2', 'i-3', 'i-4', 'i-5', 'i-6', 'i-7'],
+    instanceIds: ['i-1', 'i-2', 'i-3', 'i-4', 'i-5', 'i-6', 'i-7', 'i-8'],
     rules: ['instanceType'],
     severity: 'warning',
     at: '2026-03-02T10:33:00.000Z',
@@ -284,6 +284,7 @@ describe('decideStops', () => {
       [
         ['i-1', 'running', marked],
         ['i-2', 'stopped', marked],
+        ['i-8', 'terminated', marked],
         ['i-3', 'running', { ...marked, 'ec2trail:ack': 'load test' }],
         ['i-4', 'running', { ...marked, Team: 'sre' }],
         ['i-5', 'running', {}],
@@ -298,15 +299,32 @@ describe('decideStops', () => {
     const decisions = decideStops(request, found, enforce);
     expect(decisions.map((d) => (d.stop ? 'stop' : d.code))).toEqual([
       'stop',
-      'not-running',
+      'already-stopped',
       'acknowledged',
       'protected',
       'unmarked',
       'stop',
       'gone',
+      'not-running',
     ]);
+    expect(decisions[1]).toMatchObject({ reason: 'the instance was already stopped at the deadline' });
+    expect(decisions[7]).toMatchObject({ reason: 'the instance is terminated' });
     expect(decisions[2]).toMatchObject({ reason: 'acknowledged with ec2trail:ack=load test' });
     expect(decisions[3]).toMatchObject({ reason: 'protected (Team=sre)' });
+  });
+
+  it('says "kept running" only of instances that still run, in the deadline alert', () => {
+    const decisions = decideStops(request, found, enforce);
+    const email = renderStopAlert(request, { decisions, stopped: ['i-1', 'i-6'], failed: [] }).email;
+    const lines = email.split('\n').filter((l) => /^ {2}(Kept running|Already stopped|Not stopped) /.test(l));
+    expect(lines).toEqual([
+      '  Already stopped i-2: the instance was already stopped at the deadline.',
+      '  Kept running i-3: acknowledged with ec2trail:ack=load test.',
+      '  Kept running i-4: protected (Team=sre).',
+      '  Kept running i-5: the ec2trail:violation tag was removed, which counts as an acknowledgement.',
+      '  Not stopped i-7: EC2 no longer knows the instance.',
+      '  Not stopped i-8: the instance is terminated.',
+    ]);
   });
 
   it('stops nothing when the deployed policy is now a dry run, tags only, or remediates nothing', () => {

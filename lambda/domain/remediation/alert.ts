@@ -7,7 +7,7 @@
 import { type AlertMessage, SMS_MAX, SUBJECT_MAX } from '../alert';
 import type { Severity } from '../policy/schema';
 import { cut, cutGsm, gsmSafe, shown } from '../text';
-import type { StopDecision } from './decide';
+import type { KeptReason, StopDecision } from './decide';
 import type { RemediationPlan, StopRequest } from './plan';
 import { ACK_TAG, VIOLATION_TAG } from './settings';
 
@@ -136,6 +136,13 @@ export interface StopResult {
   readonly failed: readonly { readonly instanceId: string; readonly code: string }[];
 }
 
+/** How the deadline alert names an instance it did not stop: only a running one was "kept running". */
+function keptVerb(code: KeptReason): string {
+  if (code === 'already-stopped') return 'Already stopped';
+  if (code === 'gone' || code === 'not-running') return 'Not stopped';
+  return 'Kept running';
+}
+
 /** The alert at the deadline: what was stopped, what was kept running and why. */
 export function renderStopAlert(request: StopRequest, result: StopResult): AlertMessage {
   const severity: Severity = request.severity;
@@ -165,7 +172,7 @@ export function renderStopAlert(request: StopRequest, result: StopResult): Alert
       ? [`  Stopped (not terminated): ${ids(result.stopped, 50)}. Start them again once the launch is fixed.`]
       : []),
     ...result.failed.map((f) => `  Could not stop ${shown(f.instanceId, 40)}: ${shown(f.code, 80)}.`),
-    ...kept.map((d) => `  Kept running ${shown(d.instanceId, 40)}: ${d.reason}.`),
+    ...kept.map((d) => `  ${keptVerb(d.code)} ${shown(d.instanceId, 40)}: ${d.reason}.`),
     '',
     'Why',
     `  Broken rules: ${rules}.`,

@@ -19,6 +19,7 @@ export const KEPT_REASONS = [
   'dry-run',
   'policy-changed',
   'gone',
+  'already-stopped',
   'not-running',
   'acknowledged',
   'protected',
@@ -53,6 +54,10 @@ export function decideStops(
       return keep('dry-run', 'remediation is in dry-run mode: it would have been stopped now');
     const now = found.get(instanceId);
     if (!now) return keep('gone', 'EC2 no longer knows the instance');
+    // Stopped before this try: by a person, or by an earlier try of this deadline whose rows could
+    // not be written (Scheduler then delivers the request again). Either way, not stopped now.
+    if (now.state === 'stopping' || now.state === 'stopped')
+      return keep('already-stopped', `the instance was already ${now.state} at the deadline`);
     if (now.state === null || !RUNNING.has(now.state))
       return keep('not-running', `the instance is ${now.state ?? 'in an unknown state'}`);
     const ack = now.tags[ACK_TAG];
