@@ -17,6 +17,7 @@ import {
 } from './domain';
 import { type OwnerTagSettings, planOwnerTags } from './domain/owner-tags';
 import { withRemediation } from './domain/remediation/alert';
+import { violationEvent } from './domain/violation-event';
 import { Linker } from './lineage/linker';
 import { loadFacts, needsLookups } from './policy-facts';
 import type {
@@ -28,6 +29,7 @@ import type {
   LineageStore,
   OwnerTagger,
   PolicyLookups,
+  ViolationBus,
 } from './ports';
 import type { Remediator } from './remediation/remediator';
 import { alertMarkerExpiry, type IngestedBy, rowExpiry } from './schema/attribution-table';
@@ -66,6 +68,11 @@ export interface HandlerDeps {
    * claim, so the alert can say what will happen and a redelivery does not act again.
    */
   readonly remediator?: Remediator;
+  /**
+   * Where each alerted violation is also put as an event for other tools (EventBridge's default
+   * bus): by the invocation that holds the alert's claim, before it publishes, so at least once.
+   */
+  readonly violationBus?: ViolationBus;
 }
 
 export interface HandlerResult {
@@ -165,6 +172,25 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     ]);
   }
 
+  /** Puts the violation on the bus; a refusal is logged and counted, never holds back the alert. */
+  async function putViolationEvent(
+    about: readonly AttributionRecord[],
+    violations: readonly Violation[],
+  ): Promise<void> {
+    const bus = deps.violationBus;
+    if (!bus) return;
+    try {
+      await bus.put(violationEvent(about, violations));
+      metrics.addMetric(METRIC.violationEventsPut, 'Count', 1);
+    } catch (error) {
+      metrics.addMetric(METRIC.violationEventFailures, 'Count', 1);
+      logger.error('Violation event not put on the bus: the row and the alert are unaffected', {
+        eventKey: about[0]?.eventKey,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+    }
+  }
+
   /** Sends the alert for `violations` about `about` under `key`, claimed already or now. */
   async function alertOnce(
     key: string,
@@ -183,6 +209,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
         remediate && deps.remediator && (origin === 'live' || origin === 'trail')
           ? await deps.remediator.remediate(about, violations)
           : null;
+      await putViolationEvent(about, violations);
       const plain = renderAlert(about, violations, { accountName: name });
       const message = remediation ? withRemediation(plain, remediation) : plain;
       return lateness ? asLateArrival(message, lateness) : message;

@@ -10,6 +10,7 @@ import type { StopRequest } from './domain/remediation/plan';
 
 export type { AlertMessage } from './domain';
 
+import type { ViolationEvent } from './domain/violation-event';
 import type { WriteMeta } from './schema/attribution-table';
 
 export interface WriteResult {
@@ -27,6 +28,11 @@ export interface AttributionStore {
 /** Where alerts go. */
 export interface AlertPublisher {
   publish(message: AlertMessage): Promise<void>;
+}
+
+/** Where violations go as events for other tools' rules (EventBridge). Throws when refused. */
+export interface ViolationBus {
+  put(event: ViolationEvent): Promise<void>;
 }
 
 /**

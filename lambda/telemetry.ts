@@ -33,6 +33,10 @@ export const METRIC = {
   ownerTagsWritten: 'OwnerTagsWritten',
   /** Owner tags left alone: the resource had the key already and `overwrite` is off. */
   ownerTagsKept: 'OwnerTagsKept',
+  /** Violations put on the event bus for other tools. */
+  violationEventsPut: 'ViolationEventsPut',
+  /** Violations the event bus refused (after the SDK's retries): alarmed. */
+  violationEventFailures: 'ViolationEventFailures',
   /** Launches whose owner tags could not all be written after the retries. */
   ownerTagFailures: 'OwnerTagFailures',
   /** Instances marked with ec2trail:violation (enforce mode). */

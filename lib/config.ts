@@ -183,6 +183,8 @@ export const ConfigSchema = z
       .strict()
       .optional(),
     ownerTags: OwnerTagsSchema.optional(),
+    /** Put every alerted violation on the default event bus too (source "ec2trail"). */
+    violationEvents: z.boolean().default(true),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
     tags: z
       .record(z.string(), z.string())
@@ -284,6 +286,7 @@ export const OVERRIDE_KINDS = {
   organization: 'json',
   trail: 'json',
   ownerTags: 'json',
+  violationEvents: 'boolean',
   tags: 'tags',
   logRetentionDays: 'number',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OverrideKind>;

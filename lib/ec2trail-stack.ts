@@ -88,6 +88,7 @@ export class Ec2TrailStack extends Stack {
       regions,
       remediates: remediation !== null,
       ...(this.remediation ? { enforcement: this.remediation } : {}),
+      violationEvents: config.violationEvents,
     };
     this.attribution = new AttributionFunction(this, 'Attributor', {
       table: this.table.table,

@@ -44,6 +44,8 @@ export function lambdaDefines(
     readonly ownerTags?: OwnerTagSettings;
     /** The policy remediates in enforce mode: bundle the EC2 and Scheduler clients. */
     readonly enforce?: boolean;
+    /** Put violations on the default event bus: bundle the EventBridge client. */
+    readonly violationEvents?: boolean;
   } = {},
 ): Record<string, string> {
   return {
@@ -52,6 +54,7 @@ export function lambdaDefines(
     // null leaves the EC2 client out of the bundle.
     __EC2TRAIL_OWNER_TAGS__: JSON.stringify(options.ownerTags ? JSON.stringify(options.ownerTags) : null),
     __EC2TRAIL_ENFORCE__: options.enforce ? 'true' : 'false',
+    __EC2TRAIL_VIOLATION_EVENTS__: options.violationEvents ? 'true' : 'false',
   };
 }
 

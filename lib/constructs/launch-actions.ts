@@ -1,14 +1,16 @@
 import { Stack } from 'aws-cdk-lib';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
+import { VIOLATION_SOURCE } from '../../lambda/domain/violation-event';
 import { grantMemberTagging, grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './owner-tag-grants';
 import type { Remediation } from './remediation';
 
 /**
- * What a recording function does to launched instances: owner tags and remediation. The
- * attribution function and the trail-file function take the same, so an event either path
- * records is acted on alike; each gets the environment, the grants and the bundle defines.
+ * What a recording function does beyond recording: owner tags and remediation of launched
+ * instances, and violations put on the event bus. The attribution function and the trail-file
+ * function take the same, so an event either path records is acted on alike; each gets the
+ * environment, the grants and the bundle defines.
  */
 export interface LaunchActionsProps {
   /** Write owner tags on launched resources. @default undefined: no tags, no EC2 permission */
@@ -21,6 +23,8 @@ export interface LaunchActionsProps {
   readonly remediates: boolean;
   /** Enforce mode: the function schedules stops through this. */
   readonly enforcement?: Remediation;
+  /** Put each alerted violation on the default event bus (config `violationEvents`). */
+  readonly violationEvents?: boolean;
 }
 
 export function launchActionEnvironment(
@@ -65,4 +69,21 @@ export function grantLaunchActions(role: IRole, props: LaunchActionsProps | unde
   if (props.ownerTags) grantOwnerTagging(role, props.ownerTags, props.regions);
   if (props.ownerTags && props.memberTagging) grantMemberTagging(role, props.memberTagging.organizationId);
   props.enforcement?.grantScheduling(role);
+  if (props.violationEvents) grantViolationEvents(role);
+}
+
+/**
+ * PutEvents on this region's default bus, and only events whose source is ec2trail
+ * (`events:source`), so the role cannot pose as an AWS service or another application.
+ */
+export function grantViolationEvents(role: IRole): void {
+  const stack = Stack.of(role);
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'PutViolationEvents',
+      actions: ['events:PutEvents'],
+      resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      conditions: { StringEquals: { 'events:source': VIOLATION_SOURCE } },
+    }),
+  );
 }

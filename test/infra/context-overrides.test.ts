@@ -61,6 +61,7 @@ describe('-c overrides', () => {
         backfill: { maxConcurrency: 20, filesPerBatch: 10, toleratedFailurePercentage: 0 },
       },
     ],
+    violationEvents: ['false', false],
     ownerTags: [
       '{}',
       {

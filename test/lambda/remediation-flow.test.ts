@@ -259,9 +259,13 @@ describe('remediation from violation to stop', () => {
     expect(stopRows[1]?.remediation?.reason).toBe(
       'acknowledged with ec2trail:ack=capacity test, ends friday',
     );
-    expect(stopRows[2]?.remediation?.reason).toBe('the instance is stopped');
+    expect(stopRows[2]?.remediation?.reason).toBe('the instance was already stopped at the deadline');
     const [second, ...more] = await published();
     expect(more).toEqual([]);
+    expect(JSON.parse(second?.message ?? '{}').email).toContain(
+      `Already stopped ${INSTANCES[2]}: the instance was already stopped at the deadline.`,
+    );
+
     expect(second?.subject).toBe(
       '[CRITICAL] ec2trail stopped i-0b1b2c3d4e5f60001 launched by root (instanceType)',
     );
