@@ -20,6 +20,7 @@ const UNIT = [
   '<rootDir>/test/conformance/**/*.test.ts',
   '<rootDir>/test/faults/security.test.ts',
   '<rootDir>/test/lambda/handler.test.ts',
+  '<rootDir>/test/lambda/violation-events-flow.test.ts',
   '<rootDir>/test/scale/index-shards.test.ts',
   '<rootDir>/test/infra/closest-name.test.ts',
   '<rootDir>/test/cli/arguments.test.ts',

@@ -140,6 +140,7 @@ export class Ec2TrailStack extends Stack {
       ],
       topic: this.alarmRelay.alarmTopic,
       ownerTags: config.ownerTags !== undefined,
+      violationEvents: config.violationEvents,
       ...(this.remediation
         ? {
             remediation: {

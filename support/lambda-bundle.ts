@@ -17,6 +17,7 @@ export async function buildLambdaBundle(
     readonly accountNames?: boolean;
     readonly enforce?: boolean;
     readonly ownerTags?: OwnerTagSettings;
+    readonly violationEvents?: boolean;
   } = {},
 ): Promise<void> {
   await build({
@@ -30,7 +31,8 @@ export async function buildLambdaBundle(
     sourcemap: true,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
-    define: lambdaDefines(readPolicyFile(DEFAULT_POLICY_FILE), options),
+    // The default deploy puts violations on the bus (config violationEvents): so does this bundle.
+    define: lambdaDefines(readPolicyFile(DEFAULT_POLICY_FILE), { violationEvents: true, ...options }),
     alias: { ...LAMBDA_ALIASES },
     logLevel: 'warning',
   });

@@ -35,6 +35,8 @@ export interface SelfMonitoringProps {
   readonly maxEventAge?: Duration;
   /** The function writes owner tags: alarm when it could not. @default false */
   readonly ownerTags?: boolean;
+  /** Violations go to the event bus: alarm when the bus refused one. @default false */
+  readonly violationEvents?: boolean;
   /** Remediation in enforce mode: alarm on its failures and on deadlines that could not run. @default undefined */
   readonly remediation?: { readonly function: IFunction; readonly deadLetterQueue: IQueue };
 }
@@ -119,6 +121,17 @@ export class SelfMonitoring extends Construct {
         props.relayDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
         1,
       ),
+      ...(props.violationEvents
+        ? [
+            alarm(
+              'ViolationEventFailures',
+              'warning',
+              "a violation could not be put on the event bus (rows and alerts are unaffected); see the function's logs",
+              appMetric(METRIC.violationEventFailures, 'violation event failures'),
+              1,
+            ),
+          ]
+        : []),
       ...(props.ownerTags
         ? [
             alarm(

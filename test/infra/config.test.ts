@@ -26,6 +26,7 @@ describe('deploy configuration', () => {
       smsMinSeverity: 'critical',
       emailMinSeverity: 'warning',
       logRetentionDays: 90,
+      violationEvents: true,
       tags: {},
     });
   });

@@ -206,7 +206,8 @@ describe('Ec2TrailStack', () => {
       alarms
         .map(
           (a) =>
-            `${a.Properties.Namespace}/${a.Properties.MetricName} ${/\[(\w+)\]/.exec(a.Properties.AlarmDescription)?.[1]}`,
+            // ec2trail's own metrics are alarmed through metric math: their name is inside.
+            `${a.Properties.Namespace ?? 'ec2trail'}/${a.Properties.MetricName ?? /"MetricName":"(\w+)"/.exec(JSON.stringify(a.Properties))?.[1]} ${/\[(\w+)\]/.exec(a.Properties.AlarmDescription)?.[1]}`,
         )
         .sort(),
     ).toEqual([
@@ -218,6 +219,7 @@ describe('Ec2TrailStack', () => {
       'AWS/Lambda/Throttles warning',
       'AWS/SQS/ApproximateNumberOfMessagesVisible critical',
       'AWS/SQS/ApproximateNumberOfMessagesVisible critical',
+      'ec2trail/ViolationEventFailures warning',
     ]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const dashboard = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
@@ -340,7 +342,7 @@ describe('Ec2TrailStack', () => {
     expect(() => synthesize({ policyFile: file })).toThrow(/rules\.rootUser\.severity/);
   });
 
-  it('grants the function only its log group, table rows, topic, key and dead-letter queue', () => {
+  it('grants the function only its log group, table rows, topic, key, dead-letter queue and the default bus', () => {
     const all = statements(template, 'AttributorRole');
     const actions = all.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
     expect(actions).toEqual([
@@ -350,6 +352,7 @@ describe('Ec2TrailStack', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'dynamodb:UpdateItem',
+      'events:PutEvents',
       'kms:Decrypt',
       'kms:GenerateDataKey*',
       'logs:CreateLogStream',
