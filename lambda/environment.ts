@@ -13,6 +13,8 @@ const EnvironmentSchema = z.object({
   TOPIC_ARN: TopicArn,
   /** `organizations` to show account names in alerts. */
   ACCOUNT_NAMES: z.optional(z.enum(['organizations'])),
+  /** `custom` when chat channels subscribe: HTTPS subscribers get chat custom notifications. */
+  CHAT_NOTIFICATIONS: z.optional(z.enum(['custom'])),
   /** The function's own account: owner tags are written only there. */
   HOME_ACCOUNT: z.optional(
     z.string().check(z.regex(/^\d{12}$/, 'HOME_ACCOUNT must be a 12-digit account id')),
@@ -84,6 +86,7 @@ export function readSchedulingEnvironment(
 const RemediationEnvironmentSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1, 'TABLE_NAME must name the attribution table')),
   TOPIC_ARN: TopicArn,
+  CHAT_NOTIFICATIONS: z.optional(z.enum(['custom'])),
   HOME_ACCOUNT: z.string().check(z.regex(/^\d{12}$/, 'HOME_ACCOUNT must be a 12-digit account id')),
 });
 

@@ -45,7 +45,9 @@ export const handler = createHandler({
   store,
   ledger: new DynamoDbAlertLedger(documents, env.TABLE_NAME),
   lineage: new DynamoDbLineageStore(documents, env.TABLE_NAME),
-  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN),
+  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN, {
+    chat: env.CHAT_NOTIFICATIONS === 'custom',
+  }),
   policy,
   logger,
   metrics,

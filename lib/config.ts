@@ -53,6 +53,48 @@ export const OwnerTagsSchema = z
   })
   .strict();
 
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Slack and Microsoft Teams channels, as the chat applications' consoles show their ids. */
+const ChatSchema = z
+  .object({
+    slack: z
+      .array(
+        z
+          .object({
+            workspaceId: z
+              .string()
+              .regex(/^[0-9A-Z]{1,255}$/, 'must be a Slack workspace id such as T0123ABCD'),
+            channelId: z
+              .string()
+              .regex(/^[A-Za-z0-9]{1,256}$/, 'must be a Slack channel id such as C0123ABCD'),
+          })
+          .strict(),
+      )
+      .default([]),
+    teams: z
+      .array(
+        z
+          .object({
+            teamId: z.string().regex(UUID, 'must be the team id (a UUID)'),
+            // CloudFormation's pattern for TeamsChannelId: the id URL-encoded, as in the channel's link.
+            channelId: z
+              .string()
+              .regex(
+                /^[a-zA-Z0-9\-_=+/.,]*%3[aA][a-zA-Z0-9\-_=+/.,]*%40[a-zA-Z0-9\-_=+/.,]*$/,
+                'must be the URL-encoded channel id from its link, such as 19%3Aabc%40thread.tacv2',
+              ),
+            tenantId: z.string().regex(UUID, 'must be the tenant id (a UUID)'),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict()
+  .refine((chat) => chat.slack.length + chat.teams.length > 0, {
+    message: 'name at least one Slack or Teams channel',
+  });
+
 export const ConfigSchema = z
   .object({
     /** CloudFormation stack name. */
@@ -183,6 +225,11 @@ export const ConfigSchema = z
       .strict()
       .optional(),
     ownerTags: OwnerTagsSchema.optional(),
+    /**
+     * Chat channels (Amazon Q Developer in chat applications, formerly AWS Chatbot) that receive
+     * the alerts, rendered as its custom notifications.
+     */
+    chat: ChatSchema.optional(),
     /** Put every alerted violation on the default event bus too (source "ec2trail"). */
     violationEvents: z.boolean().default(true),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
@@ -287,6 +334,7 @@ export const OVERRIDE_KINDS = {
   trail: 'json',
   ownerTags: 'json',
   violationEvents: 'boolean',
+  chat: 'json',
   tags: 'tags',
   logRetentionDays: 'number',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OverrideKind>;

@@ -9,6 +9,7 @@ import { AlarmRelay } from './constructs/alarm-relay';
 import { AlertTopic } from './constructs/alert-topic';
 import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
+import { ChatChannels } from './constructs/chat-channels';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import type { LaunchActionsProps } from './constructs/launch-actions';
 import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
@@ -43,6 +44,7 @@ export class Ec2TrailStack extends Stack {
   public readonly organizationPolicy?: OrganizationBusPolicy;
   /** Present with `organization`: the StackSet that puts forwarders in member accounts. */
   public readonly memberForwarders?: MemberForwarders;
+  public readonly chat?: ChatChannels;
   /** Present with `trail`: the second path, from the trail's log files in S3. */
   public readonly trailPath?: TrailPath;
   /** Present when the policy remediates in enforce mode: schedules, the remediation function. */
@@ -75,6 +77,7 @@ export class Ec2TrailStack extends Stack {
         topic: this.alerts.topic,
         logRetention: config.logRetentionDays as RetentionDays,
         regions,
+        chatNotifications: config.chat !== undefined,
       });
     }
     // Unique to this deploy (the stack id's UUID) and known to both sides: the member role's trust
@@ -89,6 +92,7 @@ export class Ec2TrailStack extends Stack {
       remediates: remediation !== null,
       ...(this.remediation ? { enforcement: this.remediation } : {}),
       violationEvents: config.violationEvents,
+      chatNotifications: config.chat !== undefined,
     };
     this.attribution = new AttributionFunction(this, 'Attributor', {
       table: this.table.table,
@@ -150,6 +154,14 @@ export class Ec2TrailStack extends Stack {
           }
         : {}),
     });
+
+    if (config.chat) {
+      this.chat = new ChatChannels(this, 'Chat', {
+        topic: this.alerts.topic,
+        slack: config.chat.slack,
+        teams: config.chat.teams,
+      });
+    }
 
     if (config.trail) {
       this.trailPath = new TrailPath(this, 'TrailPath', {

@@ -36,7 +36,9 @@ export const handler = createRemediationHandler({
   ),
   store: new DynamoDbAttributionStore(documents, env.TABLE_NAME),
   ledger: new DynamoDbAlertLedger(documents, env.TABLE_NAME),
-  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN),
+  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN, {
+    chat: env.CHAT_NOTIFICATIONS === 'custom',
+  }),
   logger: new Logger({ serviceName: 'ec2trail-remediation' }),
   metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ec2trail' }),
   clock: () => new Date(),

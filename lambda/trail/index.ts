@@ -42,7 +42,9 @@ const shared: Omit<HandlerDeps, 'policy' | 'ingestedBy'> = {
   store: new DynamoDbAttributionStore(documents, env.TABLE_NAME),
   ledger: new DynamoDbAlertLedger(documents, env.TABLE_NAME),
   lineage: new DynamoDbLineageStore(documents, env.TABLE_NAME),
-  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN),
+  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN, {
+    chat: env.CHAT_NOTIFICATIONS === 'custom',
+  }),
   logger,
   metrics,
   clock: () => new Date(),

@@ -25,6 +25,8 @@ export interface LaunchActionsProps {
   readonly enforcement?: Remediation;
   /** Put each alerted violation on the default event bus (config `violationEvents`). */
   readonly violationEvents?: boolean;
+  /** Chat channels subscribe to the alert topic: alerts carry the chat notification too (config `chat`). */
+  readonly chatNotifications?: boolean;
 }
 
 export function launchActionEnvironment(
@@ -34,6 +36,7 @@ export function launchActionEnvironment(
   if (!props) return {};
   const stack = Stack.of(scope);
   return {
+    ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
     ...(props.ownerTags || props.remediates || props.enforcement ? { HOME_ACCOUNT: stack.account } : {}),
     ...(props.enforcement
       ? {

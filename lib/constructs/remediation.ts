@@ -28,6 +28,8 @@ export interface RemediationProps {
   readonly logRetention: RetentionDays;
   /** The regions whose instances may be tagged and stopped. */
   readonly regions: readonly string[];
+  /** Chat channels subscribe to the topic: the deadline alert carries the chat notification too. */
+  readonly chatNotifications?: boolean;
 }
 
 /** cdk-nag's name for an unresolved ARN, as it reports the finding. */
@@ -91,6 +93,7 @@ export class Remediation extends Construct {
         TABLE_NAME: props.table.tableName,
         TOPIC_ARN: props.topic.topicArn,
         HOME_ACCOUNT: stack.account,
+        ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
         POWERTOOLS_SERVICE_NAME: 'ec2trail-remediation',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         NODE_OPTIONS: '--enable-source-maps',

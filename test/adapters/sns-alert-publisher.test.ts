@@ -1,5 +1,6 @@
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
+import { chatNotificationOf } from '../../lambda/domain/chat-notification';
 import type { AlertMessage } from '../../lambda/ports';
 import { snsClient } from '../helpers/services';
 import { receive, subscribedQueue } from '../helpers/sns-queues';
@@ -55,5 +56,15 @@ describe('SnsAlertPublisher against the fauxqs SNS emulator', () => {
     await publisher.publish(MESSAGE);
     const delivered = await receive(criticalOnly);
     expect(delivered.map((m) => m.MessageAttributes.severity.Value)).toEqual(['critical']);
+  });
+
+  it('gives HTTPS subscribers (chat channels) the chat notification only when chat is on', async () => {
+    const queue = await subscribedQueue(topicArn, `chat-${Date.now()}`);
+    await new SnsAlertPublisher(snsClient(), topicArn, { chat: true }).publish(MESSAGE);
+    const [envelope] = await receive(queue);
+    const bodies = JSON.parse(envelope.Message);
+    expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'https', 'sms']);
+    expect(bodies.https).toBe(chatNotificationOf(MESSAGE));
+    expect(bodies.default).toBe(MESSAGE.json);
   });
 });

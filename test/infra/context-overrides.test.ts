@@ -62,6 +62,10 @@ describe('-c overrides', () => {
       },
     ],
     violationEvents: ['false', false],
+    chat: [
+      '{"slack":[{"workspaceId":"T0123ABCD","channelId":"C0123ABCD"}]}',
+      { slack: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }], teams: [] },
+    ],
     ownerTags: [
       '{}',
       {
