@@ -9,6 +9,7 @@ import {
   TRAIL_ACTIONS,
 } from '../lambda/domain/actions';
 import { DEFAULT_OWNER_TAGS, OWNER_TAG_SOURCES, tagKeyProblem } from '../lambda/domain/owner-tags';
+import { FILTER_COMBINATIONS_MAX, filterCombinations } from '../lambda/domain/person-filter';
 import { SEVERITIES } from '../lambda/domain/policy/schema';
 import { RETENTION_DAYS } from '../lambda/schema/attribution-table';
 import { didYouMean } from './closest-name';
@@ -93,6 +94,51 @@ const ChatSchema = z
   .strict()
   .refine((chat) => chat.slack.length + chat.teams.length > 0, {
     message: 'name at least one Slack or Teams channel',
+  });
+
+const PeopleSchema = z
+  .object({
+    /** IAM Identity Center session names are the users' email addresses (the usual setup). */
+    sessionNameIsEmail: z.boolean().default(true),
+    minSeverity: z.enum(SEVERITIES).default('warning'),
+    contacts: z
+      .array(
+        z
+          .object({
+            email: z.email({ error: (issue) => `"${String(issue.input)}" is not an email address` }),
+            names: z.array(z.string().min(1).max(256)).default([]),
+            arnPrefixes: z
+              .array(
+                z
+                  .string()
+                  .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:/, 'must start like arn:aws:iam::111122223333:'),
+              )
+              .default([]),
+          })
+          .strict(),
+      )
+      .min(1, 'name at least one contact'),
+  })
+  .strict()
+  .superRefine((people, ctx) => {
+    people.contacts.forEach((contact, index) => {
+      if (!people.sessionNameIsEmail && contact.names.length === 0 && contact.arnPrefixes.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contacts', index],
+          message: 'needs names or arnPrefixes when sessionNameIsEmail is off: nothing would match it',
+        });
+      const combinations = filterCombinations(contact, people);
+      if (combinations > FILTER_COMBINATIONS_MAX)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contacts', index],
+          message: `makes a filter policy of ${combinations} combinations; SNS allows ${FILTER_COMBINATIONS_MAX} (fewer names, or a higher minSeverity)`,
+        });
+    });
+    const emails = people.contacts.map((c) => c.email.toLowerCase());
+    if (new Set(emails).size !== emails.length)
+      ctx.addIssue({ code: 'custom', path: ['contacts'], message: 'lists an email twice' });
   });
 
 export const ConfigSchema = z
@@ -230,6 +276,11 @@ export const ConfigSchema = z
      * the alerts, rendered as its custom notifications.
      */
     chat: ChatSchema.optional(),
+    /**
+     * People told of their own alerts by email: each gets a subscription whose filter matches
+     * the alert's `person` (their names) or `personArn` (their ARN prefixes).
+     */
+    people: PeopleSchema.optional(),
     /** Put every alerted violation on the default event bus too (source "ec2trail"). */
     violationEvents: z.boolean().default(true),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
@@ -335,6 +386,7 @@ export const OVERRIDE_KINDS = {
   ownerTags: 'json',
   violationEvents: 'boolean',
   chat: 'json',
+  people: 'json',
   tags: 'tags',
   logRetentionDays: 'number',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OverrideKind>;

@@ -60,8 +60,9 @@ export class Ec2TrailStack extends Stack {
       phones: config.alertPhones,
       emailMinSeverity: config.emailMinSeverity,
       smsMinSeverity: config.smsMinSeverity,
+      ...(config.people ? { people: config.people } : {}),
     });
-    if (config.alertEmails.length === 0 && config.alertPhones.length === 0)
+    if (config.alertEmails.length === 0 && config.alertPhones.length === 0 && !config.people)
       Annotations.of(this).addWarningV2(
         'ec2trail:no-subscribers',
         'No alertEmails or alertPhones: alerts reach the topic and nobody receives them. Add -c alertEmails=you@example.com (or alertPhones), or subscribe to the AlertTopicArn output yourself.',

@@ -3,6 +3,7 @@
 import { ACTION_VERBS, isTrailAction, SERVICE_CHANGE } from './actions';
 import { describeResource } from './lineage/resources';
 import { describeTargets, highestSeverity, instancesLaunched, type Violation } from './policy/evaluate';
+import { personAddressOf } from './policy/person';
 import type { AttributionRecord } from './record';
 import { cut, cutGsm, flat, gsmLength, gsmSafe, oneLine, quoted, shown } from './text';
 
@@ -315,6 +316,7 @@ export function renderAlert(
       account: first?.account ?? 'unknown',
       region: first?.region ?? 'unknown',
       initiator: initiatorAttribute(first),
+      ...personAddressOf(first),
     },
   };
 }

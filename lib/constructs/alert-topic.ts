@@ -1,8 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { CfnSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import {
+  type PeopleSettings,
+  type PersonContact,
+  personFilterPolicy,
+} from '../../lambda/domain/person-filter';
 import { SEVERITIES, type Severity } from '../../lambda/domain/policy/schema';
 
 export interface AlertTopicProps {
@@ -14,6 +19,8 @@ export interface AlertTopicProps {
   readonly emailMinSeverity?: Severity;
   /** The lowest severity texted. @default 'critical' */
   readonly smsMinSeverity?: Severity;
+  /** People who get their own alerts only, by email. @default none */
+  readonly people?: PeopleSettings & { readonly contacts: readonly PersonContact[] };
 }
 
 /** The severities at or above `minimum`, for a subscription filter policy on the `severity` attribute. */
@@ -47,6 +54,16 @@ export class AlertTopic extends Construct {
         new EmailSubscription(email, { filterPolicy: bySeverity(props.emailMinSeverity ?? 'warning') }),
       );
     }
+    // The L2 subscription cannot write `$or`: the filter policy goes on the CloudFormation resource.
+    props.people?.contacts.forEach((contact, n) => {
+      new CfnSubscription(this, `Person${n}`, {
+        topicArn: this.topic.topicArn,
+        protocol: 'email',
+        endpoint: contact.email,
+        filterPolicyScope: 'MessageAttributes',
+        filterPolicy: personFilterPolicy(contact, props.people as PeopleSettings),
+      });
+    });
     for (const phone of props.phones ?? []) {
       this.topic.addSubscription(
         new SmsSubscription(phone, { filterPolicy: bySeverity(props.smsMinSeverity ?? 'critical') }),

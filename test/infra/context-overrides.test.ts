@@ -62,6 +62,14 @@ describe('-c overrides', () => {
       },
     ],
     violationEvents: ['false', false],
+    people: [
+      '{"contacts":[{"email":"alice@example.com"}]}',
+      {
+        sessionNameIsEmail: true,
+        minSeverity: 'warning',
+        contacts: [{ email: 'alice@example.com', names: [], arnPrefixes: [] }],
+      },
+    ],
     chat: [
       '{"slack":[{"workspaceId":"T0123ABCD","channelId":"C0123ABCD"}]}',
       { slack: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }], teams: [] },

@@ -217,6 +217,9 @@ describe('policy alerts from the handler', () => {
       action: 'launch',
       // A direct call: the person behind it is the caller.
       initiator: 'root',
+      // Who a person's own subscription matches: the fixture's caller, root.
+      person: 'root',
+      personArn: 'arn:aws:iam::111122223333:root',
       account: '111122223333',
       region: 'us-east-1',
     });

@@ -53,3 +53,22 @@ export function personOf(record: AttributionRecord): JudgedPerson {
 export function throughSuffix(person: JudgedPerson): string {
   return person.through ? ` (${person.through})` : '';
 }
+
+/** What a subscription filter matches to deliver a person their own alerts. */
+export interface PersonAddress {
+  /** Their name, lower-cased (filters match exactly): a source identity, an SSO session name, a user name. */
+  readonly person: string;
+  /** Their ARN, for filters on ARN prefixes. */
+  readonly personArn: string;
+}
+
+/** The `person` and `personArn` attributes of an alert about this record; `unknown` when not known. */
+export function personAddressOf(record: AttributionRecord | undefined): PersonAddress {
+  if (!record) return { person: 'unknown', personArn: 'unknown' };
+  const judged = personOf(record);
+  const named = judged.label === 'an unidentified caller' ? null : judged.label;
+  return {
+    person: named ? named.toLowerCase().slice(0, 256) : 'unknown',
+    personArn: judged.facts.arn ? judged.facts.arn.slice(0, 1024) : 'unknown',
+  };
+}
