@@ -1,7 +1,5 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
@@ -19,7 +17,7 @@ import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { countInputFiles, type InputFile, readInputs } from '../inputs';
 import { OwnerTagHistory } from '../owner-tags/history';
-import { HistoryOwnerTagger } from '../owner-tags/history-tagger';
+import type { HistoryOwnerTagger } from '../owner-tags/history-tagger';
 import { loadPolicyFile } from '../policy-evaluator';
 import { progressText } from '../replay/progress';
 import { describeReplay, type EventSink, Replayer, type ReplayTally } from '../replay/replayer';
@@ -36,8 +34,17 @@ import { SilentLog, SilentMetrics } from '../telemetry';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
-/** The tagger for `--yes`: the credentials' account is the only one whose resources it tags. */
+/**
+ * The tagger for `--yes`: the credentials' account is the only one whose resources it tags. The
+ * EC2 and STS clients are loaded here only: they are large, and every replay would otherwise
+ * carry them in a heap the bulk commands keep small.
+ */
 async function historyTagger(overwrite: boolean, options: TargetOptions): Promise<HistoryOwnerTagger> {
+  const [{ EC2Client }, { GetCallerIdentityCommand, STSClient }, { HistoryOwnerTagger }] = await Promise.all([
+    import('@aws-sdk/client-ec2'),
+    import('@aws-sdk/client-sts'),
+    import('../owner-tags/history-tagger'),
+  ]);
   const { Account } = await new STSClient({ profile: options.profile, region: options.region }).send(
     new GetCallerIdentityCommand({}),
   );
