@@ -4,6 +4,7 @@ import { MemoryLineageStore } from './adapters/memory-lineage-store';
 import { AlertSender, type SendOutcome } from './alerts/alert-sender';
 import {
   type AttributionRecord,
+  adviceOf,
   asLateArrival,
   attribute,
   type CompiledPolicy,
@@ -120,6 +121,7 @@ const NOTHING = { written: 0, duplicates: 0, violations: [], alert: 'none' } as 
  */
 export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
   const { store, policy, logger, metrics, clock } = deps;
+  const advice = adviceOf(policy);
   const linker = new Linker(deps.lineage ?? new MemoryLineageStore());
   const sender = new AlertSender({
     ledger: deps.ledger,
@@ -210,7 +212,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
           ? await deps.remediator.remediate(about, violations)
           : null;
       await putViolationEvent(about, violations);
-      const plain = renderAlert(about, violations, { accountName: name });
+      const plain = renderAlert(about, violations, { accountName: name, advice });
       const message = remediation ? withRemediation(plain, remediation) : plain;
       return lateness ? asLateArrival(message, lateness) : message;
     });

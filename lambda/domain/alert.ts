@@ -2,8 +2,10 @@
 
 import { ACTION_VERBS, isTrailAction, SERVICE_CHANGE } from './actions';
 import { describeResource } from './lineage/resources';
+import { DEFAULT_ADVICE } from './policy/advice';
 import { describeTargets, highestSeverity, instancesLaunched, type Violation } from './policy/evaluate';
 import { personAddressOf } from './policy/person';
+import type { RuleId } from './policy/schema';
 import type { AttributionRecord } from './record';
 import { cut, cutGsm, flat, gsmLength, gsmSafe, oneLine, quoted, shown } from './text';
 
@@ -117,11 +119,17 @@ function ev(value: string | null | undefined, max?: number): string | null {
   return value === null || value === undefined || value === '' ? null : shown(value, max);
 }
 
+/** The rules broken, each once, in the order they were found. */
+function rulesOf(violations: readonly Violation[]): RuleId[] {
+  return [...new Set(violations.map((v) => v.rule))];
+}
+
 function emailBody(
   records: readonly AttributionRecord[],
   violations: readonly Violation[],
   severity: string,
   accountName: string | null,
+  advice: Readonly<Record<RuleId, string>>,
 ): string {
   const first = records[0];
   if (!first) return '';
@@ -146,6 +154,9 @@ function emailBody(
     '',
     `Broken rule${violations.length > 1 ? 's' : ''}`,
     ...violations.map((v) => `  [${v.severity.toUpperCase()}] ${v.rule}: ${flat(v.message, 600)}`),
+    '',
+    'What to do',
+    ...rulesOf(violations).map((rule) => `  ${rule}: ${flat(advice[rule], 600)}`),
     '',
     'Who',
     field('Name', ev(actor.name, 120)),
@@ -250,6 +261,7 @@ function jsonBody(
   violations: readonly Violation[],
   severity: string,
   accountName: string | null,
+  advice: Readonly<Record<RuleId, string>>,
 ): string {
   const first = records[0];
   const body = {
@@ -258,6 +270,7 @@ function jsonBody(
     summary: headline(records),
     accountName,
     violations,
+    advice: Object.fromEntries(rulesOf(violations).map((rule) => [rule, advice[rule]])),
     instanceIds: records.flatMap((r) => (r.instanceId ? [r.instanceId] : [])),
     record: first,
   };
@@ -282,6 +295,8 @@ function fitList(items: readonly string[], room: number): string {
 export interface AlertContext {
   /** The account's name in AWS Organizations, when it could be read. */
   readonly accountName?: string | null;
+  /** What to do about each rule, from the policy (`adviceOf`); the defaults when absent. */
+  readonly advice?: Readonly<Record<RuleId, string>>;
 }
 
 /** Renders the alert for one event; `violations` must not be empty. */
@@ -292,7 +307,8 @@ export function renderAlert(
 ): AlertMessage {
   const first = records[0];
   const severity = highestSeverity(violations) ?? 'info';
-  const rules = [...new Set(violations.map((v) => v.rule))];
+  const rules = rulesOf(violations);
+  const advice = context.advice ?? DEFAULT_ADVICE;
   const tag = `[${severity.toUpperCase()}]`;
   const subject = cut(oneLine(`${tag} ${headline(records)}`), SUBJECT_MAX);
   const accountId = first?.account ? shown(first.account, 40) : null;
@@ -305,9 +321,9 @@ export function renderAlert(
   const smsText = `${smsHead} Rules: ${fitList(rules, SMS_MAX - gsmLength(smsHead) - ' Rules: '.length)}`;
   return {
     subject,
-    email: emailBody(records, violations, severity, context.accountName ?? null),
+    email: emailBody(records, violations, severity, context.accountName ?? null, advice),
     sms: cutGsm(smsText, SMS_MAX),
-    json: jsonBody(records, violations, severity, context.accountName ?? null),
+    json: jsonBody(records, violations, severity, context.accountName ?? null, advice),
     attributes: {
       severity,
       rules: rules.join(','),

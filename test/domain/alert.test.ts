@@ -1,4 +1,7 @@
-import { compilePolicy, evaluate, renderAlert, SMS_MAX } from '../../lambda/domain';
+import { adviceOf, compilePolicy, evaluate, renderAlert, SMS_MAX } from '../../lambda/domain';
+import { DEFAULT_ADVICE } from '../../lambda/domain/policy/advice';
+import { parsePolicy } from '../../lambda/domain/policy/load';
+import { RULE_IDS } from '../../lambda/domain/policy/schema';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { recordsOf } from '../helpers/fixtures';
 
@@ -120,5 +123,67 @@ describe('alert messages', () => {
     expect(
       Buffer.byteLength(JSON.stringify({ default: alert.json, email: alert.email, sms: alert.sms })),
     ).toBeLessThan(256 * 1024);
+  });
+});
+
+describe('what to do about each broken rule', () => {
+  const records = recordsOf('events/runinstances-root-console.json');
+
+  function section(email: string): string[] {
+    const lines = email.split('\n');
+    const start = lines.indexOf('What to do');
+    const end = lines.indexOf('', start);
+    return lines.slice(start + 1, end);
+  }
+
+  it('shows the policy’s own advice for a rule and the default for the others', () => {
+    const policy = compilePolicy(
+      parsePolicy(
+        {
+          rules: {
+            rootUser: { advice: 'Page the cloud team on #cloud-oncall, then rotate the root password.' },
+            requiredTags: { tags: { CostCenter: null } },
+          },
+        },
+        'test.yaml',
+      ),
+    );
+    const violations = evaluate(records, policy, {});
+    expect(violations.map((v) => v.rule).sort()).toEqual(['requiredTags', 'rootUser']);
+    const alert = renderAlert(records, violations, { advice: adviceOf(policy) });
+    expect(section(alert.email)).toEqual([
+      '  rootUser: Page the cloud team on #cloud-oncall, then rotate the root password.',
+      `  requiredTags: ${DEFAULT_ADVICE.requiredTags}`,
+    ]);
+    expect(JSON.parse(alert.json).advice).toEqual({
+      rootUser: 'Page the cloud team on #cloud-oncall, then rotate the root password.',
+      requiredTags: DEFAULT_ADVICE.requiredTags,
+    });
+  });
+
+  it('names each rule once, even when it is broken twice', () => {
+    const violations = [
+      { rule: 'requiredTags' as const, severity: 'warning' as const, message: 'missing Owner' },
+      { rule: 'requiredTags' as const, severity: 'warning' as const, message: 'missing CostCenter' },
+    ];
+    expect(section(renderAlert(records, violations).email)).toEqual([
+      `  requiredTags: ${DEFAULT_ADVICE.requiredTags}`,
+    ]);
+  });
+
+  it('keeps advice from the policy on one line', () => {
+    const policy = compilePolicy(
+      parsePolicy({ rules: { rootUser: { advice: 'Stop.\nSummary: forged' } } }, 'test.yaml'),
+    );
+    const alert = renderAlert(records, evaluate(records, policy, {}), { advice: adviceOf(policy) });
+    expect(alert.email.split('\n').filter((line) => line.startsWith('Summary:'))).toHaveLength(1);
+  });
+
+  it('refuses empty advice in the policy file', () => {
+    expect(() => parsePolicy({ rules: { rootUser: { advice: '   ' } } }, 'test.yaml')).toThrow(/advice/);
+  });
+
+  it('has a default for every rule the schema knows', () => {
+    for (const id of RULE_IDS) expect(DEFAULT_ADVICE[id]?.length ?? 0).toBeGreaterThan(20);
   });
 });

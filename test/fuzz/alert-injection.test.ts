@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { type AttributionRecord, compilePolicy, evaluate, renderAlert } from '../../lambda/domain';
+import { RULE_IDS } from '../../lambda/domain/policy/schema';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { recordsOf } from '../helpers/fixtures';
 
@@ -18,7 +19,9 @@ const OUR_LINE_STARTS = [
   /^Summary: /,
   /^Broken rules?$/,
   /^ {2}\[(INFO|WARNING|CRITICAL)\] [a-zA-Z0-9]+: /,
-  /^(Who|What|Where|When|Links)$/,
+  /^(Who|What|What to do|Where|When|Links)$/,
+  // Advice lines: the rule's name, then the policy's text.
+  new RegExp(`^ {2}(${RULE_IDS.join('|')}): `),
   /^ {2}(Name|ARN|Identity type|Role|Session|Invoked by|MFA|Tool|Source IP|Action|Error|Trail|Instances|Instance type|AMI|Tags|IMDS tokens|Public IP|Launch template|Auto Scaling|Account|Region|Time): +/,
   /^ {2}CloudTrail event: https:\/\//,
   /^ {2}Instance i-[0-9a-f]+: https:\/\//,

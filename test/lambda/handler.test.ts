@@ -1,4 +1,5 @@
 import { compilePolicy, parsePolicy } from '../../lambda/domain';
+import { DEFAULT_ADVICE } from '../../lambda/domain/policy/advice';
 import { createHandler } from '../../lambda/handler';
 import { METRIC } from '../../lambda/telemetry';
 import { FakeLog, FakeMetrics, FakePublisher, InMemoryLedger, InMemoryStore } from '../helpers/fakes';
@@ -9,7 +10,7 @@ const POLICY = compilePolicy(
   parsePolicy(
     {
       rules: {
-        rootUser: {},
+        rootUser: { advice: 'Call the cloud team on #cloud-oncall now.' },
         instanceType: { deny: ['p5.*'] },
         requiredTags: { tags: { Owner: null } },
         protectedInstances: { tags: { Environment: 'prod*' } },
@@ -224,6 +225,9 @@ describe('policy alerts from the handler', () => {
       region: 'us-east-1',
     });
     expect(metrics.total(METRIC.alertsPublished)).toBe(1);
+    // The policy's own advice for rootUser, the default for the other two.
+    expect(publisher.sent[0]?.email).toContain('  rootUser: Call the cloud team on #cloud-oncall now.\n');
+    expect(publisher.sent[0]?.email).toContain(`  requiredTags: ${DEFAULT_ADVICE.requiredTags}\n`);
   });
 
   it('sends nothing for an event that breaks no rule', async () => {

@@ -1,8 +1,10 @@
 /** A validated policy turned into matchers, so evaluating an event compiles nothing. */
 
 import type { Action } from '../actions';
+import { adviceFor } from './advice';
 import { compileGlob } from './glob';
 import type { Policy, PolicyRules, RuleId, Severity, Weekday } from './schema';
+import { RULE_IDS } from './schema';
 
 export interface CompiledExemptions {
   readonly callers: readonly RegExp[];
@@ -13,6 +15,8 @@ export interface CompiledExemptions {
 interface Base {
   readonly severity: Severity;
   readonly exempt: CompiledExemptions;
+  /** The policy's own advice for the rule; the default applies when absent. */
+  readonly advice?: string;
 }
 
 /** An allow list (null: anything) and a deny list that always wins. */
@@ -56,6 +60,7 @@ type AnyRule = NonNullable<PolicyRules[RuleId]>;
 
 function base(rule: AnyRule): Base {
   return {
+    ...(rule.advice ? { advice: rule.advice } : {}),
     severity: rule.severity,
     exempt: {
       callers: rule.exempt.callers.map((g) => compileGlob(g)),
@@ -164,4 +169,9 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
       automatic: service.automatic,
     };
   return compiled;
+}
+
+/** What to do about each rule of a compiled policy: its own advice, else the default. */
+export function adviceOf(policy: CompiledPolicy): Readonly<Record<RuleId, string>> {
+  return adviceFor(Object.fromEntries(RULE_IDS.map((id) => [id, policy[id]?.advice])));
 }

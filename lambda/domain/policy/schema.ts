@@ -77,6 +77,8 @@ function rule<T extends z.core.$ZodLooseShape>(shape: T, defaultSeverity: Severi
     severity: z._default(z.enum(SEVERITIES), defaultSeverity),
     exempt: z._default(Exemptions, { callers: [], people: [], tags: {} }),
     remediate: z.optional(z.enum(REMEDIES)),
+    /** What the person who broke the rule should do, shown under the alert's "What to do". */
+    advice: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(600))),
     ...shape,
   });
 }
