@@ -35,6 +35,11 @@ const COMMANDS: readonly Entry[] = [
       (require('./commands/query-commands') as typeof import('./commands/query-commands')).recentCommand,
   },
   {
+    name: 'digest',
+    summary: 'the digest of a window: launches, alerts, top launchers, what still runs',
+    load: () => (require('./commands/digest') as typeof import('./commands/digest')).digestCommand,
+  },
+  {
     name: 'replay',
     summary: 'ingest CloudTrail history (files, folders, s3://) into the table, idempotently',
     load: () => (require('./commands/replay') as typeof import('./commands/replay')).replayCommand,

@@ -13,6 +13,7 @@ import { UsageError } from '../errors';
 import { type ExtraField, outputFormat, renderRows } from '../rows-output';
 import { openTarget, TARGET_FLAGS, TARGET_HELP, type Target, targetOptions } from '../target';
 import { parseTimeArg } from '../time-arg';
+import { parseWindow, WINDOW_FLAGS, windowHelp } from '../time-window';
 
 const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -252,13 +253,7 @@ export const recentCommand: Command = {
 
 Lists every recorded lifecycle call in a time window, newest first.
 
-  --since TIME        from this time: 30m, 24h, 7d, 2w, 2026-03-01, "2026-03-01 12:00"
-                      (UTC), an ISO time with a zone, or epoch seconds (default: 24h)
-  --until TIME        up to this time, in the same forms (default: now); at most 400 days
-                      after --since
-  --account ID        only calls made in this account
-  --in-region REGION  only calls made in this region (--region is the table's, as in
-                      the AWS CLI)
+${windowHelp('24h')}
   --action ACTION     only launch, start, stop, terminate, reboot or connect
   --failed            only failed calls
 ${COMMON_HELP}`,
@@ -266,36 +261,19 @@ ${COMMON_HELP}`,
   async run(argv, output) {
     const { values, positionals } = parseFlags(argv, {
       ...COMMON_FLAGS,
-      since: { type: 'string' },
-      until: { type: 'string' },
-      account: { type: 'string' },
-      'in-region': { type: 'string' },
+      ...WINDOW_FLAGS,
       action: { type: 'string' },
       failed: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const now = Date.now();
-    const fromMs = parseTimeArg('--since', values.since ?? '24h', now);
-    const toMs = values.until ? parseTimeArg('--until', values.until, now) : now;
-    if (fromMs > toMs) throw new UsageError('--since is after --until');
-    // Each UTC day is its own key of the byDay index, read as 65 Queries (64 shards and the
-    // unsharded key): 400 days is already 26,000 Queries.
-    if (toMs - fromMs > 400 * 86_400_000)
-      throw new UsageError(
-        'the window is longer than 400 days: recent reads every day of it (65 Queries a day), so split it into windows of up to 400 days, or ask by instance (who) or by caller (activity)',
-      );
-    if (values.account !== undefined && !/^\d{12}$/.test(values.account))
-      throw new UsageError(`--account "${values.account}" is not a 12-digit account id`);
+    const { fromMs, toMs, account, region } = parseWindow(values, '24h');
     const format = chooseFormat(values, output);
     const limit = parseLimit(values.limit);
     const action = parseAction(values.action);
-    const region = values['in-region'];
-    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)?-[a-z]+-\d$/.test(region))
-      throw new UsageError(`--in-region "${region}" is not a region code such as eu-west-1`);
     return withTarget(values, async (target) => {
       const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
       const rows = await collect(
-        queries.recent({ fromMs, toMs, account: values.account, region, action, failed: values.failed }),
+        queries.recent({ fromMs, toMs, account, region, action, failed: values.failed }),
         limit,
       );
       await print(rows, format, output, `Nothing recorded in that window in ${target.description}.`);

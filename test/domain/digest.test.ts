@@ -1,0 +1,124 @@
+import { renderDigest } from '../../lambda/domain/digest/render';
+import { type DigestRow, peopleIn, type SentAlert, summarize } from '../../lambda/domain/digest/summarize';
+
+const WINDOW = { fromMs: Date.parse('2026-03-01T00:00:00Z'), toMs: Date.parse('2026-03-08T00:00:00Z') };
+
+function row(over: Partial<DigestRow> & Pick<DigestRow, 'eventKey' | 'action'>): DigestRow {
+  return {
+    instanceId: 'i-0000000000000000a',
+    eventTime: '2026-03-02T10:00:00Z',
+    eventName: 'RunInstances',
+    outcome: 'success',
+    errorCode: null,
+    account: '111122223333',
+    region: 'eu-west-1',
+    actor: { name: 'alice', arn: 'arn:aws:iam::111122223333:user/alice', type: 'IAMUser' },
+    via: null,
+    initiator: null,
+    launch: null,
+    ...over,
+  };
+}
+
+const warned = new Map<string, SentAlert>([['e1', { severity: 'warning', rules: ['requiredTags'] }]]);
+
+describe('digest summary', () => {
+  it('counts a row delivered twice once', () => {
+    const launch = row({ eventKey: 'e1', action: 'launch' });
+    const digest = summarize([launch, launch], warned, WINDOW);
+    expect(digest.totals).toMatchObject({ launchCalls: 1, instancesLaunched: 1, alerts: 1 });
+    expect(digest.violationsByRule).toEqual([{ name: 'requiredTags', count: 1 }]);
+  });
+
+  it('keeps an instance stopped then started among those still running, and not one stopped last', () => {
+    const launch = row({ eventKey: 'e1', action: 'launch' });
+    const stop = row({
+      eventKey: 'e2',
+      action: 'stop',
+      eventName: 'StopInstances',
+      eventTime: '2026-03-03T10:00:00Z',
+    });
+    const start = row({
+      eventKey: 'e3',
+      action: 'start',
+      eventName: 'StartInstances',
+      eventTime: '2026-03-04T10:00:00Z',
+    });
+    // Rows come newest first from the table: the order must not matter.
+    expect(summarize([start, stop, launch], warned, WINDOW).stillRunning).toHaveLength(1);
+    expect(summarize([stop, launch], warned, WINDOW).stillRunning).toHaveLength(0);
+  });
+
+  it('treats a terminate as final even when a start is logged after it', () => {
+    const launch = row({ eventKey: 'e1', action: 'launch' });
+    const end = row({ eventKey: 'e2', action: 'terminate', eventTime: '2026-03-05T10:00:00Z' });
+    const late = row({ eventKey: 'e3', action: 'start', eventTime: '2026-03-06T10:00:00Z' });
+    expect(summarize([late, end, launch], warned, WINDOW).stillRunning).toHaveLength(0);
+  });
+
+  it('counts the alert about a protected instance’s termination under its own key', () => {
+    const end = row({ eventKey: 'e9', action: 'terminate', eventName: 'TerminateInstances' });
+    const alerts = new Map<string, SentAlert>([
+      ['protected#e9', { severity: 'critical', rules: ['protectedInstances'] }],
+    ]);
+    const digest = summarize([end], alerts, WINDOW);
+    expect(digest.alertsBySeverity).toEqual({ critical: 1, warning: 0, info: 0 });
+    expect(digest.violationsByRule).toEqual([{ name: 'protectedInstances', count: 1 }]);
+  });
+
+  it('credits a service’s launch to the person behind it', () => {
+    const asg = row({
+      eventKey: 'e1',
+      action: 'launch',
+      actor: {
+        name: 'AutoScaling',
+        arn: 'arn:aws:sts::1:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling',
+        type: 'AssumedRole',
+      },
+      via: { service: 'autoscaling.amazonaws.com' },
+      initiator: { name: 'bob', arn: 'arn:aws:iam::1:user/bob' },
+    });
+    const digest = summarize([asg], new Map(), WINDOW);
+    expect(digest.topLaunchers).toEqual([{ name: 'bob', count: 1 }]);
+    expect(digest.services).toEqual([{ service: 'autoscaling.amazonaws.com', person: 'bob', instances: 1 }]);
+    expect(summarize([asg], new Map(), WINDOW, 'Bob').totals.instancesLaunched).toBe(1);
+    expect(peopleIn([asg], WINDOW)).toEqual([{ person: 'bob', personArn: 'arn:aws:iam::1:user/bob' }]);
+  });
+
+  it('leaves out rows outside the window and rows without a time', () => {
+    const before = row({ eventKey: 'e1', action: 'launch', eventTime: '2026-02-28T23:59:59Z' });
+    const timeless = row({ eventKey: 'e2', action: 'launch', eventTime: null });
+    expect(summarize([before, timeless], new Map(), WINDOW).totals.launchCalls).toBe(0);
+  });
+
+  it('publishes as kind=digest, addressed to the person when it is theirs', () => {
+    const digest = summarize([row({ eventKey: 'e1', action: 'launch' })], warned, WINDOW, 'alice');
+    const message = renderDigest(digest, {
+      person: 'alice',
+      personArn: 'arn:aws:iam::111122223333:user/alice',
+    });
+    expect(message.attributes).toEqual({
+      kind: 'digest',
+      scope: 'person',
+      person: 'alice',
+      personArn: 'arn:aws:iam::111122223333:user/alice',
+    });
+    expect(message.subject).toBe('[DIGEST] alice: 1 launch, 1 alert to 2026-03-08');
+    expect(message.subject.length).toBeLessThan(100);
+    expect(JSON.parse(message.json).totals.instancesLaunched).toBe(1);
+  });
+
+  it('cuts each list in the email to ten lines and says how many more', () => {
+    const rows = Array.from({ length: 13 }, (_, n) =>
+      row({
+        eventKey: `e${n}`,
+        action: 'launch',
+        instanceId: `i-${String(n).padStart(17, '0')}`,
+        actor: { name: `user${n}`, arn: null, type: 'IAMUser' },
+      }),
+    );
+    const email = renderDigest(summarize(rows, new Map(), WINDOW)).email;
+    expect(email).toContain('  …and 3 more');
+    expect(email.split('\n').filter((l) => /^ {2}user\d+: 1$/.test(l))).toHaveLength(10);
+  });
+});
