@@ -96,6 +96,21 @@ export function readRemediationEnvironment(
   return parse(RemediationEnvironmentSchema, env);
 }
 
+/** The digest function's environment. */
+const DigestEnvironmentSchema = z.object({
+  TABLE_NAME: z.string().check(z.minLength(1, 'TABLE_NAME must name the attribution table')),
+  TOPIC_ARN: TopicArn,
+  CHAT_NOTIFICATIONS: z.optional(z.enum(['custom'])),
+  /** `on` to send each person their own digest besides the team's. */
+  PERSONAL_DIGESTS: z.optional(z.enum(['on', 'off'])),
+});
+
+export function readDigestEnvironment(
+  env: Record<string, string | undefined>,
+): z.infer<typeof DigestEnvironmentSchema> {
+  return parse(DigestEnvironmentSchema, env);
+}
+
 const OwnerTagSettingsSchema = z.object({
   tags: z.record(z.string(), z.enum(OWNER_TAG_SOURCES)),
   overwrite: z.boolean(),

@@ -141,6 +141,49 @@ const PeopleSchema = z
       ctx.addIssue({ code: 'custom', path: ['contacts'], message: 'lists an email twice' });
   });
 
+const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+const clock = z.string().regex(CLOCK, 'must be a 24-hour time such as "08:00"');
+
+/** Scheduled digests: when they run, and who receives them. */
+const DigestsSchema = z
+  .object({
+    /** The IANA time zone the times are in; Scheduler follows its daylight saving changes. */
+    timeZone: z
+      .string()
+      .default('UTC')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as "Europe/Paris"'),
+    /** The last 24 hours, every day at this time. */
+    daily: z
+      .object({ at: clock.default('08:00') })
+      .strict()
+      .optional(),
+    /** The last 7 days, every week on this day at this time. */
+    weekly: z
+      .object({
+        day: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']).default('mon'),
+        at: clock.default('08:00'),
+      })
+      .strict()
+      .optional(),
+    /** The team's `emails` receive the team digest. */
+    team: z.boolean().default(true),
+    /** Each `people` contact receives a digest of their own. */
+    people: z.boolean().default(true),
+  })
+  .strict()
+  .refine((digests) => digests.daily !== undefined || digests.weekly !== undefined, {
+    message: 'name daily, weekly or both',
+  });
+
+export type DigestsConfig = z.infer<typeof DigestsSchema>;
+
 export const ConfigSchema = z
   .object({
     /** CloudFormation stack name. */
@@ -283,6 +326,8 @@ export const ConfigSchema = z
     people: PeopleSchema.optional(),
     /** Put every alerted violation on the default event bus too (source "ec2trail"). */
     violationEvents: z.boolean().default(true),
+    /** Daily and/or weekly digests on the alert topic (`kind=digest`). */
+    digests: DigestsSchema.optional(),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
     tags: z
       .record(z.string(), z.string())
@@ -387,6 +432,7 @@ export const OVERRIDE_KINDS = {
   violationEvents: 'boolean',
   chat: 'json',
   people: 'json',
+  digests: 'json',
   tags: 'tags',
   logRetentionDays: 'number',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OverrideKind>;

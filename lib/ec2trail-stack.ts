@@ -11,6 +11,7 @@ import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
 import { ChatChannels } from './constructs/chat-channels';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { DigestSchedule } from './constructs/digest-schedule';
 import type { LaunchActionsProps } from './constructs/launch-actions';
 import { LifecycleEventRule } from './constructs/lifecycle-event-rule';
 import { MemberForwarders } from './constructs/member-forwarders';
@@ -45,6 +46,8 @@ export class Ec2TrailStack extends Stack {
   /** Present with `organization`: the StackSet that puts forwarders in member accounts. */
   public readonly memberForwarders?: MemberForwarders;
   public readonly chat?: ChatChannels;
+  /** Present with `digests`: the scheduled digest function and its schedules. */
+  public readonly digests?: DigestSchedule;
   /** Present with `trail`: the second path, from the trail's log files in S3. */
   public readonly trailPath?: TrailPath;
   /** Present when the policy remediates in enforce mode: schedules, the remediation function. */
@@ -60,7 +63,8 @@ export class Ec2TrailStack extends Stack {
       phones: config.alertPhones,
       emailMinSeverity: config.emailMinSeverity,
       smsMinSeverity: config.smsMinSeverity,
-      ...(config.people ? { people: config.people } : {}),
+      ...(config.people ? { people: { ...config.people, digests: config.digests?.people ?? false } } : {}),
+      teamDigests: config.digests?.team ?? false,
     });
     if (config.alertEmails.length === 0 && config.alertPhones.length === 0 && !config.people)
       Annotations.of(this).addWarningV2(
@@ -134,6 +138,17 @@ export class Ec2TrailStack extends Stack {
       key: this.alerts.key,
       logRetention: config.logRetentionDays as RetentionDays,
     });
+    if (config.digests) {
+      this.digests = new DigestSchedule(this, 'Digests', {
+        digests: config.digests,
+        table: this.table.table,
+        topic: this.alerts.topic,
+        personal: config.digests.people && config.people !== undefined,
+        chatNotifications: config.chat !== undefined,
+        logRetention: config.logRetentionDays as RetentionDays,
+      });
+    }
+
     this.monitoring = new SelfMonitoring(this, 'Monitoring', {
       function: this.attribution.function,
       deadLetterQueue: this.deadLetters.queue,
@@ -146,6 +161,7 @@ export class Ec2TrailStack extends Stack {
       topic: this.alarmRelay.alarmTopic,
       ownerTags: config.ownerTags !== undefined,
       violationEvents: config.violationEvents,
+      ...(this.digests ? { digests: { deadLetterQueue: this.digests.deadLetters.queue } } : {}),
       ...(this.remediation
         ? {
             remediation: {

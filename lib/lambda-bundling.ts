@@ -17,6 +17,8 @@ export const REMEDIATION_ENTRY = join(LAMBDA_ROOT, 'remediation', 'index.ts');
 
 /** The alarm relay's entry point. */
 export const ALARM_RELAY_ENTRY = join(LAMBDA_ROOT, 'alarm-relay', 'index.ts');
+/** The scheduled digest function. */
+export const DIGEST_ENTRY = join(LAMBDA_ROOT, 'digest', 'index.ts');
 
 /** esbuild's node target for the Lambda runtime (nodejs24.x). */
 export const LAMBDA_TARGET = 'node24';

@@ -23,6 +23,8 @@ export interface PeopleSettings {
   readonly sessionNameIsEmail: boolean;
   /** The lowest severity a person is told of. */
   readonly minSeverity: Severity;
+  /** They also receive their own digest (`kind=digest`, `scope=person`). */
+  readonly digests?: boolean;
 }
 
 /** SNS: at most 150 combinations of values in one filter policy. */
@@ -43,16 +45,27 @@ export function personFilterPolicy(
   const byArn =
     contact.arnPrefixes.length > 0 ? [{ personArn: contact.arnPrefixes.map((prefix) => ({ prefix })) }] : [];
   const who = [...byName, ...byArn];
-  return {
-    // Alerts only: a person is not sent alarms about ec2trail itself.
-    kind: ['alert'],
-    severity: severities,
-    ...(who.length === 1 ? who[0] : { $or: who }),
-  };
+  // Alerts only: a person is not sent alarms about ec2trail itself.
+  const alerts = { kind: ['alert'], severity: severities };
+  if (!settings.digests) return { ...alerts, ...(who.length === 1 ? who[0] : { $or: who }) };
+  // Their alerts or their digest: one subscription per address, so both live in one policy.
+  const digests = { kind: ['digest'], scope: ['person'] };
+  return { $or: [...who.map((w) => ({ ...alerts, ...w })), ...who.map((w) => ({ ...digests, ...w }))] };
+}
+
+/**
+ * The team's email and SMS filter: alerts and alarms from a severity up, and with `digest` the
+ * team's digest too (digests have no severity, so the severity filter alone never passes one).
+ */
+export function teamFilterPolicy(minSeverity: Severity, digest: boolean): Record<string, unknown> {
+  const severity = { severity: SEVERITIES.slice(SEVERITIES.indexOf(minSeverity)) };
+  return digest ? { $or: [severity, { kind: ['digest'], scope: ['team'] }] } : severity;
 }
 
 /** How many value combinations SNS counts for the policy (kind × severities × the matches). */
 export function filterCombinations(contact: PersonContact, settings: PeopleSettings): number {
   const severities = SEVERITIES.length - SEVERITIES.indexOf(settings.minSeverity);
-  return severities * (personNames(contact, settings).length + contact.arnPrefixes.length);
+  const matches = personNames(contact, settings).length + contact.arnPrefixes.length;
+  // With digests, each match once more: kind=digest × scope=person × the match.
+  return severities * matches + (settings.digests ? matches : 0);
 }

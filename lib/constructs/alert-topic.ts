@@ -7,6 +7,7 @@ import {
   type PeopleSettings,
   type PersonContact,
   personFilterPolicy,
+  teamFilterPolicy,
 } from '../../lambda/domain/person-filter';
 import { SEVERITIES, type Severity } from '../../lambda/domain/policy/schema';
 
@@ -21,6 +22,8 @@ export interface AlertTopicProps {
   readonly smsMinSeverity?: Severity;
   /** People who get their own alerts only, by email. @default none */
   readonly people?: PeopleSettings & { readonly contacts: readonly PersonContact[] };
+  /** The team's emails also receive the team digest (`kind=digest`, `scope=team`). @default false */
+  readonly teamDigests?: boolean;
 }
 
 /** The severities at or above `minimum`, for a subscription filter policy on the `severity` attribute. */
@@ -50,9 +53,17 @@ export class AlertTopic extends Construct {
       severity: SubscriptionFilter.stringFilter({ allowlist: severitiesFrom(minimum) }),
     });
     for (const email of props.emails ?? []) {
-      this.topic.addSubscription(
-        new EmailSubscription(email, { filterPolicy: bySeverity(props.emailMinSeverity ?? 'warning') }),
+      const minimum = props.emailMinSeverity ?? 'warning';
+      const subscription = this.topic.addSubscription(
+        new EmailSubscription(email, props.teamDigests ? {} : { filterPolicy: bySeverity(minimum) }),
       );
+      // The same resource either way, so nobody confirms again; with digests its filter is an
+      // `$or`, which the L2 subscription cannot write.
+      if (props.teamDigests)
+        (subscription.node.defaultChild as CfnSubscription).addPropertyOverride(
+          'FilterPolicy',
+          teamFilterPolicy(minimum, true),
+        );
     }
     // The L2 subscription cannot write `$or`: the filter policy goes on the CloudFormation resource.
     props.people?.contacts.forEach((contact, n) => {

@@ -39,6 +39,8 @@ export interface SelfMonitoringProps {
   readonly violationEvents?: boolean;
   /** Remediation in enforce mode: alarm on its failures and on deadlines that could not run. @default undefined */
   readonly remediation?: { readonly function: IFunction; readonly deadLetterQueue: IQueue };
+  /** Scheduled digests: alarm when a run could not publish after its retries. @default undefined */
+  readonly digests?: { readonly deadLetterQueue: IQueue };
 }
 
 /**
@@ -164,6 +166,20 @@ export class SelfMonitoring extends Construct {
               'critical',
               'a deadline could not be run after its retries: those instances were not judged; see the remediation dead-letter queue',
               props.remediation.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                period,
+                statistic: 'Maximum',
+              }),
+              1,
+            ),
+          ]
+        : []),
+      ...(props.digests
+        ? [
+            alarm(
+              'DigestDeadLetters',
+              'warning',
+              'a scheduled digest failed after its retries and was not (fully) sent; see the digest dead-letter queue and the digest function logs',
+              props.digests.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
                 period,
                 statistic: 'Maximum',
               }),

@@ -88,7 +88,7 @@ describe('argument mistakes', () => {
     ],
     [['recent', '--since=-7d'], '--since "-7d": a duration already counts back from now; write 7d'],
     [['inspect', '--json=yes', 'x'], '--json takes no value (it is a switch)'],
-    [['recent', '--since', '500d'], 'the window is longer than 400 days: recent reads every day of it'],
+    [['recent', '--since', '500d'], 'the window is longer than 400 days: it is read day by day'],
     [['recent', '--in-region', 'mars'], '--in-region "mars" is not a region code such as eu-west-1'],
   ])('%j is one line of ec2trail words, exit 2', (args, message) => {
     const result = runCli(args);

@@ -70,6 +70,10 @@ describe('-c overrides', () => {
         contacts: [{ email: 'alice@example.com', names: [], arnPrefixes: [] }],
       },
     ],
+    digests: [
+      '{"weekly":{},"timeZone":"Europe/Paris"}',
+      { timeZone: 'Europe/Paris', weekly: { day: 'mon', at: '08:00' }, team: true, people: true },
+    ],
     chat: [
       '{"slack":[{"workspaceId":"T0123ABCD","channelId":"C0123ABCD"}]}',
       { slack: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }], teams: [] },

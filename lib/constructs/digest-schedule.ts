@@ -1,0 +1,146 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ATTRIBUTION_TABLE } from '../../lambda/schema/attribution-table';
+import type { DigestsConfig } from '../config';
+import { bundlingOptions, DIGEST_ENTRY } from '../lambda-bundling';
+import { DeadLetterQueue } from './dead-letter-queue';
+
+export interface DigestScheduleProps {
+  readonly digests: DigestsConfig;
+  readonly table: ITable;
+  /** The alert topic: digests go there with `kind=digest`. */
+  readonly topic: ITopic;
+  /** Send each person their own digest too. */
+  readonly personal: boolean;
+  readonly chatNotifications: boolean;
+  readonly logRetention: RetentionDays;
+}
+
+const CRON_DAYS = {
+  mon: 'MON',
+  tue: 'TUE',
+  wed: 'WED',
+  thu: 'THU',
+  fri: 'FRI',
+  sat: 'SAT',
+  sun: 'SUN',
+} as const;
+
+/** A Scheduler cron expression (minutes hours day-of-month month day-of-week year) for `HH:MM`. */
+export function cronAt(at: string, day?: keyof typeof CRON_DAYS): string {
+  const [hours, minutes] = at.split(':').map(Number);
+  return day ? `cron(${minutes} ${hours} ? * ${CRON_DAYS[day]} *)` : `cron(${minutes} ${hours} * * ? *)`;
+}
+
+/**
+ * The digests: a function that reads a day or a week of the table and publishes on the alert
+ * topic, and one EventBridge Scheduler schedule per period, in the team's time zone. The
+ * function reads the table (Query, BatchGetItem) and publishes; nothing else.
+ */
+export class DigestSchedule extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly schedules: readonly CfnSchedule[];
+  public readonly deadLetters: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: DigestScheduleProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'ec2trail digest: reads the attribution table, publishes digests',
+    });
+    logGroup.grantWrite(role);
+    // The byDay index (Query) and the alert markers (BatchGetItem) only: no write, no scan.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadDaysAndAlertMarkers',
+        actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+        resources: [
+          `${props.table.tableArn}/index/${ATTRIBUTION_TABLE.indexes.byDay.name}`,
+          props.table.tableArn,
+        ],
+      }),
+    );
+    props.topic.grantPublish(role);
+    this.deadLetters = new DeadLetterQueue(this, 'Failures');
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: DIGEST_ENTRY,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      // A week of a busy account is read into memory (a slim copy of each row).
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        TOPIC_ARN: props.topic.topicArn,
+        PERSONAL_DIGESTS: props.personal ? 'on' : 'off',
+        ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      // Scheduler invokes asynchronously: Lambda retries twice, then the invocation is kept here.
+      retryAttempts: 2,
+      onFailure: new SqsDestination(this.deadLetters.queue),
+      bundling: bundlingOptions(),
+    });
+
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'EventBridge Scheduler: invokes the ec2trail digest function',
+    });
+    // The schedules name the unqualified function: no version or alias (`:*`) to invoke.
+    schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
+    );
+    schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queue.queueArn] }),
+    );
+
+    const { daily, weekly, timeZone } = props.digests;
+    const periods = [
+      ...(daily ? [{ period: 'daily', expression: cronAt(daily.at) }] : []),
+      ...(weekly ? [{ period: 'weekly', expression: cronAt(weekly.at, weekly.day) }] : []),
+    ];
+    this.schedules = periods.map(
+      ({ period, expression }) =>
+        new CfnSchedule(this, period === 'daily' ? 'Daily' : 'Weekly', {
+          description: `ec2trail ${period} digest`,
+          scheduleExpression: expression,
+          scheduleExpressionTimezone: timeZone,
+          flexibleTimeWindow: { mode: 'OFF' },
+          state: 'ENABLED',
+          target: {
+            arn: this.function.functionArn,
+            roleArn: schedulerRole.roleArn,
+            input: JSON.stringify({ period }),
+            retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3_600 },
+            deadLetterConfig: { arn: this.deadLetters.queue.queueArn },
+          },
+        }),
+    );
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'SNS needs kms:GenerateDataKey* on the topic key to encrypt a published message; the statement is scoped to that one key.',
+    });
+  }
+}
