@@ -40,6 +40,7 @@ const UNIT = [
   '<rootDir>/test/adapters/member-account-ec2.test.ts',
   '<rootDir>/test/adapters/history-tagger.test.ts',
   '<rootDir>/test/adapters/eventbridge-violation-bus.test.ts',
+  '<rootDir>/test/cli/report-html.test.ts',
 ];
 const INFRA = ['<rootDir>/test/infra/**/*.test.ts', '<rootDir>/test/scale/hot-keys.test.ts'];
 

@@ -40,6 +40,11 @@ const COMMANDS: readonly Entry[] = [
     load: () => (require('./commands/digest') as typeof import('./commands/digest')).digestCommand,
   },
   {
+    name: 'report',
+    summary: 'a window as one self-contained HTML file: charts, timelines, failed attempts',
+    load: () => (require('./commands/report') as typeof import('./commands/report')).reportCommand,
+  },
+  {
     name: 'replay',
     summary: 'ingest CloudTrail history (files, folders, s3://) into the table, idempotently',
     load: () => (require('./commands/replay') as typeof import('./commands/replay')).replayCommand,
