@@ -6,14 +6,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAlertLedger } from './adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from './adapters/dynamodb-attribution-store';
 import { DynamoDbLineageStore } from './adapters/dynamodb-lineage-store';
-import { EventBridgeViolationBus } from './adapters/eventbridge-violation-bus';
 import { OrganizationsAccountDirectory } from './adapters/organizations-account-directory';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher';
 import { compilePolicy, parsePolicy } from './domain';
@@ -24,8 +22,6 @@ import { METRICS_NAMESPACE } from './telemetry';
 
 /** The deploy's policy, validated at `cdk synth` and embedded in the bundle by esbuild's define. */
 declare const __EC2TRAIL_POLICY__: string;
-/** Whether violations are put on the default event bus: when false the EventBridge client is left out. */
-declare const __EC2TRAIL_VIOLATION_EVENTS__: boolean;
 /** Whether the deploy reads account names: when false the Organizations client is left out of the bundle. */
 declare const __EC2TRAIL_ACCOUNT_NAMES__: boolean;
 
@@ -60,10 +56,6 @@ export const handler = createHandler({
           new OrganizationsClient({ region: 'us-east-1', maxAttempts: 2 }),
         ),
       }
-    : {}),
-  // Tested on the define itself, so esbuild drops the EventBridge client when the deploy turns it off.
-  ...(__EC2TRAIL_VIOLATION_EVENTS__
-    ? { violationBus: new EventBridgeViolationBus(new EventBridgeClient({ maxAttempts: 3 })) }
     : {}),
   ...launchActions({
     policy: rawPolicy,

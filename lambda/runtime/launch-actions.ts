@@ -8,10 +8,12 @@
  */
 
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Ec2InstanceActions } from '../adapters/ec2-instance-actions';
 import { Ec2OwnerTagger, homeAccountEc2 } from '../adapters/ec2-owner-tagger';
+import { EventBridgeViolationBus } from '../adapters/eventbridge-violation-bus';
 import { memberAccountEc2 } from '../adapters/member-account-ec2';
 import { SchedulerStopScheduler } from '../adapters/scheduler-stop-scheduler';
 import type { Policy } from '../domain/policy/schema';
@@ -29,6 +31,8 @@ import type { IngestedBy } from '../schema/attribution-table';
 declare const __EC2TRAIL_OWNER_TAGS__: string | null;
 /** True when the policy remediates in enforce mode: only then are the EC2 and Scheduler clients bundled. */
 declare const __EC2TRAIL_ENFORCE__: boolean;
+/** Whether violations are put on the default event bus: when false the EventBridge client is left out. */
+declare const __EC2TRAIL_VIOLATION_EVENTS__: boolean;
 
 export interface LaunchActionContext {
   readonly policy: Policy;
@@ -74,13 +78,19 @@ function enforcement(homeAccount: string, env: Record<string, string | undefined
   };
 }
 
-/** The handler's `ownerTags` and `remediator`, as the deploy configured them (none when it did not). */
-export function launchActions(context: LaunchActionContext): Pick<HandlerDeps, 'ownerTags' | 'remediator'> {
+/** The handler's `ownerTags`, `remediator` and `violationBus`, as the deploy configured them (none when it did not). */
+export function launchActions(
+  context: LaunchActionContext,
+): Pick<HandlerDeps, 'ownerTags' | 'remediator' | 'violationBus'> {
   const home = context.homeAccount ?? '';
   const ownerTagSettings =
     __EC2TRAIL_OWNER_TAGS__ === null ? null : readOwnerTagSettings(JSON.parse(__EC2TRAIL_OWNER_TAGS__));
   const remediation = remediationSettingsOf(context.policy);
   return {
+    // Tested on the define itself, so esbuild drops the EventBridge client when the deploy turns it off.
+    ...(__EC2TRAIL_VIOLATION_EVENTS__
+      ? { violationBus: new EventBridgeViolationBus(new EventBridgeClient({ maxAttempts: 3 })) }
+      : {}),
     ...(__EC2TRAIL_OWNER_TAGS__ !== null && ownerTagSettings !== null
       ? {
           ownerTags: {

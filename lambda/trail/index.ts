@@ -7,14 +7,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAlertLedger } from '../adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionStore } from '../adapters/dynamodb-attribution-store';
 import { DynamoDbLineageStore } from '../adapters/dynamodb-lineage-store';
-import { EventBridgeViolationBus } from '../adapters/eventbridge-violation-bus';
 import { S3TrailLogSource } from '../adapters/s3-trail-log-source';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { compilePolicy, parsePolicy } from '../domain';
@@ -26,8 +24,6 @@ import { createTrailFileWorker } from './trail-file-worker';
 
 /** The deploy's policy, validated at `cdk synth` and embedded in the bundle by esbuild's define. */
 declare const __EC2TRAIL_POLICY__: string;
-/** Whether violations are put on the default event bus: when false the EventBridge client is left out. */
-declare const __EC2TRAIL_VIOLATION_EVENTS__: boolean;
 
 const env = readEnvironment(process.env);
 const rawPolicy = parsePolicy(JSON.parse(__EC2TRAIL_POLICY__), 'the embedded policy');
@@ -59,9 +55,6 @@ const worker = createTrailFileWorker({
     ...shared,
     policy,
     ingestedBy: 'trail',
-    ...(__EC2TRAIL_VIOLATION_EVENTS__
-      ? { violationBus: new EventBridgeViolationBus(new EventBridgeClient({ maxAttempts: 3 })) }
-      : {}),
     ...launchActions({
       policy: rawPolicy,
       homeAccount: env.HOME_ACCOUNT,
