@@ -121,4 +121,63 @@ describe('digest summary', () => {
     expect(email).toContain('  …and 3 more');
     expect(email.split('\n').filter((l) => /^ {2}user\d+: 1$/.test(l))).toHaveLength(10);
   });
+
+  it('writes the email a manager reads, every section in order', () => {
+    const rows = [
+      row({ eventKey: 'e1', action: 'launch', instanceId: 'i-0000000000000000a' }),
+      row({ eventKey: 'e1', action: 'launch', instanceId: 'i-0000000000000000b' }),
+      row({
+        eventKey: 'e2',
+        action: 'launch',
+        instanceId: null,
+        outcome: 'failed',
+        errorCode: 'Client.UnauthorizedOperation',
+        actor: { name: 'mallory', arn: null, type: 'IAMUser' },
+      }),
+      row({
+        eventKey: 'e3',
+        action: 'terminate',
+        eventName: 'TerminateInstances',
+        instanceId: 'i-0000000000000000b',
+        eventTime: '2026-03-03T10:00:00Z',
+      }),
+    ];
+    const alerts = new Map<string, SentAlert>([
+      ['e1', { severity: 'warning', rules: ['requiredTags', 'imdsv2Required'] }],
+      ['e2', { severity: 'warning', rules: ['failedAttempts'] }],
+    ]);
+    const message = renderDigest(summarize(rows, alerts, WINDOW));
+    // Hand count: one launch call of two instances, one terminated; mallory's refused call; two alerts.
+    expect(message.email.split('\n')).toEqual([
+      'ec2trail digest for everyone: 2026-03-01 00:00 UTC to 2026-03-08 00:00 UTC',
+      '',
+      'Summary: 2 instances launched in 1 call, 0 stopped, 0 started, 1 terminated, 1 failed attempt; 2 alerts (0 critical, 2 warning, 0 info).',
+      '',
+      'Broken rules (events)',
+      '  failedAttempts: 1',
+      '  imdsv2Required: 1',
+      '  requiredTags: 1',
+      '',
+      'Top launchers (instances)',
+      '  alice: 2',
+      '',
+      'Still running after breaking a rule',
+      '  i-0000000000000000a [WARNING] requiredTags, imdsv2Required: launched by alice at 2026-03-02 10:00 UTC (111122223333, eu-west-1)',
+      '',
+      'Launched by services',
+      '  none',
+      '',
+      'Failed attempts',
+      '  mallory: RunInstances refused with Client.UnauthorizedOperation ×1',
+      '',
+      'Sent by ec2trail. Ask the table for details: ec2trail who INSTANCE-ID, ec2trail activity PERSON.',
+    ]);
+    expect(message.subject).toBe('[DIGEST] everyone: 2 launches, 2 alerts to 2026-03-08');
+    // 160 GSM-7 characters at most: the summary sentence, cut with "..." where it runs over.
+    expect(message.sms.length).toBe(160);
+    expect(message.sms).toMatch(
+      /^ec2trail digest \(everyone\), 2026-03-01 to 2026-03-08: 2 instances launched in 1 call, .*\.\.\.$/,
+    );
+    expect(message.attributes).toEqual({ kind: 'digest', scope: 'team' });
+  });
 });
