@@ -82,7 +82,12 @@ export function chatNotificationOf(message: AlertMessage): string {
     metadata: {
       ...(threadId ? { threadId } : {}),
       summary: cut(escapeMarkup(message.subject), CHAT_TITLE_MAX),
-      eventType: a.action === 'remediate' ? 'EC2TrailRemediation' : 'EC2TrailPolicyViolation',
+      eventType:
+        a.kind === 'digest'
+          ? 'EC2TrailDigest'
+          : a.action === 'remediate'
+            ? 'EC2TrailRemediation'
+            : 'EC2TrailPolicyViolation',
       relatedResources: [...new Set(resources)].slice(0, 50),
       additionalContext: {
         ...(a.account ? { account: a.account } : {}),

@@ -1,3 +1,4 @@
+import { chatNotificationOf } from '../../lambda/domain/chat-notification';
 import { renderDigest } from '../../lambda/domain/digest/render';
 import { type DigestRow, peopleIn, type SentAlert, summarize } from '../../lambda/domain/digest/summarize';
 
@@ -179,5 +180,12 @@ describe('digest summary', () => {
       /^ec2trail digest \(everyone\), 2026-03-01 to 2026-03-08: 2 instances launched in 1 call, .*\.\.\.$/,
     );
     expect(message.attributes).toEqual({ kind: 'digest', scope: 'team' });
+  });
+
+  it('reaches chat as a digest, not as a violation, and in no launch’s thread', () => {
+    const chat = JSON.parse(chatNotificationOf(renderDigest(summarize([], new Map(), WINDOW))));
+    expect(chat.metadata.eventType).toBe('EC2TrailDigest');
+    expect(chat.metadata.threadId).toBeUndefined();
+    expect(chat.content.title).toContain('DIGEST');
   });
 });
