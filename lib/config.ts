@@ -361,6 +361,19 @@ export const ConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // With personal digests each contact's filter takes one more alternative: count it too.
+    if (config.people && config.digests?.people) {
+      const settings = { ...config.people, digests: true };
+      config.people.contacts.forEach((contact, index) => {
+        const combinations = filterCombinations(contact, settings);
+        if (combinations > FILTER_COMBINATIONS_MAX)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['people', 'contacts', index],
+            message: `makes a filter policy of ${combinations} combinations with their digest; SNS allows ${FILTER_COMBINATIONS_MAX} (fewer names, a higher minSeverity, or digests.people false)`,
+          });
+      });
+    }
     const others = (config.regions ?? []).filter((r) => r !== config.region);
     if ((others.length > 0 || config.organization) && (!config.region || !config.account)) {
       ctx.addIssue({

@@ -98,6 +98,29 @@ describe('digests in the template', () => {
     expect(problems({ daily: {}, timeZone: 'Mars/Olympus' })).toContain('IANA time zone');
     expect(problems({ daily: { at: '25:00' } })).toContain('24-hour time');
   });
+
+  it('counts a contact’s digest in the SNS limit of 150 combinations', () => {
+    // 30 names: alerts 3 severities × 30 = 90 alone; with the digest 90 + 30 = 120, still in.
+    // 40 names: 120 alone, in; with the digest 120 + 40 = 160, over.
+    const contact = (n: number) => ({
+      contacts: [{ email: 'a@example.com', names: Array.from({ length: n - 1 }, (_, i) => `name${i}`) }],
+      minSeverity: 'info',
+    });
+    const problem = (people: object, digests: object) => {
+      try {
+        testConfig({ people, digests });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems.join('\n');
+        throw error;
+      }
+      return '';
+    };
+    expect(problem(contact(30), { daily: {} })).toBe('');
+    expect(problem(contact(40), { daily: {}, people: false })).toBe('');
+    expect(problem(contact(40), { daily: {} })).toContain(
+      'makes a filter policy of 160 combinations with their digest',
+    );
+  });
 });
 
 describe('digest failures', () => {
