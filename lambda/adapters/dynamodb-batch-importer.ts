@@ -1,9 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributionRecord } from '../domain';
 import { ATTRIBUTION_TABLE, keyOf, type WriteMeta } from '../schema/attribution-table';
+import { batchGetAll } from './batch-get-all';
 import { putRowIfAbsent } from './put-row-if-absent';
 
-const GET_BATCH = 100;
 /** Conditional puts in flight at once for one import. */
 const PUT_CONCURRENCY = 25;
 
@@ -88,34 +88,14 @@ export class DynamoDbBatchImporter {
   }
 
   private async existingKeys(keys: readonly Record<string, string>[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < keys.length; i += GET_BATCH) {
-      let pending: Record<string, unknown>[] = keys.slice(i, i + GET_BATCH);
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const result = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: pending,
-                ProjectionExpression: '#pk, #sk',
-                ExpressionAttributeNames: {
-                  '#pk': ATTRIBUTION_TABLE.partitionKey,
-                  '#sk': ATTRIBUTION_TABLE.sortKey,
-                },
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) found.add(keyString(item));
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (pending.length > 0) {
-          if (attempt >= this.maxAttempts)
-            throw new Error(`${pending.length} keys stayed unprocessed after ${attempt} attempts`);
-          await this.sleep(this.backoffMs(attempt));
-        }
-      }
-    }
-    return found;
+    const items = await batchGetAll(this.client, this.tableName, keys, {
+      projection: '#pk, #sk',
+      names: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#sk': ATTRIBUTION_TABLE.sortKey },
+      maxAttempts: this.maxAttempts,
+      backoffMs: this.backoffMs,
+      sleep: this.sleep,
+    });
+    return new Set(items.map(keyString));
   }
 
   /** Writes the row unless it exists; a row written meanwhile (by the live function) is left as it is. */

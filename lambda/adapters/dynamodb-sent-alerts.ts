@@ -1,10 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SentAlert } from '../domain/digest/summarize';
 import { SEVERITIES, type Severity } from '../domain/policy/schema';
 import { ALERT_PREFIX, ATTRIBUTION_TABLE, alertKey } from '../schema/attribution-table';
+import { batchGetAll } from './batch-get-all';
 
-/** BatchGetItem reads at most 100 keys per call. */
-const GET_BATCH = 100;
 const MAX_ATTEMPTS = 8;
 
 function isSeverity(value: unknown): value is Severity {
@@ -24,40 +23,20 @@ export class DynamoDbSentAlerts {
   ) {}
 
   async sentFor(alertKeys: Iterable<string>): Promise<Map<string, SentAlert>> {
-    const keys = [...new Set(alertKeys)];
+    const items = await batchGetAll(this.client, this.tableName, [...new Set(alertKeys)].map(alertKey), {
+      projection: '#pk, #status, severity, #rules',
+      names: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#status': 'status', '#rules': 'rules' },
+      // Throttled keys are asked again, never silently left out of the digest.
+      maxAttempts: MAX_ATTEMPTS,
+      backoffMs: (attempt) => Math.min(5_000, 50 * 2 ** attempt),
+      sleep: this.sleep,
+    });
     const sent = new Map<string, SentAlert>();
-    for (let i = 0; i < keys.length; i += GET_BATCH) {
-      let pending: Record<string, unknown>[] = keys.slice(i, i + GET_BATCH).map(alertKey);
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const result = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.tableName]: {
-                Keys: pending,
-                ProjectionExpression: '#pk, #status, severity, #rules',
-                ExpressionAttributeNames: {
-                  '#pk': ATTRIBUTION_TABLE.partitionKey,
-                  '#status': 'status',
-                  '#rules': 'rules',
-                },
-              },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const pk = item[ATTRIBUTION_TABLE.partitionKey];
-          if (typeof pk !== 'string' || item.status !== 'sent' || !isSeverity(item.severity)) continue;
-          const rules = typeof item.rules === 'string' ? item.rules.split(',').filter(Boolean) : [];
-          sent.set(pk.slice(ALERT_PREFIX.length), { severity: item.severity, rules });
-        }
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        if (pending.length > 0) {
-          // Throttled: the rest is retried, never silently left out of the digest.
-          if (attempt >= MAX_ATTEMPTS)
-            throw new Error(`${pending.length} alert markers stayed unread after ${attempt} attempts`);
-          await this.sleep(Math.min(5_000, 50 * 2 ** attempt));
-        }
-      }
+    for (const item of items) {
+      const pk = item[ATTRIBUTION_TABLE.partitionKey];
+      if (typeof pk !== 'string' || item.status !== 'sent' || !isSeverity(item.severity)) continue;
+      const rules = typeof item.rules === 'string' ? item.rules.split(',').filter(Boolean) : [];
+      sent.set(pk.slice(ALERT_PREFIX.length), { severity: item.severity, rules });
     }
     return sent;
   }
