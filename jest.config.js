@@ -21,6 +21,7 @@ const UNIT = [
   '<rootDir>/test/faults/security.test.ts',
   '<rootDir>/test/lambda/handler.test.ts',
   '<rootDir>/test/lambda/violation-events-flow.test.ts',
+  '<rootDir>/test/lambda/security-hub-flow.test.ts',
   '<rootDir>/test/scale/index-shards.test.ts',
   '<rootDir>/test/infra/closest-name.test.ts',
   '<rootDir>/test/cli/arguments.test.ts',
@@ -40,6 +41,7 @@ const UNIT = [
   '<rootDir>/test/adapters/member-account-ec2.test.ts',
   '<rootDir>/test/adapters/history-tagger.test.ts',
   '<rootDir>/test/adapters/eventbridge-violation-bus.test.ts',
+  '<rootDir>/test/adapters/securityhub-finding-sink.test.ts',
   '<rootDir>/test/cli/report-html.test.ts',
 ];
 const INFRA = ['<rootDir>/test/infra/**/*.test.ts', '<rootDir>/test/scale/hot-keys.test.ts'];

@@ -2,6 +2,7 @@
 
 import * as z from 'zod/mini';
 import { OWNER_TAG_SOURCES, type OwnerTagSettings } from './domain/owner-tags';
+import { type FindingTarget, findingTargetOf } from './domain/security-hub/finding';
 import { retentionProblem } from './schema/attribution-table';
 
 const TopicArn = z
@@ -150,4 +151,22 @@ export function readMemberTaggingEnvironment(
 ): z.infer<typeof MemberTaggingEnvironmentSchema> | null {
   if (env.MEMBER_TAG_ROLE === undefined && env.MEMBER_TAG_EXTERNAL_ID === undefined) return null;
   return parse(MemberTaggingEnvironmentSchema, env);
+}
+
+const SecurityHubEnvironmentSchema = z.object({
+  /** The deploy's default product ARN: findings are imported there, in its account and region. */
+  SECURITY_HUB_PRODUCT_ARN: z
+    .string()
+    .check(
+      z.refine(
+        (arn) => findingTargetOf(arn) !== null,
+        "SECURITY_HUB_PRODUCT_ARN must be an account's default product ARN (arn:aws:securityhub:<region>:<account>:product/<account>/default)",
+      ),
+    ),
+});
+
+/** Where Security Hub findings go, for deploys with `securityHub`. */
+export function readSecurityHubEnvironment(env: Record<string, string | undefined>): FindingTarget {
+  const { SECURITY_HUB_PRODUCT_ARN } = parse(SecurityHubEnvironmentSchema, env);
+  return findingTargetOf(SECURITY_HUB_PRODUCT_ARN) as FindingTarget;
 }

@@ -18,7 +18,9 @@ import {
 } from './domain';
 import { type OwnerTagSettings, planOwnerTags } from './domain/owner-tags';
 import { withRemediation } from './domain/remediation/alert';
+import type { FindingTarget } from './domain/security-hub/finding';
 import { violationEvent } from './domain/violation-event';
+import { FindingReporter } from './findings/finding-reporter';
 import { Linker } from './lineage/linker';
 import { loadFacts, needsLookups } from './policy-facts';
 import type {
@@ -27,9 +29,11 @@ import type {
   AlertLedger,
   AlertPublisher,
   AttributionStore,
+  FindingSink,
   LineageStore,
   OwnerTagger,
   PolicyLookups,
+  SentAlertLookup,
   ViolationBus,
 } from './ports';
 import type { Remediator } from './remediation/remediator';
@@ -74,6 +78,15 @@ export interface HandlerDeps {
    * bus): by the invocation that holds the alert's claim, before it publishes, so at least once.
    */
   readonly violationBus?: ViolationBus;
+  /**
+   * Security Hub findings (config `securityHub`): imported beside the violation event, and the
+   * launch findings of an instance archived when it is terminated (live and recovered events).
+   */
+  readonly securityHub?: {
+    readonly sink: FindingSink;
+    readonly target: FindingTarget;
+    readonly alerts: SentAlertLookup;
+  };
 }
 
 export interface HandlerResult {
@@ -123,6 +136,19 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
   const { store, policy, logger, metrics, clock } = deps;
   const advice = adviceOf(policy);
   const linker = new Linker(deps.lineage ?? new MemoryLineageStore());
+  const acting = (deps.ingestedBy ?? 'live') === 'live' || deps.ingestedBy === 'trail';
+  const findings =
+    deps.securityHub && acting
+      ? new FindingReporter({
+          ...deps.securityHub,
+          history: (id) => store.history(id),
+          policy,
+          advice,
+          logger,
+          metrics,
+          clock,
+        })
+      : null;
   const sender = new AlertSender({
     ledger: deps.ledger,
     publisher: deps.publisher,
@@ -212,6 +238,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
           ? await deps.remediator.remediate(about, violations)
           : null;
       await putViolationEvent(about, violations);
+      await findings?.report(about, violations);
       const plain = renderAlert(about, violations, { accountName: name, advice });
       const message = remediation ? withRemediation(plain, remediation) : plain;
       return lateness ? asLateArrival(message, lateness) : message;
@@ -352,6 +379,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       if (alert === 'sent') metrics.addMetric(METRIC.alertsPublished, 'Count', 1);
       // After the row and the alert, and never failing the event: a tag is a convenience, the row is the record.
       await tagOwner(records, written === 0);
+      await findings?.archiveTerminated(records);
       logger.info('Event recorded', {
         written,
         duplicates,

@@ -36,10 +36,11 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 });
 
 const store = new DynamoDbAttributionStore(documents, env.TABLE_NAME);
+const ledger = new DynamoDbAlertLedger(documents, env.TABLE_NAME);
 
 export const handler = createHandler({
   store,
-  ledger: new DynamoDbAlertLedger(documents, env.TABLE_NAME),
+  ledger,
   lineage: new DynamoDbLineageStore(documents, env.TABLE_NAME),
   publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN, {
     chat: env.CHAT_NOTIFICATIONS === 'custom',
@@ -64,6 +65,7 @@ export const handler = createHandler({
     ingestedBy: 'live',
     env: process.env,
     store,
+    alerts: ledger,
     logger,
     metrics,
   }),

@@ -10,6 +10,7 @@ import type { StopRequest } from './domain/remediation/plan';
 
 export type { AlertMessage } from './domain';
 
+import type { Finding } from './domain/security-hub/finding';
 import type { ViolationEvent } from './domain/violation-event';
 import type { WriteMeta } from './schema/attribution-table';
 
@@ -33,6 +34,29 @@ export interface AlertPublisher {
 /** Where violations go as events for other tools' rules (EventBridge). Throws when refused. */
 export interface ViolationBus {
   put(event: ViolationEvent): Promise<void>;
+}
+
+/** What became of findings sent to Security Hub. */
+export interface FindingImport {
+  readonly imported: number;
+  /** Findings Security Hub refused or never received, with the error's code. */
+  readonly failed: readonly { readonly id: string; readonly code: string; readonly message: string }[];
+}
+
+/** Where violations go as findings (Security Hub). Never throws: failures are in the answer. */
+export interface FindingSink {
+  import(findings: readonly Finding[]): Promise<FindingImport>;
+}
+
+/** What a sent alert's marker says: its highest severity and the rules it listed. */
+export interface SentAlertSummary {
+  readonly severity: string;
+  readonly rules: readonly string[];
+}
+
+/** Reads one alert's marker; null when no alert went out under that key. */
+export interface SentAlertLookup {
+  sentAlert(key: string): Promise<SentAlertSummary | null>;
 }
 
 /**

@@ -37,6 +37,10 @@ export const METRIC = {
   violationEventsPut: 'ViolationEventsPut',
   /** Violations the event bus refused (after the SDK's retries): alarmed. */
   violationEventFailures: 'ViolationEventFailures',
+  /** Findings Security Hub accepted (created, updated or archived). */
+  findingsImported: 'FindingsImported',
+  /** Findings Security Hub refused or never got, and launches whose findings could not be archived: alarmed. */
+  findingImportFailures: 'FindingImportFailures',
   /** Launches whose owner tags could not all be written after the retries. */
   ownerTagFailures: 'OwnerTagFailures',
   /** Instances marked with ec2trail:violation (enforce mode). */

@@ -326,6 +326,12 @@ export const ConfigSchema = z
     people: PeopleSchema.optional(),
     /** Put every alerted violation on the default event bus too (source "ec2trail"). */
     violationEvents: z.boolean().default(true),
+    /**
+     * Import every alerted violation into Security Hub as a finding, and archive a launch's
+     * findings when its instance is terminated. Needs Security Hub enabled in the deploy's
+     * account and region.
+     */
+    securityHub: z.boolean().default(false),
     /** Daily and/or weekly digests on the alert topic (`kind=digest`). */
     digests: DigestsSchema.optional(),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
@@ -443,6 +449,7 @@ export const OVERRIDE_KINDS = {
   trail: 'json',
   ownerTags: 'json',
   violationEvents: 'boolean',
+  securityHub: 'boolean',
   chat: 'json',
   people: 'json',
   digests: 'json',

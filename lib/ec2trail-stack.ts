@@ -97,6 +97,7 @@ export class Ec2TrailStack extends Stack {
       remediates: remediation !== null,
       ...(this.remediation ? { enforcement: this.remediation } : {}),
       violationEvents: config.violationEvents,
+      securityHub: config.securityHub,
       chatNotifications: config.chat !== undefined,
     };
     this.attribution = new AttributionFunction(this, 'Attributor', {
@@ -161,6 +162,7 @@ export class Ec2TrailStack extends Stack {
       topic: this.alarmRelay.alarmTopic,
       ownerTags: config.ownerTags !== undefined,
       violationEvents: config.violationEvents,
+      securityHub: config.securityHub,
       ...(this.digests ? { digests: { deadLetterQueue: this.digests.deadLetters.queue } } : {}),
       ...(this.remediation
         ? {

@@ -48,6 +48,8 @@ export function lambdaDefines(
     readonly enforce?: boolean;
     /** Put violations on the default event bus: bundle the EventBridge client. */
     readonly violationEvents?: boolean;
+    /** Import violations into Security Hub: bundle the Security Hub client. */
+    readonly securityHub?: boolean;
   } = {},
 ): Record<string, string> {
   return {
@@ -57,6 +59,7 @@ export function lambdaDefines(
     __EC2TRAIL_OWNER_TAGS__: JSON.stringify(options.ownerTags ? JSON.stringify(options.ownerTags) : null),
     __EC2TRAIL_ENFORCE__: options.enforce ? 'true' : 'false',
     __EC2TRAIL_VIOLATION_EVENTS__: options.violationEvents ? 'true' : 'false',
+    __EC2TRAIL_SECURITY_HUB__: options.securityHub ? 'true' : 'false',
   };
 }
 

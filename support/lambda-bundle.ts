@@ -18,6 +18,7 @@ export async function buildLambdaBundle(
     readonly enforce?: boolean;
     readonly ownerTags?: OwnerTagSettings;
     readonly violationEvents?: boolean;
+    readonly securityHub?: boolean;
   } = {},
 ): Promise<void> {
   await build({

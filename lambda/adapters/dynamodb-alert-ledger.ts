@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AlertClaim, AlertLedger, ClaimOptions } from '../ports';
+import type { AlertClaim, AlertLedger, ClaimOptions, SentAlertLookup, SentAlertSummary } from '../ports';
 import { ATTRIBUTION_TABLE, alertKey } from '../schema/attribution-table';
 
 function isConditionFailure(error: unknown): boolean {
@@ -17,7 +17,7 @@ function isConditionFailure(error: unknown): boolean {
  * alert, a later update marks it sent. A claim left by a crashed invocation can be taken over
  * once its lease has expired; the put's old image tells the taker so (`reclaimed`).
  */
-export class DynamoDbAlertLedger implements AlertLedger {
+export class DynamoDbAlertLedger implements AlertLedger, SentAlertLookup {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -66,6 +66,22 @@ export class DynamoDbAlertLedger implements AlertLedger {
         },
       }),
     );
+  }
+
+  /** The marker of a sent alert (a consistent read); null for none or a claim that never went out. */
+  async sentAlert(eventKey: string): Promise<SentAlertSummary | null> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: alertKey(eventKey),
+        ConsistentRead: true,
+        ProjectionExpression: '#status, severity, #rules',
+        ExpressionAttributeNames: { '#status': 'status', '#rules': 'rules' },
+      }),
+    );
+    if (Item?.status !== 'sent' || typeof Item.severity !== 'string') return null;
+    const rules = typeof Item.rules === 'string' ? Item.rules.split(',').filter(Boolean) : [];
+    return { severity: Item.severity, rules };
   }
 
   async release(eventKey: string): Promise<void> {

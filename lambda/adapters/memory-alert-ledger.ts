@@ -1,13 +1,14 @@
-import type { AlertClaim, AlertLedger, ClaimOptions } from '../ports';
+import type { AlertClaim, AlertLedger, ClaimOptions, SentAlertLookup, SentAlertSummary } from '../ports';
 
 interface Marker {
   status: 'pending' | 'sent';
   claimedUntil: number;
   expiresAt: number | undefined;
+  summary?: { readonly severity: string; readonly rules: string };
 }
 
 /** The alert ledger in memory, with the DynamoDB ledger's rules: for local runs and tests. */
-export class MemoryAlertLedger implements AlertLedger {
+export class MemoryAlertLedger implements AlertLedger, SentAlertLookup {
   readonly markers = new Map<string, Marker>();
 
   async claim(key: string, { now, leaseMs, expiresAt }: ClaimOptions): Promise<AlertClaim> {
@@ -18,9 +19,24 @@ export class MemoryAlertLedger implements AlertLedger {
     return marker ? 'reclaimed' : 'claimed';
   }
 
-  async markSent(key: string): Promise<void> {
+  async markSent(
+    key: string,
+    _now?: Date,
+    summary?: { readonly severity: string; readonly rules: string },
+  ): Promise<void> {
     const marker = this.markers.get(key);
-    this.markers.set(key, { status: 'sent', claimedUntil: 0, expiresAt: marker?.expiresAt });
+    this.markers.set(key, {
+      status: 'sent',
+      claimedUntil: 0,
+      expiresAt: marker?.expiresAt,
+      ...(summary ? { summary } : {}),
+    });
+  }
+
+  async sentAlert(key: string): Promise<SentAlertSummary | null> {
+    const marker = this.markers.get(key);
+    if (marker?.status !== 'sent' || !marker.summary) return null;
+    return { severity: marker.summary.severity, rules: marker.summary.rules.split(',').filter(Boolean) };
   }
 
   async release(key: string): Promise<void> {

@@ -10,20 +10,24 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Ec2InstanceActions } from '../adapters/ec2-instance-actions';
 import { Ec2OwnerTagger, homeAccountEc2 } from '../adapters/ec2-owner-tagger';
 import { EventBridgeViolationBus } from '../adapters/eventbridge-violation-bus';
 import { memberAccountEc2 } from '../adapters/member-account-ec2';
 import { SchedulerStopScheduler } from '../adapters/scheduler-stop-scheduler';
+import { SecurityHubFindingSink } from '../adapters/securityhub-finding-sink';
 import type { Policy } from '../domain/policy/schema';
 import { remediationSettingsOf } from '../domain/remediation/settings';
 import {
   readMemberTaggingEnvironment,
   readOwnerTagSettings,
   readSchedulingEnvironment,
+  readSecurityHubEnvironment,
 } from '../environment';
 import type { HandlerDeps } from '../handler';
+import type { SentAlertLookup } from '../ports';
 import { Remediator } from '../remediation/remediator';
 import type { IngestedBy } from '../schema/attribution-table';
 
@@ -33,6 +37,8 @@ declare const __EC2TRAIL_OWNER_TAGS__: string | null;
 declare const __EC2TRAIL_ENFORCE__: boolean;
 /** Whether violations are put on the default event bus: when false the EventBridge client is left out. */
 declare const __EC2TRAIL_VIOLATION_EVENTS__: boolean;
+/** Whether violations become Security Hub findings: when false the Security Hub client is left out. */
+declare const __EC2TRAIL_SECURITY_HUB__: boolean;
 
 export interface LaunchActionContext {
   readonly policy: Policy;
@@ -41,6 +47,8 @@ export interface LaunchActionContext {
   readonly ingestedBy: IngestedBy;
   readonly env: Record<string, string | undefined>;
   readonly store: HandlerDeps['store'];
+  /** The alert markers, read to archive the findings of a terminated instance's launch. */
+  readonly alerts: SentAlertLookup;
   readonly logger: HandlerDeps['logger'];
   readonly metrics: HandlerDeps['metrics'];
 }
@@ -78,10 +86,10 @@ function enforcement(homeAccount: string, env: Record<string, string | undefined
   };
 }
 
-/** The handler's `ownerTags`, `remediator` and `violationBus`, as the deploy configured them (none when it did not). */
+/** The handler's `ownerTags`, `remediator`, `violationBus` and `securityHub`, as the deploy configured them (none when it did not). */
 export function launchActions(
   context: LaunchActionContext,
-): Pick<HandlerDeps, 'ownerTags' | 'remediator' | 'violationBus'> {
+): Pick<HandlerDeps, 'ownerTags' | 'remediator' | 'violationBus' | 'securityHub'> {
   const home = context.homeAccount ?? '';
   const ownerTagSettings =
     __EC2TRAIL_OWNER_TAGS__ === null ? null : readOwnerTagSettings(JSON.parse(__EC2TRAIL_OWNER_TAGS__));
@@ -90,6 +98,16 @@ export function launchActions(
     // Tested on the define itself, so esbuild drops the EventBridge client when the deploy turns it off.
     ...(__EC2TRAIL_VIOLATION_EVENTS__
       ? { violationBus: new EventBridgeViolationBus(new EventBridgeClient({ maxAttempts: 3 })) }
+      : {}),
+    // BatchImportFindings allows 10 requests a second: the SDK's retries ride out a burst.
+    ...(__EC2TRAIL_SECURITY_HUB__
+      ? {
+          securityHub: {
+            sink: new SecurityHubFindingSink(new SecurityHubClient({ maxAttempts: 5 })),
+            target: readSecurityHubEnvironment(context.env),
+            alerts: context.alerts,
+          },
+        }
       : {}),
     ...(__EC2TRAIL_OWNER_TAGS__ !== null && ownerTagSettings !== null
       ? {

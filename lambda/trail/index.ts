@@ -34,9 +34,10 @@ const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
 });
 
+const ledger = new DynamoDbAlertLedger(documents, env.TABLE_NAME);
 const shared: Omit<HandlerDeps, 'policy' | 'ingestedBy'> = {
   store: new DynamoDbAttributionStore(documents, env.TABLE_NAME),
-  ledger: new DynamoDbAlertLedger(documents, env.TABLE_NAME),
+  ledger,
   lineage: new DynamoDbLineageStore(documents, env.TABLE_NAME),
   publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN, {
     chat: env.CHAT_NOTIFICATIONS === 'custom',
@@ -62,6 +63,7 @@ const worker = createTrailFileWorker({
       ingestedBy: 'trail',
       env: process.env,
       store: shared.store,
+      alerts: ledger,
       logger,
       metrics,
     }),

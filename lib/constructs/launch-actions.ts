@@ -25,6 +25,8 @@ export interface LaunchActionsProps {
   readonly enforcement?: Remediation;
   /** Put each alerted violation on the default event bus (config `violationEvents`). */
   readonly violationEvents?: boolean;
+  /** Import each alerted violation into Security Hub as a finding (config `securityHub`). */
+  readonly securityHub?: boolean;
   /** Chat channels subscribe to the alert topic: alerts carry the chat notification too (config `chat`). */
   readonly chatNotifications?: boolean;
 }
@@ -37,6 +39,7 @@ export function launchActionEnvironment(
   const stack = Stack.of(scope);
   return {
     ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
+    ...(props.securityHub ? { SECURITY_HUB_PRODUCT_ARN: securityHubProductArn(stack) } : {}),
     ...(props.ownerTags || props.remediates || props.enforcement ? { HOME_ACCOUNT: stack.account } : {}),
     ...(props.enforcement
       ? {
@@ -56,15 +59,27 @@ export function launchActionEnvironment(
   };
 }
 
-/** The esbuild defines that keep the EC2, STS and Scheduler clients out of bundles that need none. */
+/**
+ * The esbuild defines that keep the EC2, STS, Scheduler, EventBridge and Security Hub clients
+ * out of bundles that need none, and put them in those that do.
+ */
 export function launchActionDefines(props: LaunchActionsProps | undefined): {
   readonly ownerTags?: OwnerTagSettings;
   readonly enforce: boolean;
+  readonly violationEvents: boolean;
+  readonly securityHub: boolean;
 } {
   return {
     ...(props?.ownerTags ? { ownerTags: props.ownerTags } : {}),
     enforce: props?.enforcement !== undefined,
+    violationEvents: props?.violationEvents === true,
+    securityHub: props?.securityHub === true,
   };
+}
+
+/** The deploy's own default product ARN: where an account imports its custom findings. */
+export function securityHubProductArn(stack: Stack): string {
+  return `arn:${stack.partition}:securityhub:${stack.region}:${stack.account}:product/${stack.account}/default`;
 }
 
 export function grantLaunchActions(role: IRole, props: LaunchActionsProps | undefined): void {
@@ -73,6 +88,21 @@ export function grantLaunchActions(role: IRole, props: LaunchActionsProps | unde
   if (props.ownerTags && props.memberTagging) grantMemberTagging(role, props.memberTagging.organizationId);
   props.enforcement?.grantScheduling(role);
   if (props.violationEvents) grantViolationEvents(role);
+  if (props.securityHub) grantFindingImports(role);
+}
+
+/**
+ * BatchImportFindings on the account's default product ARN only: the role can report findings
+ * as this account's custom integration, and cannot pose as another product or read findings.
+ */
+export function grantFindingImports(role: IRole): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'ImportFindings',
+      actions: ['securityhub:BatchImportFindings'],
+      resources: [securityHubProductArn(Stack.of(role))],
+    }),
+  );
 }
 
 /**

@@ -37,6 +37,8 @@ export interface SelfMonitoringProps {
   readonly ownerTags?: boolean;
   /** Violations go to the event bus: alarm when the bus refused one. @default false */
   readonly violationEvents?: boolean;
+  /** Violations become Security Hub findings: alarm when Security Hub refused one. @default false */
+  readonly securityHub?: boolean;
   /** Remediation in enforce mode: alarm on its failures and on deadlines that could not run. @default undefined */
   readonly remediation?: { readonly function: IFunction; readonly deadLetterQueue: IQueue };
   /** Scheduled digests: alarm when a run could not publish after its retries. @default undefined */
@@ -130,6 +132,17 @@ export class SelfMonitoring extends Construct {
               'warning',
               "a violation could not be put on the event bus (rows and alerts are unaffected); see the function's logs",
               appMetric(METRIC.violationEventFailures, 'violation event failures'),
+              1,
+            ),
+          ]
+        : []),
+      ...(props.securityHub
+        ? [
+            alarm(
+              'FindingImportFailures',
+              'warning',
+              "a finding could not be imported into or archived in Security Hub (rows and alerts are unaffected); see the function's logs",
+              appMetric(METRIC.findingImportFailures, 'finding import failures'),
               1,
             ),
           ]

@@ -3,7 +3,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
 import { MemoryAlertLedger } from '../../lambda/adapters/memory-alert-ledger';
-import type { AlertLedger } from '../../lambda/ports';
+import type { AlertLedger, SentAlertLookup } from '../../lambda/ports';
 import { alertKey } from '../../lambda/schema/attribution-table';
 import { documentClient, dynamoClient, freshTable } from '../helpers/services';
 
@@ -11,7 +11,7 @@ const NOW = new Date('2026-03-15T00:00:00Z');
 const at = (ms: number) => ({ now: new Date(NOW.getTime() + ms), leaseMs: 60_000, expiresAt: undefined });
 
 interface Subject {
-  readonly ledger: AlertLedger;
+  readonly ledger: AlertLedger & SentAlertLookup;
   /** The stored expiry of a marker, as the adapter keeps it. */
   expiryOf(key: string): Promise<number | undefined>;
 }
@@ -59,6 +59,18 @@ describe.each(adapters)('alert ledger contract (%s)', (_name, make) => {
     await ledger.markSent('evt-1', NOW, { severity: 'critical', rules: 'rootUser' });
     // Sent is final: not even a claim long after the lease can take it again.
     expect(await ledger.claim('evt-1', at(3_600_000))).toBe('already-sent');
+  });
+
+  it('reads back what a sent alert listed, and nothing for a claim that never went out', async () => {
+    const { ledger } = subject;
+    expect(await ledger.sentAlert('evt-9')).toBeNull();
+    expect(await ledger.claim('evt-9', at(0))).toBe('claimed');
+    expect(await ledger.sentAlert('evt-9')).toBeNull();
+    await ledger.markSent('evt-9', NOW, { severity: 'warning', rules: 'instanceType,requiredTags' });
+    expect(await ledger.sentAlert('evt-9')).toEqual({
+      severity: 'warning',
+      rules: ['instanceType', 'requiredTags'],
+    });
   });
 
   it('frees a released claim at once', async () => {

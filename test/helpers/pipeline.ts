@@ -8,7 +8,9 @@ import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attri
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { type CompiledPolicy, compilePolicy } from '../../lambda/domain';
+import type { FindingTarget } from '../../lambda/domain/security-hub/finding';
 import { createHandler } from '../../lambda/handler';
+import type { FindingSink } from '../../lambda/ports';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { FakeLog, FakeMetrics } from './fakes';
 import { documentClient, freshTable, snsClient, sqsClient } from './services';
@@ -25,7 +27,13 @@ export interface Pipeline {
 
 export async function pipeline(
   client: DynamoDBClient,
-  options: { sns?: SNSClient; policy?: CompiledPolicy; table?: string } = {},
+  options: {
+    sns?: SNSClient;
+    policy?: CompiledPolicy;
+    table?: string;
+    securityHub?: { sink: FindingSink; target: FindingTarget };
+    clock?: () => Date;
+  } = {},
 ): Promise<Pipeline> {
   const table = options.table ?? (await freshTable(client, 'pipeline'));
   const sns = snsClient();
@@ -41,6 +49,7 @@ export async function pipeline(
   const logger = new FakeLog();
   const metrics = new FakeMetrics();
   const received: string[] = [];
+  const ledger = new DynamoDbAlertLedger(documents, table);
   return {
     table,
     logger,
@@ -48,12 +57,13 @@ export async function pipeline(
     queries: new DynamoDbAttributionQueries(documents, table),
     handle: createHandler({
       store: new DynamoDbAttributionStore(documents, table),
-      ledger: new DynamoDbAlertLedger(documents, table),
+      ledger,
       publisher: new SnsAlertPublisher(options.sns ?? sns, TopicArn),
       policy: options.policy ?? compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)),
       logger,
       metrics,
-      clock: () => new Date(),
+      clock: options.clock ?? (() => new Date()),
+      ...(options.securityHub ? { securityHub: { ...options.securityHub, alerts: ledger } } : {}),
     }),
     async alerts() {
       for (;;) {

@@ -62,6 +62,7 @@ describe('-c overrides', () => {
       },
     ],
     violationEvents: ['false', false],
+    securityHub: ['true', true],
     people: [
       '{"contacts":[{"email":"alice@example.com"}]}',
       {

@@ -1,0 +1,305 @@
+/**
+ * Violations as ASFF findings. Expected values come from the fixtures (root launches three
+ * p5.48xlarge instances in us-east-1 at 10:02:11; mallory stops the org trail; a federated user
+ * is refused a launch) and from the Security Hub documentation: the required top-level
+ * attributes, schema version 2018-10-08, Title at most 256 characters, Description 1024,
+ * Recommendation.Text 512, 1 to 32 resources, the five type namespaces, and the rule that a
+ * custom finding's AwsAccountId is the importing account.
+ */
+
+import { compilePolicy, evaluate, parsePolicy } from '../../lambda/domain';
+import { RULE_IDS } from '../../lambda/domain/policy/schema';
+import type { AttributionRecord } from '../../lambda/domain/record';
+import {
+  ASFF_SCHEMA_VERSION,
+  archivedFindings,
+  type Finding,
+  findingsFor,
+  findingTargetOf,
+  instanceFindingId,
+  productArnOf,
+  RULE_FINDINGS,
+} from '../../lambda/domain/security-hub/finding';
+import { recordsOf } from '../helpers/fixtures';
+
+const policy = compilePolicy(
+  parsePolicy(
+    {
+      rules: {
+        rootUser: { severity: 'critical' },
+        instanceType: { deny: ['p5.*'], severity: 'warning' },
+        trailTampering: { severity: 'critical' },
+        failedAttempts: { severity: 'info' },
+      },
+    },
+    'test',
+  ),
+);
+const target = findingTargetOf('arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default');
+if (!target) throw new Error('the product ARN did not parse');
+const NOW = new Date('2026-03-02T10:05:00Z');
+const advice = { instanceType: 'Use an allowed type.', rootUser: 'Stop using root.' };
+
+/** Security Hub's required top-level attributes (user guide, "Required top-level ASFF attributes"). */
+const REQUIRED = [
+  'AwsAccountId',
+  'CreatedAt',
+  'Description',
+  'GeneratorId',
+  'Id',
+  'ProductArn',
+  'Resources',
+  'SchemaVersion',
+  'Severity',
+  'Title',
+  'Types',
+  'UpdatedAt',
+] as const;
+const NAMESPACES = [
+  'Software and Configuration Checks',
+  'TTPs',
+  'Effects',
+  'Unusual Behaviors',
+  'Sensitive Data Identifications',
+];
+
+function expectValidAsff(finding: Finding): void {
+  for (const field of REQUIRED)
+    expect({ field, present: finding[field] !== undefined }).toEqual({ field, present: true });
+  expect(finding.SchemaVersion).toBe('2018-10-08');
+  expect(finding.Title.length).toBeGreaterThan(0);
+  expect([...finding.Title].length).toBeLessThanOrEqual(256);
+  expect([...finding.Description].length).toBeLessThanOrEqual(1024);
+  expect(finding.Resources.length).toBeGreaterThanOrEqual(1);
+  expect(finding.Resources.length).toBeLessThanOrEqual(32);
+  for (const t of finding.Types) {
+    expect(t.split('/')).toHaveLength(3);
+    expect(NAMESPACES).toContain(t.split('/')[0]);
+  }
+  for (const time of [finding.CreatedAt, finding.UpdatedAt])
+    expect(Number.isNaN(Date.parse(time))).toBe(false);
+  expect(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']).toContain(finding.Severity.Label);
+}
+
+describe('the product ARN', () => {
+  it('is the account default product, and only that parses as a target', () => {
+    expect(productArnOf('aws', 'eu-west-1', '999988887777')).toBe(
+      'arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default',
+    );
+    expect(target).toEqual({
+      productArn: 'arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default',
+      partition: 'aws',
+      region: 'eu-west-1',
+      account: '999988887777',
+    });
+    // Another account's product, or a partner's, is not this account's custom integration.
+    expect(
+      findingTargetOf('arn:aws:securityhub:eu-west-1:999988887777:product/111122223333/default'),
+    ).toBeNull();
+    expect(
+      findingTargetOf('arn:aws:securityhub:eu-west-1::product/crowdstrike/crowdstrike-falcon'),
+    ).toBeNull();
+    expect(
+      findingTargetOf('arn:aws-us-gov:securityhub:us-gov-west-1:999988887777:product/999988887777/default'),
+    ).toMatchObject({ partition: 'aws-us-gov', region: 'us-gov-west-1' });
+  });
+});
+
+describe('findings of a launch', () => {
+  const records = recordsOf('events/runinstances-root-console.json');
+  const violations = evaluate(records, policy, {});
+  const findings = findingsFor(records, violations, { target, now: NOW, advice });
+
+  it('is one finding per instance and broken rule: 3 instances × 2 rules', () => {
+    expect(violations.map((v) => v.rule).sort()).toEqual(['instanceType', 'rootUser']);
+    expect(findings).toHaveLength(6);
+    expect(new Set(findings.map((f) => f.Id)).size).toBe(6);
+    expect(findings.map((f) => f.Id)).toContain(
+      'ec2trail/111122223333/us-east-1/instance/i-0b1b2c3d4e5f60002/instanceType',
+    );
+    for (const f of findings) expectValidAsff(f);
+  });
+
+  it('holds the documented required fields, in the importing account, with the severity mapped', () => {
+    const root = findings.find((f) => f.Id.endsWith('i-0b1b2c3d4e5f60001/rootUser'));
+    const type = findings.find((f) => f.Id.endsWith('i-0b1b2c3d4e5f60001/instanceType'));
+    expect(root).toMatchObject({
+      SchemaVersion: '2018-10-08',
+      ProductArn: 'arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default',
+      GeneratorId: 'ec2trail/rootUser',
+      // The instance is in 111122223333; a custom finding lives in the account that imports it.
+      AwsAccountId: '999988887777',
+      CreatedAt: '2026-03-02T10:02:11.000Z',
+      FirstObservedAt: '2026-03-02T10:02:11.000Z',
+      UpdatedAt: '2026-03-02T10:05:00.000Z',
+      Severity: { Label: 'CRITICAL', Original: 'critical' },
+      FindingProviderFields: { Severity: { Label: 'CRITICAL', Original: 'critical' } },
+      RecordState: 'ACTIVE',
+      Remediation: { Recommendation: { Text: 'Stop using root.' } },
+      ProductFields: {
+        'ec2trail/rule': 'rootUser',
+        'ec2trail/person': 'root',
+        'ec2trail/account': '111122223333',
+      },
+    });
+    expect(type?.Severity).toEqual({ Label: 'MEDIUM', Original: 'warning' });
+    expect(type?.Title).toBe('Instance type not allowed: i-0b1b2c3d4e5f60001 launched by root');
+    expect(type?.Resources).toEqual([
+      {
+        Type: 'AwsEc2Instance',
+        Id: 'arn:aws:ec2:us-east-1:111122223333:instance/i-0b1b2c3d4e5f60001',
+        Partition: 'aws',
+        Region: 'us-east-1',
+        // The fixture's tagSpecificationSet: Name=gpu-burst.
+        Tags: { Name: 'gpu-burst' },
+        Details: {
+          AwsEc2Instance: expect.objectContaining({
+            Type: 'p5.48xlarge',
+            KeyName: 'ops-key',
+            SubnetId: 'subnet-0a1b2c3d4e5f60718',
+            VpcId: 'vpc-0fedcba9876543210',
+            IpV4Addresses: ['10.0.1.10'],
+            LaunchedAt: '2026-03-02T10:02:11.000Z',
+            MetadataOptions: { HttpTokens: 'optional' },
+          }),
+        },
+      },
+    ]);
+  });
+
+  it('gives a redelivery the same ids and creation time, and a later update time', () => {
+    const later = findingsFor(records, violations, { target, now: new Date('2026-03-02T11:00:00Z'), advice });
+    expect(later.map((f) => f.Id)).toEqual(findings.map((f) => f.Id));
+    expect(later.map((f) => f.CreatedAt)).toEqual(findings.map((f) => f.CreatedAt));
+    expect(later[0]?.UpdatedAt).toBe('2026-03-02T11:00:00.000Z');
+  });
+
+  it('cuts long text to the documented limits', () => {
+    const long = violations.map((v) => ({ ...v, message: 'm'.repeat(3000) }));
+    const [first] = findingsFor(records, long, { target, now: NOW, advice: { rootUser: 'a'.repeat(600) } });
+    expect(first?.Description).toHaveLength(1024);
+    expect(first?.Description.endsWith('…')).toBe(true);
+    expect(first?.Remediation?.Recommendation.Text).toHaveLength(512);
+  });
+});
+
+describe('findings of other events', () => {
+  it('makes a trail stopped one finding about that trail', () => {
+    const records = recordsOf('events/stoplogging-sso.json');
+    const findings = findingsFor(records, evaluate(records, policy, {}), { target, now: NOW, advice: {} });
+    expect(findings).toHaveLength(1);
+    expectValidAsff(findings[0] as Finding);
+    expect(findings[0]).toMatchObject({
+      Id: 'ec2trail/111122223333/eu-west-1/event/33333333-aaaa-4bbb-8ccc-000000000001/trailTampering',
+      Types: ['TTPs/Defense Evasion/ec2trail trail tampering'],
+      Severity: { Label: 'CRITICAL' },
+      Resources: [
+        {
+          Type: 'AwsCloudTrailTrail',
+          Id: 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail',
+          Partition: 'aws',
+          Region: 'eu-west-1',
+        },
+      ],
+    });
+    expect(findings[0]?.Remediation).toBeUndefined();
+  });
+
+  it('makes a refused launch a finding about the account', () => {
+    const records = recordsOf('events/runinstances-unauthorized-federated.json');
+    const findings = findingsFor(records, evaluate(records, policy, {}), { target, now: NOW, advice: {} });
+    expect(findings.map((f) => f.GeneratorId)).toEqual(['ec2trail/failedAttempts']);
+    expectValidAsff(findings[0] as Finding);
+    expect(findings[0]?.Resources).toEqual([
+      { Type: 'AwsAccount', Id: 'AWS::::Account:111122223333', Partition: 'aws', Region: 'eu-west-1' },
+    ]);
+    expect(findings[0]?.Severity.Label).toBe('INFORMATIONAL');
+  });
+
+  it('lists at most 32 instances and says how many more there were', () => {
+    const [one] = recordsOf('events/runinstances-root-console.json');
+    const stop: AttributionRecord[] = Array.from({ length: 40 }, (_, n) => ({
+      ...(one as AttributionRecord),
+      action: 'stop',
+      eventName: 'StopInstances',
+      launch: null,
+      instanceId: `i-${String(n).padStart(17, '0')}`,
+    }));
+    const [finding] = findingsFor(
+      stop,
+      [{ rule: 'rootUser', severity: 'critical', message: 'root stopped 40 instances' }],
+      {
+        target,
+        now: NOW,
+        advice: {},
+      },
+    );
+    expect(finding?.Resources).toHaveLength(32);
+    expect(finding?.Description).toContain('8 more instances than the 32 listed');
+  });
+});
+
+describe('archived findings of a terminated instance', () => {
+  const launch = recordsOf('events/runinstances-root-console.json');
+  const active = findingsFor(launch, evaluate(launch, policy, {}), { target, now: NOW, advice });
+  const [terminate] = recordsOf('events/terminateinstances-identitycenteruser.json');
+  // The fixture's terminate is in eu-west-1; the instance was launched in us-east-1.
+  const here = { ...(terminate as AttributionRecord), region: 'us-east-1' };
+  const archived = archivedFindings(
+    here,
+    {
+      instanceId: 'i-0b1b2c3d4e5f60001',
+      launchEventKey: launch[0]?.eventKey ?? '',
+      launchedAt: '2026-03-02T10:02:11Z',
+      launchedBy: 'root',
+      rules: ['rootUser', 'instanceType'],
+      severities: { rootUser: 'critical' },
+      alertSeverity: 'warning',
+    },
+    { target, now: new Date('2026-03-09T07:31:00Z'), advice },
+  );
+
+  it('archives the same ids the launch imported, and only those', () => {
+    const launchIds = active.filter((f) => f.Id.includes('i-0b1b2c3d4e5f60001')).map((f) => f.Id);
+    expect(archived.map((f) => f.Id).sort()).toEqual(launchIds.sort());
+    for (const f of archived) {
+      expectValidAsff(f);
+      expect(f.RecordState).toBe('ARCHIVED');
+      expect(f.CreatedAt).toBe('2026-03-02T10:02:11.000Z');
+      expect(f.LastObservedAt).toBe('2026-03-09T07:30:00.000Z');
+      expect(f.ProductFields['ec2trail/person']).toBe('root');
+    }
+  });
+
+  it("keeps each rule's severity: the policy's, else the alert's", () => {
+    expect(Object.fromEntries(archived.map((f) => [f.GeneratorId, f.Severity.Label]))).toEqual({
+      'ec2trail/rootUser': 'CRITICAL',
+      'ec2trail/instanceType': 'MEDIUM',
+    });
+  });
+
+  it('says who terminated it', () => {
+    expect(archived[0]?.Description).toMatch(
+      /terminated with TerminateInstances by .+ at 2026-03-09T07:30:00.000Z/,
+    );
+    expect(archived[0]?.ProductFields['ec2trail/terminatedBy']).toBeTruthy();
+  });
+
+  it('is built on the id scheme the launch uses', () => {
+    expect(archived.map((f) => f.Id)).toContain(
+      instanceFindingId('111122223333', 'us-east-1', 'i-0b1b2c3d4e5f60001', 'rootUser'),
+    );
+  });
+});
+
+describe('rule titles and types', () => {
+  it('gives every rule a title and a type in one of the documented namespaces', () => {
+    expect(Object.keys(RULE_FINDINGS).sort()).toEqual([...RULE_IDS].sort());
+    for (const id of RULE_IDS) {
+      const [namespace, category, classifier] = RULE_FINDINGS[id].type.split('/');
+      expect(NAMESPACES).toContain(namespace);
+      expect(category && classifier).toBeTruthy();
+    }
+    expect(ASFF_SCHEMA_VERSION).toBe('2018-10-08');
+  });
+});
