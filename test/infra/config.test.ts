@@ -27,6 +27,7 @@ describe('deploy configuration', () => {
       emailMinSeverity: 'warning',
       logRetentionDays: 90,
       violationEvents: true,
+      securityHub: false,
       tags: {},
     });
   });
