@@ -32,6 +32,7 @@ const UNIT = [
   '<rootDir>/test/cli/doctor-paging.test.ts',
   '<rootDir>/test/cli/input-stream.test.ts',
   '<rootDir>/test/cli/inspect.test.ts',
+  '<rootDir>/test/cli/inspect-findings.test.ts',
   '<rootDir>/test/cli/policy.test.ts',
   '<rootDir>/test/cli/record-json.test.ts',
   '<rootDir>/test/trail/messages.test.ts',

@@ -7,6 +7,7 @@ import {
   adviceOf,
   asLateArrival,
   attribute,
+  byEventAbout,
   type CompiledPolicy,
   entriesOf,
   evaluate,
@@ -101,22 +102,6 @@ export { AlertInFlightError } from './alerts/alert-sender';
 
 /** The key prefix of alerts about a protected instance's stop or terminate (`protected#<eventKey>`). */
 export const PROTECTED_ALERT_PREFIX = 'protected#';
-
-/** Violations about other events, grouped by that event, with its records (one per instance). */
-function byEventAbout(
-  violations: readonly Violation[],
-): Map<string, { about: AttributionRecord[]; violations: Violation[] }> {
-  const groups = new Map<string, { about: AttributionRecord[]; violations: Violation[] }>();
-  for (const violation of violations) {
-    const about = violation.about;
-    if (!about) continue;
-    const group = groups.get(about.eventKey) ?? { about: [], violations: [] };
-    if (!group.about.some((r) => r.instanceId === about.instanceId)) group.about.push(about);
-    group.violations.push(violation);
-    groups.set(about.eventKey, group);
-  }
-  return groups;
-}
 
 function outline(event: unknown): Record<string, unknown> {
   if (Array.isArray(event)) return { type: 'array', length: event.length };

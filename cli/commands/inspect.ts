@@ -1,6 +1,13 @@
 import type { AttributionRecord, Violation } from '../../lambda/domain';
 import { MemoryLineage, resolveRecord } from '../../lambda/domain/lineage/resolve';
 import { ownerTagsPerInstance } from '../../lambda/domain/owner-tags';
+import { adviceOf } from '../../lambda/domain/policy/compile';
+import {
+  type FindingTarget,
+  findingsOfEvent,
+  findingTargetOf,
+  productArnOf,
+} from '../../lambda/domain/security-hub/finding';
 import { attributeInputs, describeTally, emptyTally } from '../attribution-stream';
 import { type Command, parseFlags } from '../command';
 import { chooseOwnerTags } from '../deployed-owner-tags';
@@ -34,7 +41,8 @@ const COLUMNS: readonly Column<Row>[] = [
 ];
 
 export const inspectCommand: Command = {
-  usage: `Usage: ec2trail inspect [--output FORMAT | --json] [--policy FILE | --config FILE] PATH...
+  usage: `Usage: ec2trail inspect [--output FORMAT | --json | --findings [--product-arn ARN]]
+                        [--policy FILE | --config FILE] PATH...
 
 Reads CloudTrail records in any shape (a record, a {"Records":[...]} log file, plain
 or .json.gz, an EventBridge envelope, an Event History download, a JSON array, or
@@ -49,6 +57,12 @@ newline-delimited JSON) and prints one attribution record per (event, instance).
                   default: the deployed one, the policyFile of ec2trail.config.json
                   here (or of --config FILE), else policy/default-policy.json.
                   Violations are a column of the table, and "violations" in JSON.
+  --findings      print the Security Hub findings (ASFF, one JSON object per line)
+                  that a deploy with securityHub would import for these events'
+                  violations, instead of the records. Nothing is imported.
+  --product-arn ARN  the deploy's product ARN for --findings
+                  (arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default);
+                  default: each event's own account and region
   --config FILE   the deploy config whose policyFile to use, and whose ownerTags
                   (when set) are shown on launch records in JSON as "ownerTags": the
                   tags each instance would get. Nothing is written.
@@ -64,17 +78,44 @@ usage mistake.`,
       output: { type: 'string' },
       policy: { type: 'string' },
       config: { type: 'string' },
+      findings: { type: 'boolean', default: false },
+      'product-arn': { type: 'string' },
     });
     if (positionals.length === 0)
       throw new UsageError('inspect needs at least one PATH (a file, a folder, or -)');
     if (values.json && values.output !== undefined && values.output !== 'json')
       throw new UsageError(`--json and --output ${values.output} ask for different formats: pick one`);
+    if (values.findings && (values.json || values.output !== undefined))
+      throw new UsageError('--findings prints findings, not records: leave out --json and --output');
+    const productArn = values['product-arn'];
+    if (productArn !== undefined && !values.findings) throw new UsageError('--product-arn is for --findings');
+    const fixedTarget = productArn === undefined ? null : findingTargetOf(productArn);
+    if (productArn !== undefined && !fixedTarget)
+      throw new UsageError(
+        `--product-arn "${productArn}" is not an account's default product ARN (arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default)`,
+      );
     // A table by default even into a pipe, as before; the environment may choose another.
-    const format = values.json
-      ? 'json'
-      : outputFormat(values.output, true, { warn: (line) => output.err(line) });
+    const format =
+      values.json || values.findings
+        ? 'json'
+        : outputFormat(values.output, true, { warn: (line) => output.err(line) });
     const policy = choosePolicy(values.policy, values.config);
-    const evaluator = new PolicyEvaluator(loadPolicyFile(policy.path));
+    const compiled = loadPolicyFile(policy.path);
+    const evaluator = new PolicyEvaluator(compiled);
+    const advice = adviceOf(compiled);
+    const now = new Date();
+    /** Where a deploy would import the event's findings: --product-arn, else the event's own account. */
+    const targetOf = (record: AttributionRecord | undefined): FindingTarget | null => {
+      if (fixedTarget) return fixedTarget;
+      const { account, region } = record ?? {};
+      if (!account || !region || !/^\d{12}$/.test(account)) return null;
+      const partition = region.startsWith('cn-')
+        ? 'aws-cn'
+        : region.startsWith('us-gov-')
+          ? 'aws-us-gov'
+          : 'aws';
+      return findingTargetOf(productArnOf(partition, region, account));
+    };
     // Only a policy taken from the deploy config is named: the default and --policy surprise nobody.
     if (policy.fromConfig) output.err(policyLine(policy));
     const owner = chooseOwnerTags(values.config);
@@ -93,7 +134,18 @@ usage mistake.`,
         for (const record of records) tableRows.push({ ...record, violations });
         return;
       }
-      if (format === 'json')
+      if (values.findings) {
+        if (violations.length === 0) return;
+        const target = targetOf(records[0]);
+        if (!target) {
+          output.err(
+            `ec2trail: ${records[0]?.eventKey}: the record names no account or region; pass --product-arn for its findings`,
+          );
+          return;
+        }
+        for (const finding of findingsOfEvent(records, violations, { target, now, advice }))
+          buffer += `${JSON.stringify(finding)}\n`;
+      } else if (format === 'json')
         buffer += recordLines(
           records,
           violations,

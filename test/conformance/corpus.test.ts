@@ -101,4 +101,51 @@ describeIfCorpus('shared CloudTrail corpus', () => {
     expect(checked).toBeGreaterThan(10);
     expect(records.length).toBe([...byFile.values()].reduce((n, r) => n + r.length, 0));
   });
+
+  it('makes valid ASFF findings of every violation, one id per event and rule', () => {
+    // The example policy turns on most rules, so most records break one: many findings to check.
+    const result = runCli([
+      'inspect',
+      '--findings',
+      '--policy',
+      join(ROOT, 'policy', 'example-policy.yaml'),
+      CORPUS,
+    ]);
+    expect([0, 1]).toContain(result.status);
+    const findings = jsonLines(result.stdout) as unknown as {
+      Id: string;
+      AwsAccountId: string;
+      Title: string;
+      Description: string;
+      Types: string[];
+      CreatedAt: string;
+      UpdatedAt: string;
+      Resources: { Type: string; Id: string }[];
+      ProductFields: Record<string, string>;
+      Remediation?: { Recommendation: { Text: string } };
+    }[];
+    expect(findings.length).toBeGreaterThan(10);
+    const eventOfId = new Map<string, string>();
+    for (const f of findings) {
+      // Limits and formats from the AwsSecurityFinding API reference.
+      expect({ id: f.Id, ok: f.Id.length <= 512 && /^\d{12}$/.test(f.AwsAccountId) }).toEqual({
+        id: f.Id,
+        ok: true,
+      });
+      expect([...f.Title].length).toBeLessThanOrEqual(256);
+      expect([...f.Description].length).toBeLessThanOrEqual(1024);
+      expect([...(f.Remediation?.Recommendation.Text ?? '')].length).toBeLessThanOrEqual(512);
+      expect(f.Resources.length).toBeGreaterThanOrEqual(1);
+      expect(f.Resources.length).toBeLessThanOrEqual(32);
+      for (const time of [f.CreatedAt, f.UpdatedAt]) expect(Number.isNaN(Date.parse(time))).toBe(false);
+      for (const type of f.Types)
+        expect(['Software and Configuration Checks', 'TTPs', 'Effects', 'Unusual Behaviors']).toContain(
+          type.split('/')[0],
+        );
+      // A corpus file may hold an event twice (a redelivery): the same id then, never another event's.
+      const event = f.ProductFields['ec2trail/eventKey'] ?? '';
+      expect({ id: f.Id, event: eventOfId.get(f.Id) ?? event }).toEqual({ id: f.Id, event });
+      eventOfId.set(f.Id, event);
+    }
+  });
 });

@@ -303,3 +303,75 @@ describe('rule titles and types', () => {
     expect(ASFF_SCHEMA_VERSION).toBe('2018-10-08');
   });
 });
+
+describe('edges of the ASFF mapping', () => {
+  const [one] = recordsOf('events/runinstances-root-console.json');
+  const base = one as AttributionRecord;
+  const violation = { rule: 'instanceType' as const, severity: 'warning' as const, message: 'p5 is denied' };
+  const only = (record: AttributionRecord) =>
+    findingsFor([record], [violation], { target, now: NOW, advice: {} })[0] as Finding;
+
+  it("writes an instance in China's partition with that partition's ARN", () => {
+    const f = only({ ...base, region: 'cn-north-1' });
+    expect(f.Resources[0]).toMatchObject({
+      Partition: 'aws-cn',
+      Region: 'cn-north-1',
+      Id: 'arn:aws-cn:ec2:cn-north-1:111122223333:instance/i-0b1b2c3d4e5f60001',
+    });
+    expect(only({ ...base, region: 'us-gov-west-1' }).Resources[0]?.Partition).toBe('aws-us-gov');
+  });
+
+  it("takes the deploy's account and region for what CloudTrail left out", () => {
+    const f = only({ ...base, account: null, region: null });
+    expect(f.Id).toBe('ec2trail/999988887777/eu-west-1/instance/i-0b1b2c3d4e5f60001/instanceType');
+    expect(f.Resources[0]?.Id).toBe('arn:aws:ec2:eu-west-1:999988887777:instance/i-0b1b2c3d4e5f60001');
+  });
+
+  it('keeps an instance profile ARN, never a bare name, and at most 50 tags of 256 characters', () => {
+    const launch = base.launch as NonNullable<AttributionRecord['launch']>;
+    const tags = Object.fromEntries(Array.from({ length: 60 }, (_, n) => [`k${n}`, 'v'.repeat(300)]));
+    const named = only({ ...base, launch: { ...launch, iamInstanceProfile: 'web-profile', tags } });
+    expect(named.Resources[0]?.Details?.AwsEc2Instance.IamInstanceProfileArn).toBeUndefined();
+    expect(Object.keys(named.Resources[0]?.Tags ?? {})).toHaveLength(50);
+    expect(named.Resources[0]?.Tags?.k0).toHaveLength(256);
+    const arn = 'arn:aws:iam::111122223333:instance-profile/web-profile';
+    expect(
+      only({ ...base, launch: { ...launch, iamInstanceProfile: arn } }).Resources[0]?.Details?.AwsEc2Instance
+        .IamInstanceProfileArn,
+    ).toBe(arn);
+  });
+
+  it('names a trail given by name with its ARN', () => {
+    const [stop] = recordsOf('events/stoplogging-sso.json');
+    const byName = { ...(stop as AttributionRecord), trail: 'org-trail' };
+    const [f] = findingsFor(
+      [byName],
+      [{ rule: 'trailTampering', severity: 'critical', message: 'stopped' }],
+      {
+        target,
+        now: NOW,
+        advice: {},
+      },
+    );
+    expect(f?.Resources[0]?.Id).toBe('arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail');
+  });
+
+  it('cuts a long person name out of the title, not past 256 characters', () => {
+    const long = { ...base, actor: { ...base.actor, name: 'x'.repeat(400) }, initiator: null };
+    const f = only(long);
+    expect([...f.Title]).toHaveLength(256);
+    expect(f.Title.startsWith('Instance type not allowed: i-0b1b2c3d4e5f60001 launched by xxx')).toBe(true);
+    expect(f.Title.endsWith('…')).toBe(true);
+  });
+
+  it("names the person and the caller's ARN in the description", () => {
+    const [f] = findingsFor(recordsOf('events/runinstances-iamuser-cli.json'), [violation], {
+      target,
+      now: NOW,
+      advice: {},
+    });
+    const person = f?.ProductFields['ec2trail/person'] ?? '';
+    const arn = f?.ProductFields['ec2trail/actorArn'] ?? '';
+    expect(f?.Description).toContain(`by ${person} (${arn}) at`);
+  });
+});

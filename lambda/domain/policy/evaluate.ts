@@ -37,6 +37,25 @@ export interface HistoryEntry {
   readonly record: AttributionRecord | null;
 }
 
+/**
+ * Violations about other events (a protected instance's stop or terminate), grouped by that
+ * event, with its records (one per instance): each group is alerted, and reported, on its own.
+ */
+export function byEventAbout(
+  violations: readonly Violation[],
+): Map<string, { about: AttributionRecord[]; violations: Violation[] }> {
+  const groups = new Map<string, { about: AttributionRecord[]; violations: Violation[] }>();
+  for (const violation of violations) {
+    const about = violation.about;
+    if (!about) continue;
+    const group = groups.get(about.eventKey) ?? { about: [], violations: [] };
+    if (!group.about.some((r) => r.instanceId === about.instanceId)) group.about.push(about);
+    group.violations.push(violation);
+    groups.set(about.eventKey, group);
+  }
+  return groups;
+}
+
 /** The history entry of a record, as a store keeps it. */
 export function historyEntryOf(record: AttributionRecord): HistoryEntry {
   return {

@@ -12,7 +12,7 @@
  * terminate of an instance can name the findings of its launch without reading them back.
  */
 
-import type { Violation } from '../policy/evaluate';
+import { byEventAbout, type Violation } from '../policy/evaluate';
 import type { RuleId, Severity } from '../policy/schema';
 import type { AttributionRecord } from '../record';
 import { personOf } from '../violation-event';
@@ -465,4 +465,21 @@ export function archivedFindings(
       now,
     ),
   );
+}
+
+/**
+ * Every finding one event's violations make, grouped as the function alerts them: its own
+ * violations about its records, and each protected-instance violation about the stop or
+ * terminate it concerns.
+ */
+export function findingsOfEvent(
+  records: readonly AttributionRecord[],
+  violations: readonly Violation[],
+  options: FindingOptions,
+): Finding[] {
+  const own = violations.filter((v) => v.about === undefined);
+  const findings = own.length > 0 ? findingsFor(records, own, options) : [];
+  for (const group of byEventAbout(violations).values())
+    findings.push(...findingsFor(group.about, group.violations, options));
+  return findings;
 }
