@@ -22,6 +22,7 @@ const UNIT = [
   '<rootDir>/test/lambda/handler.test.ts',
   '<rootDir>/test/lambda/violation-events-flow.test.ts',
   '<rootDir>/test/lambda/security-hub-flow.test.ts',
+  '<rootDir>/test/lambda/finding-reporter.test.ts',
   '<rootDir>/test/scale/index-shards.test.ts',
   '<rootDir>/test/infra/closest-name.test.ts',
   '<rootDir>/test/cli/arguments.test.ts',

@@ -56,8 +56,20 @@ export class FindingReporter {
 
   /** Imports the findings of one alert's violations. */
   async report(about: readonly AttributionRecord[], violations: readonly Violation[]): Promise<void> {
-    const { target, advice, clock } = this.deps;
-    await this.send(findingsFor(about, violations, { target, now: clock(), advice }), about[0]?.eventKey);
+    const { target, advice, clock, logger, metrics } = this.deps;
+    let findings: Finding[];
+    try {
+      findings = findingsFor(about, violations, { target, now: clock(), advice });
+    } catch (error) {
+      // A finding is extra: a record it cannot be built from must not hold back the alert.
+      metrics.addMetric(METRIC.findingImportFailures, 'Count', violations.length);
+      logger.error('Findings not built: the row and the alert are unaffected', {
+        eventKey: about[0]?.eventKey,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      return;
+    }
+    await this.send(findings, about[0]?.eventKey);
   }
 
   /** Archives the launch findings of the instances a successful terminate ended. */

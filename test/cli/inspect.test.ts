@@ -177,7 +177,7 @@ describe('ec2trail inspect', () => {
 
   it('has help for the command and the program', () => {
     expect(runCli(['inspect', '--help']).stdout).toMatch(
-      /^Usage: ec2trail inspect \[--output FORMAT \| --json\] \[--policy FILE \| --config FILE\] PATH/,
+      /^Usage: ec2trail inspect \[--output FORMAT \| --json \| --findings \[--product-arn ARN\]\]\s+\[--policy FILE \| --config FILE\] PATH/,
     );
     expect(runCli(['--help']).stdout).toMatch(/inspect\s+attribute the EC2 lifecycle events/);
     expect(runCli(['nope']).status).toBe(2);
