@@ -456,7 +456,7 @@ const TARGETS: Record<string, (r: Record<string, number>) => boolean> = {
   coreRatioToJsonParse: (r) => (r.coreRatioToJsonParse ?? Infinity) <= 1,
   inspectRatioToRead: (r) => (r.inspectRatioToRead ?? 0) >= 0.5,
   replayRatioToRawWrite: (r) => (r.replayRatioToRawWrite ?? 0) >= 0.8,
-  bundleBytes: (r) => (r.bundleBytes ?? Infinity) <= 430_000,
+  bundleBytes: (r) => (r.bundleBytes ?? Infinity) <= 400_000,
   initMs: (r) => (r.initMs ?? Infinity) <= 40,
   handlerP50RatioToSlowerCall: (r) => (r.handlerP50RatioToSlowerCall ?? Infinity) <= 1.2,
   replayPeakRssMb: (r) => (r.replayPeakRssMb ?? Infinity) <= 250,

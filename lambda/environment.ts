@@ -2,7 +2,7 @@
 
 import * as z from 'zod/mini';
 import { OWNER_TAG_SOURCES, type OwnerTagSettings } from './domain/owner-tags';
-import { type FindingTarget, findingTargetOf } from './domain/security-hub/finding';
+import { type FindingTarget, findingTargetOf } from './domain/security-hub/target';
 import { retentionProblem } from './schema/attribution-table';
 
 const TopicArn = z

@@ -19,9 +19,8 @@ import {
 } from './domain';
 import { type OwnerTagSettings, planOwnerTags } from './domain/owner-tags';
 import { withRemediation } from './domain/remediation/alert';
-import type { FindingTarget } from './domain/security-hub/finding';
 import { violationEvent } from './domain/violation-event';
-import { FindingReporter } from './findings/finding-reporter';
+import type { FindingReporterShared, ViolationFindings } from './findings/finding-reporter';
 import { Linker } from './lineage/linker';
 import { loadFacts, needsLookups } from './policy-facts';
 import type {
@@ -30,11 +29,9 @@ import type {
   AlertLedger,
   AlertPublisher,
   AttributionStore,
-  FindingSink,
   LineageStore,
   OwnerTagger,
   PolicyLookups,
-  SentAlertLookup,
   ViolationBus,
 } from './ports';
 import type { Remediator } from './remediation/remediator';
@@ -83,11 +80,7 @@ export interface HandlerDeps {
    * Security Hub findings (config `securityHub`): imported beside the violation event, and the
    * launch findings of an instance archived when it is terminated (live and recovered events).
    */
-  readonly securityHub?: {
-    readonly sink: FindingSink;
-    readonly target: FindingTarget;
-    readonly alerts: SentAlertLookup;
-  };
+  readonly securityHub?: (shared: FindingReporterShared) => ViolationFindings;
 }
 
 export interface HandlerResult {
@@ -124,15 +117,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
   const acting = (deps.ingestedBy ?? 'live') === 'live' || deps.ingestedBy === 'trail';
   const findings =
     deps.securityHub && acting
-      ? new FindingReporter({
-          ...deps.securityHub,
-          history: (id) => store.history(id),
-          policy,
-          advice,
-          logger,
-          metrics,
-          clock,
-        })
+      ? deps.securityHub({ history: (id) => store.history(id), policy, advice, logger, metrics, clock })
       : null;
   const sender = new AlertSender({
     ledger: deps.ledger,

@@ -24,16 +24,39 @@ import { type Log, METRIC, type MetricSink } from '../telemetry';
 /** Terminated instances looked up at once: a terminate of hundreds must not flood the table. */
 const LOOKUP_CONCURRENCY = 8;
 
-export interface FindingReporterDeps {
+/** Where the findings go, and where the alerts that were sent are read back. */
+export interface SecurityHubSettings {
   readonly sink: FindingSink;
   readonly target: FindingTarget;
   readonly alerts: SentAlertLookup;
+}
+
+/** What the handler shares with the reporter: its table, policy, telemetry and clock. */
+export interface FindingReporterShared {
   readonly history: PolicyLookups['history'];
   readonly policy: CompiledPolicy;
   readonly advice: Readonly<Record<RuleId, string>>;
   readonly logger: Log;
   readonly metrics: MetricSink;
   readonly clock: () => Date;
+}
+
+export type FindingReporterDeps = SecurityHubSettings & FindingReporterShared;
+
+/** What the handler asks of the findings: one alert's violations imported, terminations archived. */
+export interface ViolationFindings {
+  report(about: readonly AttributionRecord[], violations: readonly Violation[]): Promise<void>;
+  archiveTerminated(records: readonly AttributionRecord[]): Promise<void>;
+}
+
+/**
+ * The handler's `securityHub`. The handler takes a factory rather than importing the reporter,
+ * so a bundle built without Security Hub (the define is false) holds none of this code.
+ */
+export function securityHubFindings(
+  settings: SecurityHubSettings,
+): (shared: FindingReporterShared) => ViolationFindings {
+  return (shared) => new FindingReporter({ ...settings, ...shared });
 }
 
 const isRule = (rule: string): rule is RuleId => (RULE_IDS as readonly string[]).includes(rule);
@@ -51,7 +74,7 @@ async function inPool<T>(items: readonly T[], size: number, work: (item: T) => P
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
-export class FindingReporter {
+export class FindingReporter implements ViolationFindings {
   constructor(private readonly deps: FindingReporterDeps) {}
 
   /** Imports the findings of one alert's violations. */

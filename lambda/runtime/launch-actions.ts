@@ -26,6 +26,7 @@ import {
   readSchedulingEnvironment,
   readSecurityHubEnvironment,
 } from '../environment';
+import { securityHubFindings } from '../findings/finding-reporter';
 import type { HandlerDeps } from '../handler';
 import type { SentAlertLookup } from '../ports';
 import { Remediator } from '../remediation/remediator';
@@ -102,11 +103,11 @@ export function launchActions(
     // BatchImportFindings allows 10 requests a second: the SDK's retries ride out a burst.
     ...(__EC2TRAIL_SECURITY_HUB__
       ? {
-          securityHub: {
+          securityHub: securityHubFindings({
             sink: new SecurityHubFindingSink(new SecurityHubClient({ maxAttempts: 5 })),
             target: readSecurityHubEnvironment(context.env),
             alerts: context.alerts,
-          },
+          }),
         }
       : {}),
     ...(__EC2TRAIL_OWNER_TAGS__ !== null && ownerTagSettings !== null

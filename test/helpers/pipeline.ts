@@ -9,6 +9,7 @@ import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribu
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { type CompiledPolicy, compilePolicy } from '../../lambda/domain';
 import type { FindingTarget } from '../../lambda/domain/security-hub/finding';
+import { securityHubFindings } from '../../lambda/findings/finding-reporter';
 import { createHandler } from '../../lambda/handler';
 import type { FindingSink } from '../../lambda/ports';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
@@ -63,7 +64,9 @@ export async function pipeline(
       logger,
       metrics,
       clock: options.clock ?? (() => new Date()),
-      ...(options.securityHub ? { securityHub: { ...options.securityHub, alerts: ledger } } : {}),
+      ...(options.securityHub
+        ? { securityHub: securityHubFindings({ ...options.securityHub, alerts: ledger }) }
+        : {}),
     }),
     async alerts() {
       for (;;) {

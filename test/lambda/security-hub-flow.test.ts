@@ -18,6 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SecurityHubFindingSink } from '../../lambda/adapters/securityhub-finding-sink';
 import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { findingTargetOf } from '../../lambda/domain/security-hub/finding';
+import { securityHubFindings } from '../../lambda/findings/finding-reporter';
 import { createHandler } from '../../lambda/handler';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { FakeLog, FakeMetrics, FakePublisher, InMemoryLedger, InMemoryStore } from '../helpers/fakes';
@@ -48,11 +49,11 @@ function setup(ingestedBy: IngestedBy = 'live') {
     sleep: async () => {},
     alertLeaseMs: 0,
     ingestedBy,
-    securityHub: {
+    securityHub: securityHubFindings({
       sink: new SecurityHubFindingSink(new SecurityHubClient({ region: 'us-east-1', maxAttempts: 1 })),
       target,
       alerts: ledger,
-    },
+    }),
   });
   return { store, metrics, logger, publisher, handle, setNow: (d: string) => (now = new Date(d)) };
 }

@@ -16,6 +16,9 @@ import { byEventAbout, type Violation } from '../policy/evaluate';
 import type { RuleId, Severity } from '../policy/schema';
 import type { AttributionRecord } from '../record';
 import { personOf } from '../violation-event';
+import type { FindingTarget, Partition } from './target';
+
+export { type FindingTarget, findingTargetOf, type Partition, productArnOf } from './target';
 
 /** The ASFF version every finding is written in (Security Hub accepts only this one). */
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -40,30 +43,49 @@ export const SEVERITY_LABELS: Readonly<Record<Severity, SeverityLabel>> = {
   critical: 'CRITICAL',
 };
 
-/** ASFF types are `namespace/category/classifier`; the namespaces and categories are Security Hub's own. */
-const CONFIGURATION = 'Software and Configuration Checks/AWS Security Best Practices';
-const STANDARDS = 'Software and Configuration Checks/Industry and Regulatory Standards';
-
-/** Each rule's title in Security Hub and its finding type. */
+/**
+ * Each rule's title in Security Hub and its finding type. ASFF types are
+ * `namespace/category/classifier`; the namespaces and categories are Security Hub's own. Written
+ * out in full: esbuild keeps a table built with template literals in every bundle that imports
+ * this module, even one that never builds a finding.
+ */
 export const RULE_FINDINGS: Readonly<Record<RuleId, { readonly title: string; readonly type: string }>> = {
-  instanceType: { title: 'Instance type not allowed', type: `${STANDARDS}/ec2trail instance type` },
+  instanceType: {
+    title: 'Instance type not allowed',
+    type: 'Software and Configuration Checks/Industry and Regulatory Standards/ec2trail instance type',
+  },
   maxInstancesPerLaunch: {
     title: 'Too many instances in one launch',
     type: 'Effects/Resource Consumption/ec2trail instances per launch',
   },
-  requiredTags: { title: 'Required tags missing', type: `${STANDARDS}/ec2trail required tags` },
-  allowedRegions: { title: 'Launch outside the allowed regions', type: `${STANDARDS}/ec2trail regions` },
-  ami: { title: 'Image (AMI) not allowed', type: `${CONFIGURATION}/ec2trail approved images` },
-  imdsv2Required: { title: 'IMDSv2 not required', type: `${CONFIGURATION}/ec2trail IMDSv2` },
-  publicIpForbidden: { title: 'Public IP address', type: `${CONFIGURATION}/ec2trail public IP` },
+  requiredTags: {
+    title: 'Required tags missing',
+    type: 'Software and Configuration Checks/Industry and Regulatory Standards/ec2trail required tags',
+  },
+  allowedRegions: {
+    title: 'Launch outside the allowed regions',
+    type: 'Software and Configuration Checks/Industry and Regulatory Standards/ec2trail regions',
+  },
+  ami: {
+    title: 'Image (AMI) not allowed',
+    type: 'Software and Configuration Checks/AWS Security Best Practices/ec2trail approved images',
+  },
+  imdsv2Required: {
+    title: 'IMDSv2 not required',
+    type: 'Software and Configuration Checks/AWS Security Best Practices/ec2trail IMDSv2',
+  },
+  publicIpForbidden: {
+    title: 'Public IP address',
+    type: 'Software and Configuration Checks/AWS Security Best Practices/ec2trail public IP',
+  },
   unencryptedVolumesForbidden: {
     title: 'Unencrypted EBS volumes',
-    type: `${CONFIGURATION}/ec2trail EBS encryption`,
+    type: 'Software and Configuration Checks/AWS Security Best Practices/ec2trail EBS encryption',
   },
   rootUser: { title: 'Root user call', type: 'Unusual Behaviors/User/ec2trail root user' },
   consoleWithoutMfa: {
     title: 'Console call without MFA',
-    type: `${CONFIGURATION}/ec2trail console without MFA`,
+    type: 'Software and Configuration Checks/AWS Security Best Practices/ec2trail console without MFA',
   },
   allowedLaunchers: {
     title: 'Launch by a caller not allowed',
@@ -118,7 +140,7 @@ export interface Finding {
 export interface FindingResource {
   readonly Type: 'AwsEc2Instance' | 'AwsCloudTrailTrail' | 'AwsAccount';
   readonly Id: string;
-  readonly Partition: 'aws' | 'aws-cn' | 'aws-us-gov';
+  readonly Partition: Partition;
   readonly Region: string;
   readonly Tags?: Record<string, string>;
   readonly Details?: { readonly AwsEc2Instance: Ec2InstanceDetails };
@@ -134,34 +156,6 @@ export interface Ec2InstanceDetails {
   readonly IamInstanceProfileArn?: string;
   readonly LaunchedAt?: string;
   readonly MetadataOptions?: { readonly HttpTokens: string };
-}
-
-/** Where findings go: the deploy's account, region and partition, read from its product ARN. */
-export interface FindingTarget {
-  readonly productArn: string;
-  readonly partition: FindingResource['Partition'];
-  readonly region: string;
-  readonly account: string;
-}
-
-const PRODUCT_ARN =
-  /^arn:(aws|aws-cn|aws-us-gov):securityhub:([a-z0-9-]+):(\d{12}):product\/(\d{12})\/default$/;
-
-/** The product ARN of custom findings in `account` (Security Hub's default product for each account). */
-export function productArnOf(partition: string, region: string, account: string): string {
-  return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
-}
-
-/** The target a product ARN names; null when it is not an account's default product ARN. */
-export function findingTargetOf(productArn: string): FindingTarget | null {
-  const match = PRODUCT_ARN.exec(productArn);
-  if (!match || match[3] !== match[4]) return null;
-  return {
-    productArn,
-    partition: match[1] as FindingTarget['partition'],
-    region: match[2] as string,
-    account: match[3] as string,
-  };
 }
 
 /** `text` within `max` characters, cut on a character boundary with an ellipsis. */
