@@ -15,6 +15,7 @@ import {
   archivedFindings,
   type Finding,
   findingsFor,
+  findingsOfEvent,
   findingTargetOf,
   instanceFindingId,
   productArnOf,
@@ -102,6 +103,14 @@ describe('the product ARN', () => {
     expect(
       findingTargetOf('arn:aws-us-gov:securityhub:us-gov-west-1:999988887777:product/999988887777/default'),
     ).toMatchObject({ partition: 'aws-us-gov', region: 'us-gov-west-1' });
+  });
+
+  it('refuses an ARN with anything before or after it', () => {
+    const arn = 'arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default';
+    expect(findingTargetOf(` ${arn}`)).toBeNull();
+    expect(findingTargetOf(`x${arn}`)).toBeNull();
+    expect(findingTargetOf(`${arn}/more`)).toBeNull();
+    expect(findingTargetOf(`${arn} `)).toBeNull();
   });
 });
 
@@ -237,6 +246,26 @@ describe('findings of other events', () => {
     expect(finding?.Resources).toHaveLength(32);
     expect(finding?.Description).toContain('8 more instances than the 32 listed');
   });
+
+  it('says nothing of more instances when all 32 are listed', () => {
+    const [one] = recordsOf('events/runinstances-root-console.json');
+    const stops = (count: number): AttributionRecord[] =>
+      Array.from({ length: count }, (_, n) => ({
+        ...(one as AttributionRecord),
+        action: 'stop',
+        eventName: 'StopInstances',
+        launch: null,
+        instanceId: `i-${String(n).padStart(17, '0')}`,
+      }));
+    const rootStopped = [
+      { rule: 'rootUser' as const, severity: 'critical' as const, message: 'root stopped them' },
+    ];
+    const [all] = findingsFor(stops(32), rootStopped, { target, now: NOW, advice: {} });
+    expect(all?.Resources).toHaveLength(32);
+    expect(all?.Description).not.toContain('more instances');
+    const [over] = findingsFor(stops(33), rootStopped, { target, now: NOW, advice: {} });
+    expect(over?.Description).toContain('; 1 more instance than the 32 listed');
+  });
 });
 
 describe('archived findings of a terminated instance', () => {
@@ -302,6 +331,12 @@ describe('rule titles and types', () => {
     }
     expect(ASFF_SCHEMA_VERSION).toBe('2018-10-08');
   });
+
+  it('gives each rule a title of its own, so two rules never read alike in Security Hub', () => {
+    const titles = RULE_IDS.map((id) => RULE_FINDINGS[id].title);
+    expect(titles.every((t) => t.trim().length >= 10)).toBe(true);
+    expect(new Set(titles).size).toBe(RULE_IDS.length);
+  });
 });
 
 describe('edges of the ASFF mapping', () => {
@@ -364,6 +399,30 @@ describe('edges of the ASFF mapping', () => {
     expect(f.Title.endsWith('…')).toBe(true);
   });
 
+  it('leaves a title of exactly 256 characters whole', () => {
+    const prefix = 'Instance type not allowed: i-0b1b2c3d4e5f60001 launched by ';
+    const name = 'y'.repeat(256 - prefix.length);
+    const f = only({ ...base, actor: { ...base.actor, name }, initiator: null });
+    expect(f.Title).toBe(`${prefix}${name}`);
+  });
+
+  it('names the person alone when CloudTrail gave no caller ARN', () => {
+    const f = only({ ...base, actor: { ...base.actor, name: 'jane', arn: null }, initiator: null });
+    expect(f.Description).toContain('by jane at ');
+    expect(f.Description).not.toContain('by jane (');
+  });
+
+  it("writes the instance's image, and no tags or details it does not know", () => {
+    // The fixture launches ami-0abcdef1234567890 (its responseElements).
+    expect(only(base).Resources[0]?.Details?.AwsEc2Instance.ImageId).toBe('ami-0abcdef1234567890');
+    const launch = base.launch as NonNullable<AttributionRecord['launch']>;
+    const bare = only({ ...base, launch: { ...launch, tags: {} } }).Resources[0];
+    expect(bare && 'Tags' in bare).toBe(false);
+    const unknown = only({ ...base, launch: null }).Resources[0];
+    expect(unknown?.Id).toBe('arn:aws:ec2:us-east-1:111122223333:instance/i-0b1b2c3d4e5f60001');
+    expect(unknown && 'Details' in unknown).toBe(false);
+  });
+
   it("names the person and the caller's ARN in the description", () => {
     const [f] = findingsFor(recordsOf('events/runinstances-iamuser-cli.json'), [violation], {
       target,
@@ -373,5 +432,43 @@ describe('edges of the ASFF mapping', () => {
     const person = f?.ProductFields['ec2trail/person'] ?? '';
     const arn = f?.ProductFields['ec2trail/actorArn'] ?? '';
     expect(f?.Description).toContain(`by ${person} (${arn}) at`);
+  });
+});
+
+describe('every finding of one event', () => {
+  const [terminate] = recordsOf('events/terminateinstances-identitycenteruser.json');
+  const [stop] = recordsOf('events/stopinstances-assumedrole-sourceidentity.json');
+  const options = { target, now: NOW, advice: {} };
+
+  it("reports the event's own violations about it, and a protected-instance violation about the call it concerns", () => {
+    const here = terminate as AttributionRecord;
+    const earlier = stop as AttributionRecord;
+    const findings = findingsOfEvent(
+      [here],
+      [
+        { rule: 'rootUser', severity: 'critical', message: 'root terminated it' },
+        { rule: 'protectedInstances', severity: 'critical', message: 'a protected instance', about: earlier },
+      ],
+      options,
+    );
+    expect(findings.map((f) => f.Id)).toEqual([
+      `ec2trail/${here.account}/${here.region}/event/${here.eventKey}/rootUser`,
+      `ec2trail/${earlier.account}/${earlier.region}/event/${earlier.eventKey}/protectedInstances`,
+    ]);
+    expect(findings[1]?.Resources.map((r) => r.Id)).toEqual([
+      `arn:aws:ec2:${earlier.region}:${earlier.account}:instance/${earlier.instanceId}`,
+    ]);
+  });
+
+  it('makes no finding for the event itself when every violation is about another call', () => {
+    const earlier = stop as AttributionRecord;
+    const findings = findingsOfEvent(
+      [terminate as AttributionRecord],
+      [{ rule: 'protectedInstances', severity: 'warning', message: 'a protected instance', about: earlier }],
+      options,
+    );
+    expect(findings.map((f) => f.GeneratorId)).toEqual(['ec2trail/protectedInstances']);
+    expect(findings[0]?.Id).toContain(`/event/${earlier.eventKey}/`);
+    expect(findingsOfEvent([terminate as AttributionRecord], [], options)).toEqual([]);
   });
 });

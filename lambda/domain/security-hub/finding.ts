@@ -390,7 +390,7 @@ export function findingsFor(
         rule: v.rule,
         severity: v.severity,
         title: `${RULE_FINDINGS[v.rule].title}: ${first?.eventName ?? 'call'} by ${personOf(first) ?? 'an unknown caller'}`,
-        description: `${v.message}. ${call}${more > 0 ? `; ${more} more instances than the ${resources.length} listed` : ''}.`,
+        description: `${v.message}. ${call}${more > 0 ? `; ${more} more ${more === 1 ? 'instance' : 'instances'} than the ${resources.length} listed` : ''}.`,
         fields: productFields(first, v.rule),
         resources,
         createdAt,
