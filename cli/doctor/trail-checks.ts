@@ -5,6 +5,7 @@
  * whether any file was read lately: a logging trail delivers one every few minutes.
  */
 
+import { plural } from '../../lambda/domain/text';
 import { METRIC } from '../../lambda/telemetry';
 import { STACK_OUTPUTS } from '../../lib/stack-outputs';
 import type { CheckResult } from './checks';
@@ -25,8 +26,6 @@ export function queueArnFromUrl(url: string): string | null {
 function bucketOf(location: string): string | null {
   return /^s3:\/\/([^/]+)/.exec(location)?.[1] ?? null;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function accessDenied(error: unknown): boolean {
   return (

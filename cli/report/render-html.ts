@@ -4,6 +4,7 @@
  * in data attributes (data-series, data-day, data-count) so a browser test can read them back.
  */
 
+import { plural } from '../../lambda/domain/text';
 import type { DailySeries, Report, Timeline } from './report-model';
 
 const ESCAPES: Record<string, string> = {
@@ -160,7 +161,7 @@ export function renderReportHtml(report: Report, generatedAt: Date): string {
       ? '<p class="none">No instance was touched in this window.</p>'
       : report.timelines.map(timeline).join('') +
         (report.timelinesOmitted > 0
-          ? `<p>…and ${report.timelinesOmitted} more instances, not drawn.</p>`
+          ? `<p>…and ${plural(report.timelinesOmitted, 'more instance', 'more instances')}, not drawn.</p>`
           : '');
   return `<!doctype html>
 <html lang="en">

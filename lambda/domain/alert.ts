@@ -7,7 +7,7 @@ import { describeTargets, highestSeverity, instancesLaunched, type Violation } f
 import { personAddressOf } from './policy/person';
 import type { RuleId } from './policy/schema';
 import type { AttributionRecord } from './record';
-import { cut, cutGsm, flat, gsmLength, gsmSafe, oneLine, quoted, shown } from './text';
+import { cut, cutGsm, flat, gsmLength, gsmSafe, oneLine, plural, quoted, shown } from './text';
 
 /** One alert, rendered for every channel SNS delivers to. */
 export interface AlertMessage {
@@ -249,7 +249,7 @@ function emailBody(
         (id) =>
           `  Instance ${shown(id, 40)}: ${base}/ec2/home?region=${region}#InstanceDetails:instanceId=${encodeURIComponent(id)}`,
       ),
-    ...(ids.length > 20 ? [`  …and ${ids.length - 20} more instances`] : []),
+    ...(ids.length > 20 ? [`  …and ${plural(ids.length - 20, 'more instance', 'more instances')}`] : []),
     '',
     `Event ${shown(first.eventKey, 100)}. Sent by ec2trail.`,
   ];

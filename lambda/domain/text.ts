@@ -16,6 +16,11 @@ export function cut(text: string, max: number, ellipsis = '…'): string {
   return text.length <= max ? text : `${text.slice(0, max - ellipsis.length).trimEnd()}${ellipsis}`;
 }
 
+/** A count with its noun: `1 instance`, `2 instances` (`many` for nouns that do not take an s). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** How long a value from an event may be in an email line. */
 export const VALUE_MAX = 200;
 

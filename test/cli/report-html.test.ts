@@ -44,6 +44,17 @@ describe('report HTML', () => {
     expect(report.launchesByPerson.days).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
   });
 
+  it('draws the timelines of the 200 instances launched last and counts the rest', () => {
+    const timelines = (count: number) => {
+      const rows = Array.from({ length: count }, (_, n) => launch('jane', n));
+      const html = renderReportHtml(buildReport(rows, new Map(), WINDOW), new Date(WINDOW.toMs));
+      return html;
+    };
+    expect(timelines(201)).toContain('…and 1 more instance, not drawn.');
+    expect(timelines(202)).toContain('…and 2 more instances, not drawn.');
+    expect(timelines(200)).not.toContain('not drawn');
+  });
+
   it('says so when the window is empty instead of drawing empty charts', () => {
     const html = renderReportHtml(buildReport([], new Map(), WINDOW), new Date(WINDOW.toMs));
     expect(html).toContain('No launches in this window.');

@@ -111,6 +111,22 @@ describe('alert messages', () => {
     );
   });
 
+  it('links the first 20 instances and counts the rest, in the singular for one', () => {
+    const [first] = recordsOf('events/runinstances-root-console.json');
+    if (!first) throw new Error('fixture');
+    const launchOf = (count: number) =>
+      Array.from({ length: count }, (_, i) => ({ ...first, instanceId: `i-${String(i).padStart(17, '0')}` }));
+    const lines = (count: number) => {
+      const records = launchOf(count);
+      return renderAlert(records, evaluate(records, POLICY, {})).email.split('\n');
+    };
+    const linked = (count: number) => lines(count).filter((l) => l.startsWith('  Instance i-')).length;
+    expect(linked(21)).toBe(20);
+    expect(lines(21)).toContain('  …and 1 more instance');
+    expect(lines(22)).toContain('  …and 2 more instances');
+    expect(lines(20).some((l) => l.includes('more instance'))).toBe(false);
+  });
+
   it('stays under the SNS size limit for a launch of many instances with huge fields', () => {
     const [first] = recordsOf('events/runinstances-root-console.json');
     if (!first) throw new Error('fixture');

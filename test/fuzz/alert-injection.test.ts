@@ -25,7 +25,7 @@ const OUR_LINE_STARTS = [
   /^ {2}(Name|ARN|Identity type|Role|Session|Invoked by|MFA|Tool|Source IP|Action|Error|Trail|Instances|Instance type|AMI|Tags|IMDS tokens|Public IP|Launch template|Auto Scaling|Account|Region|Time): +/,
   /^ {2}CloudTrail event: https:\/\//,
   /^ {2}Instance i-[0-9a-f]+: https:\/\//,
-  /^ {2}…and \d+ more instances$/,
+  /^ {2}…and \d+ more instances?$/,
   /^Event .*\. Sent by ec2trail\.$/,
 ];
 

@@ -5,15 +5,11 @@
  */
 
 import type { AlertMessage } from '../alert';
-import { cut, cutGsm, gsmSafe, oneLine, shown } from '../text';
+import { cut, cutGsm, gsmSafe, oneLine, plural, shown } from '../text';
 import { DIGEST_LIST_MAX, type Digest, type DigestAddress } from './summarize';
 
 function minute(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** At most DIGEST_LIST_MAX lines, then how many more there were. */

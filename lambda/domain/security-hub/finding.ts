@@ -15,6 +15,7 @@
 import { byEventAbout, type Violation } from '../policy/evaluate';
 import type { RuleId, Severity } from '../policy/schema';
 import type { AttributionRecord } from '../record';
+import { plural } from '../text';
 import { personOf } from '../violation-event';
 import type { FindingTarget, Partition } from './target';
 
@@ -390,7 +391,7 @@ export function findingsFor(
         rule: v.rule,
         severity: v.severity,
         title: `${RULE_FINDINGS[v.rule].title}: ${first?.eventName ?? 'call'} by ${personOf(first) ?? 'an unknown caller'}`,
-        description: `${v.message}. ${call}${more > 0 ? `; ${more} more ${more === 1 ? 'instance' : 'instances'} than the ${resources.length} listed` : ''}.`,
+        description: `${v.message}. ${call}${more > 0 ? `; ${plural(more, 'more instance', 'more instances')} than the ${resources.length} listed` : ''}.`,
         fields: productFields(first, v.rule),
         resources,
         createdAt,
