@@ -189,3 +189,257 @@ describe('digest summary', () => {
     expect(chat.content.title).toContain('DIGEST');
   });
 });
+
+describe('digest summary: counts, people and order', () => {
+  const alice = { name: 'alice', arn: 'arn:aws:iam::111122223333:user/alice', type: 'IAMUser' };
+  const bob = { name: 'bob', arn: 'arn:aws:iam::111122223333:user/bob', type: 'IAMUser' };
+  const a = 'i-0000000000000000a';
+  const b = 'i-0000000000000000b';
+
+  it('counts stops, starts and terminations per instance, with both ends of the window in', () => {
+    const rows = [
+      row({ eventKey: 'l', action: 'launch', instanceId: a, eventTime: '2026-03-01T00:00:00Z' }),
+      row({ eventKey: 'l', action: 'launch', instanceId: b, eventTime: '2026-03-01T00:00:00Z' }),
+      row({ eventKey: 's', action: 'stop', instanceId: a, eventTime: '2026-03-02T00:00:00Z' }),
+      row({ eventKey: 's', action: 'stop', instanceId: b, eventTime: '2026-03-02T00:00:00Z' }),
+      row({ eventKey: 'r', action: 'start', instanceId: a, eventTime: '2026-03-03T00:00:00Z' }),
+      row({ eventKey: 't', action: 'terminate', instanceId: b, eventTime: '2026-03-08T00:00:00Z' }),
+      // One millisecond past the window's end: not counted.
+      row({ eventKey: 'x', action: 'stop', instanceId: a, eventTime: '2026-03-08T00:00:00.001Z' }),
+    ];
+    // Hand count: 1 launch call of 2 instances; the stop call stops 2; 1 start; 1 terminate.
+    expect(summarize(rows, new Map(), WINDOW).totals).toEqual({
+      launchCalls: 1,
+      instancesLaunched: 2,
+      stops: 2,
+      starts: 1,
+      terminations: 1,
+      failedAttempts: 0,
+      alerts: 0,
+    });
+  });
+
+  it("narrows to one person's rows, matched in any case, a source identity before the role session", () => {
+    const carol = {
+      name: 'deploy-session',
+      arn: 'arn:aws:sts::111122223333:assumed-role/deploy/deploy-session',
+      type: 'AssumedRole',
+      sourceIdentity: 'Carol',
+    };
+    const rows = [
+      row({ eventKey: 'e1', action: 'launch', instanceId: a, actor: alice }),
+      row({ eventKey: 'e2', action: 'launch', instanceId: b, actor: bob }),
+      row({ eventKey: 'e3', action: 'launch', instanceId: 'i-0000000000000000c', actor: carol }),
+    ];
+    expect(summarize(rows, new Map(), WINDOW, 'ALICE').topLaunchers).toEqual([{ name: 'alice', count: 1 }]);
+    expect(summarize(rows, new Map(), WINDOW, 'carol').topLaunchers).toEqual([{ name: 'Carol', count: 1 }]);
+    expect(summarize(rows, new Map(), WINDOW, 'deploy-session').totals.launchCalls).toBe(0);
+  });
+
+  it('ranks launchers by instances, then by name', () => {
+    const rows = [
+      row({
+        eventKey: 'e1',
+        action: 'launch',
+        instanceId: 'i-00000000000000001',
+        actor: { ...bob, name: 'zed' },
+      }),
+      row({ eventKey: 'e2', action: 'launch', instanceId: 'i-00000000000000002', actor: bob }),
+      row({ eventKey: 'e3', action: 'launch', instanceId: 'i-00000000000000003', actor: alice }),
+      row({ eventKey: 'e3', action: 'launch', instanceId: 'i-00000000000000004', actor: alice }),
+    ];
+    expect(summarize(rows, new Map(), WINDOW).topLaunchers).toEqual([
+      { name: 'alice', count: 2 },
+      { name: 'bob', count: 1 },
+      { name: 'zed', count: 1 },
+    ]);
+  });
+
+  it('groups failed attempts by person, call and error, most first, once per call', () => {
+    const refused = (eventKey: string, name: string, errorCode: string | null) =>
+      row({
+        eventKey,
+        action: 'launch',
+        instanceId: null,
+        outcome: 'failed',
+        errorCode,
+        actor: { name, arn: null, type: 'IAMUser' },
+      });
+    const rows = [
+      refused('f1', 'zed', 'Client.UnauthorizedOperation'),
+      refused('f2', 'mallory', 'Client.UnauthorizedOperation'),
+      refused('f3', 'mallory', 'Client.UnauthorizedOperation'),
+      // The same refused call delivered again: still one attempt.
+      refused('f3', 'mallory', 'Client.UnauthorizedOperation'),
+      refused('f4', 'mallory', null),
+    ];
+    const digest = summarize(rows, new Map(), WINDOW);
+    expect(digest.totals.failedAttempts).toBe(4);
+    expect(digest.failed).toEqual([
+      { person: 'mallory', eventName: 'RunInstances', errorCode: 'Client.UnauthorizedOperation', count: 2 },
+      { person: 'mallory', eventName: 'RunInstances', errorCode: 'unknown error', count: 1 },
+      { person: 'zed', eventName: 'RunInstances', errorCode: 'Client.UnauthorizedOperation', count: 1 },
+    ]);
+  });
+
+  it('names a service that launched for nobody known as that service, and ranks services by instances', () => {
+    const spot = { name: 'EC2Fleet', arn: null, type: 'AWSService' };
+    const viaFleet = (instanceId: string) =>
+      row({
+        eventKey: 'f',
+        action: 'launch',
+        instanceId,
+        actor: spot,
+        via: { service: 'ec2fleet.amazonaws.com' },
+      });
+    const rows = [
+      viaFleet('i-00000000000000001'),
+      viaFleet('i-00000000000000002'),
+      row({
+        eventKey: 'g',
+        action: 'launch',
+        instanceId: 'i-00000000000000003',
+        actor: spot,
+        via: { service: 'autoscaling.amazonaws.com' },
+        initiator: { name: 'bob', arn: bob.arn },
+      }),
+    ];
+    const digest = summarize(rows, new Map(), WINDOW);
+    expect(digest.services).toEqual([
+      { service: 'ec2fleet.amazonaws.com', person: null, instances: 2 },
+      { service: 'autoscaling.amazonaws.com', person: 'bob', instances: 1 },
+    ]);
+    expect(digest.topLaunchers[0]).toEqual({ name: 'ec2fleet.amazonaws.com (no person known)', count: 2 });
+  });
+
+  it('lists what still runs most severe first, then oldest first', () => {
+    const rows = [
+      row({
+        eventKey: 'w2',
+        action: 'launch',
+        instanceId: 'i-00000000000000002',
+        eventTime: '2026-03-03T00:00:00Z',
+      }),
+      row({
+        eventKey: 'w1',
+        action: 'launch',
+        instanceId: 'i-00000000000000001',
+        eventTime: '2026-03-02T00:00:00Z',
+      }),
+      row({
+        eventKey: 'c',
+        action: 'launch',
+        instanceId: 'i-00000000000000003',
+        eventTime: '2026-03-04T00:00:00Z',
+      }),
+    ];
+    const alerts = new Map<string, SentAlert>([
+      ['w1', { severity: 'warning', rules: ['requiredTags'] }],
+      ['w2', { severity: 'warning', rules: ['requiredTags'] }],
+      ['c', { severity: 'critical', rules: ['rootUser'] }],
+    ]);
+    expect(summarize(rows, alerts, WINDOW).stillRunning.map((s) => s.instanceId)).toEqual([
+      'i-00000000000000003',
+      'i-00000000000000001',
+      'i-00000000000000002',
+    ]);
+  });
+
+  it('addresses each person in the window once, by name order, with an ARN they acted under when one is known', () => {
+    const rows = [
+      row({ eventKey: 'e1', action: 'launch', actor: { name: 'zed', arn: null, type: 'IAMUser' } }),
+      row({
+        eventKey: 'e2',
+        action: 'stop',
+        actor: { name: 'zed', arn: 'arn:aws:iam::1:user/zed', type: 'IAMUser' },
+      }),
+      row({
+        eventKey: 'e3',
+        action: 'stop',
+        actor: { name: 'zed', arn: 'arn:aws:iam::1:user/other', type: 'IAMUser' },
+      }),
+      row({ eventKey: 'e4', action: 'launch', actor: alice }),
+      row({ eventKey: 'e5', action: 'launch', actor: bob, eventTime: '2026-02-01T00:00:00Z' }),
+      row({
+        eventKey: 'e6',
+        action: 'launch',
+        actor: { name: 'EC2Fleet', arn: null, type: 'AWSService' },
+        via: { service: 'ec2fleet.amazonaws.com' },
+      }),
+    ];
+    expect(peopleIn(rows, WINDOW)).toEqual([
+      { person: 'alice', personArn: alice.arn },
+      { person: 'zed', personArn: 'arn:aws:iam::1:user/zed' },
+    ]);
+  });
+});
+
+describe('digest message', () => {
+  it('says plainly that a quiet window was quiet', () => {
+    const email = renderDigest(summarize([], new Map(), WINDOW)).email.split('\n');
+    expect(email).toEqual([
+      'ec2trail digest for everyone: 2026-03-01 00:00 UTC to 2026-03-08 00:00 UTC',
+      '',
+      'Summary: 0 instances launched in 0 calls, 0 stopped, 0 started, 0 terminated, 0 failed attempts; 0 alerts.',
+      '',
+      'Broken rules (events)',
+      '  none',
+      '',
+      'Top launchers (instances)',
+      '  nobody launched anything',
+      '',
+      'Still running after breaking a rule',
+      '  none',
+      '',
+      'Launched by services',
+      '  none',
+      '',
+      'Failed attempts',
+      '  none',
+      '',
+      'Sent by ec2trail. Ask the table for details: ec2trail who INSTANCE-ID, ec2trail activity PERSON.',
+    ]);
+  });
+
+  it('lists services with the person behind them, or says none is known', () => {
+    const fleet = { name: 'EC2Fleet', arn: null, type: 'AWSService' };
+    const rows = [
+      row({ eventKey: 'f', action: 'launch', actor: fleet, via: { service: 'ec2fleet.amazonaws.com' } }),
+      row({
+        eventKey: 'g',
+        action: 'launch',
+        instanceId: 'i-0000000000000000b',
+        actor: fleet,
+        via: { service: 'autoscaling.amazonaws.com' },
+        initiator: { name: 'bob', arn: 'arn:aws:iam::1:user/bob' },
+      }),
+    ];
+    const email = renderDigest(summarize(rows, new Map(), WINDOW)).email.split('\n');
+    const from = email.indexOf('Launched by services');
+    expect(email.slice(from + 1, from + 3)).toEqual([
+      '  autoscaling.amazonaws.com for bob: 1 instance',
+      '  ec2fleet.amazonaws.com for no known person: 1 instance',
+    ]);
+  });
+
+  it('keeps at most 200 entries of each list in the JSON body and counts the rest', () => {
+    const launches = (count: number) =>
+      Array.from({ length: count }, (_, n) =>
+        row({
+          eventKey: `e${n}`,
+          action: 'launch',
+          instanceId: `i-${String(n).padStart(17, '0')}`,
+          actor: { name: `user${String(n).padStart(3, '0')}`, arn: null, type: 'IAMUser' },
+        }),
+      );
+    const body = (count: number) =>
+      JSON.parse(renderDigest(summarize(launches(count), new Map(), WINDOW)).json);
+    const over = body(203);
+    expect(over).toMatchObject({ source: 'ec2trail', kind: 'digest', omitted: { topLaunchers: 3 } });
+    expect(over.topLaunchers).toHaveLength(200);
+    expect(over.totals.instancesLaunched).toBe(203);
+    const full = body(200);
+    expect(full.topLaunchers).toHaveLength(200);
+    expect('omitted' in full).toBe(false);
+  });
+});
