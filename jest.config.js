@@ -1,77 +1,64 @@
 /**
- * Three projects, all run by `npm test`:
- * - unit: pure code and the CLI's parsing and file reading; no Java, no emulator, no synth.
- *   `npm run test:unit` runs it alone, in seconds.
- * - infra: synthesizes the real CDK app (esbuild bundling) and simulates the table's keys.
- * - integration: everything else, against DynamoDB Local and the fauxqs SNS/SQS emulator,
- *   started once for the run. A new test file lands here unless it is listed below.
+ * The project of a test comes from its file name, never from a list:
+ * - `*.int.test.ts` (integration): talks to DynamoDB Local and the fauxqs SNS/SQS/S3 emulator,
+ *   started once for the run by the global setup; each file makes its own tables.
+ * - `test/infra/**` (infra): synthesizes the CDK app (without esbuild bundling, except the tests
+ *   whose subject is the bundle).
+ * - `*.slow.test.ts` (slow): the long proofs (the 100,000-event load test, the README's AWS CLI
+ *   queries word for word); run by `npm run test:slow`, not by `npm test`.
+ * - everything else (unit): pure code, the CLI in process, the emulated AWS APIs of a test's own.
  */
 const base = {
   testEnvironment: 'node',
   rootDir: __dirname,
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/stop-local.ts'],
 };
 
-const UNIT = [
-  '<rootDir>/test/domain/**/*.test.ts',
-  '<rootDir>/test/lineage/**/*.test.ts',
-  '<rootDir>/test/fuzz/**/*.test.ts',
-  '<rootDir>/test/conformance/**/*.test.ts',
-  '<rootDir>/test/faults/security.test.ts',
-  '<rootDir>/test/lambda/handler.test.ts',
-  '<rootDir>/test/lambda/violation-events-flow.test.ts',
-  '<rootDir>/test/lambda/security-hub-flow.test.ts',
-  '<rootDir>/test/lambda/finding-reporter.test.ts',
-  '<rootDir>/test/scale/index-shards.test.ts',
-  '<rootDir>/test/infra/closest-name.test.ts',
-  '<rootDir>/test/cli/arguments.test.ts',
-  '<rootDir>/test/cli/replay-progress.test.ts',
-  '<rootDir>/test/cli/table-width.test.ts',
-  '<rootDir>/test/cli/aws-config-file.test.ts',
-  '<rootDir>/test/cli/doctor.test.ts',
-  '<rootDir>/test/cli/doctor-paging.test.ts',
-  '<rootDir>/test/cli/input-stream.test.ts',
-  '<rootDir>/test/cli/inspect.test.ts',
-  '<rootDir>/test/cli/inspect-findings.test.ts',
-  '<rootDir>/test/cli/policy.test.ts',
-  '<rootDir>/test/cli/record-json.test.ts',
-  '<rootDir>/test/trail/messages.test.ts',
-  '<rootDir>/test/trail/worker-faults.test.ts',
-  '<rootDir>/test/adapters/ec2-owner-tagger.test.ts',
-  '<rootDir>/test/adapters/remediation-adapters.test.ts',
-  '<rootDir>/test/adapters/member-account-ec2.test.ts',
-  '<rootDir>/test/adapters/history-tagger.test.ts',
-  '<rootDir>/test/adapters/eventbridge-violation-bus.test.ts',
-  '<rootDir>/test/adapters/securityhub-finding-sink.test.ts',
-  '<rootDir>/test/cli/report-html.test.ts',
-];
-const INFRA = ['<rootDir>/test/infra/**/*.test.ts', '<rootDir>/test/scale/hot-keys.test.ts'];
+const services = {
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/stop-local.ts', '<rootDir>/test/helpers/drop-tables.ts'],
+};
 
-/** jest's ignore patterns are regular expressions over the path, not globs. */
-function asPattern(glob) {
-  return glob.replace('<rootDir>/', '/').replace(/\./g, '\\.').replace('/**/*', '/.*').concat('$');
-}
+const ALL = '<rootDir>/test/**/*.test.ts';
+const INT = /\.int\.test\.ts$/.source;
+const SLOW = /\.slow\.test\.ts$/.source;
+const INFRA = '/test/infra/';
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testTimeout: 30000,
+  // A guard against a hang, not a goal: a busy machine can make a correct test ten times slower.
+  testTimeout: 120_000,
+  // Two workers on two cores: most tests wait on Java, a child process or the emulator.
+  maxWorkers: 2,
+  // A worker that has grown past this after a file is replaced, so the tree stays under 1.5 GB.
+  workerIdleMemoryLimit: '400MB',
   projects: [
-    { ...base, displayName: 'unit', testMatch: UNIT },
     {
       ...base,
-      displayName: 'infra',
-      testMatch: INFRA,
-      testPathIgnorePatterns: ['/node_modules/', ...UNIT.map(asPattern)],
+      displayName: 'unit',
+      testMatch: [ALL],
+      testPathIgnorePatterns: ['/node_modules/', INT, SLOW, INFRA],
     },
     {
       ...base,
+      displayName: 'infra',
+      testMatch: [`<rootDir>${INFRA}**/*.test.ts`],
+      testPathIgnorePatterns: ['/node_modules/', INT, SLOW],
+    },
+    {
+      ...base,
+      ...services,
       displayName: 'integration',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', ...[...UNIT, ...INFRA].map(asPattern)],
-      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
-      globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/helpers/drop-tables.ts'],
+      testMatch: ['<rootDir>/test/**/*.int.test.ts'],
+    },
+    {
+      ...base,
+      ...services,
+      displayName: 'slow',
+      testMatch: ['<rootDir>/test/**/*.slow.test.ts'],
     },
   ],
 };

@@ -80,6 +80,11 @@ const COMMANDS: readonly Entry[] = [
     load: () => (require('./commands/policy') as typeof import('./commands/policy')).policyCommand,
   },
   {
+    name: 'local',
+    summary: 'the embedded store of this folder: start, status, stop, env (for the AWS CLI)',
+    load: () => (require('./commands/local') as typeof import('./commands/local')).localCommand,
+  },
+  {
     name: 'demo',
     summary: 'the local tour: replay the example trail with alerts, then ask who',
     load: () => (require('./commands/demo') as typeof import('./commands/demo')).demoCommand,

@@ -1,6 +1,5 @@
 /** Where a command reads and writes rows: the embedded store, a named table, or the deployed stack's table. */
 
-import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -13,11 +12,10 @@ import {
   localClient,
   startDynamoDbLocal,
 } from './local/dynamodb-local';
+import { ensureServer } from './local/warm-server';
 
 export interface TargetOptions {
   readonly local?: boolean;
-  /** Folder for the embedded store's data. @default .ec2trail/ in the working directory */
-  readonly localDir?: string;
   /** Keep the embedded store in memory only (used by the demo). */
   readonly inMemory?: boolean;
   readonly table?: string;
@@ -107,17 +105,27 @@ export async function stackOutputs(options: TargetOptions): Promise<Record<strin
 
 /** Opens the target; the caller must `close()` it (that stops an embedded store). */
 export async function openTarget(options: TargetOptions): Promise<Target> {
+  if (options.local && !options.inMemory) {
+    // Kept warm for the next command (cli/local/warm-server.ts); close() leaves it running.
+    const server = await ensureServer(process.cwd());
+    const client = localClient(server.endpoint);
+    await ensureTable(client, LOCAL_TABLE);
+    return {
+      documents: documentsFor(client),
+      tableName: LOCAL_TABLE,
+      description: `the embedded store (${server.dataDir})`,
+      clientConfig: { endpoint: server.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      close: async () => client.destroy(),
+    };
+  }
   if (options.local) {
-    const dataDir = options.inMemory
-      ? undefined
-      : (options.localDir ?? join(process.cwd(), '.ec2trail', 'dynamodb'));
-    const local = await startDynamoDbLocal(dataDir ? { dataDir } : {});
+    const local = await startDynamoDbLocal();
     const client = localClient(local.endpoint);
     await ensureTable(client, LOCAL_TABLE);
     return {
       documents: documentsFor(client),
       tableName: LOCAL_TABLE,
-      description: options.inMemory ? 'the embedded store (in memory)' : `the embedded store (${dataDir})`,
+      description: 'the embedded store (in memory)',
       clientConfig: { endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
       close: async () => {
         client.destroy();

@@ -19,6 +19,10 @@ import { UserFacingError } from '../errors';
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** Java's own pid, as the watchdog reported it. */
+  readonly javaPid: number | null;
+  /** Settles with the exit code when the watchdog (and so Java) ends, for whatever reason. */
+  readonly exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -166,9 +170,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     exited = error.code === 'ENOENT' ? new UserFacingError(JAVA_MISSING) : error;
   });
   let exitCode: number | null | undefined;
-  child.once('exit', (code) => {
-    exitCode = code;
-  });
+  const ended = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
   // Read when the start-up loop sees the exit, by which time Java's last words have arrived.
   const startupError = (code: number | null): Error => {
     if (code === COMMAND_NOT_FOUND) return new UserFacingError(JAVA_MISSING);
@@ -206,6 +213,10 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return {
     endpoint,
     port,
+    get javaPid() {
+      return javaPid;
+    },
+    exited: ended,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

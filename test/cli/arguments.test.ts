@@ -4,6 +4,7 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTimeArg } from '../../cli/time-arg';
 import { ROOT, runCli } from '../helpers/cli';
+import { itIf } from '../helpers/requires';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -44,7 +45,7 @@ describe('the program', () => {
 
 describe('output that cannot be written', () => {
   // /dev/full refuses every write with ENOSPC, as a full disk does.
-  const itOnLinux = existsSync('/dev/full') ? it : it.skip;
+  const itOnLinux = itIf(existsSync('/dev/full'), 'no /dev/full on this system');
   itOnLinux('a full disk ends the command with one line and exit 1', () => {
     const full = openSync('/dev/full', 'w');
     const result = spawnSync(

@@ -1,8 +1,32 @@
-/** --local: the embedded DynamoDB Local, started on demand with data under .ec2trail/ in the working directory. */
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+/**
+ * --local: the embedded DynamoDB Local, started on demand with data under .ec2trail/ in the
+ * working directory, kept warm for the next command, and stopped when idle or asked.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli';
+
+const ENTRY = join(ROOT, 'bin', 'ec2trail.mjs');
+
+/** Processes whose command line names `marker` (a test's own folder). */
+function processesNaming(marker: string): string[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return ps.stdout.split('\n').filter((line) => line.includes(marker) && !line.includes('ps -eo'));
+}
+
+async function until(check: () => boolean, hangMs = 60_000): Promise<void> {
+  const deadline = Date.now() + hangMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${hangMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function supervisorOf(cwd: string): number {
+  return (JSON.parse(readFileSync(join(cwd, '.ec2trail', 'server.json'), 'utf8')) as { pid: number }).pid;
+}
 
 describe('local mode', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'ec2trail-local-'));
@@ -27,8 +51,102 @@ describe('local mode', () => {
     ]);
   });
 
+  it('keeps the store warm: the next command reuses it, and status says where it listens', () => {
+    const pid = supervisorOf(cwd);
+    expect(runCli(['who', '--local', 'i-0a1b2c3d4e5f60001'], { cwd }).status).toBe(0);
+    expect(supervisorOf(cwd)).toBe(pid);
+    const status = runCli(['local', 'status'], { cwd });
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(
+      /^endpoint: {3}http:\/\/127\.0\.0\.1:\d+\ntable: {6}ec2trail-attribution\n/,
+    );
+    expect(status.stdout).toContain(`pid:        ${pid} (supervisor)`);
+    // One Java for the folder, however many commands ran.
+    expect(processesNaming(cwd).filter((l) => / java /.test(` ${l.split(/\s+/)[1]} `))).toHaveLength(1);
+  });
+
+  it('points the AWS CLI at the store with one eval', () => {
+    const env = runCli(['local', 'env'], { cwd });
+    expect(env.status).toBe(0);
+    const status = runCli(['local', 'status'], { cwd }).stdout;
+    const endpoint = /endpoint: +(\S+)/.exec(status)?.[1];
+    expect(env.stdout).toBe(
+      [
+        `export AWS_ENDPOINT_URL_DYNAMODB=${endpoint}`,
+        'export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local',
+        'export TABLE=ec2trail-attribution',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('replaces a store whose supervisor was killed outright', async () => {
+    const before = supervisorOf(cwd);
+    process.kill(before, 'SIGKILL');
+    // Java goes with it: the watchdog's pipe from the supervisor closed.
+    await until(() => processesNaming(join(cwd, '.ec2trail')).length === 0);
+    const who = runCli(['who', '--local', 'i-0a1b2c3d4e5f60001', '--output', 'json'], { cwd });
+    expect(who.status).toBe(0);
+    expect(JSON.parse(who.stdout)).toHaveLength(5);
+    expect(supervisorOf(cwd)).not.toBe(before);
+  });
+
+  it('serves two commands started at once from one store', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'ec2trail-local-twice-'));
+    runCli(['local', 'stop'], { cwd: fresh });
+    const run = () =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [ENTRY, 'who', '--local', 'i-0a1b2c3d4e5f60001'], {
+          cwd: fresh,
+          stdio: 'ignore',
+          env: { ...process.env, EC2TRAIL_LOCAL_IDLE_MINUTES: '1' },
+        });
+        child.once('exit', resolve);
+      });
+    try {
+      expect(await Promise.all([run(), run()])).toEqual([0, 0]);
+      expect(
+        processesNaming(fresh).filter((l) => l.includes('DynamoDBLocal.jar') && !l.includes('/bin/sh')),
+      ).toHaveLength(1);
+    } finally {
+      runCli(['local', 'stop'], { cwd: fresh });
+    }
+  });
+
+  it('stops after its idle time, leaving nothing running', async () => {
+    const idle = mkdtempSync(join(tmpdir(), 'ec2trail-local-idle-'));
+    const start = runCli(['local', 'start'], { cwd: idle, env: { EC2TRAIL_LOCAL_IDLE_MINUTES: '0.02' } });
+    expect(start.status).toBe(0);
+    expect(start.stdout).toContain('stops after 0.02 min with no request');
+    await until(() => processesNaming(idle).length === 0);
+    expect(existsSync(join(idle, '.ec2trail', 'server.json'))).toBe(false);
+    expect(runCli(['local', 'status'], { cwd: idle }).status).toBe(1);
+  });
+
+  it('stops at "local stop", leaving nothing running, and the data stays', () => {
+    runCli(['local', 'start'], { cwd });
+    const stop = runCli(['local', 'stop'], { cwd });
+    expect(stop.status).toBe(0);
+    expect(stop.stdout).toMatch(/^stopped the embedded store of /);
+    expect(processesNaming(join(cwd, '.ec2trail'))).toEqual([]);
+    expect(existsSync(join(cwd, '.ec2trail', 'dynamodb', 'shared-local-instance.db'))).toBe(true);
+    expect(runCli(['local', 'stop'], { cwd }).stdout).toMatch(/^no embedded store runs for /);
+  });
+
+  it('refuses an idle time that is not a number of minutes, in one line', () => {
+    const result = runCli(['local', 'start'], { cwd, env: { EC2TRAIL_LOCAL_IDLE_MINUTES: 'soon' } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'ec2trail local: EC2TRAIL_LOCAL_IDLE_MINUTES="soon" is not a number of minutes between 0 and 1440 (e.g. 15 or 0.5)\n',
+    );
+  });
+
   it('says how to install Java when it is missing', () => {
-    const result = runCli(['who', '--local', 'i-0a1b2c3d4e5f60001'], { cwd, env: { PATH: '/nonexistent' } });
+    const bare = mkdtempSync(join(tmpdir(), 'ec2trail-nojava-'));
+    const result = runCli(['who', '--local', 'i-0a1b2c3d4e5f60001'], {
+      cwd: bare,
+      env: { PATH: '/nonexistent' },
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
       /^ec2trail who: DynamoDB Local needs Java, and no "java" command was found\. Install a Java runtime \(Debian\/Ubuntu: "sudo apt-get install default-jre-headless"/,
@@ -49,7 +167,7 @@ describe('local mode', () => {
     );
     chmodSync(join(bin, 'java'), 0o755);
     const result = runCli(['who', '--local', 'i-0a1b2c3d4e5f60001'], {
-      cwd,
+      cwd: mkdtempSync(join(tmpdir(), 'ec2trail-oldjava-cwd-')),
       env: { PATH: `${bin}:/usr/bin:/bin` },
     });
     expect(result.status).toBe(1);

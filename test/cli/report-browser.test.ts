@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli';
 import { decodePng, inkRatio } from '../helpers/png';
+import { describeIf } from '../helpers/requires';
 
 function findChromium(): string | null {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
@@ -21,8 +22,7 @@ function findChromium(): string | null {
 }
 
 const CHROMIUM = findChromium();
-// CI installs chromium (.ci/run): there, a missing browser fails instead of skipping.
-const maybe = CHROMIUM || process.env.CI ? describe : describe.skip;
+const maybe = describeIf(CHROMIUM !== null, 'no headless Chromium found (apt-get install chromium)');
 
 function chromium(args: string[]): string {
   if (!CHROMIUM) throw new Error('chromium is not installed (apt-get install chromium)');

@@ -6,13 +6,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliResult, jsonLines, ROOT, runCli } from '../helpers/cli';
+import { describeIf } from '../helpers/requires';
 
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'cloudtrail');
-const present = existsSync(CORPUS);
-if (!present) {
-  console.log(`corpus conformance skipped: ${CORPUS} is not present`);
-}
-const describeIfCorpus = present ? describe : describe.skip;
+const describeIfCorpus = describeIf(existsSync(CORPUS), `the shared CloudTrail corpus is not at ${CORPUS}`);
 
 function files(): string[] {
   const found: string[] = [];
@@ -51,7 +48,7 @@ function inspect(path: string): CliResult {
 }
 
 describeIfCorpus('shared CloudTrail corpus', () => {
-  const all = present ? files() : [];
+  const all = existsSync(CORPUS) ? files() : [];
 
   it.each(all.map((path) => [path.slice(CORPUS.length + 1), path]))(
     'handles %s without crashing',

@@ -19,14 +19,54 @@ export function deployContext(): Record<string, unknown> {
   ).context;
 }
 
-/** A CDK app as `cdk deploy` builds it: cdk.json's feature flags, a fresh output folder. */
-export function deployApp(prefix = 'ec2trail-cdk-'): App {
-  return new App({ outdir: mkdtempSync(join(tmpdir(), prefix)), context: deployContext() });
+/**
+ * CDK skips asset bundling for stacks outside this context list (what `cdk synth --exclusively`
+ * uses). An empty list synthesizes every template in full but runs no esbuild: bundling is the
+ * subject of only a few tests, and it costs seconds per function and variant.
+ */
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+export interface AppOptions {
+  /** Bundle the functions with esbuild, as `cdk deploy` does. @default false */
+  readonly bundle?: boolean;
+  /** Prefix of the fresh output folder. @default 'ec2trail-cdk-' */
+  readonly prefix?: string;
+  /** More context, as `-c` gives it. @default none */
+  readonly context?: Record<string, unknown>;
 }
 
-/** Synthesizes the real app (bundling the function with esbuild) and returns the template. */
-export function synthesize(overrides: object = {}): { app: App; template: Template } {
-  const app = deployApp();
+/** A CDK app as `cdk deploy` builds it: cdk.json's feature flags, a fresh output folder. */
+export function deployApp(options: AppOptions = {}): App {
+  return new App({
+    outdir: mkdtempSync(join(tmpdir(), options.prefix ?? 'ec2trail-cdk-')),
+    context: { ...deployContext(), ...(options.bundle ? {} : NO_BUNDLING), ...options.context },
+  });
+}
+
+/** A bare CDK app (no cdk.json flags), without bundling unless asked. */
+export function bareApp(options: AppOptions = {}): App {
+  return new App({
+    outdir: mkdtempSync(join(tmpdir(), options.prefix ?? 'ec2trail-cdk-')),
+    context: { ...(options.bundle ? {} : NO_BUNDLING), ...options.context },
+  });
+}
+
+const synthesized = new Map<string, { app: App; template: Template }>();
+
+/**
+ * Synthesizes the real app and returns the template; one synth per variant and test file, so
+ * describe blocks that look at the same deploy share it. Bundles only with `{ bundle: true }`.
+ */
+export function synthesize(
+  overrides: object = {},
+  options: AppOptions = {},
+): { app: App; template: Template } {
+  const key = JSON.stringify([overrides, options]);
+  const cached = synthesized.get(key);
+  if (cached) return cached;
+  const app = deployApp(options);
   const stack = buildApp(app, testConfig(overrides));
-  return { app, template: Template.fromStack(stack) };
+  const result = { app, template: Template.fromStack(stack) };
+  synthesized.set(key, result);
+  return result;
 }

@@ -5,13 +5,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { type App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, loadConfig } from '../../lib/app';
 import { ConfigError, OVERRIDE_KINDS } from '../../lib/config';
+import { bareApp } from '../helpers/app';
 
 function appWith(context: Record<string, string>): App {
-  return new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-ctx-')), context });
+  return bareApp({ prefix: 'ec2trail-ctx-', context });
 }
 
 function configOf(context: Record<string, string>) {

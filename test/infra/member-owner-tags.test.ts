@@ -6,20 +6,19 @@
  * aws:PrincipalArn, aws:ResourceOrgID).
  */
 
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { parseConfig } from '../../lib/config';
+import { bareApp } from '../helpers/app';
 import { ROOT } from '../helpers/cli';
 
 const ORG_CONFIG = join(ROOT, 'ec2trail.organization.example.json');
 
 function synth(ownerTags: object | undefined) {
   const raw = JSON.parse(readFileSync(ORG_CONFIG, 'utf8'));
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-org-tags-')) });
+  const app = bareApp({ prefix: 'ec2trail-org-tags-' });
   const home = Template.fromStack(
     buildApp(app, parseConfig({ ...raw, ...(ownerTags ? { ownerTags } : {}) }, ORG_CONFIG)),
   );
@@ -144,7 +143,7 @@ describe('owner tags in member accounts', () => {
 
   it("trusts the trail-file function's role too when the trail path recovers member accounts' events", () => {
     const raw = JSON.parse(readFileSync(ORG_CONFIG, 'utf8'));
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-org-tags-')) });
+    const app = bareApp({ prefix: 'ec2trail-org-tags-' });
     const config = parseConfig({ ...raw, ownerTags: {}, trail: { bucket: 'org-trail-logs' } }, ORG_CONFIG);
     const template = Template.fromStack(buildApp(app, config));
     const [set] = Object.values(template.findResources('AWS::CloudFormation::StackSet')) as {

@@ -5,12 +5,8 @@
  * Condition keys as the IAM and EC2 documentation name them (aws:TagKeys, aws:ResourceTag/<key>).
  */
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../lib/app';
-import { synthesize, testConfig } from '../helpers/app';
+import { bareApp, synthesize, testConfig } from '../helpers/app';
 
 type Statement = {
   Sid?: string;
@@ -96,7 +92,7 @@ describe('owner tag permissions', () => {
   });
 
   it('passes cdk-nag with owner tags in two regions (each wildcard ARN acknowledged with a reason)', () => {
-    const fresh = new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-nag-')) });
+    const fresh = bareApp({ prefix: 'ec2trail-nag-' });
     buildApp(fresh, testConfig({ regions: ['eu-west-1', 'us-east-1'], ownerTags: {} }));
     expect(() => fresh.synth()).not.toThrow();
   });

@@ -52,7 +52,10 @@ function bundleOf(app: App, fn: FunctionResource): string {
 }
 
 describe('Security Hub findings in the template', () => {
-  const { app, template } = synthesize({ trail: { bucket: 'org-trail-logs' }, securityHub: true });
+  const { app, template } = synthesize(
+    { trail: { bucket: 'org-trail-logs' }, securityHub: true },
+    { bundle: true },
+  );
 
   it('lets both recording functions import findings on the default product ARN only', () => {
     for (const role of ROLES)
@@ -107,7 +110,7 @@ describe('Security Hub findings in the template', () => {
 });
 
 describe('the default deploy', () => {
-  const { app, template } = synthesize({ trail: { bucket: 'org-trail-logs' } });
+  const { app, template } = synthesize({ trail: { bucket: 'org-trail-logs' } }, { bundle: true });
 
   it('has no Security Hub permission, variable, client, finding code or alarm', () => {
     const all = JSON.stringify(template.toJSON());
@@ -125,7 +128,7 @@ describe('the default deploy', () => {
   it('bundles the EventBridge client that violation events need, and leaves it out when they are off', () => {
     for (const [id, fn] of recordingFunctions(template))
       expect({ id, client: bundleOf(app, fn).includes('PutEventsRequest') }).toEqual({ id, client: true });
-    const off = synthesize({ trail: { bucket: 'org-trail-logs' }, violationEvents: false });
+    const off = synthesize({ trail: { bucket: 'org-trail-logs' }, violationEvents: false }, { bundle: true });
     for (const [id, fn] of recordingFunctions(off.template))
       expect({ id, client: bundleOf(off.app, fn).includes('PutEventsRequest') }).toEqual({
         id,

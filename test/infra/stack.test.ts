@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { alertKey, quotaMinuteKey } from '../../lambda/schema/attribution-table';
 import { buildApp } from '../../lib/app';
-import { synthesize, testConfig } from '../helpers/app';
+import { bareApp, synthesize, testConfig } from '../helpers/app';
 
 type Statement = {
   Action: string | string[];
@@ -411,13 +411,13 @@ describe('Ec2TrailStack', () => {
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged findings', () => {
-    const fresh = new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-nag-')) });
+    const fresh = bareApp({ prefix: 'ec2trail-nag-' });
     buildApp(fresh, testConfig());
     expect(() => fresh.synth()).not.toThrow();
   });
 
   it('would fail synthesis on a cdk-nag finding, so the check above can fail', () => {
-    const other = new App({ outdir: mkdtempSync(join(tmpdir(), 'ec2trail-nag-')) });
+    const other = bareApp({ prefix: 'ec2trail-nag-' });
     buildApp(other, testConfig());
     new Topic(new Stack(other, 'Insecure'), 'PlainTopic');
     expect(() => other.synth()).toThrow(/AwsSolutions-SNS3/);

@@ -180,7 +180,7 @@ describe('a trail bucket in a log-archive account', () => {
     region: 'us-east-1',
     kmsKeyArn: KEY.replace('eu-west-1:111122223333', 'us-east-1:999988887777'),
   };
-  const app = deployApp('ec2trail-archive-');
+  const app = deployApp({ prefix: 'ec2trail-archive-' });
   const home = Template.fromStack(
     buildApp(app, parseConfig({ account: '111122223333', region: 'eu-west-1', trail }, 'test')),
   );
