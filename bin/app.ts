@@ -1,6 +1,9 @@
 /** The CDK app entry: `cdk synth` / `cdk deploy` run this. */
 import { App } from 'aws-cdk-lib';
 import { buildApp, isUserError, loadConfig } from '../lib/app';
+import { requireNode } from './node-version.mjs';
+
+requireNode('cdk synth (ec2trail)');
 
 const app = new App();
 try {

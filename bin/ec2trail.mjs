@@ -8,6 +8,9 @@ import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireNode } from './node-version.mjs';
+
+requireNode('ec2trail');
 
 const here = fileURLToPath(import.meta.url);
 const root = join(dirname(here), '..');

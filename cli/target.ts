@@ -1,5 +1,6 @@
 /** Where a command reads and writes rows: the embedded store, a named table, or the deployed stack's table. */
 
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +13,7 @@ import {
   localClient,
   startDynamoDbLocal,
 } from './local/dynamodb-local';
-import { ensureServer } from './local/warm-server';
+import { ensureServer, localHome } from './local/warm-server';
 
 export interface TargetOptions {
   readonly local?: boolean;
@@ -106,15 +107,20 @@ export async function stackOutputs(options: TargetOptions): Promise<Record<strin
 /** Opens the target; the caller must `close()` it (that stops an embedded store). */
 export async function openTarget(options: TargetOptions): Promise<Target> {
   if (options.local && !options.inMemory) {
-    // Kept warm for the next command (cli/local/warm-server.ts); close() leaves it running.
-    const server = await ensureServer(process.cwd());
-    const client = localClient(server.endpoint);
-    await ensureTable(client, LOCAL_TABLE);
+    // A DynamoDB Local the user already runs (in a container, say), or this folder's warm one
+    // (cli/local/warm-server.ts), which close() leaves running for the next command.
+    const own = process.env.EC2TRAIL_LOCAL_ENDPOINT;
+    const endpoint = own || (await ensureServer(process.cwd())).endpoint;
+    const tableName = process.env.EC2TRAIL_LOCAL_TABLE || LOCAL_TABLE;
+    const client = localClient(endpoint);
+    await ensureTable(client, tableName);
     return {
       documents: documentsFor(client),
-      tableName: LOCAL_TABLE,
-      description: `the embedded store (${server.dataDir})`,
-      clientConfig: { endpoint: server.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      tableName,
+      description: own
+        ? `the local store at ${own} (EC2TRAIL_LOCAL_ENDPOINT)`
+        : `the embedded store (${join(localHome(process.cwd()), 'dynamodb')})`,
+      clientConfig: { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
       close: async () => client.destroy(),
     };
   }

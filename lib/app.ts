@@ -8,6 +8,7 @@ import {
   applyOverrides,
   CONFIG_FILE_KEY,
   ConfigError,
+  contextFields,
   type Ec2TrailConfig,
   homeBusArnOf,
   parseConfig,
@@ -35,7 +36,10 @@ export function loadConfig(app: App, cwd = process.cwd()): Ec2TrailConfig {
   } else if (typeof named === 'string') {
     throw new ConfigError(file, ['the file does not exist']);
   }
-  return parseConfig(applyOverrides(raw, app.node.getAllContext()), file);
+  const context = app.node.getAllContext();
+  // A file that does not exist is not named: the mistake is then in a -c value or a default.
+  const source = existsSync(file) ? file : '-c values and defaults';
+  return parseConfig(applyOverrides(raw, context), source, contextFields(context));
 }
 
 /** Errors that are the user's to fix, reported without a stack trace. */

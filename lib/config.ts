@@ -543,8 +543,20 @@ export function applyOverrides(raw: unknown, context: Record<string, unknown>): 
   return target;
 }
 
-/** Validates a raw config; every problem is reported, each naming its field. */
-export function parseConfig(raw: unknown, source: string): Ec2TrailConfig {
+/** The config fields a `-c key=value` sets, so that a mistake in one names the `-c` key. */
+export function contextFields(context: Record<string, unknown>): ReadonlySet<string> {
+  return new Set(Object.keys(OVERRIDE_KINDS).filter((key) => context[key] !== undefined));
+}
+
+/**
+ * Validates a raw config; every problem is reported, each naming its field. A field set by
+ * `-c` is named as `-c key` (the user typed it there), the others as fields of `source`.
+ */
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  fromContext: ReadonlySet<string> = new Set(),
+): Ec2TrailConfig {
   const result = ConfigSchema.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
@@ -552,6 +564,8 @@ export function parseConfig(raw: unknown, source: string): Ec2TrailConfig {
       .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
       .join('')
       .replace(/^\./, '');
+    const top = issue.path[0];
+    if (typeof top === 'string' && fromContext.has(top)) return `-c ${path}: ${issue.message}`;
     if (issue.code === 'unrecognized_keys') {
       const fields = Object.keys(OVERRIDE_KINDS);
       return issue.keys.length === 1 && !path

@@ -24,7 +24,11 @@ function processTable() {
       // The command name may hold spaces and parentheses: fields start after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const rssPages = Number(fields[21]);
-      table.set(Number(name), [Number(fields[1]), rssPages * PAGE]);
+      table.set(Number(name), [
+        Number(fields[1]),
+        rssPages * PAGE,
+        stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      ]);
     } catch {
       // The process ended between the listing and the read.
     }
@@ -41,20 +45,29 @@ function treeBytes(root) {
     children.set(parent, list);
   }
   let total = 0;
+  const members = [];
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop();
-    total += table.get(pid)?.[1] ?? 0;
+    const entry = table.get(pid);
+    if (entry) {
+      total += entry[1];
+      members.push({ pid, name: entry[2], mib: Math.round(entry[1] / 1024 / 1024) });
+    }
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return { total, members };
 }
 
 const started = performance.now();
 const child = spawn(command, args, { stdio: 'inherit' });
 let peak = 0;
+let atPeak = [];
 const sampler = setInterval(() => {
-  peak = Math.max(peak, treeBytes(child.pid));
+  const { total, members } = treeBytes(child.pid);
+  if (total <= peak) return;
+  peak = total;
+  atPeak = members.sort((a, b) => b.mib - a.mib).slice(0, 10);
 }, 250);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
@@ -66,6 +79,8 @@ child.on('exit', (code, signal) => {
     peakTreeMiB: Math.round(peak / 1024 / 1024),
     exitCode: code,
     signal,
+    // The largest processes at the peak: where the memory went.
+    atPeak,
   };
   writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
   const minutes = `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, '0')} s`;

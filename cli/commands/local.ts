@@ -24,11 +24,15 @@ function describe(state: ServerState): string {
   ].join('\n');
 }
 
-/** The environment the AWS CLI needs to query this store: paste it, or `eval` it. */
+/**
+ * The environment the AWS CLI needs to query this store: paste it, or `eval` it. The endpoint is
+ * also a plain variable for `--endpoint-url`: AWS CLI v1 and v2 before 2.13 (Debian 12 ships
+ * 2.9) ignore AWS_ENDPOINT_URL_DYNAMODB; AWS_DEFAULT_REGION is the one v1 reads.
+ */
 function shellEnv(state: ServerState): string {
   return [
-    `export AWS_ENDPOINT_URL_DYNAMODB=${state.endpoint}`,
-    `export AWS_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
+    `export EC2TRAIL_ENDPOINT=${state.endpoint} AWS_ENDPOINT_URL_DYNAMODB=${state.endpoint}`,
+    `export AWS_REGION=${LOCAL_REGION} AWS_DEFAULT_REGION=${LOCAL_REGION} AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
     `export TABLE=${LOCAL_TABLE}`,
   ].join('\n');
 }

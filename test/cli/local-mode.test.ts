@@ -72,8 +72,8 @@ describe('local mode', () => {
     const endpoint = /endpoint: +(\S+)/.exec(status)?.[1];
     expect(env.stdout).toBe(
       [
-        `export AWS_ENDPOINT_URL_DYNAMODB=${endpoint}`,
-        'export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local',
+        `export EC2TRAIL_ENDPOINT=${endpoint} AWS_ENDPOINT_URL_DYNAMODB=${endpoint}`,
+        'export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local',
         'export TABLE=ec2trail-attribution',
         '',
       ].join('\n'),

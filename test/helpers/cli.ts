@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { trackTable } from './tables';
 
 export const ROOT = join(__dirname, '..', '..');
 const ENTRY = join(ROOT, 'bin', 'ec2trail.mjs');
@@ -22,18 +24,42 @@ function testEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   return { ...process.env, COLUMNS: '', EC2TRAIL_LOCAL_IDLE_MINUTES: '1', ...env };
 }
 
+/**
+ * Where a `--local` command keeps its rows. In an integration file, the run's shared DynamoDB
+ * Local, one table per working folder (EC2TRAIL_LOCAL_ENDPOINT and EC2TRAIL_LOCAL_TABLE, as a
+ * user with a DynamoDB Local of their own sets them): one Java for the whole run instead of one
+ * per folder. Elsewhere the folder's own warm store, which test/helpers/stop-local.ts stops;
+ * test/cli/local-mode.test.ts tests that store itself.
+ */
+function localStore(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv | undefined,
+): NodeJS.ProcessEnv {
+  if (!args.includes('--local') || env?.EC2TRAIL_LOCAL_ENDPOINT !== undefined) return {};
+  // Workers inherit the run's endpoint whatever their project: the file's name decides.
+  const integration = /\.(int|slow)\.test\.ts$/.test(expect.getState().testPath ?? '');
+  const shared = process.env.EC2TRAIL_TEST_DYNAMODB_ENDPOINT;
+  if (!integration || !shared) {
+    warmFolders.add(cwd);
+    return {};
+  }
+  const table = `local-${createHash('sha256').update(cwd).digest('hex').slice(0, 12)}`;
+  trackTable(table);
+  return { EC2TRAIL_LOCAL_ENDPOINT: shared, EC2TRAIL_LOCAL_TABLE: table };
+}
+
 /** Runs the real `ec2trail` command in a child process. */
 export function runCli(
   args: readonly string[],
   options: { input?: string | Buffer; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): CliResult {
   const cwd = options.cwd ?? ROOT;
-  if (args.includes('--local')) warmFolders.add(cwd);
   const result = spawnSync(process.execPath, [ENTRY, ...args], {
     cwd,
     input: options.input,
     encoding: 'utf8',
-    env: testEnv(options.env),
+    env: testEnv({ ...localStore(args, cwd, options.env), ...options.env }),
     timeout: options.timeoutMs ?? 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -6,7 +6,9 @@ import { startDynamoDbLocal } from '../../cli/local/dynamodb-local';
 import { startFauxqsServer } from '../../support/fauxqs-server';
 
 export default async function globalSetup(): Promise<void> {
-  const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqsServer()]);
+  // Tables are small and dropped after each file: a quarter of a gigabyte keeps the run's tree small.
+  const maxHeap = process.env.EC2TRAIL_DYNAMODB_LOCAL_HEAP ?? '256m';
+  const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal({ maxHeap }), startFauxqsServer()]);
   process.env.EC2TRAIL_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.EC2TRAIL_TEST_SNS_ENDPOINT = fauxqs.endpoint;
   (globalThis as { __services__?: unknown }).__services__ = { dynamo, fauxqs };

@@ -5,6 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../cli/local/dynamodb-local';
+import { takeTrackedTables, trackTable } from './tables';
 
 function endpoint(name: string): string {
   const value = process.env[name];
@@ -28,14 +29,11 @@ export function documentClient(client = dynamoClient()): DynamoDBDocumentClient 
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** Tables this test file created; dropped after it (test/helpers/drop-tables.ts). */
-const created: string[] = [];
-
 /** A fresh attribution table with a unique name, so test files never share rows. */
 export async function freshTable(client: DynamoDBClient, prefix = 'attribution'): Promise<string> {
   const name = `${prefix}-${randomUUID().slice(0, 8)}`;
   await ensureTable(client, name);
-  created.push(name);
+  trackTable(name);
   return name;
 }
 
@@ -44,10 +42,11 @@ export async function freshTable(client: DynamoDBClient, prefix = 'attribution')
  * file's rows in its native memory until the run ends.
  */
 export async function dropCreatedTables(): Promise<void> {
+  const created = takeTrackedTables();
   if (created.length === 0) return;
   const client = dynamoClient();
   try {
-    for (const name of created.splice(0))
+    for (const name of created)
       await client.send(new DeleteTableCommand({ TableName: name })).catch(() => {});
   } finally {
     client.destroy();
