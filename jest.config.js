@@ -34,7 +34,7 @@ module.exports = {
   // Two workers on two cores: most tests wait on Java, a child process or the emulator.
   maxWorkers: 2,
   // A worker that has grown past this after a file is replaced, so the tree stays under 1.5 GB.
-  workerIdleMemoryLimit: '400MB',
+  workerIdleMemoryLimit: '350MB',
   projects: [
     {
       ...base,
