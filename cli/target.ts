@@ -5,6 +5,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
+import { awsClientConfig } from './aws-client-config';
 import { UserFacingError } from './errors';
 import {
   ensureTable,
@@ -82,7 +83,7 @@ function documentsFor(client: DynamoDBClient): DynamoDBDocumentClient {
 /** The outputs of the deployed ec2trail stack (`--stack`, default Ec2Trail). */
 export async function stackOutputs(options: TargetOptions): Promise<Record<string, string>> {
   const stackName = options.stack ?? DEFAULT_STACK;
-  const client = new CloudFormationClient({ profile: options.profile, region: options.region });
+  const client = new CloudFormationClient(awsClientConfig(options));
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const outputs: Record<string, string> = {};
@@ -140,8 +141,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     };
   }
   const config: DynamoDBClientConfig = {
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.region ? { region: options.region } : {}),
+    ...awsClientConfig(options),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
   };
   if (options.endpointUrl) {

@@ -6,6 +6,7 @@ import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-impo
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { parseTrailLogKey } from '../../lambda/domain/trail-log-key';
 import { STACK_OUTPUTS } from '../../lib/stack-outputs';
+import { awsClientConfig } from '../aws-client-config';
 import type { Output } from '../command';
 import { count, number } from '../counts';
 import { UserFacingError } from '../errors';
@@ -48,13 +49,7 @@ function progressText(p: BackfillProgress, elapsedMs: number): string {
 export async function backfillTrail(options: TrailBackfillOptions, output: Output): Promise<number> {
   const location = parseS3Uri(options.trail);
   const trailPrefix = trailPrefixOf(location.prefix);
-  const s3 =
-    options.s3 ??
-    new S3Client({
-      profile: options.target.profile,
-      region: options.target.region,
-      followRegionRedirects: true,
-    });
+  const s3 = options.s3 ?? new S3Client({ ...awsClientConfig(options.target), followRegionRedirects: true });
   try {
     const plan = await planTrailPrefixes(s3Folders(s3, location.bucket), {
       trailPrefix,
@@ -96,7 +91,7 @@ async function onStateMachine(
   options: TrailBackfillOptions,
   output: Output,
 ): Promise<number> {
-  const sfn = new SFNClient({ profile: options.target.profile, region: options.target.region });
+  const sfn = new SFNClient(awsClientConfig(options.target));
   const started = Date.now();
   try {
     output.err(

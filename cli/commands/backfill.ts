@@ -1,6 +1,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
+import { awsClientConfig } from '../aws-client-config';
 import { backfillInputs, MAX_DAYS } from '../backfill/backfill';
 import { CloudTrailEventHistory } from '../backfill/event-history';
 import { backfillTrail } from '../backfill/trail-backfill';
@@ -104,7 +105,7 @@ ${TARGET_HELP}
     }
     const options = targetOptions(values);
     const target = await openTarget(options);
-    const cloudtrail = new CloudTrailClient({ profile: options.profile, region: options.region });
+    const cloudtrail = new CloudTrailClient(awsClientConfig(options));
     try {
       const replayer = new Replayer({
         importer: new DynamoDbBatchImporter(target.documents, target.tableName),

@@ -1,4 +1,4 @@
-import { profileSettings } from '../aws-config-file';
+import { resolveRegion } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
 import { AwsDoctor } from '../doctor/aws-doctor';
 import { runChecks } from '../doctor/checks';
@@ -30,12 +30,7 @@ Read-only. Exit status: 0 when nothing failed, 1 otherwise.
       profile: { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    // The AWS CLI's order: --region, the environment, then the profile's region.
-    const region =
-      values.region ||
-      process.env.AWS_REGION ||
-      process.env.AWS_DEFAULT_REGION ||
-      profileSettings(values.profile).region;
+    const region = resolveRegion(values);
     if (!region)
       throw new UsageError(
         'doctor needs the home region: pass --region, set AWS_REGION, or give the profile a region',

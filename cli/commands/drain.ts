@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STACK_OUTPUTS } from '../../lib/stack-outputs';
+import { awsClientConfig } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
 import { count, number } from '../counts';
 import { drainDeadLetters } from '../dead-letters';
@@ -51,7 +52,7 @@ ${TARGET_HELP}`,
     const policy = values['no-alerts'] ? undefined : choosePolicy(values.policy, values.config);
     if (policy) output.err(policyLine(policy));
     const target = await openTarget(options);
-    const sqs = new SQSClient({ profile: options.profile, region: options.region });
+    const sqs = new SQSClient(awsClientConfig(options));
     try {
       const sink = eventSink(
         target,

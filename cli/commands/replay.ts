@@ -10,6 +10,7 @@ import { createHandler } from '../../lambda/handler';
 import type { AlertPublisher } from '../../lambda/ports';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { retentionProblem } from '../../lambda/schema/attribution-table';
+import { awsClientConfig } from '../aws-client-config';
 import { type Command, type Output, parseFlags } from '../command';
 import { ConsolePublisher } from '../console-publisher';
 import { chooseOwnerTags } from '../deployed-owner-tags';
@@ -45,15 +46,13 @@ async function historyTagger(overwrite: boolean, options: TargetOptions): Promis
     import('@aws-sdk/client-sts'),
     import('../owner-tags/history-tagger'),
   ]);
-  const { Account } = await new STSClient({ profile: options.profile, region: options.region }).send(
-    new GetCallerIdentityCommand({}),
-  );
+  const { Account } = await new STSClient(awsClientConfig(options)).send(new GetCallerIdentityCommand({}));
   if (!Account)
     throw new UsageError('could not tell which account your credentials belong to (sts get-caller-identity)');
   return new HistoryOwnerTagger({
     account: Account,
     overwrite,
-    ec2For: (region) => new EC2Client({ profile: options.profile, region, maxAttempts: 5 }),
+    ec2For: (region) => new EC2Client({ ...awsClientConfig(options, region), maxAttempts: 5 }),
   });
 }
 
@@ -114,10 +113,7 @@ export function eventSink(
       throw new UsageError(
         'alerts need the alert topic: pass --topic-arn ARN, or let ec2trail find the deployed stack (no --table)',
       );
-    publisher = new SnsAlertPublisher(
-      new SNSClient({ profile: tOptions.profile, region: tOptions.region }),
-      topicArn,
-    );
+    publisher = new SnsAlertPublisher(new SNSClient(awsClientConfig(tOptions)), topicArn);
   }
   const handle = createHandler({
     store: new DynamoDbAttributionStore(target.documents, target.tableName),
@@ -260,12 +256,7 @@ it); 2 on a usage mistake.`,
         allInputs(
           positionals,
           // A trail bucket may live in another region than the profile's: follow S3's redirect.
-          () =>
-            (s3 ??= new S3Client({
-              profile: tOptions.profile,
-              region: tOptions.region,
-              followRegionRedirects: true,
-            })),
+          () => (s3 ??= new S3Client({ ...awsClientConfig(tOptions), followRegionRedirects: true })),
         ),
       );
       if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');

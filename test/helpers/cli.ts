@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { trackTable } from './tables';
@@ -77,4 +77,38 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .split('\n')
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line));
+}
+
+/**
+ * Runs the real `ec2trail` command without blocking this process, for tests that serve the
+ * command from here (a local HTTP endpoint standing in for an AWS API).
+ */
+export function runCliAsync(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; hangMs?: number } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ENTRY, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: testEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    const hangMs = options.hangMs ?? 120_000;
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`ec2trail ${args.join(' ')}: timed out after ${hangMs / 1000} s`));
+    }, hangMs);
+    child.once('exit', (status) => {
+      clearTimeout(guard);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }
