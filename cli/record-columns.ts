@@ -45,23 +45,24 @@ export function toolLabel(row: ShownRecord): string {
 /** The columns every table of records shows, for `inspect` and the query commands alike. */
 export function recordColumns<T extends ShownRecord>(): Column<T>[] {
   return [
-    { header: 'TIME', value: (r) => r.eventTime },
+    { header: 'TIME', value: (r) => r.eventTime, keep: true },
     // A change that makes a service act is named by its call: "SetDesiredCapacity" says more than "service-change".
-    { header: 'ACTION', value: (r) => (r.action === 'service-change' ? r.eventName : r.action) },
-    { header: 'INSTANCE', value: (r) => r.instanceId },
+    { header: 'ACTION', value: (r) => (r.action === 'service-change' ? r.eventName : r.action), keep: true },
+    { header: 'INSTANCE', value: (r) => r.instanceId, keep: true },
     {
       header: 'OUTCOME',
       value: (r) => (r.outcome === 'failed' ? `failed: ${r.errorCode}` : r.outcome),
       max: 34,
     },
     { header: 'WHO', value: (r) => r.actor.name, max: 44 },
-    // The rest give way, from the right, on a terminal too narrow for them all.
+    // The rest give way, from the right, on a terminal too narrow for them all; what identifies
+    // a call (its time, instance, account) is never cut, only left out whole.
     { header: 'VIA', value: viaLabel, max: 40, optional: true },
     { header: 'BEHIND', value: initiatorLabel, max: 40, optional: true },
     { header: 'IDENTITY', value: (r) => r.actor.type, optional: true },
     { header: 'TOOL', value: toolLabel, optional: true },
     { header: 'SOURCE IP', value: (r) => r.source.ip, max: 28, optional: true },
-    { header: 'ACCOUNT', value: (r) => r.account, optional: true },
-    { header: 'REGION', value: (r) => r.region, optional: true },
+    { header: 'ACCOUNT', value: (r) => r.account, keep: true, optional: true },
+    { header: 'REGION', value: (r) => r.region, keep: true, optional: true },
   ];
 }

@@ -3,68 +3,102 @@
 export interface Column<T> {
   readonly header: string;
   readonly value: (row: T) => string | number | null | undefined;
-  /** Longest width before the cell is cut with an ellipsis. */
+  /** Longest width before the cell is cut with an ellipsis (free-text columns only). */
   readonly max?: number;
+  /**
+   * Never cut: what identifies something (a time, an instance id, an account). Only the other,
+   * free-text columns give way when the terminal is narrow. @default false
+   */
+  readonly keep?: boolean;
   /** Left out, rightmost first, when the terminal is too narrow for every column at its minimum. */
   readonly optional?: boolean;
 }
 
-function cell(text: string, max: number | undefined): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return max !== undefined && flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
+/** Narrowest a free-text column (its header too) is cut to when the table must fit a terminal. */
+const MIN_WIDTH = 6;
 
-/** Narrowest a column is cut to when the table must fit a terminal. */
-const MIN_WIDTH = 8;
-
-function floorOf(column: Column<unknown>): number {
-  return Math.min(Math.max(column.header.length, MIN_WIDTH), MIN_WIDTH * 2);
-}
-
-/** The columns whose minimums fit the width, leaving out optional ones from the right. */
-function fitting<T>(columns: readonly Column<T>[], maxWidth: number): readonly Column<T>[] {
-  const kept = [...columns];
-  const need = () => kept.reduce((sum, c) => sum + floorOf(c as Column<unknown>), 0) + 2 * (kept.length - 1);
-  for (let i = kept.length - 1; i >= 0 && need() > maxWidth; i--) if (kept[i]?.optional) kept.splice(i, 1);
-  return kept;
-}
+const ARN_ACCOUNT = /^arn:[^:]*:[^:]*:[^:]*:\d{12}:/;
 
 /**
- * The table, its columns aligned. With `maxWidth` (the terminal's width), the widest columns are
- * narrowed one character at a time until the lines fit, and their cells end in an ellipsis; a
- * terminal too narrow for every column at its minimum still gets the minimums.
+ * Where a cell may be cut: never inside an ARN's account (`arn:aws:iam::111122223333:` stays
+ * whole), so a cut ARN still says whose it is.
+ */
+function uncuttable(text: string): number {
+  return ARN_ACCOUNT.exec(text)?.[0].length ?? 0;
+}
+
+function cut(text: string, width: number): string {
+  if (text.length <= width) return text;
+  const keep = Math.max(width - 1, uncuttable(text));
+  return `${text.slice(0, keep)}…`;
+}
+
+function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
+/** A column that shows nothing in any row takes no width. */
+function isEmpty(cells: readonly string[]): boolean {
+  return cells.every((text) => text === '' || text === '-');
+}
+
+interface Laid<T> {
+  readonly column: Column<T>;
+  readonly cells: string[];
+  /** The width the column cannot go below. */
+  readonly floor: number;
+  width: number;
+}
+
+function layOut<T>(column: Column<T>, rows: readonly T[]): Laid<T> {
+  const cells = rows.map((row) => {
+    const text = flat(String(column.value(row) ?? '-'));
+    return column.keep || column.max === undefined ? text : cut(text, column.max);
+  });
+  const natural = Math.max(column.header.length, ...cells.map((text) => text.length));
+  const floor = column.keep ? natural : Math.min(natural, Math.max(MIN_WIDTH, ...cells.map(uncuttable)));
+  return { column, cells, floor, width: natural };
+}
+
+const widthOf = (columns: readonly { width: number }[]) =>
+  columns.reduce((sum, c) => sum + c.width, 0) + 2 * Math.max(columns.length - 1, 0);
+
+/**
+ * The table, its columns aligned. Columns with nothing to show are left out. With `maxWidth`
+ * (the terminal's width), the columns that are not optional get their whole width first:
+ * optional columns go, rightmost first, until the others fit whole beside the minimums of the
+ * optional ones left; then the widest optional column is narrowed one character at a time, and
+ * only then the widest free-text column of the others, their cells ending in an ellipsis.
+ * Columns marked `keep` are never cut: a line that cannot fit even so is left for the terminal
+ * to wrap.
  */
 export function renderTable<T>(
   rows: readonly T[],
   allColumns: readonly Column<T>[],
   maxWidth?: number,
 ): string {
-  const columns = maxWidth === undefined ? allColumns : fitting(allColumns, maxWidth);
-  let cells = rows.map((row) => columns.map((column) => cell(String(column.value(row) ?? '-'), column.max)));
-  const widths = columns.map((column, i) =>
-    Math.max(column.header.length, ...cells.map((r) => (r[i] ?? '').length)),
-  );
+  let columns = allColumns.map((column) => layOut(column, rows));
+  if (rows.length > 0) columns = columns.filter((c) => !isEmpty(c.cells));
   if (maxWidth !== undefined) {
-    const floor = columns.map((column) => floorOf(column as Column<unknown>));
-    const total = () => widths.reduce((sum, w) => sum + w, 0) + 2 * (widths.length - 1);
-    while (total() > maxWidth) {
-      let widest = -1;
-      for (let i = 0; i < widths.length; i++)
-        if ((widths[i] ?? 0) > (floor[i] ?? 0) && (widest < 0 || (widths[i] ?? 0) > (widths[widest] ?? 0)))
-          widest = i;
-      if (widest < 0) break;
-      widths[widest] = (widths[widest] ?? 0) - 1;
-    }
-    cells = cells.map((r) => r.map((text, i) => cell(text, widths[i])));
+    const need = () => widthOf(columns.map((c) => ({ width: c.column.optional ? c.floor : c.width })));
+    for (let i = columns.length - 1; i >= 0 && need() > maxWidth; i--)
+      if (columns[i]?.column.optional) columns.splice(i, 1);
+    for (const pool of [columns.filter((c) => c.column.optional), columns])
+      while (widthOf(columns) > maxWidth) {
+        let widest: Laid<T> | undefined;
+        for (const c of pool) if (c.width > c.floor && (!widest || c.width > widest.width)) widest = c;
+        if (!widest) break;
+        widest.width--;
+      }
   }
   const line = (values: readonly string[]) =>
     values
-      .map((value, i) => value.padEnd(widths[i] ?? 0))
+      .map((value, i) => value.padEnd(columns[i]?.width ?? 0))
       .join('  ')
       .trimEnd();
   return [
-    line(columns.map((c, i) => cell(c.header, widths[i]))),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...cells.map(line),
+    line(columns.map((c) => cut(c.column.header, c.width))),
+    line(columns.map((c) => '-'.repeat(c.width))),
+    ...rows.map((_, r) => line(columns.map((c) => cut(c.cells[r] ?? '', c.width)))),
   ].join('\n');
 }
