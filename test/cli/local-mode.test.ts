@@ -62,7 +62,7 @@ describe('local mode', () => {
     );
     expect(status.stdout).toContain(`pid:        ${pid} (supervisor)`);
     // One Java for the folder, however many commands ran.
-    expect(processesNaming(cwd).filter((l) => / java /.test(` ${l.split(/\s+/)[1]} `))).toHaveLength(1);
+    expect(processesNaming(cwd).filter((l) => l.trim().split(/\s+/)[1] === 'java')).toHaveLength(1);
   });
 
   it('points the AWS CLI at the store with one eval', () => {
