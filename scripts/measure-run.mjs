@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Runs a command and reports its wall time and the peak resident memory of its whole process
 // tree (the command and every process it starts: jest workers, Java, emulators, spawned CLIs),
-// sampled from /proc every 250 ms. Usage: node scripts/measure-run.mjs OUT.json -- CMD ARGS...
+// sampled from /proc every 250 ms, two ways: the sum of each process's proportional set size
+// (PSS: a page shared by several processes, such as the node binary's, counts once in all) and
+// the plain sum of resident set sizes (RSS, which counts a shared page in every process that
+// maps it, and so overstates). Usage: node scripts/measure-run.mjs OUT.json -- CMD ARGS...
 // The command's exit code is passed through; the figures go to OUT.json and one stderr line.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,29 +48,46 @@ function treeBytes(root) {
     children.set(parent, list);
   }
   let total = 0;
+  let pss = 0;
   const members = [];
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop();
     const entry = table.get(pid);
     if (entry) {
+      const proportional = pssOf(pid) ?? entry[1];
       total += entry[1];
-      members.push({ pid, name: entry[2], mib: Math.round(entry[1] / 1024 / 1024) });
+      pss += proportional;
+      members.push({ pid, name: entry[2], rssMiB: mib(entry[1]), pssMiB: mib(proportional) });
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return { total, members };
+  return { total, pss, members };
+}
+
+const mib = (bytes) => Math.round(bytes / 1024 / 1024);
+
+/** The process's PSS in bytes, or null when it cannot be read (it ended, or belongs to another user). */
+function pssOf(pid) {
+  try {
+    const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
 }
 
 const started = performance.now();
 const child = spawn(command, args, { stdio: 'inherit' });
 let peak = 0;
+let peakRss = 0;
 let atPeak = [];
 const sampler = setInterval(() => {
-  const { total, members } = treeBytes(child.pid);
-  if (total <= peak) return;
-  peak = total;
-  atPeak = members.sort((a, b) => b.mib - a.mib).slice(0, 10);
+  const { total, pss, members } = treeBytes(child.pid);
+  peakRss = Math.max(peakRss, total);
+  if (pss <= peak) return;
+  peak = pss;
+  atPeak = members.sort((a, b) => b.pssMiB - a.pssMiB).slice(0, 10);
 }, 250);
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
@@ -76,7 +96,8 @@ child.on('exit', (code, signal) => {
   const figures = {
     command: [command, ...args].join(' '),
     wallSeconds: Math.round(seconds * 10) / 10,
-    peakTreeMiB: Math.round(peak / 1024 / 1024),
+    peakTreeMiB: mib(peak),
+    peakTreeRssSumMiB: mib(peakRss),
     exitCode: code,
     signal,
     // The largest processes at the peak: where the memory went.
