@@ -32,9 +32,12 @@ module.exports = {
   // A guard against a hang, not a goal: a busy machine can make a correct test ten times slower.
   testTimeout: 120_000,
   // Two workers on two cores: most tests wait on Java, a child process or the emulator.
+  // (scripts/run-tests.mjs runs the infra project on one.)
   maxWorkers: 2,
-  // A worker that has grown past this after a file is replaced, so the tree stays under 1.5 GB.
-  workerIdleMemoryLimit: '350MB',
+  // Every worker is replaced after each file: jest compares this with the heap in use, but what a
+  // file leaves is resident memory V8 keeps (a synth leaves half a gigabyte), so only a fresh
+  // worker gives it back. It costs a Node start per file.
+  workerIdleMemoryLimit: '1MB',
   projects: [
     {
       ...base,

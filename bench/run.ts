@@ -38,6 +38,7 @@ import { buildLambdaBundle, sampleLambdaEnv } from '../support/lambda-bundle';
 import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail';
 import { benchCost, benchHotKeys } from './cost';
 import { emulatorTopic } from './emulator-topic';
+import { benchLocal } from './local';
 import { SILENT_LOG, SILENT_METRICS } from './silent';
 import { benchTrailFile } from './trail-file';
 
@@ -54,6 +55,7 @@ const SECTIONS = [
   'oneFile',
   'rss',
   'trailFile',
+  'local',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const ONLY = onlySections([...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length));
@@ -463,6 +465,9 @@ const TARGETS: Record<string, (r: Record<string, number>) => boolean> = {
   costPerMillionEventsUsd: (r) => (r.costPerMillionEventsUsd ?? Infinity) <= 2,
   hotKeyPeakWcu: (r) => (r.hotKeyPeakWcu ?? Infinity) <= 500,
   replayPeakRssMbOneFile: (r) => (r.replayPeakRssMbOneFile ?? Infinity) <= 250,
+  // Issue 29: every --local query after the first answers in a second, the first in five.
+  localWhoWarmS: (r) => (r.localWhoWarmS ?? Infinity) <= 1,
+  localWhoColdS: (r) => (r.localWhoColdS ?? Infinity) <= 5,
 };
 
 async function main(): Promise<void> {
@@ -508,6 +513,7 @@ async function main(): Promise<void> {
         );
         return benchTrailFile(dynamo.endpoint, fauxqs.endpoint, SIZES.trailBatches);
       },
+      local: () => benchLocal(CLI, ROOT, QUICK ? 3 : 10, say),
     };
     const measured: Figures = {};
     for (const section of ONLY) Object.assign(measured, await sections[section]());

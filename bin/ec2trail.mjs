@@ -74,6 +74,6 @@ async function main() {
   } else {
     const { register } = await import('tsx/cjs/api');
     register();
-    require('../cli/main.ts');
+    require('../cli/entry.ts');
   }
 }

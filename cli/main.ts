@@ -106,18 +106,21 @@ function overview(): string {
   ].join('\n');
 }
 
-const output: Output = {
-  isTTY: process.stdout.isTTY === true,
-  ...widthOf(),
-  out(text) {
-    return new Promise((resolve, reject) => {
-      process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
-    });
-  },
-  err(line) {
-    process.stderr.write(`${line}\n`);
-  },
-};
+/** The process's own stdout and stderr, as the CLI entry (cli/entry.ts) runs it. */
+export function processOutput(): Output {
+  return {
+    isTTY: process.stdout.isTTY === true,
+    ...widthOf(),
+    out(text) {
+      return new Promise((resolve, reject) => {
+        process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+      });
+    },
+    err(line) {
+      process.stderr.write(`${line}\n`);
+    },
+  };
+}
 
 /** `--debug` anywhere before `--`, as in the AWS CLI: stack traces for unexpected errors. */
 function withoutDebug(argv: readonly string[]): { args: string[]; debug: boolean } {
@@ -136,7 +139,8 @@ function widthOf(): { columns?: number } {
   return Number.isInteger(columns) && columns > 0 ? { columns } : {};
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** Runs one ec2trail command line and returns its exit code; every failure becomes lines on `output.err`. */
+export async function main(argv: readonly string[], output: Output = processOutput()): Promise<number> {
   const { args, debug } = withoutDebug(argv);
   let [name, ...rest] = args;
   // `ec2trail help who` is `ec2trail who --help`.
@@ -187,25 +191,3 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 70;
   }
 }
-
-// EPIPE (e.g. `ec2trail inspect ... | head`) is the reader leaving, not an error. Any other
-// failure to write (a full disk: ENOSPC) ends the command with one line, never a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  // "ENOSPC: no space left on device, write" reads best as its middle part.
-  const reason = error.message.replace(/^[A-Z]+:\s*/, '').replace(/,\s*\w+$/, '');
-  process.stderr.write(`ec2trail: cannot write the output: ${reason}\n`);
-  process.exit(1);
-});
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `ec2trail: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
-    process.exitCode = 70;
-  },
-);

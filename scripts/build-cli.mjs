@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['cli/main.ts'],
+  entryPoints: ['cli/entry.ts'],
   outfile: 'dist/ec2trail.cjs',
   bundle: true,
   platform: 'node',

@@ -10,7 +10,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli } from '../helpers/cli';
+import { ROOT, runInProcess } from '../helpers/cli';
 
 // The trail's log files (examples/eventbridge holds one more launch, delivered as by EventBridge).
 const EXAMPLES = join(ROOT, 'examples', 'AWSLogs');
@@ -19,14 +19,14 @@ const MARCH = ['--since', '2026-03-01', '--until', '2026-04-01'];
 describe('ec2trail digest', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'ec2trail-digest-'));
 
-  beforeAll(() => {
-    const replay = runCli(['replay', '--local', '--alerts', EXAMPLES], { cwd });
+  beforeAll(async () => {
+    const replay = await runInProcess(['replay', '--local', '--alerts', EXAMPLES], { cwd });
     expect(replay.stderr).toContain('3 alerts');
     expect(replay.status).toBe(0);
   });
 
-  it('sums up the team’s month', () => {
-    const result = runCli(['digest', '--local', ...MARCH, '--json'], { cwd });
+  it('sums up the team’s month', async () => {
+    const result = await runInProcess(['digest', '--local', ...MARCH, '--json'], { cwd });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const digest = JSON.parse(result.stdout);
@@ -69,8 +69,8 @@ describe('ec2trail digest', () => {
     expect(byRule).toMatchObject({ requiredTags: 2, imdsv2Required: 2, rootUser: 1, failedAttempts: 1 });
   });
 
-  it('narrows to one person, whatever the case of the name', () => {
-    const result = runCli(['digest', '--local', ...MARCH, '--json', '--person', 'ROOT'], { cwd });
+  it('narrows to one person, whatever the case of the name', async () => {
+    const result = await runInProcess(['digest', '--local', ...MARCH, '--json', '--person', 'ROOT'], { cwd });
     expect(result.status).toBe(0);
     const digest = JSON.parse(result.stdout);
     expect(digest.scope).toEqual({ kind: 'person', person: 'root' });
@@ -78,11 +78,14 @@ describe('ec2trail digest', () => {
     expect(digest.alertsBySeverity).toEqual({ critical: 1, warning: 0, info: 0 });
   });
 
-  it('leaves out what happened outside the window', () => {
+  it('leaves out what happened outside the window', async () => {
     // 2 March only: alice's and root's launches, root's alert.
-    const result = runCli(['digest', '--local', '--since', '2026-03-02', '--until', '2026-03-03', '--json'], {
-      cwd,
-    });
+    const result = await runInProcess(
+      ['digest', '--local', '--since', '2026-03-02', '--until', '2026-03-03', '--json'],
+      {
+        cwd,
+      },
+    );
     const digest = JSON.parse(result.stdout);
     expect(digest.totals).toEqual({
       launchCalls: 2,
@@ -95,8 +98,8 @@ describe('ec2trail digest', () => {
     });
   });
 
-  it('prints the digest as text', () => {
-    const result = runCli(['digest', '--local', ...MARCH], { cwd });
+  it('prints the digest as text', async () => {
+    const result = await runInProcess(['digest', '--local', ...MARCH], { cwd });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(
       'Summary: 7 instances launched in 4 calls, 1 stopped, 1 started, 3 terminated, 1 failed attempt; 3 alerts (1 critical, 2 warning, 0 info).',
@@ -108,8 +111,8 @@ describe('ec2trail digest', () => {
     [['--since', '2026-03-05', '--until', '2026-03-01'], '--since is after --until'],
     [['--person', ' '], '--person needs a name'],
     [['--account', '42'], '--account "42" is not a 12-digit account id'],
-  ])('refuses %j with a clear error', (args, message) => {
-    const result = runCli(['digest', '--local', ...args], { cwd });
+  ])('refuses %j with a clear error', async (args, message) => {
+    const result = await runInProcess(['digest', '--local', ...args], { cwd });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);

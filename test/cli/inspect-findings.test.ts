@@ -8,7 +8,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonLines, runCli } from '../helpers/cli';
+import { jsonLines, runInProcess } from '../helpers/cli';
 import { FIXTURES } from '../helpers/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'ec2trail-findings-'));
@@ -18,8 +18,8 @@ const launch = join(FIXTURES, 'events/runinstances-root-console.json');
 const start = join(FIXTURES, 'events/startinstances-samluser.json');
 
 describe('ec2trail inspect --findings', () => {
-  it("prints one ASFF finding per instance and rule, in the event's own account by default", () => {
-    const result = runCli(['inspect', '--findings', '--policy', policy, launch, start]);
+  it("prints one ASFF finding per instance and rule, in the event's own account by default", async () => {
+    const result = await runInProcess(['inspect', '--findings', '--policy', policy, launch, start]);
     expect(result.status).toBe(0);
     const findings = jsonLines(result.stdout);
     expect(findings).toHaveLength(6);
@@ -34,9 +34,17 @@ describe('ec2trail inspect --findings', () => {
     ]);
   });
 
-  it("imports into the deploy's account with --product-arn", () => {
+  it("imports into the deploy's account with --product-arn", async () => {
     const arn = 'arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default';
-    const result = runCli(['inspect', '--findings', '--product-arn', arn, '--policy', policy, launch]);
+    const result = await runInProcess([
+      'inspect',
+      '--findings',
+      '--product-arn',
+      arn,
+      '--policy',
+      policy,
+      launch,
+    ]);
     expect(result.status).toBe(0);
     const findings = jsonLines(result.stdout);
     expect(findings).toHaveLength(6);
@@ -60,8 +68,8 @@ describe('ec2trail inspect --findings', () => {
       ],
       "is not an account's default product ARN",
     ],
-  ])('refuses %j with one line and exit 2', (flags, message) => {
-    const result = runCli(['inspect', ...flags, '--policy', policy, launch]);
+  ])('refuses %j with one line and exit 2', async (flags, message) => {
+    const result = await runInProcess(['inspect', ...flags, '--policy', policy, launch]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RULE_IDS } from '../../lambda/domain/policy/schema';
 import { readPolicyFile } from '../../lib/policy-file';
-import { ROOT, runCli } from '../helpers/cli';
+import { ROOT, runCli, runInProcess } from '../helpers/cli';
 
 describe('ec2trail policy check', () => {
-  it('accepts the shipped default and the annotated example', () => {
-    const result = runCli([
+  it('accepts the shipped default and the annotated example', async () => {
+    const result = await runInProcess([
       'policy',
       'check',
       join(ROOT, 'policy', 'default-policy.json'),
@@ -19,13 +19,13 @@ describe('ec2trail policy check', () => {
     expect(result.stdout).toMatch(/example-policy\.yaml: valid, 17 rules on/);
   });
 
-  it('has an example that shows every rule the schema has, so starting from it loses none', () => {
+  it('has an example that shows every rule the schema has, so starting from it loses none', async () => {
     const example = readPolicyFile(join(ROOT, 'policy', 'example-policy.yaml'));
     expect(Object.keys(example.rules).sort()).toEqual([...RULE_IDS].sort());
     expect(RULE_IDS).toContain('trailTampering');
   });
 
-  it('prints every problem of a bad file, one per line, and exits 1', () => {
+  it('prints every problem of a bad file, one per line, and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
     const file = join(dir, 'bad.yaml');
     writeFileSync(
@@ -37,7 +37,7 @@ describe('ec2trail policy check', () => {
         '  tagz: {}',
       ].join('\n'),
     );
-    const result = runCli(['policy', 'check', file]);
+    const result = await runInProcess(['policy', 'check', file]);
     expect(result.status).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
       `${file}: 4 problems`,
@@ -49,18 +49,19 @@ describe('ec2trail policy check', () => {
     ]);
   });
 
-  it('names a file that is missing or not YAML', () => {
+  it('names a file that is missing or not YAML', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
     const broken = join(dir, 'broken.yml');
     writeFileSync(broken, 'rules: [unclosed');
+    // A child process: Node's ENOENT comes from outside jest's sandbox, which words it differently.
     const result = runCli(['policy', 'check', join(dir, 'missing.json'), broken]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('missing.json: 1 problem\n  - the file does not exist');
     expect(result.stderr).toMatch(/broken\.yml: 1 problem\n {2}- not valid YAML: /);
   });
 
-  it('needs a subcommand and a file', () => {
-    expect(runCli(['policy']).status).toBe(2);
-    expect(runCli(['policy', 'check']).stderr).toMatch(/policy check needs at least one FILE/);
+  it('needs a subcommand and a file', async () => {
+    expect((await runInProcess(['policy'])).status).toBe(2);
+    expect((await runInProcess(['policy', 'check'])).stderr).toMatch(/policy check needs at least one FILE/);
   });
 });

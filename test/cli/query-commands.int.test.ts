@@ -1,14 +1,14 @@
 /** who, activity, recent and replay end to end: the real CLI against DynamoDB Local. */
 import { join } from 'node:path';
-import { ROOT, runCli } from '../helpers/cli';
+import { ROOT, runCli, runInProcess } from '../helpers/cli';
 import { FIXTURES } from '../helpers/fixtures';
 import { dynamoClient, dynamoEndpoint, freshTable } from '../helpers/services';
 
 describe('query commands against DynamoDB Local', () => {
   let table: string;
   const at = () => ['--endpoint-url', dynamoEndpoint(), '--table', table];
-  const json = (args: string[]) => {
-    const result = runCli([...args, ...at(), '--output', 'json']);
+  const json = async (args: string[]) => {
+    const result = await runInProcess([...args, ...at(), '--output', 'json']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     return JSON.parse(result.stdout) as Record<string, unknown>[];
@@ -18,21 +18,21 @@ describe('query commands against DynamoDB Local', () => {
     const client = dynamoClient();
     table = await freshTable(client, 'cli');
     client.destroy();
-    const replay = runCli(['replay', join(ROOT, 'examples'), join(FIXTURES, 'events'), ...at()]);
+    const replay = await runInProcess(['replay', join(ROOT, 'examples'), join(FIXTURES, 'events'), ...at()]);
     expect(replay.status).toBe(0);
     expect(replay.stderr).toMatch(/records written/);
   });
 
-  it('replaying the same files again writes nothing new', () => {
-    const again = runCli(['replay', join(ROOT, 'examples'), join(FIXTURES, 'events'), ...at()]);
+  it('replaying the same files again writes nothing new', async () => {
+    const again = await runInProcess(['replay', join(ROOT, 'examples'), join(FIXTURES, 'events'), ...at()]);
     expect(again.status).toBe(0);
     expect(again.stderr).toMatch(
       /: 26 files, 34 events \(32 attributed\), 0 records written, 41 duplicates, 2 skipped, 0 unrecognized, 0 errors\n$/,
     );
   });
 
-  it('who: the whole lifecycle of one instance, newest first', () => {
-    const rows = json(['who', 'i-0a1b2c3d4e5f60001']);
+  it('who: the whole lifecycle of one instance, newest first', async () => {
+    const rows = await json(['who', 'i-0a1b2c3d4e5f60001']);
     expect(rows.map((r) => [r.action, (r.actor as { name: string }).name])).toEqual([
       ['stop', 'carol'],
       ['terminate', 'bob'],
@@ -74,7 +74,7 @@ describe('query commands against DynamoDB Local', () => {
       responseElements: { instancesSet: { items: [{ instanceId: 'i-EXAMPLE6789abcd' }] } },
     };
     expect(runCli(['replay', '-', ...own], { input: JSON.stringify(event) }).status).toBe(0);
-    const result = runCli(['who', 'i-EXAMPLE6789abcd', ...own, '--output', 'json']);
+    const result = await runInProcess(['who', 'i-EXAMPLE6789abcd', ...own, '--output', 'json']);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe(
       'ec2trail who: "i-EXAMPLE6789abcd" is not a canonical instance id (i- and 8 or 17 lowercase hex digits); looking it up as given\n',
@@ -87,9 +87,11 @@ describe('query commands against DynamoDB Local', () => {
     ).toEqual([['stop', 'dana']]);
   });
 
-  it('who: text output as aws --output text gives it, and AWS_DEFAULT_OUTPUT chooses it', () => {
-    const rows = json(['who', 'i-0a1b2c3d4e5f60001']);
-    const text = runCli(['who', 'i-0a1b2c3d4e5f60001', ...at()], { env: { AWS_DEFAULT_OUTPUT: 'text' } });
+  it('who: text output as aws --output text gives it, and AWS_DEFAULT_OUTPUT chooses it', async () => {
+    const rows = await json(['who', 'i-0a1b2c3d4e5f60001']);
+    const text = await runInProcess(['who', 'i-0a1b2c3d4e5f60001', ...at()], {
+      env: { AWS_DEFAULT_OUTPUT: 'text' },
+    });
     expect(text.status).toBe(0);
     const lines = text.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(rows.length);
@@ -107,16 +109,16 @@ describe('query commands against DynamoDB Local', () => {
     }
   });
 
-  it('who: a table with who launched it on top, and CSV', () => {
-    const table = runCli(['who', 'i-0b1b2c3d4e5f60001', ...at(), '--output', 'table']);
+  it('who: a table with who launched it on top, and CSV', async () => {
+    const table = await runInProcess(['who', 'i-0b1b2c3d4e5f60001', ...at(), '--output', 'table']);
     expect(table.stdout.split('\n')[0]).toBe(
       'i-0b1b2c3d4e5f60001 was launched by root (Root, arn:aws:iam::111122223333:root) at 2026-03-02T10:02:11Z with console from 203.0.113.10.',
     );
     expect(table.stdout).toMatch(
       /terminate\s+i-0b1b2c3d4e5f60001\s+success\s+906745e2-e081-7035-4bb3-9e0c2a000000\s+IdentityCenterUser/,
     );
-    const csv = runCli(['who', 'i-0b1b2c3d4e5f60001', ...at(), '--output', 'csv'])
-      .stdout.trim()
+    const csv = (await runInProcess(['who', 'i-0b1b2c3d4e5f60001', ...at(), '--output', 'csv'])).stdout
+      .trim()
       .split('\n');
     expect(csv[0]).toBe(
       'eventTime,action,instanceId,outcome,errorCode,actorName,actorArn,actorType,tool,sourceIp,account,region,eventId,ingestedBy,viaService,viaResource,initiatorName,initiatorArn,initiatorEvent,initiatorReason',
@@ -124,14 +126,14 @@ describe('query commands against DynamoDB Local', () => {
     expect(csv).toHaveLength(3);
   });
 
-  it('who: says so when nothing is recorded', () => {
-    const result = runCli(['who', 'i-0fffffffffffffff0', ...at(), '--output', 'table']);
+  it('who: says so when nothing is recorded', async () => {
+    const result = await runInProcess(['who', 'i-0fffffffffffffff0', ...at(), '--output', 'table']);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe(`No record of i-0fffffffffffffff0 in table ${table}.\n`);
   });
 
-  it('activity: by ARN and by name, with action and failure filters', () => {
-    const byArn = json([
+  it('activity: by ARN and by name, with action and failure filters', async () => {
+    const byArn = await json([
       'activity',
       '--actor',
       'arn:aws:iam::111122223333:user/alice',
@@ -141,7 +143,7 @@ describe('query commands against DynamoDB Local', () => {
       '2026-03-31',
     ]);
     expect(byArn.map((r) => r.instanceId).sort()).toEqual(['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002']);
-    const failed = json([
+    const failed = await json([
       'activity',
       '--actor',
       'contractor-bob',
@@ -155,7 +157,7 @@ describe('query commands against DynamoDB Local', () => {
       ['launch', 'Client.UnauthorizedOperation', null],
     ]);
     expect(
-      json([
+      await json([
         'activity',
         '--actor',
         'jane.doe@example.com',
@@ -169,18 +171,18 @@ describe('query commands against DynamoDB Local', () => {
     ).toEqual([]);
   });
 
-  it('recent: everything in a window, by account and region', () => {
+  it('recent: everything in a window, by account and region', async () => {
     const window = ['--since', '2026-03-02', '--until', '2026-03-03T23:59:59Z'];
-    const all = json(['recent', ...window]);
+    const all = await json(['recent', ...window]);
     expect(all.map((r) => r.eventTime)).toEqual([...all.map((r) => String(r.eventTime))].sort().reverse());
     expect(all).toHaveLength(6);
-    const euWest = json(['recent', ...window, '--account', '111122223333', '--in-region', 'eu-west-1']);
+    const euWest = await json(['recent', ...window, '--account', '111122223333', '--in-region', 'eu-west-1']);
     expect(euWest.map((r) => r.instanceId).sort()).toEqual([
       'i-0a1b2c3d4e5f60001',
       'i-0a1b2c3d4e5f60002',
       'i-0c1b2c3d4e5f60001',
     ]);
-    expect(json(['recent', ...window, '--in-region', 'us-east-1', '--limit', '2'])).toHaveLength(2);
+    expect(await json(['recent', ...window, '--in-region', 'us-east-1', '--limit', '2'])).toHaveLength(2);
   });
 
   it.each([
@@ -194,15 +196,15 @@ describe('query commands against DynamoDB Local', () => {
     [['recent', '--limit', '0'], /--limit "0" is not a positive whole number/],
     [['recent', '--action', 'explode'], /--action "explode" is not one of launch/],
     [['recent', '--since', '1d', '--until', '2d'], /--since is after --until/],
-  ])('rejects %j with one line and exit 2', (args, message) => {
-    const result = runCli([...args, ...at()]);
+  ])('rejects %j with one line and exit 2', async (args, message) => {
+    const result = await runInProcess([...args, ...at()]);
     expect(result.status).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('explains an unreachable endpoint in one line', () => {
-    const result = runCli(
+  it('explains an unreachable endpoint in one line', async () => {
+    const result = await runInProcess(
       ['who', 'i-0a1b2c3d4e5f60001', '--endpoint-url', 'http://127.0.0.1:9', '--table', 'x'],
       { env: { AWS_MAX_ATTEMPTS: '1' } },
     );
@@ -218,8 +220,8 @@ describe('who and activity on what services did for people', () => {
   let table: string;
   const at = () => ['--endpoint-url', dynamoEndpoint(), '--table', table];
   const window = ['--since', '2026-03-01', '--until', '2026-03-31'];
-  const json = (args: string[]) => {
-    const result = runCli([...args, ...at(), '--output', 'json']);
+  const json = async (args: string[]) => {
+    const result = await runInProcess([...args, ...at(), '--output', 'json']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     return JSON.parse(result.stdout) as Record<string, unknown>[];
@@ -231,7 +233,7 @@ describe('who and activity on what services did for people', () => {
     const client = dynamoClient();
     table = await freshTable(client, 'cli-services');
     client.destroy();
-    const replay = runCli(['replay', join(FIXTURES, 'services', 'asg'), ...at()]);
+    const replay = await runInProcess(['replay', join(FIXTURES, 'services', 'asg'), ...at()]);
     expect(replay.status).toBe(0);
   });
 
@@ -242,24 +244,24 @@ describe('who and activity on what services did for people', () => {
     ['caller', 'SetDesiredCapacity', null, 'bob'],
   ];
 
-  it('activity by name lists the person’s own calls and, marked, what Auto Scaling did for them', () => {
-    expect(summary(json(['activity', '--actor', 'bob', ...window]))).toEqual(BOBS);
+  it('activity by name lists the person’s own calls and, marked, what Auto Scaling did for them', async () => {
+    expect(summary(await json(['activity', '--actor', 'bob', ...window]))).toEqual(BOBS);
   });
 
-  it('activity by ARN finds the same, through the name the ARN’s rows give', () => {
-    expect(summary(json(['activity', '--actor', 'arn:aws:iam::111122223333:user/bob', ...window]))).toEqual(
-      BOBS,
-    );
+  it('activity by ARN finds the same, through the name the ARN’s rows give', async () => {
+    expect(
+      summary(await json(['activity', '--actor', 'arn:aws:iam::111122223333:user/bob', ...window])),
+    ).toEqual(BOBS);
   });
 
-  it('activity --own leaves out what services did', () => {
-    expect(summary(json(['activity', '--actor', 'bob', '--own', ...window]))).toEqual(
+  it('activity --own leaves out what services did', async () => {
+    expect(summary(await json(['activity', '--actor', 'bob', '--own', ...window]))).toEqual(
       BOBS.filter(([as]) => as === 'caller'),
     );
   });
 
-  it('activity as a table and CSV carries the mark too', () => {
-    const table = runCli(['activity', '--actor', 'bob', ...window, ...at(), '--output', 'table']);
+  it('activity as a table and CSV carries the mark too', async () => {
+    const table = await runInProcess(['activity', '--actor', 'bob', ...window, ...at(), '--output', 'table']);
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^AS\s/);
     expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual([
@@ -268,8 +270,10 @@ describe('who and activity on what services did for people', () => {
       'initiator',
       'caller',
     ]);
-    const csv = runCli(['activity', '--actor', 'bob', ...window, ...at(), '--output', 'csv'])
-      .stdout.trim()
+    const csv = (
+      await runInProcess(['activity', '--actor', 'bob', ...window, ...at(), '--output', 'csv'])
+    ).stdout
+      .trim()
       .split('\n');
     expect(csv[0]?.endsWith(',as')).toBe(true);
     expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual([
@@ -280,8 +284,8 @@ describe('who and activity on what services did for people', () => {
     ]);
   });
 
-  it('who names the person behind a service’s launch and termination', () => {
-    const result = runCli(['who', 'i-0a00000000000a001', ...at(), '--output', 'table']);
+  it('who names the person behind a service’s launch and termination', async () => {
+    const result = await runInProcess(['who', 'i-0a00000000000a001', ...at(), '--output', 'table']);
     const [launched, launchBehind, terminateBehind] = result.stdout.split('\n');
     expect(launched).toMatch(/^i-0a00000000000a001 was launched by autoscaling\.amazonaws\.com /);
     expect(launchBehind).toMatch(
@@ -292,8 +296,8 @@ describe('who and activity on what services did for people', () => {
     );
   });
 
-  it('who says when no person is known, and why', () => {
-    const result = runCli(['who', 'i-0a00000000000a003', ...at(), '--output', 'table']);
+  it('who says when no person is known, and why', async () => {
+    const result = await runInProcess(['who', 'i-0a00000000000a003', ...at(), '--output', 'table']);
     expect(result.stdout.split('\n')[1]).toMatch(
       /^autoscaling\.amazonaws\.com launched it for auto-scaling group web-asg\. No person is known behind it: automatic: /,
     );

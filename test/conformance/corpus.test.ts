@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CliResult, jsonLines, ROOT, runCli } from '../helpers/cli';
+import { type CliResult, jsonLines, ROOT, runInProcess } from '../helpers/cli';
 import { describeIf } from '../helpers/requires';
 
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'cloudtrail');
@@ -41,8 +41,8 @@ function expectations(): Map<string, { ids: string[]; arn: string | null; negati
 }
 
 const results = new Map<string, CliResult>();
-function inspect(path: string): CliResult {
-  const cached = results.get(path) ?? runCli(['inspect', '--json', path]);
+async function inspect(path: string): Promise<CliResult> {
+  const cached = results.get(path) ?? (await runInProcess(['inspect', '--json', path]));
   results.set(path, cached);
   return cached;
 }
@@ -52,8 +52,8 @@ describeIfCorpus('shared CloudTrail corpus', () => {
 
   it.each(all.map((path) => [path.slice(CORPUS.length + 1), path]))(
     'handles %s without crashing',
-    (_name, path) => {
-      const result = inspect(path);
+    async (_name, path) => {
+      const result = await inspect(path);
       expect([0, 1]).toContain(result.status);
       expect(result.stderr).not.toMatch(/unexpected error|\n\s+at /);
       if (path.endsWith('.txt')) {
@@ -65,15 +65,15 @@ describeIfCorpus('shared CloudTrail corpus', () => {
     },
   );
 
-  it('attributes the lifecycle records and nothing else', () => {
+  it('attributes the lifecycle records and nothing else', async () => {
     const expected = expectations();
-    const result = runCli(['inspect', '--json', CORPUS]);
+    const result = await runInProcess(['inspect', '--json', CORPUS]);
     const records = jsonLines(result.stdout);
     const byFile = new Map<string, Record<string, unknown>[]>();
     // Attribute each file alone, so records can be matched to their source.
     for (const path of all) {
       const name = path.slice(CORPUS.length + 1);
-      byFile.set(name, jsonLines(inspect(path).stdout));
+      byFile.set(name, jsonLines((await inspect(path)).stdout));
     }
     let checked = 0;
     for (const [name, facts] of expected) {
@@ -99,9 +99,9 @@ describeIfCorpus('shared CloudTrail corpus', () => {
     expect(records.length).toBe([...byFile.values()].reduce((n, r) => n + r.length, 0));
   });
 
-  it('makes valid ASFF findings of every violation, one id per event and rule', () => {
+  it('makes valid ASFF findings of every violation, one id per event and rule', async () => {
     // The example policy turns on most rules, so most records break one: many findings to check.
-    const result = runCli([
+    const result = await runInProcess([
       'inspect',
       '--findings',
       '--policy',

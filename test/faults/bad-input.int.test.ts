@@ -125,4 +125,18 @@ describe('bad input to the CLI', () => {
       expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
     }
   });
+
+  it('says in one line why DynamoDB refused a table name, not "unexpected error"', () => {
+    const result = runCli([
+      'who',
+      'i-0a1b2c3d4e5f60001',
+      '--endpoint-url',
+      dynamoEndpoint(),
+      '--table',
+      't1',
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^ec2trail who: AWS refused the request: .*table\/index name/i);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
 });

@@ -112,3 +112,51 @@ export function runCliAsync(
     });
   });
 }
+
+/**
+ * Runs an `ec2trail` command line in this process (no child, no Node start-up), with the
+ * working folder and environment it names for the duration, and returns what it printed.
+ * For commands that read stdin, and for exit codes, signals and stdio themselves, use runCli.
+ */
+export async function runInProcess(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
+  const cwd = options.cwd ?? ROOT;
+  const env = {
+    COLUMNS: '',
+    EC2TRAIL_LOCAL_IDLE_MINUTES: '1',
+    ...localStore(args, cwd, options.env),
+    ...options.env,
+  };
+  const saved = new Map(Object.keys(env).map((key) => [key, process.env[key]]));
+  const savedCwd = process.cwd();
+  let stdout = '';
+  let stderr = '';
+  const columns = Number(env.COLUMNS);
+  try {
+    for (const [key, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    process.chdir(cwd);
+    const { main } = await import('../../cli/main');
+    const status = await main(args, {
+      isTTY: false,
+      ...(Number.isInteger(columns) && columns > 0 ? { columns } : {}),
+      out: async (text) => {
+        stdout += text;
+      },
+      err: (line) => {
+        stderr += `${line}\n`;
+      },
+    });
+    return { status, stdout, stderr };
+  } finally {
+    process.chdir(savedCwd);
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
