@@ -1,10 +1,13 @@
 /** One-line explanations for the AWS errors a user can fix. */
 
+/** A `code` property read without `instanceof`: a socket's error may come from another realm. */
+function ownCode(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || !('code' in value)) return undefined;
+  return typeof value.code === 'string' ? value.code : undefined;
+}
+
 function codeOf(error: Error): string | undefined {
-  const cause = error.cause instanceof Error ? error.cause : undefined;
-  const own = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  const inner = cause && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
-  return own ?? inner;
+  return ownCode(error) ?? ownCode(error.cause);
 }
 
 /** A sentence for a known AWS or network failure, or null for anything else. */

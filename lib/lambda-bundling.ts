@@ -1,7 +1,7 @@
 /** How the Lambda is bundled: one definition for the CDK construct and the benchmark. */
 
 import { join } from 'node:path';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
 import type { Policy } from '../lambda/domain/policy/schema';
 
@@ -67,6 +67,8 @@ export function lambdaDefines(
 export function bundlingOptions(define: Record<string, string> = {}): BundlingOptions {
   return {
     format: OutputFormat.ESM,
+    // esbuild's size summary per function is noise in a synth; its warnings and errors are not.
+    logLevel: LogLevel.WARNING,
     minify: true,
     sourceMap: true,
     target: LAMBDA_TARGET,

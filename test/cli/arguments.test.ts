@@ -1,6 +1,7 @@
 /** The command line behaves like the AWS CLI's: ec2trail's own words for every argument mistake. */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTimeArg } from '../../cli/time-arg';
 import { ROOT, runCli } from '../helpers/cli';
@@ -120,5 +121,24 @@ describe('times as people type them', () => {
 
   it.each(['2026-02-30', 'last tuesday', '2026-03-01 25:00', '12345'])('refuses %s', (text) => {
     expect(() => parseTimeArg('--since', text, now)).toThrow(`--since "${text}" is not a time`);
+  });
+});
+
+describe('an old Node.js', () => {
+  it('gets one line saying which Node the CLI needs, and exit 1', () => {
+    const old = join(mkdtempSync(join(tmpdir(), 'ec2trail-node20-')), 'as-node-20.cjs');
+    writeFileSync(old, "Object.defineProperty(process.versions, 'node', { value: '20.11.1' });\n");
+    const result = spawnSync(
+      process.execPath,
+      ['--require', old, join(ROOT, 'bin', 'ec2trail.mjs'), 'who', 'i-0a1b2c3d4e5f60001'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'ec2trail needs Node.js 22 or later (Lambda runs 24); this is Node.js 20.11.1. Install 22 or 24 (nvm install 24, or your package manager) and run it again.\n',
+    );
   });
 });

@@ -3,7 +3,8 @@
  * example trail written through the real core and adapter, and checks their answers.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attributeInputs, emptyTally } from '../../cli/attribution-stream';
 import { readInputs } from '../../cli/inputs';
@@ -36,8 +37,11 @@ function findAwsCliV2(): string | null {
 
 const AWS = findAwsCliV2() ?? '';
 
+/** The named AWS CLI blocks of the README and docs/querying.md, by name. */
 function readmeQueries(): Map<string, string> {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const readme = ['README.md', join('docs', 'querying.md')]
+    .map((file) => readFileSync(join(ROOT, file), 'utf8'))
+    .join('\n');
   const queries = new Map<string, string>();
   for (const match of readme.matchAll(/<!-- query: ([\w-]+) -->\n```sh\n([\s\S]*?)\n```/g)) {
     if (match[1] && match[2]) queries.set(match[1], match[2]);
@@ -113,14 +117,51 @@ describeIfCli('README query examples', () => {
     return rows;
   }
 
-  it('documents five queries', () => {
+  it('documents the local block and five queries', () => {
     expect([...queries.keys()]).toEqual([
+      'local-lifecycle',
       'lifecycle',
       'by-arn',
       'by-name-failed',
       'account-region-day',
       'behind',
     ]);
+  });
+
+  it("local-lifecycle: the README's block, word for word, against the warm local store", () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ec2trail-readme-local-'));
+    symlinkSync(join(ROOT, 'examples'), join(cwd, 'examples'));
+    const entry = join(ROOT, 'bin', 'ec2trail.mjs');
+    // The folder's own warm store, as a reader of the README has it (not the run's shared one).
+    const env = {
+      ...process.env,
+      EC2TRAIL_LOCAL_ENDPOINT: '',
+      EC2TRAIL_LOCAL_IDLE_MINUTES: '1',
+      AWS_PAGER: '',
+    };
+    execFileSync(process.execPath, [entry, 'replay', '--local', 'examples/AWSLogs'], {
+      cwd,
+      env,
+      stdio: 'ignore',
+    });
+    try {
+      const output = execFileSync(
+        'bash',
+        [
+          '-c',
+          `npx() { [ "$1" = ec2trail ] || return 127; shift; "${process.execPath}" "${entry}" "$@"; }\naws() { "${AWS}" "$@"; }\n${queries.get('local-lifecycle')}`,
+        ],
+        { cwd, env, encoding: 'utf8' },
+      );
+      expect(
+        output
+          .trim()
+          .split('\n')
+          .map((line) => line.split('\t')[1]),
+      ).toEqual(['terminate', 'connect', 'start', 'stop', 'launch']);
+    } finally {
+      execFileSync(process.execPath, [entry, 'local', 'stop'], { cwd, env, stdio: 'ignore' });
+    }
   });
 
   it('lifecycle: one instance, newest first', () => {

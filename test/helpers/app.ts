@@ -51,22 +51,38 @@ export function bareApp(options: AppOptions = {}): App {
   });
 }
 
-const synthesized = new Map<string, { app: App; template: Template }>();
+/** The last synth, kept for the next call with the same variant; one app at a time, since each holds hundreds of megabytes. */
+let last: { key: string; result: { app: App; template: Template } } | undefined;
 
 /**
- * Synthesizes the real app and returns the template; one synth per variant and test file, so
- * describe blocks that look at the same deploy share it. Bundles only with `{ bundle: true }`.
+ * Synthesizes the real app and returns the template. Consecutive calls for the same variant
+ * (the describe blocks of one deploy) share one synth. Bundles only with `{ bundle: true }`.
  */
 export function synthesize(
   overrides: object = {},
   options: AppOptions = {},
 ): { app: App; template: Template } {
   const key = JSON.stringify([overrides, options]);
-  const cached = synthesized.get(key);
-  if (cached) return cached;
+  if (last?.key === key) return last.result;
+  last = undefined;
   const app = deployApp(options);
-  const stack = buildApp(app, testConfig(overrides));
-  const result = { app, template: Template.fromStack(stack) };
-  synthesized.set(key, result);
+  // The CDK bundles as it builds the functions' assets, in the constructs.
+  const build = () => Template.fromStack(buildApp(app, testConfig(overrides)));
+  const result = { app, template: options.bundle ? quietly(build) : build() };
+  last = { key, result };
   return result;
+}
+
+/** Runs `work` without the "Bundling asset …" lines the CDK writes to stderr for each function. */
+function quietly<T>(work: () => T): T {
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
+    /^Bundling asset /.test(String(chunk))
+      ? true
+      : (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest)) as typeof write;
+  try {
+    return work();
+  } finally {
+    process.stderr.write = write;
+  }
 }

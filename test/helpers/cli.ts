@@ -62,6 +62,9 @@ export function runCli(
     env: testEnv({ ...localStore(args, cwd, options.env), ...options.env }),
     timeout: options.timeoutMs ?? 120_000,
   });
+  // A guard against a hang says so, rather than leaving a bare "Received: null" to puzzle over.
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT')
+    throw new Error(`ec2trail ${args.join(' ')}: timed out after ${(options.timeoutMs ?? 120_000) / 1000} s`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -122,4 +122,42 @@ describe('cdk synth with a bad configuration', () => {
       new RegExp(`Invalid ec2trail configuration \\(${file}\\):\\n  - not valid JSON`),
     );
   });
+
+  it('names the -c key of a bad -c value, not a config file that does not exist', () => {
+    const result = synth({ retentionDays: 'abc' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^Invalid ec2trail configuration \(-c values and defaults\):\n {2}- -c retentionDays: /,
+    );
+    expect(result.stderr).not.toContain('ec2trail.config.json');
+  });
+
+  it('names the file and the field of a mistake in the config file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-config-'));
+    const file = join(dir, 'team.json');
+    writeFileSync(file, '{ "retentionDays": "a year" }');
+    const result = synth({ alertEmails: 'ops@example.com' }, file);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(`^Invalid ec2trail configuration \\(${file}\\):\\n {2}- retentionDays: `),
+    );
+  });
+
+  it('says in one line which Node.js it needs, before any synth', () => {
+    const old = join(mkdtempSync(join(tmpdir(), 'ec2trail-node20-')), 'as-node-20.cjs');
+    writeFileSync(old, "Object.defineProperty(process.versions, 'node', { value: '20.11.1' });\n");
+    const result = spawnSync(
+      process.execPath,
+      ['--require', old, '--import', 'tsx', join(ROOT, 'bin', 'app.ts')],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'ec2trail-synth-')) },
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'cdk synth (ec2trail) needs Node.js 22 or later (Lambda runs 24); this is Node.js 20.11.1. Install 22 or 24 (nvm install 24, or your package manager) and run it again.\n',
+    );
+  });
 });

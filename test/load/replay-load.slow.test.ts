@@ -61,9 +61,10 @@ describe('load', () => {
     client.destroy();
 
     const started = performance.now();
-    // A guard against a hung process, not a performance goal (those are in `npm run bench`).
+    // A guard against a hung process, not a performance goal (those are in `npm run bench`): it
+    // took 415-480 s on a quiet machine, and this is five times that.
     const result = runCli(['replay', trail, '--endpoint-url', dynamoEndpoint(), '--table', table], {
-      timeoutMs: 600_000,
+      timeoutMs: 2_400_000,
     });
     const seconds = (performance.now() - started) / 1000;
     expect(result.stderr).not.toMatch(/NOT written/);
@@ -95,5 +96,5 @@ describe('load', () => {
     mkdirSync(join(ROOT, '.test-results'), { recursive: true });
     writeFileSync(join(ROOT, '.test-results', 'load.json'), `${JSON.stringify(figures, null, 2)}\n`);
     process.stderr.write(`load: ${JSON.stringify(figures)}\n`);
-  }, 900_000);
+  }, 2_700_000);
 });
