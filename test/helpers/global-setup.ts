@@ -5,9 +5,14 @@
 import { startDynamoDbLocal } from '../../cli/local/dynamodb-local';
 import { startFauxqsServer } from '../../support/fauxqs-server';
 
-export default async function globalSetup(): Promise<void> {
-  // Tables are small and dropped after each file: a quarter of a gigabyte keeps the run's tree small.
-  const maxHeap = process.env.EC2TRAIL_DYNAMODB_LOCAL_HEAP ?? '256m';
+export default async function globalSetup(
+  _globalConfig: unknown,
+  projectConfig: { displayName?: { name?: string } },
+): Promise<void> {
+  // The suite's tables are small and dropped after each file: a quarter of a gigabyte keeps its
+  // tree small. The slow proofs hold 100,000 rows in one table, and get the CLI's default heap.
+  const slow = projectConfig.displayName?.name === 'slow';
+  const maxHeap = process.env.EC2TRAIL_DYNAMODB_LOCAL_HEAP ?? (slow ? '512m' : '256m');
   const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal({ maxHeap }), startFauxqsServer()]);
   process.env.EC2TRAIL_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.EC2TRAIL_TEST_SNS_ENDPOINT = fauxqs.endpoint;
