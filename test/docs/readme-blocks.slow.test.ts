@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ROOT } from '../helpers/cli';
+import { type CliResult, outputOf, ROOT } from '../helpers/cli';
 import { dynamoClient, dynamoEndpoint, freshTable } from '../helpers/services';
 
 const ENTRY = join(ROOT, 'bin', 'ec2trail.mjs');
@@ -78,30 +78,16 @@ function serve(
 }
 
 /** A README line through bash, `npx ec2trail` being this checkout's CLI; not blocking the stand-ins. */
-function sh(
-  line: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      'bash',
-      [
-        '-c',
-        `npx() { [ "$1" = ec2trail ] || return 127; shift; "${process.execPath}" "${ENTRY}" "$@"; }\n${line}`,
-      ],
-      { cwd, env: { ...process.env, COLUMNS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-    });
-    child.once('exit', (status) => resolve({ status, stdout, stderr }));
-  });
+function sh(line: string, cwd: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const child = spawn(
+    'bash',
+    [
+      '-c',
+      `npx() { [ "$1" = ec2trail ] || return 127; shift; "${process.execPath}" "${ENTRY}" "$@"; }\n${line}`,
+    ],
+    { cwd, env: { ...process.env, COLUMNS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return outputOf(child, line, 300_000);
 }
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_PROFILE: '' };

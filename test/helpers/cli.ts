@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { trackTable } from './tables';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -83,19 +84,15 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
 }
 
 /**
- * Runs the real `ec2trail` command without blocking this process, for tests that serve the
- * command from here (a local HTTP endpoint standing in for an AWS API).
+ * What a child prints, once it exits, without blocking this process (so that a test can serve
+ * it, from here, a local HTTP endpoint standing in for an AWS API). A hang is killed and reported.
  */
-export function runCliAsync(
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; hangMs?: number } = {},
+export function outputOf(
+  child: ChildProcessByStdio<null, Readable, Readable>,
+  what: string,
+  hangMs = 120_000,
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ENTRY, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: testEnv(options.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
@@ -104,16 +101,28 @@ export function runCliAsync(
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderr += text;
     });
-    const hangMs = options.hangMs ?? 120_000;
     const guard = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`ec2trail ${args.join(' ')}: timed out after ${hangMs / 1000} s`));
+      reject(new Error(`${what}: timed out after ${hangMs / 1000} s`));
     }, hangMs);
     child.once('exit', (status) => {
       clearTimeout(guard);
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/** Runs the real `ec2trail` command in a child process, without blocking this one. */
+export function runCliAsync(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; hangMs?: number } = {},
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [ENTRY, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: testEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return outputOf(child, `ec2trail ${args.join(' ')}`, options.hangMs);
 }
 
 /**
