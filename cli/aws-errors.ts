@@ -6,13 +6,23 @@ function ownCode(value: unknown): string | undefined {
   return typeof value.code === 'string' ? value.code : undefined;
 }
 
+function isErrorLike(value: unknown): value is Error {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
 function codeOf(error: Error): string | undefined {
   return ownCode(error) ?? ownCode(error.cause);
 }
 
 /** A sentence for a known AWS or network failure, or null for anything else. */
 export function explainAwsError(error: unknown): string | null {
-  if (!(error instanceof Error)) return null;
+  // Duck-typed, not `instanceof Error`: a socket's error is made by Node itself, which may be
+  // another realm than the SDK's (a VM context, a test sandbox).
+  if (!isErrorLike(error)) return null;
   const code = codeOf(error);
   if (error.name === 'CredentialsProviderError' || /Could not load credentials/i.test(error.message)) {
     return 'no AWS credentials found: set AWS_PROFILE or pass --profile, or use --local for the embedded store';
