@@ -91,6 +91,27 @@ describe('local mode', () => {
     expect(supervisorOf(cwd)).not.toBe(before);
   });
 
+  it('replaces a store that hangs', () => {
+    const hung = supervisorOf(cwd);
+    // A stopped process keeps its port open and answers nothing: the next command must not wait on it.
+    process.kill(hung, 'SIGSTOP');
+    try {
+      const who = runCli(['who', '--local', 'i-0a1b2c3d4e5f60001', '--output', 'json'], { cwd });
+      expect(who.status).toBe(0);
+      expect(JSON.parse(who.stdout)).toHaveLength(5);
+      expect(supervisorOf(cwd)).not.toBe(hung);
+      expect(processesNaming(String(hung)).filter((l) => l.trim().startsWith(`${hung} `))).toEqual([]);
+      // The hung store's Java went with it: one Java for the folder.
+      expect(processesNaming(cwd).filter((l) => l.trim().split(/\s+/)[1] === 'java')).toHaveLength(1);
+    } finally {
+      try {
+        process.kill(hung, 'SIGKILL');
+      } catch {
+        // Ended by the command, as it should be.
+      }
+    }
+  });
+
   it('serves two commands started at once from one store', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'ec2trail-local-twice-'));
     runCli(['local', 'stop'], { cwd: fresh });
