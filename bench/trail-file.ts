@@ -22,6 +22,7 @@ import { S3TrailLogSource } from '../lambda/adapters/s3-trail-log-source';
 import { SnsAlertPublisher } from '../lambda/adapters/sns-alert-publisher';
 import { compilePolicy, type Policy } from '../lambda/domain';
 import { createHandler } from '../lambda/handler';
+import { CLOUDTRAIL_PRINCIPAL, nameTimeOf } from '../lambda/trail/provenance';
 import { type BatchSummary, createTrailFileWorker } from '../lambda/trail/trail-file-worker';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 import { syntheticEvents } from '../support/synthetic-trail';
@@ -154,8 +155,9 @@ export async function benchTrailFile(dynamoEndpoint: string, s3Endpoint: string,
         version: '0',
         'detail-type': 'Object Created',
         source: 'aws.s3',
-        time: new Date().toISOString(),
-        detail: { bucket: { name: bucket }, object: { key, size: 1 } },
+        // As CloudTrail delivers: a minute after the time in the file's name, by its service principal.
+        time: new Date((nameTimeOf(key) ?? Date.now()) + 60_000).toISOString(),
+        detail: { bucket: { name: bucket }, object: { key, size: 1 }, requester: CLOUDTRAIL_PRINCIPAL },
       }),
     })),
   });

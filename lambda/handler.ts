@@ -13,6 +13,7 @@ import {
   evaluate,
   factsNeeded,
   highestSeverity,
+  LATE_AFTER_SECONDS,
   type LateArrival,
   renderAlert,
   type Violation,
@@ -57,6 +58,11 @@ export interface HandlerDeps {
    * With 'trail' the events come from the trail's log files, late: their alerts say how late.
    */
   readonly ingestedBy?: IngestedBy;
+  /**
+   * A live event delivered more than this after its call is alerted as late (never texted).
+   * @default LATE_AFTER_SECONDS (one hour)
+   */
+  readonly lateAfterSeconds?: number;
   /** Account names for alerts, when the deploy may read AWS Organizations. */
   readonly accounts?: AccountDirectory;
   /** How long an alert waits for an account name before going out without it. @default 500 ms */
@@ -215,15 +221,27 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     });
   }
 
-  /** For events from the trail's log files: how late, and whether the live path had recorded them. */
+  /**
+   * How late an event is: every event from the trail's log files (and whether the live path had
+   * recorded it), and a live one delivered more than LATE_AFTER_SECONDS after the call.
+   */
   function lateness(
     records: readonly AttributionRecord[],
     write: Promise<{ readonly written: number }>,
   ): Promise<LateArrival | null> {
     const eventTime = Date.parse(records[0]?.eventTime ?? '');
-    if (deps.ingestedBy !== 'trail' || Number.isNaN(eventTime)) return Promise.resolve(null);
+    if (Number.isNaN(eventTime)) return Promise.resolve(null);
+    const lagSeconds = () => (clock().getTime() - eventTime) / 1000;
+    const origin = deps.ingestedBy ?? 'live';
+    if (origin === 'live')
+      return Promise.resolve(
+        lagSeconds() > (deps.lateAfterSeconds ?? LATE_AFTER_SECONDS)
+          ? { lagSeconds: lagSeconds(), source: 'live', undelivered: false }
+          : null,
+      );
+    if (origin !== 'trail') return Promise.resolve(null);
     return write.then(
-      ({ written }) => ({ lagSeconds: (clock().getTime() - eventTime) / 1000, undelivered: written > 0 }),
+      ({ written }) => ({ lagSeconds: lagSeconds(), source: 'trail' as const, undelivered: written > 0 }),
       () => null,
     );
   }

@@ -52,6 +52,8 @@ export interface FindingSink {
 export interface SentAlertSummary {
   readonly severity: string;
   readonly rules: readonly string[];
+  /** When it was marked sent (ISO 8601); null for markers written before the time was kept. */
+  readonly sentAt: string | null;
 }
 
 /** Reads one alert's marker; null when no alert went out under that key. */

@@ -29,6 +29,8 @@ export const METRIC = {
   trailFilesRead: 'TrailFilesRead',
   /** Log files that could not be read or whose events could not be stored: retried, then dead-lettered. */
   trailFileFailures: 'TrailFileFailures',
+  /** Log files on the trail-file queue that CloudTrail did not deliver lately: never read. */
+  untrustedTrailObjects: 'UntrustedTrailObjects',
   /** Resource-tag pairs of owner tags written. */
   ownerTagsWritten: 'OwnerTagsWritten',
   /** Owner tags left alone: the resource had the key already and `overwrite` is off. */

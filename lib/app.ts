@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PolicyError } from '../lambda/domain/policy/load';
+import { ownerTagConflicts } from '../lambda/domain/reserved-tags';
 import {
   actionGroups,
   applyOverrides,
@@ -49,7 +50,11 @@ export function isUserError(error: unknown): error is ConfigError | PolicyError 
 
 /** Builds the whole app: the home stack, a forwarder stack per other region, and the cdk-nag checks. */
 export function buildApp(app: App, config: Ec2TrailConfig, cwd = process.cwd()): Ec2TrailStack {
-  const policy = readPolicyFile(config.policyFile ? resolve(cwd, config.policyFile) : DEFAULT_POLICY_FILE);
+  const policyFile = config.policyFile ? resolve(cwd, config.policyFile) : DEFAULT_POLICY_FILE;
+  const policy = readPolicyFile(policyFile);
+  // Checked together: each is valid alone, but owner tags must not write what the policy reads.
+  const conflicts = ownerTagConflicts(Object.keys(config.ownerTags?.tags ?? {}), policy);
+  if (conflicts.length > 0) throw new ConfigError(`ownerTags with ${policyFile}`, conflicts);
   const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
   const region = config.region ?? process.env.CDK_DEFAULT_REGION;
   const stack = new Ec2TrailStack(app, config.stackName, {

@@ -75,13 +75,13 @@ export class DynamoDbAlertLedger implements AlertLedger, SentAlertLookup {
         TableName: this.tableName,
         Key: alertKey(eventKey),
         ConsistentRead: true,
-        ProjectionExpression: '#status, severity, #rules',
+        ProjectionExpression: '#status, severity, #rules, sentAt',
         ExpressionAttributeNames: { '#status': 'status', '#rules': 'rules' },
       }),
     );
     if (Item?.status !== 'sent' || typeof Item.severity !== 'string') return null;
     const rules = typeof Item.rules === 'string' ? Item.rules.split(',').filter(Boolean) : [];
-    return { severity: Item.severity, rules };
+    return { severity: Item.severity, rules, sentAt: typeof Item.sentAt === 'string' ? Item.sentAt : null };
   }
 
   async release(eventKey: string): Promise<void> {

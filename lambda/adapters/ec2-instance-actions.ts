@@ -8,6 +8,7 @@ import {
   CreateTagsCommand,
   DescribeInstancesCommand,
   type EC2Client,
+  type Instance,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { InstanceNow } from '../domain/remediation/decide';
@@ -18,6 +19,18 @@ import type { Ec2ClientFor } from './ec2-owner-tagger';
 const AFTER_LAUNCH = new Set([...THROTTLED, 'InvalidInstanceID.NotFound']);
 /** DescribeInstances takes at most 1,000 ids per call (EC2 API reference). */
 const DESCRIBE_MAX = 1000;
+
+const iso = (date: Date | undefined): string | null =>
+  date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
+
+/** When the primary network interface, or else the root volume, was attached: the launch, across restarts. */
+function attachedAt(instance: Instance): string | null {
+  const primary = instance.NetworkInterfaces?.find((n) => n.Attachment?.DeviceIndex === 0);
+  const nic = iso(primary?.Attachment?.AttachTime);
+  if (nic !== null) return nic;
+  const root = instance.BlockDeviceMappings?.find((b) => b.DeviceName === instance.RootDeviceName);
+  return iso(root?.Ebs?.AttachTime);
+}
 
 export class Ec2InstanceActions implements InstanceActions {
   constructor(
@@ -89,6 +102,9 @@ export class Ec2InstanceActions implements InstanceActions {
               instanceId: instance.InstanceId,
               state: instance.State?.Name ?? null,
               tags,
+              ownerId: reservation.OwnerId ?? null,
+              launchTime: iso(instance.LaunchTime),
+              attachedAt: attachedAt(instance),
             });
           }
         }

@@ -5,6 +5,7 @@ interface Marker {
   claimedUntil: number;
   expiresAt: number | undefined;
   summary?: { readonly severity: string; readonly rules: string };
+  sentAt?: string;
 }
 
 /** The alert ledger in memory, with the DynamoDB ledger's rules: for local runs and tests. */
@@ -21,7 +22,7 @@ export class MemoryAlertLedger implements AlertLedger, SentAlertLookup {
 
   async markSent(
     key: string,
-    _now?: Date,
+    now?: Date,
     summary?: { readonly severity: string; readonly rules: string },
   ): Promise<void> {
     const marker = this.markers.get(key);
@@ -30,13 +31,18 @@ export class MemoryAlertLedger implements AlertLedger, SentAlertLookup {
       claimedUntil: 0,
       expiresAt: marker?.expiresAt,
       ...(summary ? { summary } : {}),
+      ...(now ? { sentAt: now.toISOString() } : {}),
     });
   }
 
   async sentAlert(key: string): Promise<SentAlertSummary | null> {
     const marker = this.markers.get(key);
     if (marker?.status !== 'sent' || !marker.summary) return null;
-    return { severity: marker.summary.severity, rules: marker.summary.rules.split(',').filter(Boolean) };
+    return {
+      severity: marker.summary.severity,
+      rules: marker.summary.rules.split(',').filter(Boolean),
+      sentAt: marker.sentAt ?? null,
+    };
   }
 
   async release(key: string): Promise<void> {

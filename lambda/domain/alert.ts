@@ -1,6 +1,7 @@
 /** Alert messages for one event that broke the policy: email, SMS and JSON, built from plain data. */
 
 import { ACTION_VERBS, isTrailAction, SERVICE_CHANGE } from './actions';
+import { mfaKnowable } from './identity';
 import { describeResource } from './lineage/resources';
 import { DEFAULT_ADVICE } from './policy/advice';
 import { describeTargets, highestSeverity, instancesLaunched, type Violation } from './policy/evaluate';
@@ -8,6 +9,7 @@ import { personAddressOf } from './policy/person';
 import type { RuleId } from './policy/schema';
 import type { AttributionRecord } from './record';
 import { cut, cutGsm, flat, gsmLength, gsmSafe, oneLine, plural, quoted, shown } from './text';
+import { describeLag } from './time';
 
 /** One alert, rendered for every channel SNS delivers to. */
 export interface AlertMessage {
@@ -165,7 +167,12 @@ function emailBody(
     ...(actor.roleName ? [field('Role', ev(actor.roleName, 120))] : []),
     ...(actor.sessionName ? [field('Session', ev(actor.sessionName, 120))] : []),
     ...(actor.invokedBy ? [field('Invoked by', ev(actor.invokedBy, 120))] : []),
-    field('MFA', yesNo(actor.mfaAuthenticated)),
+    field(
+      'MFA',
+      mfaKnowable(actor)
+        ? yesNo(actor.mfaAuthenticated)
+        : 'not judged: AWS records it only for IAM users and root',
+    ),
     field('Tool', tool),
     ...(first.via && !first.lineage.byPerson
       ? [
@@ -354,42 +361,47 @@ export function asPossibleRepeat(message: AlertMessage): AlertMessage {
   };
 }
 
-/** How late an event reached ec2trail, when it came from the trail's log file instead of EventBridge. */
+/** How late an event reached ec2trail: from the trail's log file, or from EventBridge long after the call. */
 export interface LateArrival {
   /** Seconds from the event to the moment it was processed. */
   readonly lagSeconds: number;
-  /** True when no live delivery had recorded the event; false when only its alert was missing. */
+  /**
+   * `trail`: from the trail's log file in S3; `live`: EventBridge delivered it, but more than
+   * `LATE_AFTER_SECONDS` after the call (a long retry, a redrive from the dead-letter queue).
+   */
+  readonly source: 'trail' | 'live';
+  /** For `trail`: true when no live delivery had recorded the event; false when only its alert was missing. */
   readonly undelivered: boolean;
 }
 
-/** "12 min", "2 h 5 min", "3 d 4 h": a delay as people say it. */
-export function describeLag(seconds: number): string {
-  const minutes = Math.max(0, Math.round(seconds / 60));
-  if (minutes < 1) return `${Math.max(0, Math.round(seconds))} s`;
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
-}
+/**
+ * A live event older than this is alerted as late: EventBridge hands CloudTrail events on within
+ * minutes, so an hour means a retry or a redrive, and the alert must not read as happening now.
+ */
+export const LATE_AFTER_SECONDS = 3_600;
 
 /**
  * The same alert, marked as late: it comes from the trail's log file in S3, because EventBridge
- * never delivered the event (or the live path failed before alerting). Whoever reads it must know
- * the call is not happening now but `lag` ago.
+ * never delivered the event (or the live path failed before alerting), or EventBridge delivered it
+ * long after the call. Whoever reads it must know the call is not happening now but `lag` ago.
+ * A late alert carries the `late` attribute, which the text-message subscriptions filter out: a
+ * late event never pages like a fresh one.
  */
 export function asLateArrival(message: AlertMessage, late: LateArrival): AlertMessage {
   const lag = describeLag(late.lagSeconds);
   const tag = `[LATE ${lag}]`;
-  const why = late.undelivered
-    ? 'EventBridge did not deliver it, so it was recovered from the trail log file in S3'
-    : 'the live path recorded it but did not alert, so the alert was sent from the trail log file in S3';
+  const why =
+    late.source === 'live'
+      ? 'EventBridge delivered it late (a retry that lasted, or a redrive from the dead-letter queue)'
+      : late.undelivered
+        ? 'EventBridge did not deliver it, so it was recovered from the trail log file in S3'
+        : 'the live path recorded it but did not alert, so the alert was sent from the trail log file in S3';
   let json = message.json;
   try {
     const body = JSON.parse(message.json) as Record<string, unknown>;
     json = JSON.stringify({
       ...body,
-      late: { source: 'trail', lagSeconds: Math.round(late.lagSeconds), undelivered: late.undelivered },
+      late: { source: late.source, lagSeconds: Math.round(late.lagSeconds), undelivered: late.undelivered },
     });
   } catch {
     // A body that is not an object stays as it is: the attributes still say it is late.
@@ -399,6 +411,6 @@ export function asLateArrival(message: AlertMessage, late: LateArrival): AlertMe
     email: `LATE: this call happened ${lag} before this alert. ${why}.\n\n${message.email}`,
     sms: cutGsm(`${gsmSafe(tag)} ${message.sms}`, SMS_MAX),
     json,
-    attributes: { ...message.attributes, late: 'trail', lagSeconds: String(Math.round(late.lagSeconds)) },
+    attributes: { ...message.attributes, late: late.source, lagSeconds: String(Math.round(late.lagSeconds)) },
   };
 }

@@ -253,6 +253,16 @@ export function resolveActor(userIdentity: unknown, viaConsoleHint: boolean | nu
   };
 }
 
+/**
+ * Whether CloudTrail's `mfaAuthenticated` says anything about this caller. It is true only when
+ * the IAM user or root user whose credentials signed the request signed in with MFA; an identity
+ * provider's MFA (IAM Identity Center, SAML, web identity) is invisible to AWS, whose records then
+ * say "false" however strongly the person signed in. So it is judged for IAM users and root only.
+ */
+export function mfaKnowable(actor: Pick<Actor, 'type'>): boolean {
+  return actor.type === 'IAMUser' || actor.type === 'Root';
+}
+
 /** An actor with the given fields and every other one null. */
 export function actorWith(fields: Partial<Actor> & Pick<Actor, 'type' | 'kind'>): Actor {
   return {

@@ -66,6 +66,8 @@ export function sanitizeTagValue(value: string): string {
 export function tagKeyProblem(key: string): string | null {
   if ([...key].length === 0 || [...key].length > TAG_KEY_MAX) return `must be 1 to ${TAG_KEY_MAX} characters`;
   if (/^aws:/i.test(key)) return 'must not start with "aws:" (reserved for AWS)';
+  // Remediation reads these: an owner tag of that name would acknowledge or protect every launch.
+  if (/^ec2trail:/i.test(key)) return 'must not start with "ec2trail:" (reserved for ec2trail\'s own tags)';
   if (new RegExp(NOT_ALLOWED.source, 'u').test(key))
     return 'may hold only letters, digits, spaces and _ . : / = + - @';
   if (/[\s/]/.test(key)) return 'must not hold spaces or "/": instance metadata tags cannot show such keys';

@@ -96,3 +96,14 @@ export function normaliseTime(raw: unknown, field = 'eventTime'): NormalisedTime
     warning: `${field} "${raw}" is not a timestamp that can be read unambiguously; kept as found`,
   };
 }
+
+/** "12 min", "2 h 5 min", "3 d 4 h": a delay as people say it. */
+export function describeLag(seconds: number): string {
+  const minutes = Math.max(0, Math.round(seconds / 60));
+  if (minutes < 1) return `${Math.max(0, Math.round(seconds))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
+}

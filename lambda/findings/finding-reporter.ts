@@ -139,6 +139,7 @@ export class FindingReporter implements ViolationFindings {
       // Each finding keeps its own severity: the policy's for the rule, the alert's when the rule is gone.
       severities: Object.fromEntries(rules.flatMap((r) => (policy[r] ? [[r, policy[r].severity]] : []))),
       alertSeverity: isSeverity(sent.severity) ? sent.severity : 'warning',
+      alertSentAt: sent.sentAt,
     };
   }
 

@@ -8,7 +8,8 @@
 import type { AttributionRecord, RemediationDetail } from '../domain';
 import type { Violation } from '../domain/policy/evaluate';
 import type { RemediationOutcome } from '../domain/remediation/alert';
-import { planRemediation, type RemediationPlan } from '../domain/remediation/plan';
+import type { InstanceEvidence } from '../domain/remediation/evidence';
+import { planRemediation, type RemediationPlan, verifiedPlan } from '../domain/remediation/plan';
 import { remediationRecord } from '../domain/remediation/rows';
 import { DEADLINE_TAG, type RemediationSettings } from '../domain/remediation/settings';
 import type { AttributionStore, InstanceActions, StopScheduler } from '../ports';
@@ -28,7 +29,13 @@ export interface RemediatorDeps {
   readonly clock: () => Date;
   readonly ingestedBy: IngestedBy;
   readonly retentionDays?: number | undefined;
+  /** Waits between looks for an instance EC2 does not show yet (eventual consistency). @default real timers */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** Looks for instances EC2 does not show yet, right after their launch: 1 s, 2 s, 4 s apart. */
+const LOOK_AGAIN_MS = [1_000, 2_000, 4_000];
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const message = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -42,7 +49,7 @@ export class Remediator {
     violations: readonly Violation[],
   ): Promise<RemediationOutcome | null> {
     const { settings, logger } = this.deps;
-    const plan = planRemediation(records, violations, settings, this.deps.clock());
+    let plan = planRemediation(records, violations, settings, this.deps.clock());
     if (!plan) return null;
     let outcome: RemediationOutcome;
     if (plan.account !== this.deps.homeAccount) {
@@ -52,6 +59,8 @@ export class Remediator {
     } else {
       outcome = await this.enforce(plan, this.deps.actions, this.deps.scheduler);
     }
+    // The rows and the alert tell of the plan as checked against EC2, not as first drawn.
+    plan = outcome.plan;
     const problems = [...outcome.problems, ...(await this.record(outcome))];
     if (problems.length > 0) {
       this.deps.metrics.addMetric(METRIC.remediationFailures, 'Count', 1);
@@ -78,11 +87,55 @@ export class Remediator {
     };
   }
 
+  /** EC2's view of the plan's instances, looking again for those not shown yet; throws when EC2 cannot answer. */
+  private async evidence(
+    plan: RemediationPlan & { account: string; region: string },
+    actions: InstanceActions,
+  ): Promise<ReadonlyMap<string, InstanceEvidence>> {
+    const where = { account: plan.account, region: plan.region };
+    const found = new Map<string, InstanceEvidence>(await actions.describe(where, plan.tagged));
+    for (const wait of LOOK_AGAIN_MS) {
+      const missing = plan.tagged.filter((id) => !found.has(id));
+      if (missing.length === 0) break;
+      await (this.deps.sleep ?? realSleep)(wait);
+      for (const [id, instance] of await actions.describe(where, missing)) found.set(id, instance);
+    }
+    return found;
+  }
+
   private async enforce(
-    plan: RemediationPlan,
+    drawn: RemediationPlan,
     actions: InstanceActions,
     scheduler: StopScheduler,
   ): Promise<RemediationOutcome> {
+    let plan = drawn;
+    if (plan.tagged.length > 0 && plan.account !== null && plan.region !== null) {
+      // Nothing is marked or scheduled before EC2 shows each instance to be the launch's own.
+      try {
+        plan = verifiedPlan(
+          plan,
+          await this.evidence({ ...plan, account: plan.account, region: plan.region }, actions),
+        );
+      } catch (error) {
+        const reason = `not verified: EC2 could not describe it (${message(error)})`;
+        plan = {
+          ...plan,
+          tagged: [],
+          stops: [],
+          deadline: null,
+          notStopped: [],
+          untouched: [...plan.untouched, ...plan.tagged.map((instanceId) => ({ instanceId, reason }))],
+        };
+        return {
+          plan,
+          status: 'failed',
+          deadline: null,
+          tagged: [],
+          scheduled: [],
+          problems: [`DescribeInstances: ${message(error)}`],
+        };
+      }
+    }
     const problems: string[] = [];
     const scheduled: string[] = [];
     let deadline: string | null = null;

@@ -118,6 +118,7 @@ export function callerFactsOfRow(value: unknown): CallerFacts {
     quotaSubject: text(prop(value, 'quotaSubject')),
     viaConsole: flag(prop(value, 'viaConsole')),
     mfaAuthenticated: flag(prop(value, 'mfaAuthenticated')),
+    mfaKnown: flag(prop(value, 'mfaKnown')),
   };
 }
 

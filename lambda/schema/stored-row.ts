@@ -69,6 +69,7 @@ export const StoredRowSchema = z.object({
       quotaSubject: nullableString.optional(),
       viaConsole: z.boolean().nullable().optional().catch(null),
       mfaAuthenticated: z.boolean().nullable().optional().catch(null),
+      mfaKnown: z.boolean().nullable().optional().catch(null),
       resourceType: nullableString.optional(),
       resourceId: nullableString.optional(),
     })

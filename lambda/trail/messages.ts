@@ -12,7 +12,17 @@ export interface LogFileRef {
   readonly key: string;
   /** When S3 announced the object, when known (epoch ms). */
   readonly createdAtMs: number | null;
+  /**
+   * Who wrote the object, as S3 announced it: the EventBridge event's `requester` (an account id,
+   * or a service principal such as `cloudtrail.amazonaws.com`), or a notification's
+   * `userIdentity.principalId`. Null when the caller is a backfill, which lists the bucket itself.
+   */
+  readonly writer: Writer | null;
 }
+
+export type Writer =
+  | { readonly field: 'requester'; readonly value: string | null }
+  | { readonly field: 'principalId'; readonly value: string | null };
 
 const EventBridgeObjectCreated = z.object({
   'detail-type': z.literal('Object Created'),
@@ -21,6 +31,7 @@ const EventBridgeObjectCreated = z.object({
   detail: z.object({
     bucket: z.object({ name: z.string().min(1) }),
     object: z.object({ key: z.string().min(1) }),
+    requester: z.string().optional(),
   }),
 });
 
@@ -30,6 +41,7 @@ const S3Notification = z.object({
       z.object({
         eventName: z.string(),
         eventTime: z.string().optional(),
+        userIdentity: z.object({ principalId: z.string().optional() }).optional(),
         s3: z.object({
           bucket: z.object({ name: z.string().min(1) }),
           object: z.object({ key: z.string().min(1) }),
@@ -74,7 +86,14 @@ export function readMessageBody(body: string): MessageContent {
     const { detail, time } = bridged.data;
     return {
       kind: 'files',
-      files: [{ bucket: detail.bucket.name, key: detail.object.key, createdAtMs: timeOf(time) }],
+      files: [
+        {
+          bucket: detail.bucket.name,
+          key: detail.object.key,
+          createdAtMs: timeOf(time),
+          writer: { field: 'requester', value: detail.requester ?? null },
+        },
+      ],
     };
   }
   const notification = S3Notification.safeParse(value);
@@ -85,6 +104,7 @@ export function readMessageBody(body: string): MessageContent {
         bucket: r.s3.bucket.name,
         key: decodeKey(r.s3.object.key),
         createdAtMs: timeOf(r.eventTime),
+        writer: { field: 'principalId', value: r.userIdentity?.principalId ?? null } as const,
       })),
     };
   if (S3TestEvent.safeParse(value).success) return { kind: 'test' };

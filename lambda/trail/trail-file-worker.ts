@@ -16,6 +16,7 @@ import { streamInput } from '../ingest/decode';
 import type { TrailLogSource } from '../ports';
 import { type Log, METRIC, type MetricSink } from '../telemetry';
 import { type LogFileRef, type MapBatch, MapBatchSchema, readMessageBody, SqsEventSchema } from './messages';
+import { untrustedBecause } from './provenance';
 
 export type EventPipeline = (event: unknown) => Promise<HandlerResult>;
 
@@ -40,8 +41,11 @@ export type Mode = 'recover' | 'backfill';
 export interface FileOutcome {
   readonly bucket: string;
   readonly key: string;
-  /** `skipped` for objects that are not log files (digests, other folders). */
-  readonly status: 'read' | 'skipped' | 'failed';
+  /**
+   * `skipped` for objects that are not log files (digests, other folders); `untrusted` for a
+   * log file CloudTrail did not deliver lately (counted, alarmed, never read).
+   */
+  readonly status: 'read' | 'skipped' | 'untrusted' | 'failed';
   /** CloudTrail events in the file. */
   readonly events: number;
   /** Of those, the watched calls. */
@@ -117,6 +121,28 @@ export function createTrailFileWorker(deps: TrailWorkerDeps) {
         alerts: 0,
         problems: [],
       };
+    // Only CloudTrail's own recent deliveries may alert and act: a file anyone else wrote, or an
+    // old one copied in, could name any instance as a fresh violation.
+    const untrusted = mode === 'recover' ? untrustedBecause(file) : null;
+    if (untrusted !== null) {
+      metrics.addMetric(METRIC.untrustedTrailObjects, 'Count', 1);
+      logger.error('Log file not read: CloudTrail did not deliver it lately', {
+        bucket: file.bucket,
+        key: file.key,
+        writer: file.writer,
+        reason: untrusted,
+      });
+      return {
+        ...base,
+        status: 'untrusted',
+        events: 0,
+        watched: 0,
+        recovered: 0,
+        alreadyRecorded: 0,
+        alerts: 0,
+        problems: [],
+      };
+    }
     const pipeline = mode === 'recover' ? deps.recover : deps.backfill;
     const problems: string[] = [];
     let events = 0;
@@ -240,7 +266,10 @@ export function createTrailFileWorker(deps: TrailWorkerDeps) {
 
   async function onMapBatch(batch: MapBatch): Promise<BatchSummary> {
     const outcomes = await mapLimit(batch.Items, fileConcurrency, (item) =>
-      processFile({ bucket: batch.BatchInput.bucket, key: item.Key, createdAtMs: null }, 'backfill'),
+      processFile(
+        { bucket: batch.BatchInput.bucket, key: item.Key, createdAtMs: null, writer: null },
+        'backfill',
+      ),
     );
     metrics.publishStoredMetrics();
     const failed = outcomes.filter((o) => o.status === 'failed');

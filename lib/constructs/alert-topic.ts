@@ -75,9 +75,16 @@ export class AlertTopic extends Construct {
         filterPolicy: personFilterPolicy(contact, props.people as PeopleSettings),
       });
     });
+    // A text message pages someone: a late alert (from the trail's log files, or delivered an hour
+    // or more after the call) reaches them by email, never by text.
     for (const phone of props.phones ?? []) {
       this.topic.addSubscription(
-        new SmsSubscription(phone, { filterPolicy: bySeverity(props.smsMinSeverity ?? 'critical') }),
+        new SmsSubscription(phone, {
+          filterPolicy: {
+            ...bySeverity(props.smsMinSeverity ?? 'critical'),
+            late: SubscriptionFilter.notExistsFilter(),
+          },
+        }),
       );
     }
   }

@@ -56,6 +56,8 @@ export class Remediation extends Construct {
   /** The ARN of the schedules in the group (`schedule/<group>/*`). */
   public readonly schedulesArn: string;
   private readonly instanceArns: string[];
+  /** The watched regions, where remediation acts. */
+  private readonly regions: string[];
 
   constructor(scope: Construct, id: string, props: RemediationProps) {
     super(scope, id);
@@ -117,6 +119,7 @@ export class Remediation extends Construct {
     );
     props.topic.grantPublish(role);
 
+    this.regions = [...props.regions];
     this.instanceArns = props.regions.map((region) =>
       stack.formatArn({ service: 'ec2', region, resource: 'instance', resourceName: '*' }),
     );
@@ -211,6 +214,21 @@ export class Remediation extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
+    // Before marking, EC2 must show each instance to be the launch's own (account, launch time).
+    // DescribeInstances has no resource-level permission: "*", in the watched regions only.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'VerifyLaunches',
+        actions: ['ec2:DescribeInstances'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': this.regions } },
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ec2:DescribeInstances supports no resource-level permission (AWS: "*" only); limited to the watched regions, it checks each instance against its launch event before marking it.',
+    });
     role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'MarkViolations',

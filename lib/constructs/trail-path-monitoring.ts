@@ -68,6 +68,13 @@ export class TrailPathMonitoring extends Construct {
     const recovered = appMetric(METRIC.eventsRecoveredFromTrail, 'recovered from the trail');
     const alarms = [
       alarm(
+        'UntrustedTrailObjects',
+        'warning',
+        "log files that CloudTrail did not deliver lately reached the trail bucket (written by another requester, or an old file copied in): they were not read. The trail-file function's logs name each file and its writer",
+        appMetric(METRIC.untrustedTrailObjects, 'not read: not a CloudTrail delivery'),
+        1,
+      ),
+      alarm(
         'EventsRecovered',
         'warning',
         'EventBridge did not deliver some EC2 events; they were recovered from the trail log files and recorded (and alerted) late',

@@ -68,6 +68,7 @@ describe.each(adapters)('alert ledger contract (%s)', (_name, make) => {
     expect(await ledger.sentAlert('evt-9')).toBeNull();
     await ledger.markSent('evt-9', NOW, { severity: 'warning', rules: 'instanceType,requiredTags' });
     expect(await ledger.sentAlert('evt-9')).toEqual({
+      sentAt: NOW.toISOString(),
       severity: 'warning',
       rules: ['instanceType', 'requiredTags'],
     });

@@ -169,31 +169,50 @@ describe('linking through DynamoDB Local', () => {
     // The asg trail in time order. alice's CreateAutoScalingGroup is a console call without MFA
     // (b-changes.json); the launch of i-…a001 35 s later is Auto Scaling's, found through the
     // cause the table kept. bob's changes come from the CLI; i-…a003 is automatic.
-    const table = await freshTable(client, 'lineage-policy');
-    const publisher = new FakePublisher();
-    const handle = handlerOn(table, {
-      publisher,
-      policy: compilePolicy(parsePolicy({ rules: { consoleWithoutMfa: {}, serviceLaunches: {} } }, 'test')),
-    });
-    const events = eventsOf(scenarioFiles('asg')) as { eventTime: string }[];
-    for (const event of [...events].sort((a, b) => a.eventTime.localeCompare(b.eventTime)))
-      await handle({ 'detail-type': 'AWS API Call via CloudTrail', detail: event });
-    const sent = publisher.sent.map((m) => ({
-      rules: m.attributes.rules,
-      initiator: m.attributes.initiator,
-      action: m.attributes.action,
-      about: m.email.includes('i-0a00000000000a001') ? 'i-0a00000000000a001' : null,
-    }));
+    const run = async (asIamUser: boolean) => {
+      const table = await freshTable(client, 'lineage-policy');
+      const publisher = new FakePublisher();
+      const handle = handlerOn(table, {
+        publisher,
+        policy: compilePolicy(parsePolicy({ rules: { consoleWithoutMfa: {}, serviceLaunches: {} } }, 'test')),
+      });
+      const events = eventsOf(scenarioFiles('asg')) as {
+        eventTime: string;
+        userIdentity: Record<string, unknown>;
+      }[];
+      for (const event of [...events].sort((a, b) => a.eventTime.localeCompare(b.eventTime))) {
+        const identity = event.userIdentity;
+        // In the fixture alice signs in through IAM Identity Center; here, as an IAM user.
+        const alice = asIamUser && String(identity.arn).endsWith('/alice@example.com');
+        const detail = alice
+          ? {
+              ...event,
+              userIdentity: {
+                ...identity,
+                type: 'IAMUser',
+                principalId: 'AIDAEXAMPLEALICE',
+                arn: 'arn:aws:iam::111122223333:user/alice',
+                userName: 'alice',
+              },
+            }
+          : event;
+        await handle({ 'detail-type': 'AWS API Call via CloudTrail', detail });
+      }
+      return publisher.sent.map((m) => ({
+        rules: m.attributes.rules,
+        initiator: m.attributes.initiator,
+        action: m.attributes.action,
+        about: m.email.includes('i-0a00000000000a001') ? 'i-0a00000000000a001' : null,
+      }));
+    };
     // Her own call, and the launch she caused; nothing for bob's, nothing for the automatic one.
-    expect(sent).toEqual([
-      { rules: 'consoleWithoutMfa', initiator: 'alice@example.com', action: 'service-change', about: null },
-      {
-        rules: 'consoleWithoutMfa',
-        initiator: 'alice@example.com',
-        action: 'launch',
-        about: 'i-0a00000000000a001',
-      },
+    expect(await run(true)).toEqual([
+      { rules: 'consoleWithoutMfa', initiator: 'alice', action: 'service-change', about: null },
+      { rules: 'consoleWithoutMfa', initiator: 'alice', action: 'launch', about: 'i-0a00000000000a001' },
     ]);
+    // Through IAM Identity Center CloudTrail records "mfaAuthenticated: false" whatever the
+    // identity provider required: nothing can be judged, so nothing is alerted.
+    expect(await run(false)).toEqual([]);
   }, 60_000);
 
   it.each(['asg', 'eks', 'cloudformation'])(

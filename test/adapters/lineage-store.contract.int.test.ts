@@ -30,6 +30,7 @@ function link(sort: string | null, name: string | null): SavedLink {
           quotaSubject: `name:${name}`,
           viaConsole: null,
           mfaAuthenticated: null,
+          mfaKnown: null,
           eventId: name,
           eventName: 'SetDesiredCapacity',
           eventTime: null,

@@ -99,17 +99,61 @@ describe('Ec2InstanceActions', () => {
       .resolvesOnce({
         Reservations: [
           {
-            Instances: [{ InstanceId: 'i-1', State: { Name: 'running' }, Tags: [{ Key: 'a', Value: 'b' }] }],
+            OwnerId: '111122223333',
+            Instances: [
+              {
+                InstanceId: 'i-1',
+                State: { Name: 'running' },
+                Tags: [{ Key: 'a', Value: 'b' }],
+                // Stopped and started since: LaunchTime moved, the primary interface's attachment did not.
+                LaunchTime: new Date('2026-03-02T11:00:00Z'),
+                NetworkInterfaces: [
+                  { Attachment: { DeviceIndex: 1, AttachTime: new Date('2026-03-02T10:30:00Z') } },
+                  { Attachment: { DeviceIndex: 0, AttachTime: new Date('2026-03-02T10:02:12Z') } },
+                ],
+              },
+            ],
           },
         ],
         NextToken: 'next',
       })
-      .resolvesOnce({ Reservations: [{ Instances: [{ InstanceId: 'i-2', State: { Name: 'stopped' } }] }] });
+      .resolvesOnce({
+        Reservations: [
+          {
+            Instances: [
+              {
+                InstanceId: 'i-2',
+                State: { Name: 'stopped' },
+                RootDeviceName: '/dev/xvda',
+                BlockDeviceMappings: [
+                  { DeviceName: '/dev/sdf', Ebs: { AttachTime: new Date('2026-03-02T12:00:00Z') } },
+                  { DeviceName: '/dev/xvda', Ebs: { AttachTime: new Date('2026-03-02T10:02:13Z') } },
+                ],
+              },
+            ],
+          },
+        ],
+      });
     const { actions: a } = actions();
     const found = await a.describe(WHERE, ['i-1', 'i-2', 'i-3']);
     expect([...found.values()]).toEqual([
-      { instanceId: 'i-1', state: 'running', tags: { a: 'b' } },
-      { instanceId: 'i-2', state: 'stopped', tags: {} },
+      {
+        instanceId: 'i-1',
+        state: 'running',
+        tags: { a: 'b' },
+        ownerId: '111122223333',
+        launchTime: '2026-03-02T11:00:00.000Z',
+        attachedAt: '2026-03-02T10:02:12.000Z',
+      },
+      // No network interface listed: the root volume's attachment dates the launch.
+      {
+        instanceId: 'i-2',
+        state: 'stopped',
+        tags: {},
+        ownerId: null,
+        launchTime: null,
+        attachedAt: '2026-03-02T10:02:13.000Z',
+      },
     ]);
     const inputs = ec2
       .commandCalls(DescribeInstancesCommand)

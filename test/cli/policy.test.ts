@@ -60,6 +60,47 @@ describe('ec2trail policy check', () => {
     expect(result.stderr).toMatch(/broken\.yml: 1 problem\n {2}- not valid YAML: /);
   });
 
+  it("refuses owner tags the policy reserves, from the deploy's config, and protection by ec2trail's own marks", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-policy-'));
+    writeFileSync(
+      join(dir, 'policy.json'),
+      JSON.stringify({
+        rules: { instanceType: { deny: ['p5.*'], remediate: 'stop' } },
+        remediation: { mode: 'enforce', protectedTags: { Team: 'sre' } },
+      }),
+    );
+    writeFileSync(
+      join(dir, 'ec2trail.config.json'),
+      JSON.stringify({ ownerTags: { tags: { 'ec2trail:ack': 'person', Team: 'caller', Owner: 'person' } } }),
+    );
+    const found = await runInProcess(['policy', 'check', 'policy.json'], { cwd: dir });
+    expect(found.status).toBe(1);
+    expect(found.stderr.split('\n')).toEqual([
+      'policy.json: 2 problems',
+      `  - owner tag "ec2trail:ack" starts with "ec2trail:", which is reserved (for ec2trail's own tags: ec2trail:violation, ec2trail:deadline, ec2trail:ack, ec2trail:protected)`,
+      '  - owner tag "Team" is a protected tag key of the policy: written on every launch, it would keep remediation from ever acting',
+      '',
+    ]);
+    // Without owner tags in the config the same policy is valid.
+    writeFileSync(join(dir, 'other.json'), '{}');
+    expect(
+      (await runInProcess(['policy', 'check', 'policy.json', '--config', 'other.json'], { cwd: dir })).status,
+    ).toBe(0);
+    expect(
+      (await runInProcess(['policy', 'check', 'policy.json', '--config', 'nope.json'], { cwd: dir })).stderr,
+    ).toMatch(/--config nope\.json: the file does not exist/);
+    writeFileSync(
+      join(dir, 'marks.json'),
+      JSON.stringify({ rules: { protectedInstances: { tags: { 'ec2trail:violation': '*' } } } }),
+    );
+    const marks = await runInProcess(['policy', 'check', 'marks.json', '--config', 'other.json'], {
+      cwd: dir,
+    });
+    expect(marks.stderr).toMatch(
+      /rules\.protectedInstances\.tags\.ec2trail:violation: ec2trail:violation is the mark ec2trail itself writes/,
+    );
+  });
+
   it('needs a subcommand and a file', async () => {
     expect((await runInProcess(['policy'])).status).toBe(2);
     expect((await runInProcess(['policy', 'check'])).stderr).toMatch(/policy check needs at least one FILE/);

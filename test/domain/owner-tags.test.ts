@@ -99,6 +99,7 @@ describe('planOwnerTags', () => {
         quotaSubject: 'arn:aws:iam::111122223333:user/bob',
         viaConsole: false,
         mfaAuthenticated: true,
+        mfaKnown: null,
         eventId: 'e-1',
         eventName: 'UpdateAutoScalingGroup',
         eventTime: '2026-03-04T01:59:00Z',

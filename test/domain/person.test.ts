@@ -29,6 +29,7 @@ function launchFor(
       quotaSubject: null,
       viaConsole: null,
       mfaAuthenticated: null,
+      mfaKnown: true,
       eventId: 'cause-1',
       eventName: 'SetDesiredCapacity',
       eventTime: '2026-03-04T01:59:30Z',

@@ -1,5 +1,6 @@
 import {
   type AttributionRecord,
+  attribute,
   compilePolicy,
   evaluate,
   type HistoryEntry,
@@ -8,7 +9,7 @@ import {
   parsePolicy,
   type RuleId,
 } from '../../lambda/domain';
-import { recordsOf } from '../helpers/fixtures';
+import { loadJson, recordsOf } from '../helpers/fixtures';
 
 type Records = readonly AttributionRecord[];
 
@@ -427,5 +428,59 @@ describe('policy validation', () => {
     expect(
       problems({ rules: { rootUser: { severity: 'x' }, ami: { allow: [''] }, nope: {} }, extra: 1 }),
     ).toHaveLength(4);
+  });
+});
+
+describe('consoleWithoutMfa judges only what CloudTrail can know', () => {
+  // The root console launch, signed by other identities; every one says mfaAuthenticated "false".
+  const signedBy = (userIdentity: object) => {
+    const raw = loadJson('events/runinstances-root-console.json') as Record<string, unknown>;
+    const result = attribute({ ...raw, userIdentity, sessionCredentialFromConsole: 'true' });
+    if (result.kind !== 'records') throw new Error('fixture skipped');
+    return rulesBroken({ consoleWithoutMfa: {} }, result.records);
+  };
+  const noMfa = { attributes: { creationDate: '2026-03-02T09:00:00Z', mfaAuthenticated: 'false' } };
+  const account = '111122223333';
+
+  it("flags IAM users and root: their sign-in is AWS's own, and CloudTrail records its MFA", () => {
+    expect(
+      signedBy({
+        type: 'IAMUser',
+        arn: `arn:aws:iam::${account}:user/alice`,
+        userName: 'alice',
+        sessionContext: noMfa,
+      }),
+    ).toEqual(['consoleWithoutMfa']);
+    expect(signedBy({ type: 'Root', arn: `arn:aws:iam::${account}:root`, sessionContext: noMfa })).toEqual([
+      'consoleWithoutMfa',
+    ]);
+  });
+
+  it("never flags IAM Identity Center, SAML or other role sessions: the identity provider's MFA is invisible to AWS", () => {
+    const sso = {
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_Admin_0a1b2c3d4e5f6a7b/jane@example.com`,
+      sessionContext: {
+        ...noMfa,
+        sessionIssuer: {
+          type: 'Role',
+          arn: `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0a1b2c3d4e5f6a7b`,
+          userName: 'AWSReservedSSO_Admin_0a1b2c3d4e5f6a7b',
+        },
+      },
+    };
+    const saml = {
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${account}:assumed-role/OktaAdmin/jane@example.com`,
+      sessionContext: {
+        ...noMfa,
+        sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/OktaAdmin`, userName: 'OktaAdmin' },
+      },
+    };
+    expect(signedBy(sso)).toEqual([]);
+    expect(signedBy(saml)).toEqual([]);
+    expect(
+      signedBy({ type: 'SAMLUser', userName: 'jane@example.com', principalId: 'x', sessionContext: noMfa }),
+    ).toEqual([]);
   });
 });

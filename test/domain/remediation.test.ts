@@ -23,6 +23,7 @@ import {
   STOP_CHUNK,
   type StopRequest,
   scheduleNameOf,
+  verifiedPlan,
 } from '../../lambda/domain/remediation/plan';
 import { remediationRecord } from '../../lambda/domain/remediation/rows';
 import { remediationSettingsOf } from '../../lambda/domain/remediation/settings';
@@ -207,10 +208,15 @@ describe('planRemediation', () => {
   });
 
   it('marks but never stops what a service launched: the group would replace it', () => {
-    const result = plan(recordsOf('events/runinstances-autoscaling-spot.json'), {
-      rules: { instanceType: { deny: ['c7g.*'], remediate: 'stop' } },
-      remediation: { mode: 'enforce' },
-    });
+    const result = plan(
+      recordsOf('events/runinstances-autoscaling-spot.json'),
+      {
+        rules: { instanceType: { deny: ['c7g.*'], remediate: 'stop' } },
+        remediation: { mode: 'enforce' },
+      },
+      // Two minutes after the fixture's call.
+      new Date('2026-03-04T02:02:00Z'),
+    );
     expect(result?.tagged).toEqual(['i-0d1b2c3d4e5f60001']);
     expect(result?.stops).toEqual([]);
     expect(result?.deadline).toBeNull();
@@ -242,6 +248,66 @@ describe('planRemediation', () => {
     expect(STOP_CHUNK).toBe(100);
     expect(result?.stops.map((s) => s.instanceIds.length)).toEqual([100, 100, 50]);
     expect(result?.stops.map((s) => s.name)).toEqual([0, 1, 2].map((n) => `stop-${one.eventKey}-${n}`));
+  });
+});
+
+describe('fresh evidence only', () => {
+  const records = recordsOf('events/runinstances-root-console.json');
+  // The fixture's call is at 10:02:11Z; the bound is 60 minutes unless the policy says otherwise.
+  it('acts on a launch up to an hour old, and on none older: every instance is left alone, and says why', () => {
+    expect(plan(records, STOP_P5, new Date('2026-03-02T11:02:11Z'))?.tagged).toEqual(ROOT_IDS);
+    const late = plan(records, STOP_P5, new Date('2026-03-02T11:02:12Z'));
+    expect(late?.tagged).toEqual([]);
+    expect(late?.stops).toEqual([]);
+    expect(late?.deadline).toBeNull();
+    expect(late?.untouched.map((u) => u.instanceId)).toEqual(ROOT_IDS);
+    expect(late?.untouched[0]?.reason).toBe(
+      'the call was made 1 h ago, more than the 1 h within which remediation acts: recorded and alerted only',
+    );
+  });
+
+  it('leaves alone the 190-day-old launch a copied log file brings in today', () => {
+    const old = plan(records, STOP_P5, new Date('2026-09-08T13:02:11Z'));
+    expect(old?.tagged).toEqual([]);
+    expect(old?.untouched[0]?.reason).toMatch(/^the call was made 190 d 3 h ago/);
+  });
+
+  it('takes the bound from remediation.maxEventAgeMinutes', () => {
+    const raw = { ...STOP_P5, remediation: { mode: 'enforce', maxEventAgeMinutes: 10 } };
+    expect(plan(records, raw, new Date('2026-03-02T10:12:11Z'))?.tagged).toEqual(ROOT_IDS);
+    expect(plan(records, raw, new Date('2026-03-02T10:12:12Z'))?.tagged).toEqual([]);
+  });
+
+  it('does not believe an event dated more than 5 minutes in the future', () => {
+    expect(plan(records, STOP_P5, new Date('2026-03-02T09:57:11Z'))?.tagged).toEqual(ROOT_IDS);
+    const ahead = plan(records, STOP_P5, new Date('2026-03-02T09:57:10Z'));
+    expect(ahead?.tagged).toEqual([]);
+    expect(ahead?.untouched[0]?.reason).toBe('the event is dated 5 min in the future');
+  });
+
+  it("marks and stops only the instances EC2 shows to be the launch's own", () => {
+    const drawn = plan(records);
+    if (!drawn) throw new Error('no plan');
+    const own = { ownerId: '111122223333', launchTime: '2026-03-02T10:02:12.000Z', attachedAt: null };
+    const found = new Map([
+      [ROOT_IDS[0] as string, { instanceId: ROOT_IDS[0] as string, ...own }],
+      [
+        ROOT_IDS[1] as string,
+        { instanceId: ROOT_IDS[1] as string, ...own, launchTime: '2025-08-24T07:00:00.000Z' },
+      ],
+    ]);
+    const checked = verifiedPlan(drawn, found);
+    expect(checked.tagged).toEqual([ROOT_IDS[0]]);
+    expect(checked.stops.flatMap((s) => s.instanceIds)).toEqual([ROOT_IDS[0]]);
+    expect(checked.untouched.map((u) => u.instanceId)).toEqual([ROOT_IDS[1], ROOT_IDS[2]]);
+    expect(checked.untouched[1]?.reason).toBe(
+      'not verified: EC2 does not know the instance in account 111122223333, us-east-1',
+    );
+    const none = verifiedPlan(drawn, new Map());
+    expect(none.tagged).toEqual([]);
+    expect(none.stops).toEqual([]);
+    expect(none.deadline).toBeNull();
+    expect(none.tags.map((t) => t.key)).toEqual(['ec2trail:violation']);
   });
 });
 
@@ -290,7 +356,18 @@ describe('decideStops', () => {
         ['i-5', 'running', {}],
         ['i-6', 'pending', marked],
       ] as const
-    ).map(([instanceId, state, tags]) => [instanceId, { instanceId, state, tags }]),
+    ).map(([instanceId, state, tags]) => [
+      instanceId,
+      // Launched by the request's launch: 4 s after its call, in its account.
+      {
+        instanceId,
+        state,
+        tags,
+        ownerId: '111122223333',
+        launchTime: '2026-03-02T10:02:15.000Z',
+        attachedAt: null,
+      },
+    ]),
   );
   const settings = (raw: object) => remediationSettingsOf(parsePolicy(raw, 't'));
   const enforce = settings({ ...STOP_P5, remediation: { mode: 'enforce', protectedTags: { Team: 'sre' } } });
@@ -325,6 +402,47 @@ describe('decideStops', () => {
       '  Not stopped i-7: EC2 no longer knows the instance.',
       '  Not stopped i-8: the instance is terminated.',
     ]);
+  });
+
+  it("keeps running an instance whose launch time or owner is not the request's launch", () => {
+    const running = (over: Partial<InstanceNow>): ReadonlyMap<string, InstanceNow> =>
+      new Map([
+        [
+          'i-1',
+          {
+            instanceId: 'i-1',
+            state: 'running',
+            tags: marked,
+            ownerId: '111122223333',
+            launchTime: '2026-03-02T10:02:15.000Z',
+            attachedAt: null,
+            ...over,
+          },
+        ],
+      ]);
+    const one = { ...request, instanceIds: ['i-1'] };
+    const code = (over: Partial<InstanceNow>) => {
+      const [decision] = decideStops(one, running(over), enforce);
+      return decision?.stop ? 'stop' : decision?.code;
+    };
+    expect(code({})).toBe('stop');
+    // 10:02:11 + 5 min is the last launch time that is the same launch.
+    expect(code({ launchTime: '2026-03-02T10:07:11.000Z' })).toBe('stop');
+    expect(code({ launchTime: '2026-03-02T10:07:12.000Z' })).toBe('not-this-launch');
+    expect(code({ launchTime: '2025-08-24T07:00:00.000Z' })).toBe('not-this-launch');
+    expect(code({ launchTime: null })).toBe('not-this-launch');
+    // Stopped and started since the launch: the primary interface still dates the launch.
+    expect(code({ launchTime: '2026-03-02T10:20:00.000Z', attachedAt: '2026-03-02T10:02:14.000Z' })).toBe(
+      'stop',
+    );
+    expect(code({ ownerId: '444455556666' })).toBe('not-this-launch');
+    const [decision] = decideStops({ ...one, launchedAt: null }, running({}), enforce);
+    expect(decision).toMatchObject({ stop: false, code: 'not-this-launch' });
+    const [old] = decideStops(one, running({ launchTime: '2025-08-24T07:00:00.000Z' }), enforce);
+    expect(old).toMatchObject({
+      reason:
+        "the instance was launched at 2025-08-24T07:00:00.000Z, not at the event's 2026-03-02T10:02:11Z: the event is not this instance's launch",
+    });
   });
 
   it('stops nothing when the deployed policy is now a dry run, tags only, or remediates nothing', () => {

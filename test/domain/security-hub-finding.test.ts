@@ -138,8 +138,11 @@ describe('findings of a launch', () => {
       GeneratorId: 'ec2trail/rootUser',
       // The instance is in 111122223333; a custom finding lives in the account that imports it.
       AwsAccountId: '999988887777',
-      CreatedAt: '2026-03-02T10:02:11.000Z',
+      // ASFF: a finding is created with CreatedAt equal to UpdatedAt (the import's time, NOW);
+      // the call's own time is FirstObservedAt.
+      CreatedAt: '2026-03-02T10:05:00.000Z',
       FirstObservedAt: '2026-03-02T10:02:11.000Z',
+      LastObservedAt: '2026-03-02T10:02:11.000Z',
       UpdatedAt: '2026-03-02T10:05:00.000Z',
       Severity: { Label: 'CRITICAL', Original: 'critical' },
       FindingProviderFields: { Severity: { Label: 'CRITICAL', Original: 'critical' } },
@@ -176,11 +179,14 @@ describe('findings of a launch', () => {
     ]);
   });
 
-  it('gives a redelivery the same ids and creation time, and a later update time', () => {
+  it('gives a redelivery the same ids, created and updated at its own import, observed at the call', () => {
     const later = findingsFor(records, violations, { target, now: new Date('2026-03-02T11:00:00Z'), advice });
     expect(later.map((f) => f.Id)).toEqual(findings.map((f) => f.Id));
-    expect(later.map((f) => f.CreatedAt)).toEqual(findings.map((f) => f.CreatedAt));
-    expect(later[0]?.UpdatedAt).toBe('2026-03-02T11:00:00.000Z');
+    for (const f of later) {
+      expect(f.CreatedAt).toBe('2026-03-02T11:00:00.000Z');
+      expect(f.UpdatedAt).toBe(f.CreatedAt);
+      expect(f.FirstObservedAt).toBe('2026-03-02T10:02:11.000Z');
+    }
   });
 
   it('cuts long text to the documented limits', () => {
@@ -284,6 +290,8 @@ describe('archived findings of a terminated instance', () => {
       rules: ['rootUser', 'instanceType'],
       severities: { rootUser: 'critical' },
       alertSeverity: 'warning',
+      // The launch's alert, and so its findings, went out at NOW.
+      alertSentAt: NOW.toISOString(),
     },
     { target, now: new Date('2026-03-09T07:31:00Z'), advice },
   );
@@ -294,7 +302,10 @@ describe('archived findings of a terminated instance', () => {
     for (const f of archived) {
       expectValidAsff(f);
       expect(f.RecordState).toBe('ARCHIVED');
-      expect(f.CreatedAt).toBe('2026-03-02T10:02:11.000Z');
+      // Unchanged from the import that created it; only UpdatedAt moves.
+      expect(f.CreatedAt).toBe(active[0]?.CreatedAt);
+      expect(f.UpdatedAt).toBe('2026-03-09T07:31:00.000Z');
+      expect(f.FirstObservedAt).toBe('2026-03-02T10:02:11.000Z');
       expect(f.LastObservedAt).toBe('2026-03-09T07:30:00.000Z');
       expect(f.ProductFields['ec2trail/person']).toBe('root');
     }

@@ -1,9 +1,11 @@
 /**
- * Starts the real local services once for the whole run: DynamoDB Local (Amazon's jar) and the
- * fauxqs SNS/SQS emulator, both on loopback ports. Tests read their endpoints from the env.
+ * Starts the real local services once for the whole run: DynamoDB Local (Amazon's jar), the
+ * fauxqs SNS/SQS emulator and moto's server (EC2, STS, Scheduler, Security Hub, …), all on
+ * loopback ports. Tests read their endpoints from the env.
  */
 import { startDynamoDbLocal } from '../../cli/local/dynamodb-local';
 import { startFauxqsServer } from '../../support/fauxqs-server';
+import { startMotoServer } from '../../support/moto-server';
 
 export default async function globalSetup(
   _globalConfig: unknown,
@@ -13,8 +15,13 @@ export default async function globalSetup(
   // tree small. The slow proofs hold 100,000 rows in one table, and get the CLI's default heap.
   const slow = projectConfig.displayName?.name === 'slow';
   const maxHeap = process.env.EC2TRAIL_DYNAMODB_LOCAL_HEAP ?? (slow ? '512m' : '256m');
-  const [dynamo, fauxqs] = await Promise.all([startDynamoDbLocal({ maxHeap }), startFauxqsServer()]);
+  const [dynamo, fauxqs, moto] = await Promise.all([
+    startDynamoDbLocal({ maxHeap }),
+    startFauxqsServer(),
+    startMotoServer(),
+  ]);
   process.env.EC2TRAIL_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.EC2TRAIL_TEST_SNS_ENDPOINT = fauxqs.endpoint;
-  (globalThis as { __services__?: unknown }).__services__ = { dynamo, fauxqs };
+  process.env.EC2TRAIL_TEST_MOTO_ENDPOINT = moto.endpoint;
+  (globalThis as { __services__?: unknown }).__services__ = { dynamo, fauxqs, moto };
 }

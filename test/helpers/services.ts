@@ -71,3 +71,29 @@ export function s3Client(): S3Client {
     ...AWS_LIKE,
   });
 }
+
+/** moto's server (EC2, STS, Scheduler, Security Hub, Organizations…), started once per run. */
+export function motoEndpoint(): string {
+  return endpoint('EC2TRAIL_TEST_MOTO_ENDPOINT');
+}
+
+/** Client settings for moto's server in `region`. */
+export function motoConfig(region = 'us-east-1') {
+  return { endpoint: motoEndpoint(), ...AWS_LIKE, region };
+}
+
+/** Counts the commands a client sends (by name), to show that a path made no call at all. */
+export function countCalls(client: {
+  middlewareStack: { add: (m: any, o: { step: 'initialize'; name: string }) => void };
+}): string[] {
+  const calls: string[] = [];
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: unknown) => {
+        calls.push(context.commandName ?? 'unknown');
+        return next(args);
+      },
+    { step: 'initialize', name: 'ec2trailCountCalls' },
+  );
+  return calls;
+}

@@ -5,7 +5,11 @@
  * Condition keys as the IAM and EC2 documentation name them (aws:TagKeys, aws:ResourceTag/<key>).
  */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp } from '../../lib/app';
+import { ConfigError } from '../../lib/config';
 import { bareApp, synthesize, testConfig } from '../helpers/app';
 
 type Statement = {
@@ -120,5 +124,45 @@ describe('owner tag permissions', () => {
       (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment
         .Variables.HOME_ACCOUNT,
     ).toBe('111122223333');
+  });
+});
+
+describe('tag keys owner tags may not write', () => {
+  const policyFile = (policy: object) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-reserved-'));
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify(policy));
+    return { dir, policyFile: 'policy.json' };
+  };
+  const ENFORCE = {
+    rules: {
+      instanceType: { deny: ['p5.*'], severity: 'critical', remediate: 'stop' },
+      protectedInstances: { tags: { Environment: 'prod*' } },
+    },
+    remediation: { mode: 'enforce', protectedTags: { CostCenter: '*' } },
+  };
+
+  it('refuses ec2trail:ack and every other ec2trail: or aws: key, whatever the policy', () => {
+    expect(() => testConfig({ ownerTags: { tags: { 'ec2trail:ack': 'person' } } })).toThrow(
+      /ownerTags\.tags\.ec2trail:ack: tag key "ec2trail:ack" must not start with "ec2trail:"/,
+    );
+    expect(() => testConfig({ ownerTags: { tags: { 'EC2TRAIL:protected': 'person' } } })).toThrow(
+      /must not start with "ec2trail:"/,
+    );
+  });
+
+  it("refuses at synth an owner tag that is one of the policy's protected tag keys", () => {
+    const { dir, policyFile: file } = policyFile(ENFORCE);
+    for (const key of ['Environment', 'CostCenter']) {
+      const attempt = () =>
+        buildApp(bareApp(), testConfig({ policyFile: file, ownerTags: { tags: { [key]: 'person' } } }), dir);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(
+        `owner tag "${key}" is a protected tag key of the policy: written on every launch, it would keep remediation from ever acting`,
+      );
+    }
+    // A key the policy does not read is fine.
+    expect(() =>
+      buildApp(bareApp(), testConfig({ policyFile: file, ownerTags: { tags: { Owner: 'person' } } }), dir),
+    ).not.toThrow();
   });
 });

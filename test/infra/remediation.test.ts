@@ -112,6 +112,12 @@ describe('remediation in the template', () => {
       Null: { 'aws:TagKeys': 'false' },
     });
     expect(statements.flatMap(actions)).not.toContain('ec2:StopInstances');
+    // It reads the instances before marking them, in the watched regions only.
+    expect(byName('VerifyLaunches')).toMatchObject({
+      Action: 'ec2:DescribeInstances',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': expect.arrayContaining([expect.any(String)]) } },
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({

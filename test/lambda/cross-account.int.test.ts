@@ -60,6 +60,8 @@ describe('account names in alerts', () => {
   function handlerWith(accounts: AccountDirectory) {
     const publisher = new FakePublisher();
     const handle = createHandler({
+      // The fixtures' calls are months before the clock: lateness has its own tests (handler.test.ts).
+      lateAfterSeconds: Number.POSITIVE_INFINITY,
       store: new InMemoryStore(),
       ledger: new InMemoryLedger(),
       publisher,

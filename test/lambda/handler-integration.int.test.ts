@@ -32,6 +32,8 @@ describe('handler with DynamoDB Local and the SNS emulator', () => {
       new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }),
     );
     handle = createHandler({
+      // The fixtures' calls are months before the clock: lateness has its own tests (handler.test.ts).
+      lateAfterSeconds: Number.POSITIVE_INFINITY,
       store: new DynamoDbAttributionStore(documents, table),
       ledger: new DynamoDbAlertLedger(documents, table),
       publisher: new SnsAlertPublisher(snsClient(), TopicArn),

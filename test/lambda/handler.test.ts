@@ -21,13 +21,13 @@ const POLICY = compilePolicy(
   ),
 );
 
-function setup(retentionDays?: number) {
+function setup(retentionDays?: number, start = NOW) {
   const store = new InMemoryStore();
   const logger = new FakeLog();
   const metrics = new FakeMetrics();
   const publisher = new FakePublisher();
   const ledger = new InMemoryLedger();
-  let now = NOW;
+  let now = start;
   const handle = createHandler({
     store,
     publisher,
@@ -205,7 +205,8 @@ describe('attribution handler', () => {
 
 describe('policy alerts from the handler', () => {
   it('publishes one alert listing every broken rule', async () => {
-    const { publisher, metrics, handle } = setup();
+    // Three minutes after the call: a fresh alert, not a late one.
+    const { publisher, metrics, handle } = setup(undefined, new Date('2026-03-02T10:05:11Z'));
     const result = await handle(envelope('events/runinstances-root-console.json'));
     expect(result.violations.map((v) => v.rule)).toEqual(['rootUser', 'instanceType', 'requiredTags']);
     expect(result.alert).toBe('sent');
@@ -261,9 +262,10 @@ describe('policy alerts from the handler', () => {
   });
 
   it('asks for a retry while another invocation holds the alert, and takes over once the lease expires, flagged as a possible repeat', async () => {
-    const { ledger, publisher, handle, advance } = setup();
+    const start = new Date('2026-03-02T10:05:11Z');
+    const { ledger, publisher, handle, advance } = setup(undefined, start);
     await ledger.claim('11111111-aaaa-4bbb-8ccc-000000000002', {
-      now: NOW,
+      now: start,
       leaseMs: 60_000,
       expiresAt: undefined,
     });
@@ -277,6 +279,21 @@ describe('policy alerts from the handler', () => {
     expect(publisher.sent).toHaveLength(1);
     expect(publisher.sent[0]?.subject).toMatch(/^\[REPEAT\?\] \[CRITICAL\] root launched/);
     expect(publisher.sent[0]?.attributes.repeat).toBe('possible');
+  });
+
+  it('marks a live event delivered more than an hour after the call as late, so it is never texted', async () => {
+    // The fixture's call is at 10:02:11Z: one hour later is still fresh, one second more is late.
+    const fresh = setup(undefined, new Date('2026-03-02T11:02:11Z'));
+    await fresh.handle(envelope('events/runinstances-root-console.json'));
+    expect(fresh.publisher.sent[0]?.attributes.late).toBeUndefined();
+    const late = setup(undefined, new Date('2026-03-02T11:02:12Z'));
+    await late.handle(envelope('events/runinstances-root-console.json'));
+    const sent = late.publisher.sent[0];
+    expect(sent?.subject).toBe('[LATE 1 h] [CRITICAL] root launched 3 × p5.48xlarge in us-east-1');
+    expect(sent?.attributes).toMatchObject({ late: 'live', lagSeconds: '3601' });
+    expect(sent?.email).toMatch(
+      /^LATE: this call happened 1 h before this alert\. EventBridge delivered it late \(a retry that lasted, or a redrive from the dead-letter queue\)\./,
+    );
   });
 
   it('keeps alert markers with the rows, and always past the 14 days the dead-letter queue keeps an event', async () => {
@@ -298,7 +315,7 @@ describe('policy alerts from the handler', () => {
   });
 
   it('alerts when a protected instance is terminated, from the tags of its launch row', async () => {
-    const { publisher, handle } = setup();
+    const { publisher, handle } = setup(undefined, new Date('2026-03-11T16:46:00Z'));
     const launch = loadJson('events/runinstances-iamuser-cli.json') as Record<string, unknown>;
     const tagged = JSON.parse(
       JSON.stringify(launch).replaceAll(

@@ -44,6 +44,8 @@ describe('owner tags in the handler', () => {
     const metrics = new FakeMetrics();
     const logger = new FakeLog();
     const handle = createHandler({
+      // The fixtures' calls are months before the clock: lateness has its own tests (handler.test.ts).
+      lateAfterSeconds: Number.POSITIVE_INFINITY,
       store: new DynamoDbAttributionStore(documents, table),
       ledger: new DynamoDbAlertLedger(documents, table),
       publisher: new SnsAlertPublisher(snsClient(), TopicArn),

@@ -1,24 +1,28 @@
 /**
- * Remediation in the whole flow: violation → schedule → marking → rows → alert, then the deadline
- * → stop → row → second alert. The attribution and remediation handlers run against DynamoDB
- * Local and the SNS emulator; EC2 and Scheduler are mocked at the edge (no emulator exists here),
- * and the schedule's input is what the mock captured, handed to the remediation handler as
- * Scheduler would. Expected values come from the fixture (root launched i-0b1b…0001 to 0003,
- * p5.48xlarge, us-east-1, 111122223333, tagged Name=gpu-burst) and the clock the test sets.
+ * Remediation in the whole flow, on real local services: a launch in moto's EC2 → its CloudTrail
+ * event → the attribution handler (DynamoDB Local, the SNS emulator) → a schedule in moto's
+ * Scheduler and the marks on moto's instances → the deadline, with the schedule's own input →
+ * the remediation handler → a stopped instance in moto. Client mocks remain only for a fault moto
+ * cannot produce (Scheduler refusing a schedule).
+ *
+ * Expected values come from the scenario: the instances moto launched (their ids and launch
+ * time), the fixture's caller (root, console, p5.48xlarge) and the clock the test sets; the
+ * deadline is the launch plus 30 minutes' grace, rounded up to the minute.
  */
 
+import { randomUUID } from 'node:crypto';
 import {
   CreateTagsCommand,
-  type CreateTagsCommandInput,
   DescribeInstancesCommand,
   EC2Client,
+  RunInstancesCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
-  ConflictException,
   CreateScheduleCommand,
-  type CreateScheduleCommandInput,
+  CreateScheduleGroupCommand,
   GetScheduleCommand,
+  ListSchedulesCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
@@ -35,24 +39,20 @@ import { remediationSettingsOf } from '../../lambda/domain/remediation/settings'
 import { createHandler } from '../../lambda/handler';
 import { createRemediationHandler } from '../../lambda/remediation/handler';
 import { Remediator } from '../../lambda/remediation/remediator';
+import { MOTO_ACCOUNT } from '../../support/moto-server';
 import { FakeLog, FakeMetrics } from '../helpers/fakes';
 import { loadJson } from '../helpers/fixtures';
-import { documentClient, dynamoClient, freshTable, snsClient } from '../helpers/services';
+import {
+  countCalls,
+  documentClient,
+  dynamoClient,
+  freshTable,
+  motoConfig,
+  snsClient,
+} from '../helpers/services';
 import { receive, subscribedQueue } from '../helpers/sns-queues';
 
-const ec2 = mockClient(EC2Client);
-const scheduler = mockClient(SchedulerClient);
-const INSTANCES = ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'];
-const HOME = '111122223333';
-const NOW = new Date('2026-03-02T10:02:30Z');
-const DEADLINE = '2026-03-02T10:33:00.000Z';
-const TARGET = {
-  groupName: 'ec2trail-remediation',
-  functionArn: 'arn:aws:lambda:us-east-1:111122223333:function:remediation',
-  roleArn: 'arn:aws:iam::111122223333:role/scheduler',
-  deadLetterArn: 'arn:aws:sqs:us-east-1:111122223333:dlq',
-};
-
+const REGION = 'us-east-1';
 const POLICY = parsePolicy(
   {
     rules: { instanceType: { deny: ['p5.*'], severity: 'critical', remediate: 'stop' } },
@@ -67,16 +67,91 @@ interface Published {
   attributes: Record<string, string>;
 }
 
-describe('remediation from violation to stop', () => {
+const ec2 = new EC2Client(motoConfig(REGION));
+const schedulerClient = new SchedulerClient(motoConfig(REGION));
+afterAll(() => {
+  ec2.destroy();
+  schedulerClient.destroy();
+});
+
+/** Launches `count` p5.48xlarge in moto; their ids and EC2's launch time. */
+async function launchInMoto(count = 3): Promise<{ ids: string[]; launchTime: Date }> {
+  const answer = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-12c6146b',
+      InstanceType: 'p5.48xlarge',
+      MinCount: count,
+      MaxCount: count,
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'gpu-burst' }] }],
+    }),
+  );
+  const instances = answer.Instances ?? [];
+  const launchTime = instances[0]?.LaunchTime;
+  if (instances.length !== count || !launchTime) throw new Error('moto did not launch the instances');
+  return { ids: instances.map((i) => i.InstanceId ?? ''), launchTime };
+}
+
+/** CloudTrail's record of that launch: the root console fixture, with moto's ids, account and time. */
+function launchEvent(ids: readonly string[], eventTime: Date) {
+  const fixture = ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'];
+  let text = JSON.stringify(loadJson('events/runinstances-root-console.json')).replaceAll(
+    '111122223333',
+    MOTO_ACCOUNT,
+  );
+  fixture.forEach((id, n) => {
+    text = text.replaceAll(id, ids[n] ?? id);
+  });
+  const detail = JSON.parse(text) as {
+    responseElements: { instancesSet: { items: unknown[] } };
+  } & Record<string, unknown>;
+  // As many instances as moto launched.
+  const set = detail.responseElements.instancesSet;
+  set.items = set.items.slice(0, ids.length);
+  // CloudTrail writes whole seconds.
+  detail.eventTime = `${eventTime.toISOString().slice(0, 19)}Z`;
+  detail.eventID = randomUUID();
+  return { 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ec2', detail };
+}
+
+const deadlineAfter = (at: Date) => new Date(Math.ceil((at.getTime() + 30 * 60_000) / 60_000) * 60_000);
+
+async function tagsOf(id: string): Promise<Record<string, string>> {
+  const answer = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+  const instance = answer.Reservations?.[0]?.Instances?.[0];
+  return Object.fromEntries((instance?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+async function stateOf(id: string): Promise<string | undefined> {
+  const answer = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+  return answer.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+}
+
+describe('remediation from violation to stop, on moto', () => {
   const client = dynamoClient();
   const documents = documentClient(client);
+  afterAll(() => client.destroy());
 
-  async function setUp(policy = POLICY, ingestedBy: 'live' | 'trail' | 'replay' = 'live') {
+  async function setUp(options: {
+    policy?: typeof POLICY;
+    ingestedBy?: 'live' | 'trail' | 'replay';
+    now: () => Date;
+  }) {
+    const policy = options.policy ?? POLICY;
+    const ingestedBy = options.ingestedBy ?? 'live';
     const table = await freshTable(client, 'remediate');
     const name = `remediate-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     const { TopicArn } = await snsClient().send(new CreateTopicCommand({ Name: name }));
     if (!TopicArn) throw new Error('emulator setup failed');
     const queue = await subscribedQueue(TopicArn, name);
+    // A group per test: moto's server is shared by the whole run.
+    const groupName = `ec2trail-${randomUUID().slice(0, 8)}`;
+    await schedulerClient.send(new CreateScheduleGroupCommand({ Name: groupName }));
+    const target = {
+      groupName,
+      functionArn: `arn:aws:lambda:${REGION}:${MOTO_ACCOUNT}:function:remediation`,
+      roleArn: `arn:aws:iam::${MOTO_ACCOUNT}:role/scheduler`,
+      deadLetterArn: `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT}:dlq`,
+    };
     const metrics = new FakeMetrics();
     const logger = new FakeLog();
     const store = new DynamoDbAttributionStore(documents, table);
@@ -84,11 +159,18 @@ describe('remediation from violation to stop', () => {
     const publisher = new SnsAlertPublisher(snsClient(), TopicArn);
     const settings = remediationSettingsOf(policy);
     if (!settings) throw new Error('policy remediates nothing');
+    // The clients the functions would build, pointed at moto, counted.
+    const ec2Here = new EC2Client(motoConfig(REGION));
+    const ec2Calls = countCalls(ec2Here);
+    const schedulerHere = new SchedulerClient(motoConfig(REGION));
+    const schedulerCalls = countCalls(schedulerHere);
     const actions = new Ec2InstanceActions(
-      homeAccountEc2(HOME, () => new EC2Client({ region: 'us-east-1' })),
-      { sleep: async () => {}, maxAttempts: 2 },
+      homeAccountEc2(MOTO_ACCOUNT, () => ec2Here),
+      {
+        sleep: async () => {},
+        maxAttempts: 2,
+      },
     );
-    const clock = () => NOW;
     const handle = createHandler({
       store,
       ledger,
@@ -96,30 +178,32 @@ describe('remediation from violation to stop', () => {
       policy: compilePolicy(policy),
       logger,
       metrics,
-      clock,
+      clock: options.now,
       ingestedBy,
       remediator: new Remediator({
         settings,
-        homeAccount: HOME,
+        homeAccount: MOTO_ACCOUNT,
         actions,
-        scheduler: new SchedulerStopScheduler(new SchedulerClient({ region: 'us-east-1' }), TARGET),
+        scheduler: new SchedulerStopScheduler(schedulerHere, target),
         store,
         logger,
         metrics,
-        clock,
+        clock: options.now,
         ingestedBy,
+        sleep: async () => {},
       }),
     });
-    const atDeadline = createRemediationHandler({
-      settings,
-      actions,
-      store,
-      ledger,
-      publisher,
-      logger,
-      metrics,
-      clock: () => new Date(DEADLINE),
-    });
+    const atDeadline = (at: Date) =>
+      createRemediationHandler({
+        settings,
+        actions,
+        store,
+        ledger,
+        publisher,
+        logger,
+        metrics,
+        clock: () => at,
+      });
     const published = async (): Promise<Published[]> =>
       (await receive(queue)).map(
         (body: {
@@ -144,225 +228,264 @@ describe('remediation from violation to stop', () => {
           }),
         )
       ).Items ?? [];
-    return { handle, atDeadline, metrics, published, rows };
+    const schedules = async () =>
+      (await schedulerClient.send(new ListSchedulesCommand({ GroupName: groupName }))).Schedules ?? [];
+    const scheduleInput = async (scheduleName: string) => {
+      const schedule = await schedulerClient.send(
+        new GetScheduleCommand({ Name: scheduleName, GroupName: groupName }),
+      );
+      return { expression: schedule.ScheduleExpression, input: JSON.parse(schedule.Target?.Input ?? 'null') };
+    };
+    return {
+      handle,
+      atDeadline,
+      metrics,
+      published,
+      rows,
+      schedules,
+      scheduleInput,
+      ec2Calls,
+      schedulerCalls,
+      groupName,
+      target,
+    };
   }
 
-  const launch = () => ({
-    'detail-type': 'AWS API Call via CloudTrail',
-    source: 'aws.ec2',
-    detail: loadJson('events/runinstances-root-console.json'),
-  });
+  it('schedules the stop, marks the instances, records it and says so; at the deadline stops the one still running', async () => {
+    const { ids, launchTime } = await launchInMoto();
+    const now = new Date(launchTime.getTime() + 90_000);
+    const deadline = deadlineAfter(now);
+    const event = launchEvent(ids, launchTime);
+    const flow = await setUp({ now: () => now });
 
-  const scheduled = (): CreateScheduleCommandInput[] =>
-    scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
+    expect(await flow.handle(event)).toMatchObject({ status: 'recorded', written: 3, alert: 'sent' });
 
-  beforeEach(() => {
-    ec2.reset();
-    scheduler.reset();
-  });
-  afterAll(() => client.destroy());
-
-  it('schedules the stop, marks the instances, records it and says so in the alert; then stops at the deadline', async () => {
-    ec2.on(CreateTagsCommand).resolves({});
-    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:::schedule/x' });
-    const { handle, atDeadline, metrics, published, rows } = await setUp();
-
-    expect(await handle(launch())).toMatchObject({ status: 'recorded', written: 3, alert: 'sent' });
-
-    const [schedule] = scheduled();
-    expect(scheduled()).toHaveLength(1);
-    expect(schedule).toMatchObject({
-      Name: 'stop-11111111-aaaa-4bbb-8ccc-000000000002-0',
-      GroupName: TARGET.groupName,
-      ScheduleExpression: 'at(2026-03-02T10:33:00)',
-      ScheduleExpressionTimezone: 'UTC',
-      ActionAfterCompletion: 'DELETE',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: {
-        Arn: TARGET.functionArn,
-        RoleArn: TARGET.roleArn,
-        DeadLetterConfig: { Arn: TARGET.deadLetterArn },
-      },
+    const [listed, ...otherSchedules] = await flow.schedules();
+    expect(otherSchedules).toEqual([]);
+    const eventId = String(event.detail.eventID);
+    expect(listed?.Name).toBe(`stop-${eventId}-0`);
+    const schedule = await flow.scheduleInput(listed?.Name ?? '');
+    expect(schedule.expression).toBe(`at(${deadline.toISOString().slice(0, 19)})`);
+    expect(schedule.input).toMatchObject({
+      version: 1,
+      eventKey: eventId,
+      account: MOTO_ACCOUNT,
+      region: REGION,
+      instanceIds: ids,
+      rules: ['instanceType'],
+      at: deadline.toISOString(),
+      launchedBy: 'root',
+      launchedAt: `${launchTime.toISOString().slice(0, 19)}Z`,
     });
-    // Scheduler's documented limit on a target's input.
-    expect(schedule?.Target?.Input?.length).toBeLessThanOrEqual(8192);
-    const tagCalls = ec2
-      .commandCalls(CreateTagsCommand)
-      .map((c) => c.args[0].input as CreateTagsCommandInput);
-    expect(tagCalls).toEqual([
-      {
-        Resources: INSTANCES,
-        Tags: [
-          { Key: 'ec2trail:violation', Value: 'instanceType' },
-          { Key: 'ec2trail:deadline', Value: DEADLINE },
-        ],
-      },
-    ]);
-    for (const id of INSTANCES) {
-      const own = (await rows(id)).filter((r) => r.action === 'remediate');
-      expect(own).toHaveLength(1);
-      expect(own[0]).toMatchObject({
-        eventKey: 'remediate-tag#11111111-aaaa-4bbb-8ccc-000000000002',
-        remediation: {
-          step: 'tag',
-          decision: 'tagged',
-          mode: 'enforce',
-          deadline: DEADLINE,
-          launchedBy: 'root',
-        },
+    for (const id of ids)
+      expect(await tagsOf(id)).toMatchObject({
+        'ec2trail:violation': 'instanceType',
+        'ec2trail:deadline': deadline.toISOString(),
       });
+    for (const id of ids) {
+      const own = (await flow.rows(id)).filter((r) => r.action === 'remediate');
+      expect(own.map((r) => [r.remediation?.step, r.remediation?.decision])).toEqual([['tag', 'tagged']]);
     }
-    const [alert, ...others] = await published();
+    const [alert, ...others] = await flow.published();
     expect(others).toEqual([]);
     expect(alert?.attributes.remediation).toBe('stop-scheduled');
-    const email = JSON.parse(alert?.message ?? '{}').email as string;
-    expect(email).toContain(
-      `${INSTANCES.join(', ')} will be stopped at 2026-03-02 10:33 UTC unless tagged ec2trail:ack=<reason> by then.`,
+    const stopsAt = `${deadline.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    expect(JSON.parse(alert?.message ?? '{}').email).toContain(
+      `${ids.join(', ')} will be stopped at ${stopsAt} unless tagged ec2trail:ack=<reason> by then.`,
     );
-    expect(metrics.total('StopsScheduled')).toBe(1);
-    expect(metrics.total('InstancesRemediationTagged')).toBe(3);
+    expect(flow.metrics.total('StopsScheduled')).toBe(1);
+    expect(flow.metrics.total('InstancesRemediationTagged')).toBe(3);
 
-    // At the deadline: one instance was acknowledged, one was stopped by hand, one is still running.
-    const marked = { Key: 'ec2trail:violation', Value: 'instanceType' };
-    ec2.on(DescribeInstancesCommand).resolves({
-      Reservations: [
-        {
-          Instances: [
-            { InstanceId: INSTANCES[0], State: { Name: 'running' }, Tags: [marked] },
-            {
-              InstanceId: INSTANCES[1],
-              State: { Name: 'running' },
-              Tags: [marked, { Key: 'ec2trail:ack', Value: 'capacity test, ends friday' }],
-            },
-            { InstanceId: INSTANCES[2], State: { Name: 'stopped' }, Tags: [marked] },
-          ],
-        },
-      ],
-    });
-    ec2.on(StopInstancesCommand).resolves({ StoppingInstances: [{ InstanceId: INSTANCES[0] }] });
-    const result = await atDeadline(JSON.parse(schedule?.Target?.Input ?? 'null'));
-    expect(result).toEqual({
+    // Before the deadline a person acknowledges one and stops another by hand.
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [ids[1] ?? ''],
+        Tags: [{ Key: 'ec2trail:ack', Value: 'capacity test' }],
+      }),
+    );
+    await ec2.send(new StopInstancesCommand({ InstanceIds: [ids[2] ?? ''] }));
+    const atDeadline = flow.atDeadline(deadline);
+    expect(await atDeadline(schedule.input)).toEqual({
       status: 'done',
-      stopped: [INSTANCES[0]],
-      kept: [INSTANCES[1], INSTANCES[2]],
+      stopped: [ids[0]],
+      kept: [ids[1], ids[2]],
       failed: [],
     });
-    expect(ec2.commandCalls(StopInstancesCommand).map((c) => c.args[0].input)).toEqual([
-      { InstanceIds: [INSTANCES[0]] },
-    ]);
+    expect(['stopping', 'stopped']).toContain(await stateOf(ids[0] ?? ''));
+    expect(await stateOf(ids[1] ?? '')).toBe('running');
     const stopRows = await Promise.all(
-      INSTANCES.map(async (id) =>
-        (await rows(id)).find((r) => r.eventKey === 'remediate-stop#11111111-aaaa-4bbb-8ccc-000000000002'),
-      ),
+      ids.map(async (id) => (await flow.rows(id)).find((r) => r.eventKey === `remediate-stop#${eventId}`)),
     );
     expect(stopRows.map((r) => r?.remediation?.decision)).toEqual(['stopped', 'not-stopped', 'not-stopped']);
-    expect(stopRows[1]?.remediation?.reason).toBe(
-      'acknowledged with ec2trail:ack=capacity test, ends friday',
-    );
-    expect(stopRows[2]?.remediation?.reason).toBe('the instance was already stopped at the deadline');
-    const [second, ...more] = await published();
+    expect(stopRows[1]?.remediation?.reason).toBe('acknowledged with ec2trail:ack=capacity test');
+    const [second, ...more] = await flow.published();
     expect(more).toEqual([]);
-    expect(JSON.parse(second?.message ?? '{}').email).toContain(
-      `Already stopped ${INSTANCES[2]}: the instance was already stopped at the deadline.`,
-    );
+    expect(second?.subject).toBe(`[CRITICAL] ec2trail stopped ${ids[0]} launched by root (instanceType)`);
 
-    expect(second?.subject).toBe(
-      '[CRITICAL] ec2trail stopped i-0b1b2c3d4e5f60001 launched by root (instanceType)',
-    );
-    expect(second?.attributes).toMatchObject({ kind: 'alert', action: 'remediate', remediation: 'stopped' });
+    // Scheduler's retry after a lost answer: no second stop, no second alert.
+    const stopsBefore = flow.ec2Calls.filter((c) => c === 'StopInstancesCommand').length;
+    await atDeadline(schedule.input);
+    expect(flow.ec2Calls.filter((c) => c === 'StopInstancesCommand').length).toBe(stopsBefore);
+    expect(await flow.published()).toEqual([]);
+  });
 
-    // The schedule's retry after a lost answer: no second stop, no second alert.
-    ec2.on(DescribeInstancesCommand).resolves({
-      Reservations: [
-        { Instances: [{ InstanceId: INSTANCES[0], State: { Name: 'stopping' }, Tags: [marked] }] },
-      ],
-    });
-    await atDeadline(JSON.parse(schedule?.Target?.Input ?? 'null'));
-    expect(ec2.commandCalls(StopInstancesCommand)).toHaveLength(1);
-    expect(await published()).toEqual([]);
+  it('leaves alone a 190-day-old launch a log file brings in today: recorded and alerted late, never marked or stopped', async () => {
+    // The instance is running now; the event that names it is from 190 days ago.
+    const { ids } = await launchInMoto(1);
+    const now = new Date();
+    const old = new Date(now.getTime() - (190 * 86_400 + 3 * 3_600) * 1000);
+    const flow = await setUp({ ingestedBy: 'trail', now: () => now });
+    const event = launchEvent(ids, old);
+    expect(await flow.handle(event)).toMatchObject({ status: 'recorded', written: 1, alert: 'sent' });
+    expect(await flow.schedules()).toEqual([]);
+    expect(flow.ec2Calls).toEqual([]);
+    expect(await tagsOf(ids[0] ?? '')).toEqual({ Name: 'gpu-burst' });
+    const [alert] = await flow.published();
+    expect(alert?.subject).toMatch(/^\[LATE 190 d 3 h\] \[CRITICAL\] /);
+    expect(alert?.attributes).toMatchObject({ late: 'trail', remediation: 'none' });
+    expect(JSON.parse(alert?.message ?? '{}').email).toContain(
+      `${ids[0]} left alone: the call was made 190 d 3 h ago, more than the 1 h within which remediation acts: recorded and alerted only.`,
+    );
+    const own = (await flow.rows(ids[0] ?? '')).filter((r) => r.action === 'remediate');
+    expect(own.map((r) => r.remediation?.decision)).toEqual(['left-alone']);
+  });
+
+  it('marks and stops nothing when the event does not describe the instance EC2 has under that id', async () => {
+    // A fresh-looking event (20 minutes old) naming an instance EC2 launched just now: not its launch.
+    const { ids, launchTime } = await launchInMoto(1);
+    const now = new Date(launchTime.getTime() + 60_000);
+    const flow = await setUp({ now: () => now });
+    await flow.handle(launchEvent(ids, new Date(launchTime.getTime() - 20 * 60_000)));
+    expect(await flow.schedules()).toEqual([]);
+    expect(await tagsOf(ids[0] ?? '')).toEqual({ Name: 'gpu-burst' });
+    expect(flow.ec2Calls).toEqual(['DescribeInstancesCommand']);
+    const [alert] = await flow.published();
+    expect(alert?.attributes.remediation).toBe('none');
+    expect(JSON.parse(alert?.message ?? '{}').email).toMatch(
+      new RegExp(
+        `${ids[0]} left alone: not verified: the instance was launched at \\S+, not at the event's \\S+: the event is not this instance's launch\\.`,
+      ),
+    );
+    // And an id EC2 does not know at all: looked for again, then left alone.
+    const ghost = await setUp({ now: () => now });
+    await ghost.handle(
+      launchEvent(['i-0aaaaaaaaaaaaaaa1', 'i-0aaaaaaaaaaaaaaa2', 'i-0aaaaaaaaaaaaaaa3'], launchTime),
+    );
+    expect(await ghost.schedules()).toEqual([]);
+    expect(ghost.ec2Calls).toEqual(Array(4).fill('DescribeInstancesCommand'));
+  });
+
+  it('keeps running at the deadline an instance that is not the launch the request names', async () => {
+    const { ids, launchTime } = await launchInMoto(1);
+    const flow = await setUp({ now: () => launchTime });
+    const deadline = deadlineAfter(launchTime);
+    // A request as ec2trail writes them, for this id, but for a launch 190 days before.
+    const request = {
+      version: 1,
+      name: 'stop-forged-0',
+      eventKey: 'forged',
+      account: MOTO_ACCOUNT,
+      region: REGION,
+      instanceIds: ids,
+      rules: ['instanceType'],
+      severity: 'critical',
+      at: deadline.toISOString(),
+      launchedBy: 'root',
+      launchedAt: new Date(launchTime.getTime() - 190 * 86_400_000).toISOString(),
+    };
+    await ec2.send(
+      new CreateTagsCommand({ Resources: ids, Tags: [{ Key: 'ec2trail:violation', Value: 'instanceType' }] }),
+    );
+    expect(await flow.atDeadline(deadline)(request)).toMatchObject({ stopped: [], kept: ids });
+    expect(await stateOf(ids[0] ?? '')).toBe('running');
   });
 
   it('keeps the deadline of the schedule made before when a retry finds it', async () => {
-    ec2.on(CreateTagsCommand).resolves({});
-    scheduler
-      .on(CreateScheduleCommand)
-      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
-    scheduler.on(GetScheduleCommand).resolves({ ScheduleExpression: 'at(2026-03-02T10:31:00)' });
-    const { handle, published } = await setUp();
-    await handle(launch());
-    const tagCalls = ec2
-      .commandCalls(CreateTagsCommand)
-      .map((c) => c.args[0].input as CreateTagsCommandInput);
-    expect(tagCalls[0]?.Tags).toContainEqual({ Key: 'ec2trail:deadline', Value: '2026-03-02T10:31:00.000Z' });
-    const email = JSON.parse((await published())[0]?.message ?? '{}').email as string;
-    expect(email).toContain('will be stopped at 2026-03-02 10:31 UTC');
+    const { ids, launchTime } = await launchInMoto();
+    const now = new Date(launchTime.getTime() + 60_000);
+    const flow = await setUp({ now: () => now });
+    const event = launchEvent(ids, launchTime);
+    const earlier = new Date(deadlineAfter(now).getTime() - 2 * 60_000);
+    await schedulerClient.send(
+      new CreateScheduleCommand({
+        Name: `stop-${String(event.detail.eventID)}-0`,
+        GroupName: flow.groupName,
+        ScheduleExpression: `at(${earlier.toISOString().slice(0, 19)})`,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: { Arn: flow.target.functionArn, RoleArn: flow.target.roleArn, Input: '{}' },
+      }),
+    );
+    await flow.handle(event);
+    expect((await tagsOf(ids[0] ?? ''))['ec2trail:deadline']).toBe(earlier.toISOString());
   });
 
-  it('alerts that nothing will be stopped when the schedule cannot be made, and does not mark', async () => {
-    scheduler
+  it('alerts that nothing will be stopped when Scheduler refuses the schedule', async () => {
+    const { ids, launchTime } = await launchInMoto();
+    const flow = await setUp({ now: () => new Date(launchTime.getTime() + 60_000) });
+    // A refusal moto cannot produce (it enforces no IAM): the one client mock here.
+    const refusing = mockClient(SchedulerClient);
+    refusing
       .on(CreateScheduleCommand)
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
-    ec2.on(CreateTagsCommand).resolves({});
-    const { handle, metrics, published, rows } = await setUp();
-    expect(await handle(launch())).toMatchObject({ status: 'recorded', alert: 'sent' });
-    const [alert] = await published();
+    try {
+      expect(await flow.handle(launchEvent(ids, launchTime))).toMatchObject({
+        status: 'recorded',
+        alert: 'sent',
+      });
+    } finally {
+      refusing.restore();
+    }
+    const [alert] = await flow.published();
     expect(alert?.attributes.remediation).toBe('failed');
     expect(JSON.parse(alert?.message ?? '{}').email).toContain(
       'will NOT be stopped: the stop could not be scheduled.',
     );
-    // The marking still names the violation, but without a deadline.
-    const tagCalls = ec2
-      .commandCalls(CreateTagsCommand)
-      .map((c) => c.args[0].input as CreateTagsCommandInput);
-    expect(tagCalls[0]?.Tags?.map((t) => t.Key)).toEqual(['ec2trail:violation', 'ec2trail:deadline']);
-    expect(metrics.total('RemediationFailures')).toBe(1);
-    expect((await rows(INSTANCES[0] as string)).filter((r) => r.action === 'remediate')).toHaveLength(1);
+    expect(flow.metrics.total('RemediationFailures')).toBe(1);
   });
 
   it('in a dry run calls neither EC2 nor Scheduler, records what it would do, and says so', async () => {
+    const { ids, launchTime } = await launchInMoto();
     const dry = parsePolicy({ rules: POLICY.rules }, 'test');
-    const { handle, published, rows } = await setUp(dry);
-    await handle(launch());
-    expect(scheduler.calls()).toHaveLength(0);
-    expect(ec2.calls()).toHaveLength(0);
-    const own = (await rows(INSTANCES[0] as string)).filter((r) => r.action === 'remediate');
+    const flow = await setUp({ policy: dry, now: () => new Date(launchTime.getTime() + 60_000) });
+    await flow.handle(launchEvent(ids, launchTime));
+    expect(flow.ec2Calls).toEqual([]);
+    expect(flow.schedulerCalls).toEqual([]);
+    const own = (await flow.rows(ids[0] ?? '')).filter((r) => r.action === 'remediate');
     expect(own.map((r) => r.remediation?.decision)).toEqual(['would-tag']);
-    const [alert] = await published();
-    expect(alert?.attributes.remediation).toBe('dry-run');
+    expect((await flow.published())[0]?.attributes.remediation).toBe('dry-run');
   });
 
-  it('acts once: a redelivery of the launch after its alert went out schedules and marks nothing', async () => {
-    ec2.on(CreateTagsCommand).resolves({});
-    scheduler.on(CreateScheduleCommand).resolves({});
-    const { handle, published } = await setUp();
-    await handle(launch());
-    await handle(launch());
-    expect(scheduled()).toHaveLength(1);
-    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
-    expect(await published()).toHaveLength(1);
+  it('acts once: a redelivery of the launch after its alert went out schedules and marks nothing more', async () => {
+    const { ids, launchTime } = await launchInMoto();
+    const flow = await setUp({ now: () => new Date(launchTime.getTime() + 60_000) });
+    const event = launchEvent(ids, launchTime);
+    await flow.handle(event);
+    await flow.handle(event);
+    expect(await flow.schedules()).toHaveLength(1);
+    expect(flow.ec2Calls.filter((c) => c === 'CreateTagsCommand')).toHaveLength(1);
+    expect(await flow.published()).toHaveLength(1);
   });
 
   it('remediates a launch the trail path recovers as the live path would, and never a replayed one', async () => {
-    ec2.on(CreateTagsCommand).resolves({});
-    scheduler.on(CreateScheduleCommand).resolves({});
-    const recovered = await setUp(POLICY, 'trail');
-    expect(await recovered.handle(launch())).toMatchObject({ status: 'recorded', alert: 'sent' });
-    expect(scheduled()).toHaveLength(1);
-    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(1);
-    const own = (await recovered.rows(INSTANCES[0] as string)).filter((r) => r.action === 'remediate');
+    const { ids, launchTime } = await launchInMoto();
+    const now = () => new Date(launchTime.getTime() + 10 * 60_000);
+    const recovered = await setUp({ ingestedBy: 'trail', now });
+    expect(await recovered.handle(launchEvent(ids, launchTime))).toMatchObject({ alert: 'sent' });
+    expect(await recovered.schedules()).toHaveLength(1);
+    const own = (await recovered.rows(ids[0] ?? '')).filter((r) => r.action === 'remediate');
     expect(own.map((r) => [r.ingestedBy, r.remediation?.decision])).toEqual([['trail', 'tagged']]);
-    scheduler.resetHistory();
-    ec2.resetHistory();
-    const replayed = await setUp(POLICY, 'replay');
-    await replayed.handle(launch());
-    expect(scheduler.calls()).toHaveLength(0);
-    expect(ec2.calls()).toHaveLength(0);
+    const replayed = await setUp({ ingestedBy: 'replay', now });
+    await replayed.handle(launchEvent(ids, launchTime));
+    expect(replayed.ec2Calls).toEqual([]);
+    expect(replayed.schedulerCalls).toEqual([]);
   });
 
   it('refuses a stop request ec2trail did not write, stopping nothing', async () => {
-    const { atDeadline, metrics } = await setUp();
-    expect(await atDeadline({ instanceIds: ['i-0b1b2c3d4e5f60001'] })).toMatchObject({ status: 'malformed' });
-    expect(ec2.calls()).toHaveLength(0);
-    expect(metrics.total('MalformedEvents')).toBe(1);
+    const flow = await setUp({ now: () => new Date() });
+    expect(await flow.atDeadline(new Date())({ instanceIds: ['i-0b1b2c3d4e5f60001'] })).toMatchObject({
+      status: 'malformed',
+    });
+    expect(flow.ec2Calls).toEqual([]);
+    expect(flow.metrics.total('MalformedEvents')).toBe(1);
   });
 });

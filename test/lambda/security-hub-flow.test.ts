@@ -112,8 +112,10 @@ describe('violations in Security Hub', () => {
     expect(await handle(launch())).toMatchObject({ alert: 'sent' });
     const [first, retry] = imported();
     expect(retry?.map((f) => f.Id)).toEqual(first?.map((f) => f.Id));
-    expect(retry?.map((f) => f.CreatedAt)).toEqual(first?.map((f) => f.CreatedAt));
+    expect(retry?.map((f) => f.FirstObservedAt)).toEqual(first?.map((f) => f.FirstObservedAt));
     expect(retry?.[0]?.UpdatedAt).toBe('2026-03-02T10:06:00.000Z');
+    // Each import is made as a new finding would be: CreatedAt equal to UpdatedAt (ASFF).
+    for (const f of [...(first ?? []), ...(retry ?? [])]) expect(f.CreatedAt).toBe(f.UpdatedAt);
   });
 
   it("archives a terminated instance's launch findings, under the ids the launch imported", async () => {

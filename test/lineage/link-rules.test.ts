@@ -12,6 +12,7 @@ function serviceActor(name: string): CauseEntry['actor'] {
     quotaSubject: `service:${name}`,
     viaConsole: null,
     mfaAuthenticated: null,
+    mfaKnown: null,
   };
 }
 
@@ -38,6 +39,7 @@ function change(key: string, atMs: number, who: string, extra: Partial<CauseEntr
       quotaSubject: `name:${who}`,
       viaConsole: null,
       mfaAuthenticated: null,
+      mfaKnown: null,
     },
     byPerson: true,
     actsFor: [],

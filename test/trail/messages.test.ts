@@ -16,6 +16,7 @@ describe('readMessageBody', () => {
           bucket: 'org-trail-logs',
           key: 'org/AWSLogs/o-a1b2c3d4e5/444455556666/CloudTrail/us-east-1/2026/03/02/444455556666_CloudTrail_us-east-1_20260302T2355Z_Ex4mple.json.gz',
           createdAtMs: Date.parse('2026-03-02T23:55:12Z'),
+          writer: { field: 'requester', value: 'cloudtrail.amazonaws.com' },
         },
       ],
     });
@@ -39,6 +40,7 @@ describe('readMessageBody', () => {
           bucket: 'b-1',
           key: 'my logs/AWSLogs/a=b.json.gz',
           createdAtMs: Date.parse('2026-03-02T23:55:12Z'),
+          writer: { field: 'principalId', value: null },
         },
       ],
     });

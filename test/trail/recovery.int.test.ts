@@ -62,6 +62,8 @@ async function wire(name: string): Promise<Wiring> {
   const policy = orderFreePolicy();
   const handler = (ingestedBy: IngestedBy) =>
     createHandler({
+      // The fixtures' calls are months before the clock: lateness has its own tests (handler.test.ts).
+      lateAfterSeconds: Number.POSITIVE_INFINITY,
       store: new DynamoDbAttributionStore(documents, table),
       ledger: new DynamoDbAlertLedger(documents, table),
       lineage: new DynamoDbLineageStore(documents, table),
@@ -183,7 +185,7 @@ describe('the trail path recovers undelivered events', () => {
           'detail-type': 'Object Created',
           source: 'aws.s3',
           time: '2026-01-01T00:10:00Z',
-          detail: { bucket: { name: bucket }, object: { key } },
+          detail: { bucket: { name: bucket }, object: { key }, requester: 'cloudtrail.amazonaws.com' },
         }),
       })),
     };

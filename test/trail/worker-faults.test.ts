@@ -55,7 +55,8 @@ const message = (id: string, key: string) => ({
   body: JSON.stringify({
     'detail-type': 'Object Created',
     source: 'aws.s3',
-    detail: { bucket: { name: 'b-1' }, object: { key } },
+    time: '2026-03-02T23:59:00Z',
+    detail: { bucket: { name: 'b-1' }, object: { key }, requester: 'cloudtrail.amazonaws.com' },
   }),
 });
 const file = (...records: object[]) => gzipSync(JSON.stringify({ Records: records }));
@@ -91,6 +92,46 @@ describe('the trail-file worker', () => {
       'batchItemFailures' in response ? response.batchItemFailures.map((f) => f.itemIdentifier) : [];
     expect(failed.sort()).toEqual(['corrupt', 'missing', 'throttled']);
     expect(metrics.total('TrailFileFailures')).toBe(3);
+  });
+
+  it('reads no file CloudTrail did not deliver lately: it counts it, logs its writer and acknowledges it', async () => {
+    const { w, metrics, calls, logger } = worker(
+      { [LOG(1)]: file(launch), [LOG(2)]: file(launch), [LOG(3)]: file(launch) },
+      async () => written,
+    );
+    const by = (id: string, key: string, requester: string, time = '2026-03-02T23:59:00Z') => ({
+      messageId: id,
+      eventSource: 'aws:sqs',
+      body: JSON.stringify({
+        'detail-type': 'Object Created',
+        source: 'aws.s3',
+        time,
+        detail: { bucket: { name: 'b-1' }, object: { key }, requester },
+      }),
+    });
+    const response = await w.handle({
+      Records: [
+        // Someone with s3:PutObject on the bucket.
+        by('forged', LOG(1), '111122223333'),
+        // `aws s3 sync` of an old folder: the name says 2026-03-02 23:02, S3 says 190 days later.
+        by('copied', LOG(2), '111122223333', '2026-09-08T23:02:00Z'),
+        // Replication writes old names too, and is no delivery either.
+        by('replicated', LOG(3), 's3.amazonaws.com'),
+      ],
+    });
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(calls).toEqual([]);
+    expect(metrics.total('UntrustedTrailObjects')).toBe(3);
+    expect(metrics.total('TrailFilesRead')).toBe(0);
+    const reasons = logger.lines
+      .filter((l) => l.message === 'Log file not read: CloudTrail did not deliver it lately')
+      .map((l) => (l.extra[0] as { reason: string }).reason)
+      .sort();
+    expect(reasons).toEqual([
+      'written by 111122223333, not by cloudtrail.amazonaws.com',
+      'written by 111122223333, not by cloudtrail.amazonaws.com',
+      'written by s3.amazonaws.com, not by cloudtrail.amazonaws.com',
+    ]);
   });
 
   it('keeps an unreadable message for the dead-letter queue, acknowledges S3 test events and leaves digests alone', async () => {

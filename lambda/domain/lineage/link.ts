@@ -7,7 +7,7 @@
  * named.
  */
 
-import type { Actor, ActorKind } from '../identity';
+import { type Actor, type ActorKind, mfaKnowable } from '../identity';
 import { quotaSubject } from '../policy/quota';
 import { describeResource, type ResourceType, refOfKey } from './resources';
 
@@ -23,6 +23,8 @@ export interface CallerFacts {
   readonly quotaSubject: string | null;
   readonly viaConsole: boolean | null;
   readonly mfaAuthenticated: boolean | null;
+  /** Whether `mfaAuthenticated` can be judged (IAM users and root); null for causes stored before. */
+  readonly mfaKnown: boolean | null;
 }
 
 export function callerFacts(actor: Actor): CallerFacts {
@@ -33,6 +35,7 @@ export function callerFacts(actor: Actor): CallerFacts {
     quotaSubject: quotaSubject(actor),
     viaConsole: actor.viaConsole,
     mfaAuthenticated: actor.mfaAuthenticated,
+    mfaKnown: mfaKnowable(actor),
   };
 }
 
@@ -61,6 +64,7 @@ export function initiatorOf(caller: CallerFacts, call: InitiatorCall): Initiator
     quotaSubject: caller.quotaSubject,
     viaConsole: caller.viaConsole,
     mfaAuthenticated: caller.mfaAuthenticated,
+    mfaKnown: caller.mfaKnown,
     eventId: call.eventId,
     eventName: call.eventName,
     eventTime: call.eventTime,

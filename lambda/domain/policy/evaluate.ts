@@ -288,7 +288,13 @@ export function evaluate(
     });
   }
   const mfa = policy.consoleWithoutMfa;
-  if (mfa && person.facts.viaConsole === true && person.facts.mfaAuthenticated === false) {
+  // Only where CloudTrail can know: an identity provider's MFA always reads "false" (mfaKnowable).
+  if (
+    mfa &&
+    person.facts.viaConsole === true &&
+    person.facts.mfaKnown === true &&
+    person.facts.mfaAuthenticated === false
+  ) {
     violations.push({
       rule: 'consoleWithoutMfa',
       severity: mfa.severity,

@@ -168,6 +168,15 @@ export type RemediationMode = (typeof REMEDIATION_MODES)[number];
 /** The least and most time a person gets to acknowledge a violation before its instances stop. */
 export const GRACE_MINUTES = { min: 5, max: 10_080, default: 30 } as const;
 
+/**
+ * How old a launch event may be when remediation acts on it. CloudTrail delivers a log file about
+ * 5 minutes after the call on average (not guaranteed), and EventBridge hands CloudTrail events on
+ * within minutes; an hour covers both with room, and anything older (a retry that lasted, a
+ * redrive from the dead-letter queue, an old log file copied into the bucket) is recorded and
+ * alerted as late, never acted on: a person looks at it, not a machine.
+ */
+export const MAX_EVENT_AGE_MINUTES = { min: 5, max: 1_440, default: 60 } as const;
+
 const Remediation = z.strictObject({
   /** `dry-run` (the default) changes nothing: it logs and alerts what `enforce` would do. */
   mode: z._default(z.enum(REMEDIATION_MODES), 'dry-run'),
@@ -178,6 +187,11 @@ const Remediation = z.strictObject({
   ),
   /** Tags (key → value glob) that keep an instance untouched, besides the `protectedInstances` rule's. */
   protectedTags: z._default(z.record(z.string().check(z.minLength(1)), glob), {}),
+  /** Minutes after the call past which a launch is recorded and alerted but never marked or stopped. */
+  maxEventAgeMinutes: z._default(
+    z.int().check(z.minimum(MAX_EVENT_AGE_MINUTES.min), z.maximum(MAX_EVENT_AGE_MINUTES.max)),
+    MAX_EVENT_AGE_MINUTES.default,
+  ),
 });
 
 /**
@@ -211,6 +225,21 @@ export const PolicySchema = z
   })
   .check(
     z.superRefine((policy, ctx) => {
+      // ec2trail writes these on every instance it marks: protecting by them would switch remediation off.
+      const marks = ['ec2trail:violation', 'ec2trail:deadline'];
+      const protecting: [string[], Record<string, string> | undefined][] = [
+        [['rules', 'protectedInstances', 'tags'], policy.rules.protectedInstances?.tags],
+        [['remediation', 'protectedTags'], policy.remediation?.protectedTags],
+      ];
+      for (const [path, tags] of protecting)
+        for (const key of Object.keys(tags ?? {}))
+          if (marks.includes(key.toLowerCase()))
+            ctx.issues.push({
+              code: 'custom',
+              input: key,
+              path: [...path, key],
+              message: `${key} is the mark ec2trail itself writes on a violating instance: protecting by it would keep every marked instance running`,
+            });
       for (const [id, settings] of Object.entries(policy.rules)) {
         if (!settings || !('remediate' in settings) || settings.remediate === undefined) continue;
         if ((REMEDIABLE_RULES as readonly string[]).includes(id)) continue;

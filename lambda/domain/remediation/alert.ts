@@ -80,7 +80,8 @@ function remediationAttribute(outcome: RemediationOutcome): string {
   if (outcome.status === 'dry-run') return 'dry-run';
   if (outcome.status === 'not-ours') return 'none';
   if (outcome.status === 'failed') return 'failed';
-  return outcome.scheduled.length > 0 ? 'stop-scheduled' : 'tagged';
+  if (outcome.scheduled.length > 0) return 'stop-scheduled';
+  return outcome.tagged.length > 0 ? 'tagged' : 'none';
 }
 
 /** The launch's alert, with what remediation does next: a section of the email, the JSON and the SMS. */
@@ -139,7 +140,7 @@ export interface StopResult {
 /** How the deadline alert names an instance it did not stop: only a running one was "kept running". */
 function keptVerb(code: KeptReason): string {
   if (code === 'already-stopped') return 'Already stopped';
-  if (code === 'gone' || code === 'not-running') return 'Not stopped';
+  if (code === 'gone' || code === 'not-running' || code === 'not-this-launch') return 'Not stopped';
   return 'Kept running';
 }
 

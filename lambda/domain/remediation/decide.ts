@@ -4,11 +4,12 @@
  * doubt resolves to leaving the instance running. Pure.
  */
 
+import { type InstanceEvidence, notThisLaunch } from './evidence';
 import type { StopRequest } from './plan';
 import { ACK_TAG, protectedBy, type RemediationSettings, VIOLATION_TAG } from './settings';
 
-/** An instance as EC2 describes it at the deadline. */
-export interface InstanceNow {
+/** An instance as EC2 describes it at the deadline (and before it is marked). */
+export interface InstanceNow extends InstanceEvidence {
   readonly instanceId: string;
   /** `pending`, `running`, `stopping`, `stopped`, `shutting-down`, `terminated`. */
   readonly state: string | null;
@@ -19,6 +20,7 @@ export const KEPT_REASONS = [
   'dry-run',
   'policy-changed',
   'gone',
+  'not-this-launch',
   'already-stopped',
   'not-running',
   'acknowledged',
@@ -54,6 +56,13 @@ export function decideStops(
       return keep('dry-run', 'remediation is in dry-run mode: it would have been stopped now');
     const now = found.get(instanceId);
     if (!now) return keep('gone', 'EC2 no longer knows the instance');
+    // Checked again at the deadline: the request's evidence must still describe this very instance.
+    const foreign = notThisLaunch(now, {
+      account: request.account,
+      region: request.region,
+      eventTime: request.launchedAt,
+    });
+    if (foreign !== null) return keep('not-this-launch', foreign);
     // Stopped before this try: by a person, or by an earlier try of this deadline whose rows could
     // not be written (Scheduler then delivers the request again). Either way, not stopped now.
     if (now.state === 'stopping' || now.state === 'stopped')

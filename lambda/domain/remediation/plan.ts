@@ -9,6 +9,7 @@ import { sanitizeTagValue, type Tag } from '../owner-tags';
 import type { Violation } from '../policy/evaluate';
 import type { RemediationMode, Remedy, RuleId, Severity } from '../policy/schema';
 import type { AttributionRecord } from '../record';
+import { type InstanceEvidence, notThisLaunch, staleness } from './evidence';
 import { ACK_TAG, DEADLINE_TAG, protectedBy, type RemediationSettings, VIOLATION_TAG } from './settings';
 
 /** An instance remediation leaves as it is (or only marks), and why, in words. */
@@ -112,7 +113,13 @@ export function planRemediation(
   const notStopped: LeftAlone[] = [];
   const tagged: string[] = [];
   const stopping: string[] = [];
+  // Old evidence is never acted on: the instance it names may long since be someone else's business.
+  const stale = staleness(first.eventTime, now, settings.maxEventAgeMs);
   for (const record of launches) {
+    if (stale !== null) {
+      untouched.push({ instanceId: record.instanceId, reason: stale });
+      continue;
+    }
     const tags = record.launch?.tags ?? {};
     const guard = protectedBy(tags, settings);
     if (guard !== null) {
@@ -181,5 +188,40 @@ export function planRemediation(
     notStopped,
     launchedBy: personOf(first),
     launchTime: first.eventTime,
+  };
+}
+
+/**
+ * The plan narrowed to the instances EC2 shows to be the launch's own (account, region, launch
+ * time): the others are neither marked nor stopped, and say why. Run before anything is written.
+ */
+export function verifiedPlan(
+  plan: RemediationPlan,
+  found: ReadonlyMap<string, InstanceEvidence>,
+): RemediationPlan {
+  if (plan.account === null || plan.region === null) return plan;
+  const claim = { account: plan.account, region: plan.region, eventTime: plan.launchTime };
+  const refused = new Map<string, string>();
+  for (const id of plan.tagged) {
+    const why = notThisLaunch(found.get(id), claim);
+    if (why !== null) refused.set(id, why);
+  }
+  if (refused.size === 0) return plan;
+  const stops = plan.stops
+    .map((stop) => ({ ...stop, instanceIds: stop.instanceIds.filter((id) => !refused.has(id)) }))
+    .filter((stop) => stop.instanceIds.length > 0);
+  const tagged = plan.tagged.filter((id) => !refused.has(id));
+  return {
+    ...plan,
+    tagged,
+    // The deadline tag only goes on instances that will stop.
+    tags: stops.length > 0 ? plan.tags : plan.tags.filter((t) => t.key !== DEADLINE_TAG),
+    stops,
+    deadline: stops.length > 0 ? plan.deadline : null,
+    untouched: [
+      ...plan.untouched,
+      ...[...refused].map(([instanceId, reason]) => ({ instanceId, reason: `not verified: ${reason}` })),
+    ],
+    notStopped: plan.notStopped.filter((left) => !refused.has(left.instanceId)),
   };
 }

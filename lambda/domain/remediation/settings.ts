@@ -3,6 +3,7 @@
 import { compileGlob } from '../policy/glob';
 import {
   GRACE_MINUTES,
+  MAX_EVENT_AGE_MINUTES,
   type Policy,
   REMEDIATION_MODES,
   type RemediationMode,
@@ -22,6 +23,8 @@ export const BUILT_IN_PROTECTED_TAG = ['ec2trail:protected', 'true'] as const;
 export interface RemediationSettings {
   readonly mode: RemediationMode;
   readonly graceMs: number;
+  /** How old a launch event may be for remediation to act on it. */
+  readonly maxEventAgeMs: number;
   /** The enabled rules that remediate, and how. */
   readonly remedies: ReadonlyMap<RuleId, Remedy>;
   /** Tag key → value pattern: an instance with any of them is never tagged or stopped. */
@@ -55,6 +58,7 @@ export function remediationSettingsOf(policy: Policy): RemediationSettings | nul
   return {
     mode: policy.remediation?.mode ?? REMEDIATION_MODES[0],
     graceMs: (policy.remediation?.graceMinutes ?? GRACE_MINUTES.default) * 60_000,
+    maxEventAgeMs: (policy.remediation?.maxEventAgeMinutes ?? MAX_EVENT_AGE_MINUTES.default) * 60_000,
     remedies,
     protectedTags: protectedTagGlobs.map(([key, glob]) => [key, compileGlob(glob)] as const),
     protectedTagGlobs,

@@ -292,7 +292,10 @@ interface Common {
   readonly description: string;
   readonly fields: Record<string, string>;
   readonly resources: FindingResource[];
+  /** When the finding record was first made: on its first import, the import's time. */
   readonly createdAt: string;
+  /** The call the finding is about: when it was first observed. */
+  readonly firstObservedAt: string;
   readonly lastObservedAt: string;
   readonly advice: string | undefined;
   readonly state: Finding['RecordState'];
@@ -309,9 +312,10 @@ function finding(common: Common, target: FindingTarget, now: Date): Finding {
     // Custom findings must be in the account that imports them, whichever account the instance is in.
     AwsAccountId: target.account,
     Types: types,
+    // ASFF: a new finding's CreatedAt and UpdatedAt are the same; the event's time is FirstObservedAt.
     CreatedAt: common.createdAt,
     UpdatedAt: now.toISOString(),
-    FirstObservedAt: common.createdAt,
+    FirstObservedAt: common.firstObservedAt,
     LastObservedAt: common.lastObservedAt,
     Severity: severity,
     FindingProviderFields: { Severity: severity, Types: types },
@@ -349,10 +353,12 @@ export function findingsFor(
   { target, now, advice }: FindingOptions,
 ): Finding[] {
   const first = records[0];
-  const createdAt = timeOf(first?.eventTime, now);
+  const observedAt = timeOf(first?.eventTime, now);
+  // Made now: imported once, when the alert is sent.
+  const createdAt = now.toISOString();
   const { account, region } = placeOf(first, target);
   const rules = [...new Map(violations.map((v) => [v.rule, v])).values()];
-  const call = `${first?.eventName ?? 'an EC2 call'} by ${who(first)} at ${createdAt} in ${account} ${region}`;
+  const call = `${first?.eventName ?? 'an EC2 call'} by ${who(first)} at ${observedAt} in ${account} ${region}`;
   if (isInstanceLaunch(records)) {
     return records.flatMap((record) => {
       const instanceId = record.instanceId;
@@ -368,7 +374,8 @@ export function findingsFor(
             fields: productFields(record, v.rule),
             resources: [instanceResource(record, instanceId, target)],
             createdAt,
-            lastObservedAt: createdAt,
+            firstObservedAt: observedAt,
+            lastObservedAt: observedAt,
             advice: advice[v.rule],
             state: 'ACTIVE',
           },
@@ -395,7 +402,8 @@ export function findingsFor(
         fields: productFields(first, v.rule),
         resources,
         createdAt,
-        lastObservedAt: createdAt,
+        firstObservedAt: observedAt,
+        lastObservedAt: observedAt,
         advice: advice[v.rule],
         state: 'ACTIVE',
       },
@@ -417,6 +425,8 @@ export interface AlertedLaunch {
   /** Each rule's severity (the policy's now, else the alert's highest). */
   readonly severities: Readonly<Partial<Record<RuleId, Severity>>>;
   readonly alertSeverity: Severity;
+  /** When the launch's alert went out, which is when its findings were made; null when not kept. */
+  readonly alertSentAt: string | null;
 }
 
 /**
@@ -429,7 +439,9 @@ export function archivedFindings(
   { target, now, advice }: FindingOptions,
 ): Finding[] {
   const { account, region } = placeOf(terminate, target);
-  const createdAt = timeOf(launch.launchedAt, now);
+  const launchedAt = timeOf(launch.launchedAt, now);
+  // The record's creation does not change on update: the alert's time, which made it, else the launch's.
+  const createdAt = launch.alertSentAt ?? launchedAt;
   const terminatedAt = timeOf(terminate.eventTime, now);
   const resource = instanceResource({ ...terminate, launch: null }, launch.instanceId, target);
   return launch.rules.map((rule) =>
@@ -439,7 +451,7 @@ export function archivedFindings(
         rule,
         severity: launch.severities[rule] ?? launch.alertSeverity,
         title: `${RULE_FINDINGS[rule].title}: ${launch.instanceId} (terminated)`,
-        description: `${launch.instanceId} broke ${rule} when it was launched at ${createdAt}. It was terminated with ${terminate.eventName} by ${who(terminate)} at ${terminatedAt}, so this finding is archived.`,
+        description: `${launch.instanceId} broke ${rule} when it was launched at ${launchedAt}. It was terminated with ${terminate.eventName} by ${who(terminate)} at ${terminatedAt}, so this finding is archived.`,
         // Provider fields are replaced on update: the launch's stay, the terminate's are added.
         fields: fieldsOf({
           'ec2trail/rule': rule,
@@ -452,6 +464,7 @@ export function archivedFindings(
         }),
         resources: [resource],
         createdAt,
+        firstObservedAt: launchedAt,
         lastObservedAt: terminatedAt,
         advice: advice[rule],
         state: 'ARCHIVED',
