@@ -230,6 +230,15 @@ export function resolveActor(userIdentity: unknown, viaConsoleHint: boolean | nu
   if (name === null) warnings.push('the caller has no usable name');
 
   const consoleByService = invokedBy === 'signin.amazonaws.com' ? true : null;
+  // A console session signs with temporary credentials (ASIA…); a long-term key (AKIA…) is a
+  // program's, whatever else the record claims (IAM's documented key-id prefixes).
+  const accessKeyId = str(userIdentity.accessKeyId);
+  const longTermKey = accessKeyId?.startsWith('AKIA') ?? false;
+  if (longTermKey && viaConsoleHint === true)
+    warnings.push(
+      `sessionCredentialFromConsole is true, but the call was signed with the long-term access key ${accessKeyId}: not a console session`,
+    );
+  const viaConsole = longTermKey ? false : (viaConsoleHint ?? consoleByService);
   return {
     actor: {
       type,
@@ -247,7 +256,7 @@ export function resolveActor(userIdentity: unknown, viaConsoleHint: boolean | nu
       federatedProvider,
       invokedBy,
       mfaAuthenticated,
-      viaConsole: viaConsoleHint ?? consoleByService,
+      viaConsole,
     },
     warnings,
   };

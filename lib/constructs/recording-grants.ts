@@ -13,8 +13,10 @@ import { LINK_ATTRIBUTES } from '../../lambda/schema/lineage-items';
 export function grantRecording(role: Role, table: ITable, topic: ITopic): void {
   // Put rows and alert markers (always with a condition on the key), read for the policy's lookups.
   table.grant(role, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
-  // Update and delete only alert markers and launch counts: the function can never rewrite or
-  // remove an attribution row. (Counts are updated inside a transaction, which IAM checks per item.)
+  // Update and delete only alert markers and launch counts: IAM never lets the function remove an
+  // attribution row. (Counts are updated inside a transaction, which IAM checks per item.) A put
+  // could replace a row: no IAM condition forces it to be conditional, so the code writes every
+  // row with attribute_not_exists.
   role.addToPrincipalPolicy(
     new PolicyStatement({
       actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],

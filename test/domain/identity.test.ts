@@ -191,3 +191,28 @@ describe('resolveActor fields', () => {
     ).toBe(true);
   });
 });
+
+describe('console sessions and long-term keys', () => {
+  // IAM's key-id prefixes: AKIA is a long-term access key, ASIA temporary credentials (a console session's).
+  const user = (accessKeyId: string) => ({
+    type: 'IAMUser',
+    arn: 'arn:aws:iam::777788889999:user/Nikki',
+    userName: 'Nikki',
+    accessKeyId,
+    sessionContext: { attributes: { mfaAuthenticated: 'false' } },
+  });
+
+  it('believes sessionCredentialFromConsole for temporary credentials', () => {
+    const { actor, warnings } = resolveActor(user('ASIAIBYSIDIWJHEJYUIQ'), true);
+    expect(actor.viaConsole).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+
+  it('does not for a long-term key, and says why', () => {
+    const { actor, warnings } = resolveActor(user('AKIAI44QH8DHBEXAMPLE'), true);
+    expect(actor.viaConsole).toBe(false);
+    expect(warnings).toEqual([
+      'sessionCredentialFromConsole is true, but the call was signed with the long-term access key AKIAI44QH8DHBEXAMPLE: not a console session',
+    ]);
+  });
+});

@@ -118,9 +118,10 @@ const LAUNCH_RULES: readonly LaunchRule[] = [
   rule('ami', (r, { launch }) => allowDenyProblem(r, launch.imageId, 'AMI')),
   rule('imdsv2Required', (_r, { launch }) => {
     if (launch.httpTokens === 'required') return null;
+    // Only the request is known: an AMI or the account's default may still require IMDSv2.
     return launch.httpTokens
       ? `IMDSv2 is not enforced (httpTokens: ${launch.httpTokens})`
-      : 'IMDSv2 is not enforced (httpTokens not set to "required")';
+      : 'the launch did not require IMDSv2 (no httpTokens "required"): unless the AMI or the account default requires it, IMDSv1 answers';
   }),
   rule('publicIpForbidden', (_r, { launch }) =>
     launch.associatePublicIp === true ? 'a public IP address was requested' : null,
