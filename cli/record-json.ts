@@ -1,6 +1,6 @@
 /** Serialises attribution records for `--json` output, sharing the parts one event's records have in common. */
 
-import type { AttributionRecord, Violation } from '../lambda/domain';
+import { type AttributionRecord, personProof, type Violation } from '../lambda/domain';
 import type { InstanceOwnerTags } from '../lambda/domain/owner-tags';
 
 const q = JSON.stringify;
@@ -8,7 +8,8 @@ const q = JSON.stringify;
 /**
  * One JSON line per record of an event. The caller, source and violations are the same for
  * every record of the event, so they are serialised once; the output equals
- * `JSON.stringify({ ...record, violations })` field for field. With owner tags configured, a
+ * `JSON.stringify({ ...record, violations, nameProof })` field for field (`nameProof`: whether the
+ * person's name is verified, and from which field). With owner tags configured, a
  * launch record also says the tags its instance would get (`ownerTags`).
  */
 export function recordLines(
@@ -21,6 +22,7 @@ export function recordLines(
   const actor = q(first.actor);
   const source = q(first.source);
   const verdict = q(violations);
+  const proof = q(personProof(first.actor));
   let out = '';
   for (const r of records) {
     out +=
@@ -30,7 +32,8 @@ export function recordLines(
       `"errorMessage":${q(r.errorMessage)},"requestId":${q(r.requestId)},` +
       `"actor":${r.actor === first.actor ? actor : q(r.actor)},"source":${r.source === first.source ? source : q(r.source)},` +
       `"launch":${q(r.launch)},"instanceState":${q(r.instanceState)},"via":${q(r.via)},"initiator":${q(r.initiator)},` +
-      `"initiatorReason":${q(r.initiatorReason)},"lineage":${q(r.lineage)},"warnings":${q(r.warnings)},"violations":${verdict}`;
+      `"initiatorReason":${q(r.initiatorReason)},"lineage":${q(r.lineage)},"warnings":${q(r.warnings)},"violations":${verdict},` +
+      `"nameProof":${r.actor === first.actor ? proof : q(personProof(r.actor))}`;
     const tags = r.instanceId === null ? undefined : ownerTags?.get(r.instanceId);
     out += tags ? `,"ownerTags":${q(tags)}}\n` : '}\n';
   }

@@ -1,7 +1,7 @@
 /** Alert messages for one event that broke the policy: email, SMS and JSON, built from plain data. */
 
 import { ACTION_VERBS, isTrailAction, SERVICE_CHANGE } from './actions';
-import { mfaKnowable } from './identity';
+import { mfaKnowable, personProof, principalLabel } from './identity';
 import { describeResource } from './lineage/resources';
 import { DEFAULT_ADVICE } from './policy/advice';
 import { describeTargets, highestSeverity, instancesLaunched, type Violation } from './policy/evaluate';
@@ -32,12 +32,31 @@ const JSON_BUDGET = 200_000;
 
 function who(record: AttributionRecord): string {
   const name = record.actor.name ?? record.actor.arn;
-  const caller = name === null ? 'an unidentified caller' : shown(name, 80);
+  const proof = personProof(record.actor);
+  // A claimed name is shown as a claim, next to the principal that really made the call.
+  const caller =
+    name === null
+      ? 'an unidentified caller'
+      : proof?.verified === false
+        ? `${record.actor.roleName ? `role ${shown(record.actor.roleName, 80)}` : shown(principalLabel(record.actor), 80)} (claims to be ${shown(name, 80)})`
+        : shown(name, 80);
   // A service's call names the person behind it, or says that none is known.
   if (record.via === null || record.lineage.byPerson) return caller;
   const resource = record.via.resourceId ? ` for ${shown(record.via.resourceId, 80)}` : '';
   const behind = record.initiator?.name ?? record.initiator?.arn;
   return `${caller}${resource} (${behind ? `behind: ${shown(behind, 80)}` : 'no person known'})`;
+}
+
+/** "Verified: yes (IAM user name)" or "Verified: no: claimed (…)"; nothing for a non-person. */
+function whoseName(actor: AttributionRecord['actor']): string[] {
+  const proof = personProof(actor);
+  if (!proof) return [];
+  return [
+    field(
+      'Verified',
+      proof.verified ? `yes (${proof.from})` : `no: a claim (${proof.from}); routed to the team`,
+    ),
+  ];
 }
 
 /** The person behind the event, for the `initiator` attribute: a subscription filter can select their own. */
@@ -162,6 +181,7 @@ function emailBody(
     '',
     'Who',
     field('Name', ev(actor.name, 120)),
+    ...whoseName(actor),
     field('ARN', ev(actor.arn, 300)),
     field('Identity type', actor.type),
     ...(actor.roleName ? [field('Role', ev(actor.roleName, 120))] : []),

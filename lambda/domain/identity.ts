@@ -263,6 +263,55 @@ export function resolveActor(userIdentity: unknown, viaConsoleHint: boolean | nu
 }
 
 /**
+ * Where a person's name comes from, and whether anyone but the caller could have chosen it.
+ * `verified`: IAM itself (an IAM user's name, the root user), or an identity provider (IAM
+ * Identity Center names the sessions of the roles it owns, under the reserved path
+ * `/aws-reserved/sso.amazonaws.com/`, after its user; a SAML or web identity provider names its
+ * users). `claimed`: whoever calls AssumeRole chooses the session name and the source identity,
+ * and whoever calls GetFederationToken the federated user's name; CloudTrail's record of an EC2
+ * call cannot tell whether an identity provider set them.
+ */
+export interface NameProof {
+  readonly verified: boolean;
+  /** The field the name was read from, in words for people. */
+  readonly from: string;
+}
+
+/** The proof of a person's name; null when the actor is not a person (a role, a service, an account). */
+export function personProof(actor: Actor): NameProof | null {
+  if (actor.type === 'Root' && actor.kind === 'root') return { verified: true, from: 'the root user' };
+  if (actor.kind !== 'person' || actor.name === null) return null;
+  switch (actor.type) {
+    case 'IAMUser':
+      return { verified: true, from: 'IAM user name' };
+    case 'SAMLUser':
+    case 'WebIdentityUser':
+      return { verified: true, from: 'identity provider' };
+    case 'IdentityCenterUser':
+      return actor.userName && actor.name === actor.userName
+        ? { verified: true, from: 'IAM Identity Center user name' }
+        : { verified: true, from: 'IAM Identity Center user id (the record carries no user name)' };
+    case 'FederatedUser':
+      return { verified: false, from: 'federated user name, chosen by the GetFederationToken caller' };
+    case 'AssumedRole':
+      if (actor.name === actor.sessionName && actor.roleArn?.includes(SSO_ROLE_PATH))
+        return { verified: true, from: 'IAM Identity Center session name' };
+      if (actor.sourceIdentity !== null && actor.name === actor.sourceIdentity)
+        return { verified: false, from: 'source identity, set by the AssumeRole caller' };
+      return { verified: false, from: 'role session name, chosen by the AssumeRole caller' };
+    default:
+      return { verified: false, from: 'a field the caller may choose' };
+  }
+}
+
+/** The principal that really made the call, for "X (claims to be Y)": the role, or the ARN. */
+export function principalLabel(actor: Actor): string {
+  if (actor.roleName) return `role ${actor.roleName}`;
+  if (actor.type === 'FederatedUser' && actor.roleArn) return actor.roleArn;
+  return actor.arn ?? actor.principalId ?? 'an unidentified principal';
+}
+
+/**
  * Whether CloudTrail's `mfaAuthenticated` says anything about this caller. It is true only when
  * the IAM user or root user whose credentials signed the request signed in with MFA; an identity
  * provider's MFA (IAM Identity Center, SAML, web identity) is invisible to AWS, whose records then

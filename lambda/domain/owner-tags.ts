@@ -5,6 +5,8 @@
  * `_ . : / = + - @`, and no `aws:` prefix.
  */
 
+import { personProof } from './identity';
+import { isVerifiedPerson } from './lineage/link';
 import type { AttributionRecord } from './record';
 
 /** What a tag's value says. */
@@ -74,9 +76,17 @@ export function tagKeyProblem(key: string): string | null {
   return null;
 }
 
-/** The person behind the launch: its initiator when known (a service's launch), else its caller. */
+/**
+ * The person behind the launch: its initiator when known (a service's launch), else its caller;
+ * only a verified one (a name the caller chose is not written on the instance as its owner).
+ */
 function person(record: AttributionRecord): string | null {
-  return record.initiator?.name ?? record.initiator?.arn ?? record.actor.name ?? record.actor.arn;
+  if (record.initiator) {
+    if (!isVerifiedPerson(record.initiator)) return null;
+    return record.initiator.name ?? record.initiator.arn;
+  }
+  if (personProof(record.actor)?.verified === false) return null;
+  return record.actor.name ?? record.actor.arn;
 }
 
 function tagValue(record: AttributionRecord, source: OwnerTagSource): string | null {

@@ -78,6 +78,8 @@ export interface RemediationDetail {
   readonly launchEventKey: string;
   /** Who launched it (the person behind the launch when known). */
   readonly launchedBy: string | null;
+  /** The launcher's own opt-out at launch (`ec2trail:ack`, a protected tag), when there was one. */
+  readonly launcherOptOut?: { readonly effect: 'acknowledged' | 'protected'; readonly tag: string };
 }
 
 /** What the linking rule needs from a record (README: "Who is behind the service"). */

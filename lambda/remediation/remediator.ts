@@ -166,16 +166,35 @@ export class Remediator {
   /** One row per instance of the launch; the problems of writing them. */
   private async record(outcome: RemediationOutcome): Promise<string[]> {
     const { plan } = outcome;
-    const detail = (decision: RemediationDetail['decision'], reason: string): RemediationDetail => ({
-      step: 'tag',
-      decision,
-      mode: plan.mode,
-      rules: plan.rules,
-      reason,
-      deadline: outcome.deadline ?? plan.deadline,
-      launchEventKey: plan.eventKey,
-      launchedBy: plan.launchedBy,
-    });
+    const optOuts = new Map(
+      [...plan.untouched, ...plan.notStopped].flatMap((l) =>
+        l.optOut ? [[l.instanceId, l.optOut] as const] : [],
+      ),
+    );
+    const kept = new Map(plan.notStopped.map((l) => [l.instanceId, l.reason]));
+    const detail = (
+      decision: RemediationDetail['decision'],
+      reason: string,
+      instanceId?: string,
+    ): RemediationDetail => {
+      const optOut = instanceId === undefined ? undefined : optOuts.get(instanceId);
+      return {
+        step: 'tag',
+        decision,
+        mode: plan.mode,
+        rules: plan.rules,
+        reason,
+        deadline: outcome.deadline ?? plan.deadline,
+        launchEventKey: plan.eventKey,
+        launchedBy: plan.launchedBy,
+        ...(optOut ? { launcherOptOut: optOut } : {}),
+      };
+    };
+    // "broke instanceType; not stopped: acknowledged by the launcher at launch: ec2trail:ack=…"
+    const why = (id: string, base: string) => {
+      const reason = kept.get(id);
+      return reason ? `${base}; not stopped: ${reason}` : base;
+    };
     const broke = `broke ${plan.rules.join(', ')}`;
     const rows: AttributionRecord[] = [];
     const row = (instanceId: string, d: RemediationDetail, errorCode: string | null = null) =>
@@ -189,18 +208,20 @@ export class Remediator {
           errorCode,
         }),
       );
-    for (const left of plan.untouched) row(left.instanceId, detail('left-alone', left.reason));
+    for (const left of plan.untouched)
+      row(left.instanceId, detail('left-alone', left.reason, left.instanceId));
     if (outcome.status === 'not-ours') {
       for (const id of plan.tagged)
         row(id, detail('left-alone', 'in another account than this deploy remediates in'));
     } else if (outcome.status === 'dry-run') {
-      for (const id of plan.tagged) row(id, detail('would-tag', `${broke}; dry run, nothing changed`));
+      for (const id of plan.tagged)
+        row(id, detail('would-tag', why(id, `${broke}; dry run, nothing changed`), id));
     } else {
       for (const id of plan.tagged) {
         const stopping = outcome.scheduled.includes(id);
         if (outcome.tagged.includes(id))
-          row(id, detail('tagged', stopping ? `${broke}; stop scheduled` : broke));
-        else row(id, detail('failed', `${broke}; could not be tagged`), 'CreateTagsFailed');
+          row(id, detail('tagged', stopping ? `${broke}; stop scheduled` : why(id, broke), id));
+        else row(id, detail('failed', `${broke}; could not be tagged`, id), 'CreateTagsFailed');
       }
     }
     if (rows.length === 0) return [];

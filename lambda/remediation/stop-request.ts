@@ -18,6 +18,8 @@ const StopRequestSchema = z.strictObject({
   at: z.iso.datetime(),
   launchedBy: z.nullable(z.string()),
   launchedAt: z.nullable(z.string()),
+  // Absent in requests scheduled before it was kept: their deadline alert then goes to the team.
+  person: z.optional(z.nullable(z.string())),
 });
 
 /** The request, or the problems that make it unusable (a schedule not written by ec2trail, say). */

@@ -119,6 +119,7 @@ export function callerFactsOfRow(value: unknown): CallerFacts {
     viaConsole: flag(prop(value, 'viaConsole')),
     mfaAuthenticated: flag(prop(value, 'mfaAuthenticated')),
     mfaKnown: flag(prop(value, 'mfaKnown')),
+    verified: flag(prop(value, 'verified')),
   };
 }
 

@@ -70,6 +70,7 @@ export const StoredRowSchema = z.object({
       viaConsole: z.boolean().nullable().optional().catch(null),
       mfaAuthenticated: z.boolean().nullable().optional().catch(null),
       mfaKnown: z.boolean().nullable().optional().catch(null),
+      verified: z.boolean().nullable().optional().catch(null),
       resourceType: nullableString.optional(),
       resourceId: nullableString.optional(),
     })

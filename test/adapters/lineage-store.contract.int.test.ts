@@ -31,6 +31,7 @@ function link(sort: string | null, name: string | null): SavedLink {
           viaConsole: null,
           mfaAuthenticated: null,
           mfaKnown: null,
+          verified: null,
           eventId: name,
           eventName: 'SetDesiredCapacity',
           eventTime: null,

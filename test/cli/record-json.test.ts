@@ -1,5 +1,5 @@
 import { recordLines } from '../../cli/record-json';
-import { compilePolicy, evaluate } from '../../lambda/domain';
+import { compilePolicy, evaluate, personProof } from '../../lambda/domain';
 import { DEFAULT_OWNER_TAGS, ownerTagsPerInstance } from '../../lambda/domain/owner-tags';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { recordsOf } from '../helpers/fixtures';
@@ -13,7 +13,9 @@ describe('recordLines', () => {
   ])('writes exactly what JSON.stringify would for %s', (fixture) => {
     const records = recordsOf(fixture);
     const violations = evaluate(records, compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)), {});
-    const expected = records.map((r) => `${JSON.stringify({ ...r, violations })}\n`).join('');
+    const expected = records
+      .map((r) => `${JSON.stringify({ ...r, violations, nameProof: personProof(r.actor) })}\n`)
+      .join('');
     expect(recordLines(records, violations)).toBe(expected);
   });
 
@@ -22,12 +24,17 @@ describe('recordLines', () => {
     const view = ownerTagsPerInstance(records, { tags: DEFAULT_OWNER_TAGS, overwrite: false });
     expect(view.size).toBe(records.length);
     const expected = records
-      .map((r) => `${JSON.stringify({ ...r, violations: [], ownerTags: view.get(r.instanceId ?? '') })}\n`)
+      .map(
+        (r) =>
+          `${JSON.stringify({ ...r, violations: [], nameProof: personProof(r.actor), ownerTags: view.get(r.instanceId ?? '') })}\n`,
+      )
       .join('');
     expect(recordLines(records, [], view)).toBe(expected);
     const stop = recordsOf('events/stopinstances-assumedrole-sourceidentity.json');
     expect(recordLines(stop, [], view)).toBe(
-      stop.map((r) => `${JSON.stringify({ ...r, violations: [] })}\n`).join(''),
+      stop
+        .map((r) => `${JSON.stringify({ ...r, violations: [], nameProof: personProof(r.actor) })}\n`)
+        .join(''),
     );
   });
 });

@@ -1,4 +1,5 @@
-import { resolveActor } from '../../lambda/domain';
+import { personProof, resolveActor } from '../../lambda/domain';
+import { recordsOf } from '../helpers/fixtures';
 
 const session = (role: string, name: string, path = '', extra: object = {}) => ({
   type: 'AssumedRole',
@@ -214,5 +215,57 @@ describe('console sessions and long-term keys', () => {
     expect(warnings).toEqual([
       'sessionCredentialFromConsole is true, but the call was signed with the long-term access key AKIAI44QH8DHBEXAMPLE: not a console session',
     ]);
+  });
+});
+
+describe('whether a person is who the record says (personProof)', () => {
+  // By the AWS documentation: IAM sets user names; IAM Identity Center names the sessions of the
+  // roles it owns under /aws-reserved/sso.amazonaws.com/; the AssumeRole caller chooses the session
+  // name and the source identity; the GetFederationToken caller chooses the federated name.
+  const proofOf = (fixture: string) => {
+    const [record] = recordsOf(fixture);
+    if (!record) throw new Error(`no record in ${fixture}`);
+    const proof = personProof(record.actor);
+    return proof ? `${proof.verified ? 'verified' : 'claimed'}: ${proof.from}` : null;
+  };
+
+  it.each([
+    ['events/runinstances-iamuser-cli.json', 'verified: IAM user name'],
+    ['events/runinstances-root-console.json', 'verified: the root user'],
+    ['events/runinstances-sso-terraform.json', 'verified: IAM Identity Center session name'],
+    ['events/startinstances-samluser.json', 'verified: identity provider'],
+    [
+      'events/terminateinstances-identitycenteruser.json',
+      'verified: IAM Identity Center user id (the record carries no user name)',
+    ],
+    [
+      'events/stopinstances-assumedrole-sourceidentity.json',
+      'claimed: source identity, set by the AssumeRole caller',
+    ],
+    [
+      'events/runinstances-unauthorized-federated.json',
+      'claimed: federated user name, chosen by the GetFederationToken caller',
+    ],
+    ['events/stopinstances-awsservice.json', null],
+  ])('%s: %s', (fixture, expected) => {
+    expect(proofOf(fixture)).toBe(expected);
+  });
+
+  it("does not take a role named like Identity Center's for one without its reserved path", () => {
+    const { actor } = resolveActor({
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0a1b2c3d4e5f6a7b/jane@example.com',
+      sessionContext: {
+        sessionIssuer: {
+          type: 'Role',
+          arn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0a1b2c3d4e5f6a7b',
+          userName: 'AWSReservedSSO_Admin_0a1b2c3d4e5f6a7b',
+        },
+      },
+    });
+    expect(personProof(actor)).toEqual({
+      verified: false,
+      from: 'role session name, chosen by the AssumeRole caller',
+    });
   });
 });

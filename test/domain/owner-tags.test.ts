@@ -100,6 +100,7 @@ describe('planOwnerTags', () => {
         viaConsole: false,
         mfaAuthenticated: true,
         mfaKnown: null,
+        verified: true,
         eventId: 'e-1',
         eventName: 'UpdateAutoScalingGroup',
         eventTime: '2026-03-04T01:59:00Z',

@@ -30,6 +30,7 @@ function launchFor(
       viaConsole: null,
       mfaAuthenticated: null,
       mfaKnown: true,
+      verified: true,
       eventId: 'cause-1',
       eventName: 'SetDesiredCapacity',
       eventTime: '2026-03-04T01:59:30Z',

@@ -158,6 +158,8 @@ describe('planRemediation', () => {
         at: '2026-03-02T10:33:00.000Z',
         launchedBy: 'root',
         launchedAt: '2026-03-02T10:02:11Z',
+        // The root user is a verified person: the deadline alert routes to them.
+        person: 'root',
       },
     ]);
     expect(result?.untouched).toEqual([]);
@@ -188,13 +190,18 @@ describe('planRemediation', () => {
     expect(result?.stops[0]?.severity).toBe('critical');
   });
 
-  it('leaves a protected instance untouched and a pre-acknowledged one running', () => {
+  it('leaves an instance the launcher protected untouched and one they acknowledged running, and says the launcher did it', () => {
     const protectedOne = plan(rootLaunchTagged({ Environment: 'production' }), {
       ...STOP_P5,
       rules: { ...STOP_P5.rules, protectedInstances: { tags: { Environment: 'prod*' } } },
     });
     expect(protectedOne?.untouched).toEqual([
-      { instanceId: ROOT_IDS[0], reason: 'protected (Environment=prod*)' },
+      {
+        instanceId: ROOT_IDS[0],
+        reason:
+          'protected by the launcher at launch: Environment=production (protected tag Environment=prod*)',
+        optOut: { effect: 'protected', tag: 'Environment=production' },
+      },
     ]);
     expect(protectedOne?.tagged).toEqual(ROOT_IDS.slice(1));
     expect(protectedOne?.stops[0]?.instanceIds).toEqual(ROOT_IDS.slice(1));
@@ -202,7 +209,11 @@ describe('planRemediation', () => {
     const acknowledged = plan(rootLaunchTagged({ 'ec2trail:ack': 'benchmark until friday' }));
     expect(acknowledged?.tagged).toEqual(ROOT_IDS);
     expect(acknowledged?.notStopped).toEqual([
-      { instanceId: ROOT_IDS[0], reason: 'acknowledged at launch (ec2trail:ack=benchmark until friday)' },
+      {
+        instanceId: ROOT_IDS[0],
+        reason: 'acknowledged by the launcher at launch: ec2trail:ack=benchmark until friday',
+        optOut: { effect: 'acknowledged', tag: 'ec2trail:ack=benchmark until friday' },
+      },
     ]);
     expect(acknowledged?.stops[0]?.instanceIds).toEqual(ROOT_IDS.slice(1));
   });
@@ -308,6 +319,30 @@ describe('fresh evidence only', () => {
     expect(none.stops).toEqual([]);
     expect(none.deadline).toBeNull();
     expect(none.tags.map((t) => t.key)).toEqual(['ec2trail:violation']);
+  });
+});
+
+describe('the deadline alert routes only to a verified person', () => {
+  it('sends the stop of a launch by a role session that claims to be Jane to the team, not to Jane', () => {
+    const claimed = recordsOf('events/runinstances-root-console.json').map((r) => ({
+      ...r,
+      actor: {
+        ...r.actor,
+        type: 'AssumedRole' as const,
+        kind: 'person' as const,
+        name: 'jane.doe@example.com',
+        sessionName: 'jane.doe@example.com',
+        roleName: 'Deployer',
+        roleArn: 'arn:aws:iam::111122223333:role/Deployer',
+        arn: 'arn:aws:sts::111122223333:assumed-role/Deployer/jane.doe@example.com',
+      },
+    }));
+    const drawn = plan(claimed);
+    const [request] = drawn?.stops ?? [];
+    if (!request) throw new Error('no stop');
+    expect(request.person).toBeNull();
+    const alert = renderStopAlert(request, { decisions: [], stopped: request.instanceIds, failed: [] });
+    expect(alert.attributes.person).toBe('unknown');
   });
 });
 

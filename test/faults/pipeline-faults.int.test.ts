@@ -94,7 +94,8 @@ describe('delivery faults, end to end', () => {
     // One alert per protected stop or terminate, said as that event, found when the launch arrived.
     expect((await p.alerts()).sort()).toEqual([
       '[CRITICAL] bob terminated i-0a1b2c3d4e5f60001, i-0a1b2c3d4e5f60002 in eu-west-1',
-      '[CRITICAL] maria.garcia stopped i-0a1b2c3d4e5f60001 in eu-west-1',
+      // Her source identity is the AssumeRole caller's claim: shown as one, next to the role.
+      '[CRITICAL] role Developer (claims to be maria.garcia) stopped i-0a1b2c3d4e5f60001 in eu-west-1',
     ]);
     expect((await rowsOf(p, 'i-0a1b2c3d4e5f60001')).map((r) => r.action)).toEqual([
       'terminate',

@@ -22,7 +22,7 @@ const OUR_LINE_STARTS = [
   /^(Who|What|What to do|Where|When|Links)$/,
   // Advice lines: the rule's name, then the policy's text.
   new RegExp(`^ {2}(${RULE_IDS.join('|')}): `),
-  /^ {2}(Name|ARN|Identity type|Role|Session|Invoked by|MFA|Tool|Source IP|Action|Error|Trail|Instances|Instance type|AMI|Tags|IMDS tokens|Public IP|Launch template|Auto Scaling|Account|Region|Time): +/,
+  /^ {2}(Name|ARN|Identity type|Role|Session|Verified|Invoked by|MFA|Tool|Source IP|Action|Error|Trail|Instances|Instance type|AMI|Tags|IMDS tokens|Public IP|Launch template|Auto Scaling|Account|Region|Time): +/,
   /^ {2}CloudTrail event: https:\/\//,
   /^ {2}Instance i-[0-9a-f]+: https:\/\//,
   /^ {2}…and \d+ more instances?$/,

@@ -400,6 +400,41 @@ describe('remediation from violation to stop, on moto', () => {
     expect(await stateOf(ids[0] ?? '')).toBe('running');
   });
 
+  it('says in the alert and the row that the launcher acknowledged an instance at launch, and never stops it', async () => {
+    const { ids, launchTime } = await launchInMoto(2);
+    const now = new Date(launchTime.getTime() + 60_000);
+    const flow = await setUp({ now: () => now });
+    const event = launchEvent(ids, launchTime);
+    // The launcher tagged the first instance ec2trail:ack in the RunInstances request itself.
+    const detail = event.detail as unknown as {
+      responseElements: {
+        instancesSet: { items: { tagSet?: { items: { key: string; value: string }[] } }[] };
+      };
+    };
+    const first = detail.responseElements.instancesSet.items[0];
+    if (!first) throw new Error('fixture changed');
+    first.tagSet = {
+      items: [
+        { key: 'Name', value: 'gpu-burst' },
+        { key: 'ec2trail:ack', value: 'load test' },
+      ],
+    };
+    await flow.handle(event);
+    const [alert] = await flow.published();
+    expect(JSON.parse(alert?.message ?? '{}').email).toContain(
+      `${ids[0]} not stopped: acknowledged by the launcher at launch: ec2trail:ack=load test.`,
+    );
+    const [row] = (await flow.rows(ids[0] ?? '')).filter((r) => r.action === 'remediate');
+    expect(row?.remediation).toMatchObject({
+      decision: 'tagged',
+      reason:
+        'broke instanceType; not stopped: acknowledged by the launcher at launch: ec2trail:ack=load test',
+      launcherOptOut: { effect: 'acknowledged', tag: 'ec2trail:ack=load test' },
+    });
+    const schedule = await flow.scheduleInput((await flow.schedules())[0]?.Name ?? '');
+    expect(schedule.input.instanceIds).toEqual([ids[1]]);
+  });
+
   it('keeps the deadline of the schedule made before when a retry finds it', async () => {
     const { ids, launchTime } = await launchInMoto();
     const now = new Date(launchTime.getTime() + 60_000);

@@ -13,6 +13,7 @@ function serviceActor(name: string): CauseEntry['actor'] {
     viaConsole: null,
     mfaAuthenticated: null,
     mfaKnown: null,
+    verified: null,
   };
 }
 
@@ -40,6 +41,7 @@ function change(key: string, atMs: number, who: string, extra: Partial<CauseEntr
       viaConsole: null,
       mfaAuthenticated: null,
       mfaKnown: null,
+      verified: null,
     },
     byPerson: true,
     actsFor: [],

@@ -7,7 +7,7 @@
  * named.
  */
 
-import { type Actor, type ActorKind, mfaKnowable } from '../identity';
+import { type Actor, type ActorKind, mfaKnowable, personProof } from '../identity';
 import { quotaSubject } from '../policy/quota';
 import { describeResource, type ResourceType, refOfKey } from './resources';
 
@@ -25,6 +25,21 @@ export interface CallerFacts {
   readonly mfaAuthenticated: boolean | null;
   /** Whether `mfaAuthenticated` can be judged (IAM users and root); null for causes stored before. */
   readonly mfaKnown: boolean | null;
+  /**
+   * Whether the name is a verified person's (IAM, or an identity provider) rather than one the
+   * caller chose; null for non-persons and for causes stored before this was kept.
+   */
+  readonly verified: boolean | null;
+}
+
+/**
+ * False for a person whose name is a claim, or whose proof was not kept (causes stored before);
+ * true for a verified person and for callers that are not persons (a service, a role), whose
+ * names IAM sets.
+ */
+export function isVerifiedPerson(facts: Pick<CallerFacts, 'kind' | 'verified'>): boolean {
+  if (facts.verified !== null) return facts.verified;
+  return facts.kind !== 'person';
 }
 
 export function callerFacts(actor: Actor): CallerFacts {
@@ -36,6 +51,7 @@ export function callerFacts(actor: Actor): CallerFacts {
     viaConsole: actor.viaConsole,
     mfaAuthenticated: actor.mfaAuthenticated,
     mfaKnown: mfaKnowable(actor),
+    verified: personProof(actor)?.verified ?? null,
   };
 }
 
@@ -65,6 +81,7 @@ export function initiatorOf(caller: CallerFacts, call: InitiatorCall): Initiator
     viaConsole: caller.viaConsole,
     mfaAuthenticated: caller.mfaAuthenticated,
     mfaKnown: caller.mfaKnown,
+    verified: caller.verified,
     eventId: call.eventId,
     eventName: call.eventName,
     eventTime: call.eventTime,

@@ -147,7 +147,27 @@ export async function resolveRecord(
   record: AttributionRecord,
   source: LineageSource,
 ): Promise<AttributionRecord> {
-  if (!record.lineage.unresolved) return record;
+  if (!record.lineage.unresolved) {
+    // A person's stop or terminate through a service with their own credentials (CloudFormation's
+    // forward access sessions): the person is known, but the stack is only on the launch row.
+    if (
+      record.lineage.byPerson &&
+      record.via !== null &&
+      record.via.resourceId === null &&
+      record.instanceId !== null &&
+      INSTANCE_CALLS.has(record.action)
+    ) {
+      const { via } = await completed(record, source);
+      if (via !== record.via && via) {
+        const initiator =
+          record.initiator && record.initiator.resourceId === null
+            ? { ...record.initiator, resourceType: via.resourceType, resourceId: via.resourceId }
+            : record.initiator;
+        return { ...record, via, initiator };
+      }
+    }
+    return record;
+  }
   return withLink(record, await linkOf(record, source));
 }
 

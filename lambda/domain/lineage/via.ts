@@ -115,11 +115,29 @@ export function resourcesInTags(tags: Readonly<Record<string, string>>): Resourc
   return refs;
 }
 
-/** What the service acted for: the resource of its own kind if the tags name one, else the innermost. */
+/** The service that owns each kind of resource, for a launch made through another service. */
+const RESOURCE_SERVICE: Readonly<Partial<Record<ResourceType, string>>> = Object.fromEntries(
+  Object.entries(SERVICE_RESOURCE)
+    .filter(([service]) => service !== 'eks-nodegroup.amazonaws.com')
+    .map(([service, type]) => [type, service]),
+);
+
+/**
+ * What the service acted for: the resource of its own kind if the tags name one, else the
+ * innermost. An EC2 Fleet of type `instant` has no id in its instances' tags; when the tags name
+ * who asked for the fleet (a Karpenter NodePool, an Auto Scaling group), the launch is theirs.
+ */
 export function viaOf(service: string, refs: readonly ResourceRef[]): Via {
   const type = resourceTypeOf(service);
   const own = refs.find((r) => r.type === type);
   if (own) return { service, resourceType: own.type, resourceId: own.id };
-  if (type === 'other' && refs[0]) return { service, resourceType: refs[0].type, resourceId: refs[0].id };
+  const inner = refs[0];
+  if (type === 'other' && inner) return { service, resourceType: inner.type, resourceId: inner.id };
+  if (type === 'ec2-fleet' && inner)
+    return {
+      service: RESOURCE_SERVICE[inner.type] ?? service,
+      resourceType: inner.type,
+      resourceId: inner.id,
+    };
   return { service, resourceType: type, resourceId: null };
 }

@@ -4,7 +4,7 @@
  * Auto Scaling launching for bob is judged as bob; Auto Scaling launching on its own, as itself.
  */
 
-import { type CallerFacts, callerFacts } from '../lineage/link';
+import { type CallerFacts, callerFacts, isVerifiedPerson } from '../lineage/link';
 import { describeResource } from '../lineage/resources';
 import type { AttributionRecord } from '../record';
 
@@ -62,10 +62,16 @@ export interface PersonAddress {
   readonly personArn: string;
 }
 
-/** The `person` and `personArn` attributes of an alert about this record; `unknown` when not known. */
+/**
+ * The `person` and `personArn` attributes of an alert about this record: set only for a verified
+ * person (personProof), `unknown` otherwise.
+ */
 export function personAddressOf(record: AttributionRecord | undefined): PersonAddress {
-  if (!record) return { person: 'unknown', personArn: 'unknown' };
+  const unknown = { person: 'unknown', personArn: 'unknown' };
+  if (!record) return unknown;
   const judged = personOf(record);
+  // A name the caller chose routes nothing: the alert goes to the team, never to whom it names.
+  if (!isVerifiedPerson(judged.facts)) return unknown;
   const named = judged.label === 'an unidentified caller' ? null : judged.label;
   return {
     person: named ? named.toLowerCase().slice(0, 256) : 'unknown',

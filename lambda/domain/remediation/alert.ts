@@ -206,8 +206,8 @@ export function renderStopAlert(request: StopRequest, result: StopResult): Alert
       account: request.account,
       region: request.region,
       remediation: decision,
-      // The launch's person, so the one who launched it also hears what was done.
-      person: request.launchedBy ? request.launchedBy.toLowerCase().slice(0, 256) : 'unknown',
+      // The launch's verified person, so the one who launched it also hears what was done.
+      person: request.person ? request.person.slice(0, 256) : 'unknown',
     },
   };
 }

@@ -7,15 +7,26 @@ import { fingerprint } from '../fingerprint';
 import { describeResource } from '../lineage/resources';
 import { sanitizeTagValue, type Tag } from '../owner-tags';
 import type { Violation } from '../policy/evaluate';
+import { personAddressOf } from '../policy/person';
 import type { RemediationMode, Remedy, RuleId, Severity } from '../policy/schema';
 import type { AttributionRecord } from '../record';
 import { type InstanceEvidence, notThisLaunch, staleness } from './evidence';
 import { ACK_TAG, DEADLINE_TAG, protectedBy, type RemediationSettings, VIOLATION_TAG } from './settings';
 
+/** The launcher's own opt-out: a tag set at launch that keeps remediation from stopping (or marking). */
+export interface LauncherOptOut {
+  /** `acknowledged`: marked, never stopped (`ec2trail:ack`); `protected`: neither marked nor stopped. */
+  readonly effect: 'acknowledged' | 'protected';
+  /** The tag as the launcher set it, `key=value`. */
+  readonly tag: string;
+}
+
 /** An instance remediation leaves as it is (or only marks), and why, in words. */
 export interface LeftAlone {
   readonly instanceId: string;
   readonly reason: string;
+  /** Set when the launcher opted the instance out at launch, so rows, alerts and digests show it. */
+  readonly optOut?: LauncherOptOut;
 }
 
 /** The stop of some of a launch's instances at the deadline: the input of one one-time schedule. */
@@ -34,6 +45,8 @@ export interface StopRequest {
   /** Who launched them, for the rows and the alert at the deadline. */
   readonly launchedBy: string | null;
   readonly launchedAt: string | null;
+  /** The verified person to route the deadline alert to (lower-cased), or null: never a claimed name. */
+  readonly person?: string | null;
 }
 
 export interface RemediationPlan {
@@ -69,6 +82,12 @@ const SEVERITY_ORDER: readonly Severity[] = ['info', 'warning', 'critical'];
 /** The person behind the launch, as owner tags name them: the initiator when known, else the caller. */
 function personOf(record: AttributionRecord): string | null {
   return record.initiator?.name ?? record.initiator?.arn ?? record.actor.name ?? record.actor.arn;
+}
+
+/** The launch alert's `person` attribute, for the deadline alert: only a verified person's. */
+function routedPerson(record: AttributionRecord): string | null {
+  const { person } = personAddressOf(record);
+  return person === 'unknown' ? null : person;
 }
 
 /** The deadline: the grace period from now, rounded up to the minute (schedules run on whole minutes). */
@@ -123,15 +142,24 @@ export function planRemediation(
     const tags = record.launch?.tags ?? {};
     const guard = protectedBy(tags, settings);
     if (guard !== null) {
-      untouched.push({ instanceId: record.instanceId, reason: `protected (${guard})` });
+      // The tags are the launch request's: the launcher chose them. Allowed, but never silent.
+      const key = guard.slice(0, guard.indexOf('='));
+      const tag = `${key}=${sanitizeTagValue(tags[key] ?? '')}`;
+      untouched.push({
+        instanceId: record.instanceId,
+        reason: `protected by the launcher at launch: ${tag} (protected tag ${guard})`,
+        optOut: { effect: 'protected', tag },
+      });
       continue;
     }
     tagged.push(record.instanceId);
     if (remedy !== 'stop') continue;
     if (tags[ACK_TAG] !== undefined) {
+      const tag = `${ACK_TAG}=${sanitizeTagValue(tags[ACK_TAG])}`;
       notStopped.push({
         instanceId: record.instanceId,
-        reason: `acknowledged at launch (${ACK_TAG}=${sanitizeTagValue(tags[ACK_TAG])})`,
+        reason: `acknowledged by the launcher at launch: ${tag}`,
+        optOut: { effect: 'acknowledged', tag },
       });
     } else if (record.via !== null && !record.lineage.byPerson) {
       // Stopping a group's instance makes the group replace it: the fix belongs to the group.
@@ -165,6 +193,7 @@ export function planRemediation(
         at: deadline,
         launchedBy: personOf(first),
         launchedAt: first.eventTime,
+        person: routedPerson(first),
       });
     }
   } else {
