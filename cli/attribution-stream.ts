@@ -13,10 +13,25 @@ export interface Tally {
   skipped: number;
   unrecognized: number;
   errors: number;
+  /** Attributed events holding bytes that were not UTF-8, kept with U+FFFD in their place and a warning. */
+  invalidUtf8: number;
 }
 
+/** The warning on a record whose event held bytes that were not UTF-8. */
+export const INVALID_UTF8_WARNING =
+  'the input held bytes that are not UTF-8 in this event: they were replaced with U+FFFD, so a name or value may be damaged';
+
 export function emptyTally(): Tally {
-  return { files: 0, events: 0, lifecycleEvents: 0, records: 0, skipped: 0, unrecognized: 0, errors: 0 };
+  return {
+    files: 0,
+    events: 0,
+    lifecycleEvents: 0,
+    records: 0,
+    skipped: 0,
+    unrecognized: 0,
+    errors: 0,
+    invalidUtf8: 0,
+  };
 }
 
 export type StreamItem =
@@ -60,10 +75,15 @@ export async function* attributeInputs(
         }
         tally.lifecycleEvents++;
         tally.records += result.records.length;
+        // Recorded, never silently: the damaged event says so, and the summary counts it.
+        const damaged = item.damaged === true && JSON.stringify(entry.record).includes('\uFFFD');
+        if (damaged) tally.invalidUtf8++;
         yield {
           kind: 'event',
           origin: item.origin,
-          records: result.records,
+          records: damaged
+            ? result.records.map((r) => ({ ...r, warnings: [...r.warnings, INVALID_UTF8_WARNING] }))
+            : result.records,
           event: entry.record,
           context: entry.context,
         };
@@ -81,5 +101,10 @@ export function describeTally(tally: Tally): string {
     `${number(tally.skipped)} skipped (not watched)`,
     `${number(tally.unrecognized)} unrecognized`,
     count(tally.errors, 'error'),
+    ...(tally.invalidUtf8 > 0
+      ? [
+          `${count(tally.invalidUtf8, 'event')} with invalid UTF-8 (kept, the bad bytes shown as U+FFFD, each warned)`,
+        ]
+      : []),
   ].join(', ');
 }

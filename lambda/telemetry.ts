@@ -29,6 +29,8 @@ export const METRIC = {
   trailFilesRead: 'TrailFilesRead',
   /** Log files that could not be read or whose events could not be stored: retried, then dead-lettered. */
   trailFileFailures: 'TrailFileFailures',
+  /** Watched events whose log file held bytes that are not UTF-8 there: recorded with U+FFFD, warned. */
+  invalidUtf8Events: 'InvalidUtf8Events',
   /** Log files on the trail-file queue that CloudTrail did not deliver lately: never read. */
   untrustedTrailObjects: 'UntrustedTrailObjects',
   /** Resource-tag pairs of owner tags written. */

@@ -241,6 +241,10 @@ export function describeReplay(t: ReplayTally): string {
     count(t.errors, 'error'),
   ];
   if (t.unwritten > 0) parts.push(`${number(t.unwritten)} NOT written`);
+  if (t.invalidUtf8 > 0)
+    parts.push(
+      `${count(t.invalidUtf8, 'event')} with invalid UTF-8 (recorded with U+FFFD for the bad bytes, each warned)`,
+    );
   if (t.alerts > 0) parts.push(count(t.alerts, 'alert'));
   return parts.join(', ');
 }

@@ -3,6 +3,7 @@
  * NDJSON, parsed whole when small and read as a stream when large.
  */
 
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { JsonElementSplitter } from './json-elements';
@@ -21,7 +22,16 @@ export function describeError(error: unknown): string {
 
 /** One parsed JSON document, or the reason a piece of input could not be read. */
 export type InputItem =
-  | { readonly kind: 'json'; readonly origin: string; readonly value: unknown }
+  | {
+      readonly kind: 'json';
+      readonly origin: string;
+      readonly value: unknown;
+      /**
+       * True when the input held bytes that are not UTF-8 before this document ended: they were
+       * decoded as U+FFFD, so events holding that character were damaged and must say so.
+       */
+      readonly damaged?: boolean;
+    }
   | { readonly kind: 'error'; readonly origin: string; readonly message: string };
 
 export interface InputFile {
@@ -90,7 +100,41 @@ export function parseInput(origin: string, bytes: Uint8Array): InputItem[] {
       return [{ kind: 'error', origin, message: `not a readable gzip file (${describeError(error)})` }];
     }
   }
-  return parseText(origin, Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+  const buffer = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const items = parseText(origin, buffer.toString('utf8'));
+  return isUtf8(buffer)
+    ? items
+    : items.map((item) => (item.kind === 'json' ? { ...item, damaged: true } : item));
+}
+
+/** How many trailing bytes begin a UTF-8 sequence the next chunk completes (0 to 3). */
+function incompleteTail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back] ?? 0;
+    if ((byte & 0xc0) === 0x80) continue;
+    if (byte < 0xc0) return 0;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+    return length > back ? back : 0;
+  }
+  return 0;
+}
+
+/** Whether a byte stream is valid UTF-8 so far, chunk by chunk, across sequences split between chunks. */
+class Utf8Check {
+  damaged = false;
+  private carry: Uint8Array = new Uint8Array(0);
+
+  take(chunk: Uint8Array): void {
+    if (this.damaged) return;
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const tail = incompleteTail(bytes);
+    if (!isUtf8(bytes.subarray(0, bytes.length - tail))) this.damaged = true;
+    this.carry = bytes.slice(bytes.length - tail);
+  }
+
+  end(): void {
+    if (this.carry.length > 0) this.damaged = true;
+  }
 }
 
 /** The JSON documents of one whole input's text. */
@@ -130,8 +174,8 @@ class GzipError extends Error {
   }
 }
 
-/** The text of a byte stream, gunzipped when it starts like gzip. */
-async function* textOf(source: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+/** The text of a byte stream, gunzipped when it starts like gzip; `check` learns of bytes that are not UTF-8. */
+async function* textOf(source: AsyncIterable<Uint8Array>, check: Utf8Check): AsyncGenerator<string> {
   const bytes = source[Symbol.asyncIterator]();
   let first = await bytes.next();
   if (first.done) return;
@@ -155,9 +199,11 @@ async function* textOf(source: AsyncIterable<Uint8Array>): AsyncGenerator<string
       throw isGzip(first.value) ? new GzipError(error) : error;
     }
     if (next.done) break;
+    check.take(next.value);
     const text = decoder.decode(next.value, { stream: true });
     if (text) yield text;
   }
+  check.end();
   const rest = decoder.decode();
   if (rest) yield rest;
 }
@@ -172,7 +218,17 @@ export async function* streamInput(
   source: AsyncIterable<Uint8Array>,
   wholeChars = WHOLE_INPUT_CHARS,
 ): AsyncGenerator<InputItem> {
-  const texts = textOf(source);
+  const check = new Utf8Check();
+  // A document's text is decoded before it is parsed: when it is yielded, the check has seen its bytes.
+  for await (const item of documentsOf(origin, textOf(source, check), wholeChars))
+    yield item.kind === 'json' && check.damaged ? { ...item, damaged: true } : item;
+}
+
+async function* documentsOf(
+  origin: string,
+  texts: AsyncGenerator<string>,
+  wholeChars: number,
+): AsyncGenerator<InputItem> {
   let head = '';
   try {
     for (;;) {

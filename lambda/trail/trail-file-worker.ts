@@ -186,6 +186,15 @@ export function createTrailFileWorker(deps: TrailWorkerDeps) {
           const result = attribute(entry.record, entry.context);
           if (result.kind === 'skipped' && result.reason === 'not-lifecycle') continue;
           watched++;
+          if (item.damaged === true && JSON.stringify(entry.record).includes('\uFFFD')) {
+            // Recorded all the same (the rest of the event is good), but never silently.
+            metrics.addMetric(METRIC.invalidUtf8Events, 'Count', 1);
+            logger.warn('Event with bytes that are not UTF-8: recorded with U+FFFD in their place', {
+              bucket: file.bucket,
+              key: file.key,
+              eventId: entry.record.eventID,
+            });
+          }
           while (inFlight.size >= eventConcurrency) await Promise.race(inFlight);
           const work = send(entry.record).finally(() => inFlight.delete(work));
           inFlight.add(work);

@@ -121,3 +121,54 @@ describe('streamInput', () => {
     expect(recordsOf(streamed)).toEqual(whole);
   });
 });
+
+describe('bytes that are not UTF-8', () => {
+  const launch = JSON.parse(readFileSync(join(FIXTURES, 'events', 'runinstances-iamuser-cli.json'), 'utf8'));
+  const text = JSON.stringify({ Records: [launch] });
+  // "alice" becomes "ali" + 0xFF + "e": 0xFF is never a UTF-8 byte (RFC 3629).
+  const at = Buffer.from(text).indexOf('"userName":"alice"') + '"userName":"ali'.length;
+  const damaged = Buffer.concat([
+    Buffer.from(text).subarray(0, at),
+    Buffer.from([0xff]),
+    Buffer.from(text).subarray(at + 1),
+  ]);
+
+  it('flags a document read whole or streamed in any chunking, and never a good one', async () => {
+    expect(parseInput('bad', damaged).map((i) => i.kind === 'json' && i.damaged)).toEqual([true]);
+    expect(parseInput('good', Buffer.from(text)).map((i) => i.kind === 'json' && i.damaged === true)).toEqual(
+      [false],
+    );
+    for (const size of [1, 2, 3, 7, 4096]) {
+      const items = await collect(streamInput('bad', chunks(damaged, size)));
+      expect(items.map((i) => i.kind === 'json' && i.damaged)).toEqual([true]);
+      // A valid multi-byte character split across chunks is not damage: "é" is two bytes, "€" three.
+      const accents = Buffer.from(text.replace('"alice"', '"alicé €"'));
+      const good = await collect(streamInput('good', chunks(accents, size)));
+      expect(good.map((i) => i.kind === 'json' && i.damaged === true)).toEqual([false]);
+    }
+  });
+
+  it('records the event with a warning, and counts it in the summary, without failing the run', async () => {
+    const { runInProcess } = await import('../helpers/cli');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'ec2trail-utf8-'));
+    writeFileSync(join(dir, 'bad.json'), damaged);
+    const result = await runInProcess(['inspect', '--json', join(dir, 'bad.json')]);
+    expect(result.status).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { warnings: string[]; actor: { name: string } });
+    expect(lines).toHaveLength(2);
+    for (const record of lines) {
+      expect(record.actor.name).toBe('ali\uFFFDe');
+      expect(record.warnings).toContain(
+        'the input held bytes that are not UTF-8 in this event: they were replaced with U+FFFD, so a name or value may be damaged',
+      );
+    }
+    expect(result.stderr).toContain(
+      '1 event with invalid UTF-8 (kept, the bad bytes shown as U+FFFD, each warned)',
+    );
+  });
+});
