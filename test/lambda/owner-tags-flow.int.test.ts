@@ -1,11 +1,11 @@
 /**
- * Owner tags in the whole flow: the handler with DynamoDB Local and the SNS emulator, and the EC2
- * client mocked at the edge (there is no EC2 emulator). The tags never hold back the row or the
- * alert. Expected values are read off the fixture by hand: root launched i-0b1b…0001 to 0003 in
- * us-east-1 of 111122223333 at 2026-03-02T10:02:11Z.
+ * Owner tags in the whole flow: the handler with DynamoDB Local and the SNS emulator, writing the
+ * tags on instances moto's EC2 launched (the record is the root console fixture with moto's ids,
+ * account and launch time). A client mock remains for EC2 refusing the tags, which moto does not
+ * do. The tags never hold back the row or the alert.
  */
 
-import { CreateTagsCommand, type CreateTagsCommandInput, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -20,10 +20,11 @@ import { createHandler } from '../../lambda/handler';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { FakeLog, FakeMetrics } from '../helpers/fakes';
 import { loadJson } from '../helpers/fixtures';
+import { launchEvent, launchInMoto, MOTO_ACCOUNT, motoEc2, tagsOf } from '../helpers/moto';
 import { documentClient, dynamoClient, freshTable, snsClient, sqsClient } from '../helpers/services';
 
-const ec2 = mockClient(EC2Client);
-const INSTANCES = ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'];
+const moto = motoEc2();
+afterAll(() => moto.destroy());
 
 describe('owner tags in the handler', () => {
   const client = dynamoClient();
@@ -56,7 +57,7 @@ describe('owner tags in the handler', () => {
       ownerTags: {
         settings: { tags: DEFAULT_OWNER_TAGS, overwrite: false },
         tagger: new Ec2OwnerTagger({
-          clientFor: homeAccountEc2('111122223333', () => new EC2Client({ region: 'us-east-1' })),
+          clientFor: homeAccountEc2(MOTO_ACCOUNT, () => motoEc2()),
           overwrite: false,
           maxAttempts: 2,
           sleep: async () => {},
@@ -82,44 +83,42 @@ describe('owner tags in the handler', () => {
     return { handle, metrics, logger, subjects, rows };
   }
 
-  const launch = () => ({
-    'detail-type': 'AWS API Call via CloudTrail',
-    source: 'aws.ec2',
-    detail: loadJson('events/runinstances-root-console.json'),
-  });
-
-  beforeEach(() => ec2.reset());
   afterAll(() => client.destroy());
 
-  it('records, alerts, then tags the three instances in one call', async () => {
-    ec2.on(CreateTagsCommand).resolves({});
+  it('records, alerts, then writes the owner tags on the three instances EC2 launched', async () => {
+    const { ids, launchTime } = await launchInMoto(moto);
+    const event = launchEvent(ids, launchTime);
     const { handle, metrics, subjects, rows } = await setUp();
-    const result = await handle(launch());
+    const result = await handle(event);
     expect(result).toMatchObject({ status: 'recorded', written: 3, alert: 'sent' });
-    for (const id of INSTANCES) expect(await rows(id)).toHaveLength(1);
+    for (const id of ids) expect(await rows(id)).toHaveLength(1);
     expect(await subjects()).toEqual(['[CRITICAL] root launched 3 × p5.48xlarge in us-east-1']);
-    const calls = ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input as CreateTagsCommandInput);
-    // A direct launch has no `via`: LaunchedVia is not written. The instances launched with Name only.
-    expect(calls).toEqual([
-      {
-        Resources: INSTANCES,
-        Tags: [
-          { Key: 'Owner', Value: 'root' },
-          { Key: 'LaunchedBy', Value: 'arn:aws:iam::111122223333:root' },
-          { Key: 'LaunchedAt', Value: '2026-03-02T10:02:11Z' },
-        ],
-      },
-    ]);
+    // A direct launch has no `via`: LaunchedVia is not written. The instance's own Name stays.
+    for (const id of ids)
+      expect(await tagsOf(moto, id)).toEqual({
+        Name: 'gpu-burst',
+        Owner: 'root',
+        LaunchedBy: `arn:aws:iam::${MOTO_ACCOUNT}:root`,
+        LaunchedAt: String(event.detail.eventTime),
+      });
     expect(metrics.total('OwnerTagsWritten')).toBe(9);
     expect(metrics.total('OwnerTagFailures')).toBe(0);
   });
 
   it('keeps the row and the alert when EC2 refuses the tags, and counts the failure', async () => {
+    const { ids, launchTime } = await launchInMoto(moto);
+    // A refusal moto does not produce: the one client mock here.
+    const ec2 = mockClient(EC2Client);
     ec2.on(CreateTagsCommand).rejects(Object.assign(new Error('bad'), { name: 'InvalidParameterValue' }));
     const { handle, metrics, logger, subjects, rows } = await setUp();
-    const result = await handle(launch());
+    let result: Awaited<ReturnType<typeof handle>>;
+    try {
+      result = await handle(launchEvent(ids, launchTime));
+    } finally {
+      ec2.restore();
+    }
     expect(result).toMatchObject({ status: 'recorded', written: 3, alert: 'sent' });
-    expect(await rows(INSTANCES[0] as string)).toHaveLength(1);
+    expect(await rows(ids[0] as string)).toHaveLength(1);
     expect(await subjects()).toHaveLength(1);
     expect(metrics.total('OwnerTagFailures')).toBe(1);
     expect(metrics.total('OwnerTagsWritten')).toBe(0);
@@ -129,19 +128,19 @@ describe('owner tags in the handler', () => {
   });
 
   it('does not tag for a stop, or for rows of another account', async () => {
-    ec2.on(CreateTagsCommand).resolves({});
+    const { ids, launchTime } = await launchInMoto(moto);
     const { handle } = await setUp();
     await handle({
       'detail-type': 'AWS API Call via CloudTrail',
       detail: loadJson('events/stopinstances-awsservice.json'),
     });
-    const other = launch();
+    // The same ids, as if launched in another account: not this deploy's to tag.
+    const other = launchEvent(ids, launchTime);
     (other.detail as Record<string, unknown>).recipientAccountId = '444455556666';
-    (other.detail as Record<string, unknown>).eventID = 'other-account-launch';
-    const otherUser = (other.detail as { userIdentity: Record<string, unknown> }).userIdentity;
+    const otherUser = (other.detail as unknown as { userIdentity: Record<string, unknown> }).userIdentity;
     otherUser.accountId = '444455556666';
     otherUser.arn = 'arn:aws:iam::444455556666:root';
     await handle(other);
-    expect(ec2.commandCalls(CreateTagsCommand)).toHaveLength(0);
+    for (const id of ids) expect(await tagsOf(moto, id)).toEqual({ Name: 'gpu-burst' });
   });
 });

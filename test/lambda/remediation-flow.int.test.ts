@@ -15,7 +15,6 @@ import {
   CreateTagsCommand,
   DescribeInstancesCommand,
   EC2Client,
-  RunInstancesCommand,
   StopInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
@@ -41,7 +40,7 @@ import { createRemediationHandler } from '../../lambda/remediation/handler';
 import { Remediator } from '../../lambda/remediation/remediator';
 import { MOTO_ACCOUNT } from '../../support/moto-server';
 import { FakeLog, FakeMetrics } from '../helpers/fakes';
-import { loadJson } from '../helpers/fixtures';
+import { launchEvent, launchInMoto, tagsOf } from '../helpers/moto';
 import {
   countCalls,
   documentClient,
@@ -74,52 +73,7 @@ afterAll(() => {
   schedulerClient.destroy();
 });
 
-/** Launches `count` p5.48xlarge in moto; their ids and EC2's launch time. */
-async function launchInMoto(count = 3): Promise<{ ids: string[]; launchTime: Date }> {
-  const answer = await ec2.send(
-    new RunInstancesCommand({
-      ImageId: 'ami-12c6146b',
-      InstanceType: 'p5.48xlarge',
-      MinCount: count,
-      MaxCount: count,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'gpu-burst' }] }],
-    }),
-  );
-  const instances = answer.Instances ?? [];
-  const launchTime = instances[0]?.LaunchTime;
-  if (instances.length !== count || !launchTime) throw new Error('moto did not launch the instances');
-  return { ids: instances.map((i) => i.InstanceId ?? ''), launchTime };
-}
-
-/** CloudTrail's record of that launch: the root console fixture, with moto's ids, account and time. */
-function launchEvent(ids: readonly string[], eventTime: Date) {
-  const fixture = ['i-0b1b2c3d4e5f60001', 'i-0b1b2c3d4e5f60002', 'i-0b1b2c3d4e5f60003'];
-  let text = JSON.stringify(loadJson('events/runinstances-root-console.json')).replaceAll(
-    '111122223333',
-    MOTO_ACCOUNT,
-  );
-  fixture.forEach((id, n) => {
-    text = text.replaceAll(id, ids[n] ?? id);
-  });
-  const detail = JSON.parse(text) as {
-    responseElements: { instancesSet: { items: unknown[] } };
-  } & Record<string, unknown>;
-  // As many instances as moto launched.
-  const set = detail.responseElements.instancesSet;
-  set.items = set.items.slice(0, ids.length);
-  // CloudTrail writes whole seconds.
-  detail.eventTime = `${eventTime.toISOString().slice(0, 19)}Z`;
-  detail.eventID = randomUUID();
-  return { 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ec2', detail };
-}
-
 const deadlineAfter = (at: Date) => new Date(Math.ceil((at.getTime() + 30 * 60_000) / 60_000) * 60_000);
-
-async function tagsOf(id: string): Promise<Record<string, string>> {
-  const answer = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
-  const instance = answer.Reservations?.[0]?.Instances?.[0];
-  return Object.fromEntries((instance?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-}
 
 async function stateOf(id: string): Promise<string | undefined> {
   const answer = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
@@ -252,7 +206,7 @@ describe('remediation from violation to stop, on moto', () => {
   }
 
   it('schedules the stop, marks the instances, records it and says so; at the deadline stops the one still running', async () => {
-    const { ids, launchTime } = await launchInMoto();
+    const { ids, launchTime } = await launchInMoto(ec2);
     const now = new Date(launchTime.getTime() + 90_000);
     const deadline = deadlineAfter(now);
     const event = launchEvent(ids, launchTime);
@@ -278,7 +232,7 @@ describe('remediation from violation to stop, on moto', () => {
       launchedAt: `${launchTime.toISOString().slice(0, 19)}Z`,
     });
     for (const id of ids)
-      expect(await tagsOf(id)).toMatchObject({
+      expect(await tagsOf(ec2, id)).toMatchObject({
         'ec2trail:violation': 'instanceType',
         'ec2trail:deadline': deadline.toISOString(),
       });
@@ -331,7 +285,7 @@ describe('remediation from violation to stop, on moto', () => {
 
   it('leaves alone a 190-day-old launch a log file brings in today: recorded and alerted late, never marked or stopped', async () => {
     // The instance is running now; the event that names it is from 190 days ago.
-    const { ids } = await launchInMoto(1);
+    const { ids } = await launchInMoto(ec2, 1);
     const now = new Date();
     const old = new Date(now.getTime() - (190 * 86_400 + 3 * 3_600) * 1000);
     const flow = await setUp({ ingestedBy: 'trail', now: () => now });
@@ -339,7 +293,7 @@ describe('remediation from violation to stop, on moto', () => {
     expect(await flow.handle(event)).toMatchObject({ status: 'recorded', written: 1, alert: 'sent' });
     expect(await flow.schedules()).toEqual([]);
     expect(flow.ec2Calls).toEqual([]);
-    expect(await tagsOf(ids[0] ?? '')).toEqual({ Name: 'gpu-burst' });
+    expect(await tagsOf(ec2, ids[0] ?? '')).toEqual({ Name: 'gpu-burst' });
     const [alert] = await flow.published();
     expect(alert?.subject).toMatch(/^\[LATE 190 d 3 h\] \[CRITICAL\] /);
     expect(alert?.attributes).toMatchObject({ late: 'trail', remediation: 'none' });
@@ -352,12 +306,12 @@ describe('remediation from violation to stop, on moto', () => {
 
   it('marks and stops nothing when the event does not describe the instance EC2 has under that id', async () => {
     // A fresh-looking event (20 minutes old) naming an instance EC2 launched just now: not its launch.
-    const { ids, launchTime } = await launchInMoto(1);
+    const { ids, launchTime } = await launchInMoto(ec2, 1);
     const now = new Date(launchTime.getTime() + 60_000);
     const flow = await setUp({ now: () => now });
     await flow.handle(launchEvent(ids, new Date(launchTime.getTime() - 20 * 60_000)));
     expect(await flow.schedules()).toEqual([]);
-    expect(await tagsOf(ids[0] ?? '')).toEqual({ Name: 'gpu-burst' });
+    expect(await tagsOf(ec2, ids[0] ?? '')).toEqual({ Name: 'gpu-burst' });
     expect(flow.ec2Calls).toEqual(['DescribeInstancesCommand']);
     const [alert] = await flow.published();
     expect(alert?.attributes.remediation).toBe('none');
@@ -376,7 +330,7 @@ describe('remediation from violation to stop, on moto', () => {
   });
 
   it('keeps running at the deadline an instance that is not the launch the request names', async () => {
-    const { ids, launchTime } = await launchInMoto(1);
+    const { ids, launchTime } = await launchInMoto(ec2, 1);
     const flow = await setUp({ now: () => launchTime });
     const deadline = deadlineAfter(launchTime);
     // A request as ec2trail writes them, for this id, but for a launch 190 days before.
@@ -401,7 +355,7 @@ describe('remediation from violation to stop, on moto', () => {
   });
 
   it('says in the alert and the row that the launcher acknowledged an instance at launch, and never stops it', async () => {
-    const { ids, launchTime } = await launchInMoto(2);
+    const { ids, launchTime } = await launchInMoto(ec2, 2);
     const now = new Date(launchTime.getTime() + 60_000);
     const flow = await setUp({ now: () => now });
     const event = launchEvent(ids, launchTime);
@@ -436,7 +390,7 @@ describe('remediation from violation to stop, on moto', () => {
   });
 
   it('keeps the deadline of the schedule made before when a retry finds it', async () => {
-    const { ids, launchTime } = await launchInMoto();
+    const { ids, launchTime } = await launchInMoto(ec2);
     const now = new Date(launchTime.getTime() + 60_000);
     const flow = await setUp({ now: () => now });
     const event = launchEvent(ids, launchTime);
@@ -451,11 +405,11 @@ describe('remediation from violation to stop, on moto', () => {
       }),
     );
     await flow.handle(event);
-    expect((await tagsOf(ids[0] ?? ''))['ec2trail:deadline']).toBe(earlier.toISOString());
+    expect((await tagsOf(ec2, ids[0] ?? ''))['ec2trail:deadline']).toBe(earlier.toISOString());
   });
 
   it('alerts that nothing will be stopped when Scheduler refuses the schedule', async () => {
-    const { ids, launchTime } = await launchInMoto();
+    const { ids, launchTime } = await launchInMoto(ec2);
     const flow = await setUp({ now: () => new Date(launchTime.getTime() + 60_000) });
     // A refusal moto cannot produce (it enforces no IAM): the one client mock here.
     const refusing = mockClient(SchedulerClient);
@@ -479,7 +433,7 @@ describe('remediation from violation to stop, on moto', () => {
   });
 
   it('in a dry run calls neither EC2 nor Scheduler, records what it would do, and says so', async () => {
-    const { ids, launchTime } = await launchInMoto();
+    const { ids, launchTime } = await launchInMoto(ec2);
     const dry = parsePolicy({ rules: POLICY.rules }, 'test');
     const flow = await setUp({ policy: dry, now: () => new Date(launchTime.getTime() + 60_000) });
     await flow.handle(launchEvent(ids, launchTime));
@@ -491,7 +445,7 @@ describe('remediation from violation to stop, on moto', () => {
   });
 
   it('acts once: a redelivery of the launch after its alert went out schedules and marks nothing more', async () => {
-    const { ids, launchTime } = await launchInMoto();
+    const { ids, launchTime } = await launchInMoto(ec2);
     const flow = await setUp({ now: () => new Date(launchTime.getTime() + 60_000) });
     const event = launchEvent(ids, launchTime);
     await flow.handle(event);
@@ -502,7 +456,7 @@ describe('remediation from violation to stop, on moto', () => {
   });
 
   it('remediates a launch the trail path recovers as the live path would, and never a replayed one', async () => {
-    const { ids, launchTime } = await launchInMoto();
+    const { ids, launchTime } = await launchInMoto(ec2);
     const now = () => new Date(launchTime.getTime() + 10 * 60_000);
     const recovered = await setUp({ ingestedBy: 'trail', now });
     expect(await recovered.handle(launchEvent(ids, launchTime))).toMatchObject({ alert: 'sent' });
