@@ -1,7 +1,13 @@
 /** Reads what a digest sums up: the window's rows (by day, the table's `byDay` index) and the alerts sent about them. */
 
 import type { RecentFilter } from '../adapters/dynamodb-attribution-queries';
-import { alertKeysOf, type DigestRow, type SentAlert, type Window } from '../domain/digest/summarize';
+import {
+  alertKeysOf,
+  type DigestRow,
+  LAUNCHER_OPT_OUT_TAGS,
+  type SentAlert,
+  type Window,
+} from '../domain/digest/summarize';
 import type { StoredRow } from '../schema/stored-row';
 
 export interface DigestSource {
@@ -18,8 +24,19 @@ export interface DigestInputs {
 }
 
 /** Only what the digest reads, so a busy week fits in memory: a row's free text stays in the table. */
+/** The ec2trail tags the launcher set in the request itself (`ec2trail:ack`, `ec2trail:protected`). */
+function optedOutWith(launch: Record<string, unknown> | null): string | null {
+  const tags = launch?.tags;
+  if (tags === null || typeof tags !== 'object') return null;
+  const found = Object.entries(tags as Record<string, unknown>)
+    .filter(([key]) => LAUNCHER_OPT_OUT_TAGS.includes(key))
+    .map(([key, value]) => `${key}=${String(value)}`);
+  return found.length > 0 ? found.join(', ') : null;
+}
+
 function slim(row: StoredRow): DigestRow {
   const instanceType = row.launch?.instanceType;
+  const optedOut = optedOutWith(row.launch);
   return {
     instanceId: row.instanceId,
     eventKey: row.eventKey,
@@ -38,7 +55,13 @@ function slim(row: StoredRow): DigestRow {
     },
     via: row.via ? { service: row.via.service } : null,
     initiator: row.initiator ? { name: row.initiator.name, arn: row.initiator.arn } : null,
-    launch: typeof instanceType === 'string' ? { instanceType } : null,
+    launch:
+      typeof instanceType === 'string' || optedOut !== null
+        ? {
+            ...(typeof instanceType === 'string' ? { instanceType } : {}),
+            ...(optedOut !== null ? { optedOut } : {}),
+          }
+        : null,
   };
 }
 

@@ -86,6 +86,45 @@ describe('digest summary', () => {
     expect(peopleIn([asg], WINDOW)).toEqual([{ person: 'bob', personArn: 'arn:aws:iam::1:user/bob' }]);
   });
 
+  it('counts, per person, the instances launched with ec2trail:ack or ec2trail:protected in the request', () => {
+    const rows = [
+      row({
+        eventKey: 'a1',
+        action: 'launch',
+        instanceId: 'i-1',
+        launch: { optedOut: 'ec2trail:ack=load test' },
+      }),
+      row({
+        eventKey: 'a1',
+        action: 'launch',
+        instanceId: 'i-2',
+        launch: { optedOut: 'ec2trail:ack=load test' },
+      }),
+      row({ eventKey: 'a2', action: 'launch', instanceId: 'i-3' }),
+      row({
+        eventKey: 'b1',
+        action: 'launch',
+        instanceId: 'i-4',
+        actor: { name: 'bob', arn: 'arn:aws:iam::111122223333:user/bob', type: 'IAMUser' },
+        launch: { optedOut: 'ec2trail:protected=true' },
+      }),
+    ];
+    const digest = summarize(rows, new Map(), WINDOW);
+    // By hand: alice opted out 2 of her 3 instances, bob 1 of 1.
+    expect(digest.optedOutAtLaunch).toEqual([
+      { name: 'alice', count: 2 },
+      { name: 'bob', count: 1 },
+    ]);
+    const email = renderDigest(digest).email;
+    expect(email).toContain(
+      'Opted out at launch (ec2trail:ack or ec2trail:protected in the request; instances)',
+    );
+    expect(email).toMatch(/ {2}alice: 2\n {2}bob: 1/);
+    expect(renderDigest(summarize([rows[2] as DigestRow], new Map(), WINDOW)).email).not.toContain(
+      'Opted out',
+    );
+  });
+
   it('leaves out rows outside the window and rows without a time', () => {
     const before = row({ eventKey: 'e1', action: 'launch', eventTime: '2026-02-28T23:59:59Z' });
     const timeless = row({ eventKey: 'e2', action: 'launch', eventTime: null });

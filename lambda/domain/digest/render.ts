@@ -56,6 +56,14 @@ export function digestEmail(digest: Digest): string {
       (l) => `${shown(l.name, 120)}: ${l.count}`,
       'nobody launched anything',
     ),
+    ...(digest.optedOutAtLaunch.length > 0
+      ? section(
+          'Opted out at launch (ec2trail:ack or ec2trail:protected in the request; instances)',
+          digest.optedOutAtLaunch,
+          (l) => `${shown(l.name, 120)}: ${l.count}`,
+          'none',
+        )
+      : []),
     ...section(
       'Still running after breaking a rule',
       digest.stillRunning,
@@ -89,7 +97,14 @@ export function digestEmail(digest: Digest): string {
 const JSON_LIST_MAX = 200;
 
 function withinBudget(digest: Digest): Digest & { readonly omitted?: Record<string, number> } {
-  const lists = ['violationsByRule', 'topLaunchers', 'stillRunning', 'services', 'failed'] as const;
+  const lists = [
+    'violationsByRule',
+    'topLaunchers',
+    'optedOutAtLaunch',
+    'stillRunning',
+    'services',
+    'failed',
+  ] as const;
   const omitted: Record<string, number> = {};
   const kept: Record<string, unknown> = {};
   for (const name of lists) {

@@ -88,10 +88,18 @@ export interface Digest {
   readonly violationsByRule: readonly Counted[];
   /** Instances launched per person (services' launches counted for the person behind them), most first. */
   readonly topLaunchers: readonly Counted[];
+  /**
+   * Instances per person launched with ec2trail's own opt-out tags in the request (`ec2trail:ack`,
+   * `ec2trail:protected`): allowed, and never quiet.
+   */
+  readonly optedOutAtLaunch: readonly Counted[];
   readonly stillRunning: readonly StillRunning[];
   readonly services: readonly ServiceLaunches[];
   readonly failed: readonly FailedAttempt[];
 }
+
+/** The tags a launcher can set in the request to keep remediation from stopping (or marking) an instance. */
+export const LAUNCHER_OPT_OUT_TAGS: readonly string[] = ['ec2trail:ack', 'ec2trail:protected'];
 
 /** How many of each list a digest keeps: it is read, not searched. */
 export const DIGEST_LIST_MAX = 10;
@@ -157,6 +165,7 @@ export function summarize(
   const bySeverity: Record<Severity, number> = { info: 0, warning: 0, critical: 0 };
   const byRule = new Map<string, number>();
   const launchers = new Map<string, number>();
+  const optedOut = new Map<string, number>();
   const services = new Map<string, { service: string; person: string | null; instances: number }>();
   const failed = new Map<string, FailedAttempt>();
 
@@ -196,6 +205,7 @@ export function summarize(
         launchCalls.add(row.eventKey);
         launched.set(row.instanceId, row);
         bump(launchers, label(row));
+        if (typeof row.launch?.optedOut === 'string') bump(optedOut, label(row));
         if (row.via) {
           const behind = personOfRow(row);
           const key = `${row.via.service}\u0000${behind ?? ''}`;
@@ -259,6 +269,7 @@ export function summarize(
     alertsBySeverity: bySeverity,
     violationsByRule: ranked(byRule),
     topLaunchers: ranked(launchers),
+    optedOutAtLaunch: ranked(optedOut),
     stillRunning,
     services: [...services.values()].sort(
       (a, b) => b.instances - a.instances || a.service.localeCompare(b.service),
