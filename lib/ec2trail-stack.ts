@@ -251,6 +251,11 @@ export class Ec2TrailStack extends Stack {
         value: this.trailRule.rule.ruleName,
         description: 'Trail tampering rule',
       });
+    if (remediation)
+      new CfnOutput(this, STACK_OUTPUTS.remediationMode, {
+        value: remediation.mode,
+        description: 'How the policy remediates (doctor checks the launcher opt-out SCP when it is enforce)',
+      });
     new CfnOutput(this, STACK_OUTPUTS.regions, {
       value: [this.region, ...(config.regions ?? []).filter((r) => r !== config.region)].join(','),
       description: 'Watched regions, home first',

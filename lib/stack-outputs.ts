@@ -20,4 +20,6 @@ export const STACK_OUTPUTS = {
   /** Present with `trail.backfill`. */
   backfillStateMachineArn: 'BackfillStateMachineArn',
   backfillResultsBucket: 'BackfillResultsBucket',
+  /** Present when the policy remediates: `dry-run` or `enforce`. */
+  remediationMode: 'RemediationMode',
 } as const;

@@ -17,9 +17,16 @@ import {
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  DescribePolicyCommand,
+  ListParentsCommand,
+  OrganizationsClient,
+  paginateListPoliciesForTarget,
+} from '@aws-sdk/client-organizations';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { paginateListSubscriptionsByTopic, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { METRICS_NAMESPACE } from '../../lambda/telemetry';
 import type { DoctorAws, RuleFacts, TrailFacts } from './ports';
 
@@ -53,6 +60,44 @@ export class AwsDoctor implements DoctorAws {
     const created = make({ ...(this.options.profile ? { profile: this.options.profile } : {}), region });
     this.clients.set(key, created);
     return created;
+  }
+
+  async serviceControlPolicies(): ReturnType<DoctorAws['serviceControlPolicies']> {
+    // AWS Organizations answers in us-east-1 for the commercial partition.
+    const org = this.client('organizations', 'us-east-1', (c) => new OrganizationsClient(c));
+    const sts = this.client('sts', this.options.region, (c) => new STSClient(c));
+    try {
+      const account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+      if (!account) return { readable: false, reason: 'STS named no account' };
+      // The account, then each OU above it, up to the root: SCPs apply from every level.
+      const targets = [account];
+      for (let child = account; ; ) {
+        const parent = (await org.send(new ListParentsCommand({ ChildId: child }))).Parents?.[0];
+        if (!parent?.Id) break;
+        targets.push(parent.Id);
+        if (parent.Type === 'ROOT') break;
+        child = parent.Id;
+      }
+      const ids = new Map<string, string>();
+      for (const target of targets)
+        for await (const page of paginateListPoliciesForTarget(
+          { client: org },
+          { TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' },
+        ))
+          for (const p of page.Policies ?? []) if (p.Id) ids.set(p.Id, p.Name ?? p.Id);
+      const policies = await Promise.all(
+        [...ids].map(async ([id, name]) => ({
+          name,
+          content: (await org.send(new DescribePolicyCommand({ PolicyId: id }))).Policy?.Content ?? '',
+        })),
+      );
+      return { readable: true, policies };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      if (/AccessDenied|AWSOrganizationsNotInUse|NotAuthorized/.test(name))
+        return { readable: false, reason: `${name}: ${(error as Error).message}` };
+      throw error;
+    }
   }
 
   destroy(): void {

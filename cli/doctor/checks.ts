@@ -2,6 +2,7 @@
 
 import { STACK_OUTPUTS } from '../../lib/stack-outputs';
 import type { DoctorAws } from './ports';
+import { reservingPolicy } from './scp-check';
 import { runTrailChecks } from './trail-checks';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
@@ -223,6 +224,28 @@ export async function runChecks(aws: DoctorAws, options: DoctorOptions): Promise
         'subscriptions',
         `${subscriptions.length} confirmed (${subscriptions.map((s) => s.protocol).join(', ')})`,
       );
+    });
+  }
+
+  if (outputs[STACK_OUTPUTS.remediationMode] === 'enforce') {
+    await attempt('launcher opt-out', async () => {
+      const scps = await aws.serviceControlPolicies();
+      if (!scps.readable)
+        return bad(
+          'warn',
+          'launcher opt-out',
+          `cannot tell whether a service control policy reserves ec2trail:ack at launch: ${scps.reason}`,
+          'Run doctor with the management account (or a delegated administrator) to check, or attach policy/scp-reserve-ec2trail-tags.json.',
+        );
+      const reserving = reservingPolicy(scps.policies);
+      return reserving
+        ? ok('launcher opt-out', `service control policy ${reserving} reserves ec2trail:ack at launch`)
+        : bad(
+            'warn',
+            'launcher opt-out',
+            `no service control policy on this account reserves ec2trail:ack at launch (${scps.policies.length} checked): any launcher can keep their instance from being stopped`,
+            'Attach policy/scp-reserve-ec2trail-tags.json (docs/remediation.md) after naming the principals who may opt out.',
+          );
     });
   }
 

@@ -38,6 +38,18 @@ export interface DoctorAws {
   /** The sum of one of ec2trail's own metrics over the last `hours` hours. */
   appMetricSum(name: string, hours: number): Promise<number>;
   subscriptions(topicArn: string): Promise<readonly SubscriptionFacts[]>;
+  /**
+   * The service control policies that apply to this account (its own, its OUs', the root's), as
+   * documents; `unreadable` with the reason when these credentials may not read AWS Organizations
+   * (only the management account or a delegated administrator may).
+   */
+  serviceControlPolicies(): Promise<
+    | {
+        readonly readable: true;
+        readonly policies: readonly { readonly name: string; readonly content: string }[];
+      }
+    | { readonly readable: false; readonly reason: string }
+  >;
   /** The StackSet's status, and how many stack instances are not current. */
   stackSet(
     name: string,

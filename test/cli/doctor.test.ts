@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runChecks } from '../../cli/doctor/checks';
 import type { DoctorAws, RuleFacts, SubscriptionFacts, TrailFacts } from '../../cli/doctor/ports';
 import { queueArnFromUrl } from '../../cli/doctor/trail-checks';
-import { runCli } from '../helpers/cli';
+import { ROOT, runCli } from '../helpers/cli';
 
 const OUTPUTS = {
   AttributionTableName: 'Ec2Trail-Table',
@@ -104,6 +106,11 @@ class FakeAws implements DoctorAws {
   }
   async stackSet() {
     return this.set;
+  }
+  scps: Awaited<ReturnType<DoctorAws['serviceControlPolicies']>> = { readable: true, policies: [] };
+  async serviceControlPolicies() {
+    this.guard('serviceControlPolicies');
+    return this.scps;
   }
 }
 
@@ -285,5 +292,67 @@ describe('ec2trail doctor checks', () => {
     expect(result.stderr.split('\n')[0]).toBe(
       'ec2trail doctor: doctor needs the home region: pass --region, set AWS_REGION, or give the profile a region',
     );
+  });
+});
+
+describe('the launcher opt-out check (enforce only)', () => {
+  const shipped = readFileSync(join(ROOT, 'policy', 'scp-reserve-ec2trail-tags.json'), 'utf8');
+  const verdict = async (aws: FakeAws) =>
+    (await runChecks(aws, OPTIONS)).find((r) => r.check === 'launcher opt-out');
+
+  it('is not made without enforce', async () => {
+    expect(await verdict(new FakeAws())).toBeUndefined();
+  });
+
+  it('names the shipped SCP when it applies, and warns when none does or Organizations cannot be read', async () => {
+    const aws = new FakeAws();
+    aws.outputs = { ...OUTPUTS, RemediationMode: 'enforce' };
+    aws.scps = {
+      readable: true,
+      policies: [
+        { name: 'FullAWSAccess', content: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' },
+        { name: 'reserve-ec2trail', content: shipped },
+      ],
+    };
+    expect(await verdict(aws)).toMatchObject({
+      verdict: 'ok',
+      detail: 'service control policy reserve-ec2trail reserves ec2trail:ack at launch',
+    });
+    aws.scps = {
+      readable: true,
+      policies: [
+        { name: 'FullAWSAccess', content: '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' },
+      ],
+    };
+    expect(await verdict(aws)).toMatchObject({ verdict: 'warn' });
+    // A deny that names the tag but not RunInstances does not keep a launcher from it.
+    aws.scps = {
+      readable: true,
+      policies: [
+        {
+          name: 'tags-only',
+          content:
+            '{"Statement":[{"Effect":"Deny","Action":"ec2:CreateTags","Resource":"*","Condition":{"ForAnyValue:StringEquals":{"aws:TagKeys":["ec2trail:ack"]}}}]}',
+        },
+      ],
+    };
+    expect(await verdict(aws)).toMatchObject({ verdict: 'warn' });
+    // ec2:Run* covers it, as IAM matches actions.
+    aws.scps = {
+      readable: true,
+      policies: [
+        {
+          name: 'wide',
+          content:
+            '{"Statement":{"Effect":"Deny","Action":["ec2:Run*"],"Resource":"*","Condition":{"Null":{"aws:RequestTag/ec2trail:ack":"false"}}}}',
+        },
+      ],
+    };
+    expect(await verdict(aws)).toMatchObject({ verdict: 'ok' });
+    aws.scps = { readable: false, reason: 'AccessDeniedException: not the management account' };
+    expect(await verdict(aws)).toMatchObject({
+      verdict: 'warn',
+      detail: expect.stringContaining('cannot tell'),
+    });
   });
 });

@@ -37,6 +37,11 @@ describe('remediation in the template', () => {
     const all = JSON.stringify(plain.toJSON());
     expect(all).not.toContain('ec2:StopInstances');
     expect(all).not.toContain('scheduler:CreateSchedule');
+    expect(Object.keys(plain.findOutputs('RemediationMode'))).toEqual([]);
+  });
+
+  it('says its mode in an output, for doctor', () => {
+    template.hasOutput('RemediationMode', { Value: 'enforce' });
   });
 
   it('creates one schedule group, and a function with its own dead-letter queue and alarms', () => {
