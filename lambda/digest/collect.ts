@@ -8,6 +8,8 @@ import {
   type SentAlert,
   type Window,
 } from '../domain/digest/summarize';
+import { type ActorKind, actorWith, personProof } from '../domain/identity';
+import { type CallerFacts, isVerifiedPerson } from '../domain/lineage/link';
 import type { StoredRow } from '../schema/stored-row';
 
 export interface DigestSource {
@@ -34,6 +36,33 @@ function optedOutWith(launch: Record<string, unknown> | null): string | null {
   return found.length > 0 ? found.join(', ') : null;
 }
 
+/** Whether the row's person is verified (docs/attribution.md): a claim never reaches a personal digest. */
+function verifiedOf(row: StoredRow): boolean {
+  if (row.initiator) {
+    const { kind, verified } = row.initiator as { kind?: unknown; verified?: unknown };
+    return isVerifiedPerson({
+      kind: typeof kind === 'string' ? (kind as CallerFacts['kind']) : 'unknown',
+      verified: typeof verified === 'boolean' ? verified : null,
+    });
+  }
+  const actor = row.actor as unknown as Record<string, unknown>;
+  const text = (key: string) => (typeof actor[key] === 'string' ? (actor[key] as string) : null);
+  const proof = personProof(
+    actorWith({
+      type: row.actor.type,
+      kind: row.actor.kind as ActorKind,
+      name: row.actor.name,
+      arn: row.actor.arn,
+      userName: text('userName'),
+      roleArn: text('roleArn'),
+      roleName: text('roleName'),
+      sessionName: text('sessionName'),
+      sourceIdentity: text('sourceIdentity'),
+    }),
+  );
+  return proof?.verified !== false;
+}
+
 function slim(row: StoredRow): DigestRow {
   const instanceType = row.launch?.instanceType;
   const optedOut = optedOutWith(row.launch);
@@ -55,6 +84,7 @@ function slim(row: StoredRow): DigestRow {
     },
     via: row.via ? { service: row.via.service } : null,
     initiator: row.initiator ? { name: row.initiator.name, arn: row.initiator.arn } : null,
+    verified: verifiedOf(row),
     launch:
       typeof instanceType === 'string' || optedOut !== null
         ? {

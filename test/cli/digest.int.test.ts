@@ -56,7 +56,8 @@ describe('ec2trail digest', () => {
     expect(digest.services).toEqual([{ service: 'autoscaling.amazonaws.com', person: null, instances: 1 }]);
     expect(digest.failed).toEqual([
       {
-        person: 'contractor-bob',
+        // A federated user's name is the GetFederationToken caller's choice: listed as a claim.
+        person: 'arn:aws:sts::111122223333:federated-user/contractor-bob (claims to be contractor-bob)',
         eventName: 'RunInstances',
         errorCode: 'Client.UnauthorizedOperation',
         count: 1,

@@ -125,6 +125,32 @@ describe('digest summary', () => {
     );
   });
 
+  it('never makes a personal digest of a claimed name, and lists it as a claim', () => {
+    const claimed = row({
+      eventKey: 'c1',
+      action: 'launch',
+      instanceId: 'i-9',
+      actor: {
+        name: 'jane.doe@example.com',
+        arn: 'arn:aws:sts::111122223333:assumed-role/Deployer/jane.doe@example.com',
+        type: 'AssumedRole',
+      },
+      verified: false,
+    });
+    const own = row({ eventKey: 'a1', action: 'launch', instanceId: 'i-1' });
+    expect(peopleIn([claimed, own], WINDOW).map((p) => p.person)).toEqual(['alice']);
+    expect(
+      summarize([claimed, own], new Map(), WINDOW, 'jane.doe@example.com').totals.instancesLaunched,
+    ).toBe(0);
+    expect(summarize([claimed, own], new Map(), WINDOW).topLaunchers).toEqual([
+      { name: 'alice', count: 1 },
+      {
+        name: 'arn:aws:sts::111122223333:assumed-role/Deployer/jane.doe@example.com (claims to be jane.doe@example.com)',
+        count: 1,
+      },
+    ]);
+  });
+
   it('leaves out rows outside the window and rows without a time', () => {
     const before = row({ eventKey: 'e1', action: 'launch', eventTime: '2026-02-28T23:59:59Z' });
     const timeless = row({ eventKey: 'e2', action: 'launch', eventTime: null });

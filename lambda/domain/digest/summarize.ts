@@ -27,6 +27,11 @@ export interface DigestRow {
   readonly via: { readonly service: string } | null;
   readonly initiator: { readonly name: string | null; readonly arn: string | null } | null;
   readonly launch: Readonly<Record<string, unknown>> | null;
+  /**
+   * False when the person's name is a claim the caller chose (docs/attribution.md, "Verified or
+   * claimed"): such a row is listed as a claim and never makes a personal digest. Absent: verified.
+   */
+  readonly verified?: boolean;
 }
 
 /** What the alert marker of an event says was sent: its highest severity and the rules it listed. */
@@ -109,6 +114,7 @@ export const DIGEST_LIST_MAX = 10;
  * the service itself (null) when no person is known, else the caller (source identity first).
  */
 export function personOfRow(row: DigestRow): string | null {
+  if (row.verified === false) return null;
   if (row.initiator) return row.initiator.name ?? row.initiator.arn;
   if (row.via) return null;
   const source = typeof row.actor.sourceIdentity === 'string' ? row.actor.sourceIdentity : null;
@@ -117,6 +123,10 @@ export function personOfRow(row: DigestRow): string | null {
 
 /** The person's name for lists: an unknown person behind a service reads as that service. */
 function label(row: DigestRow): string {
+  if (row.verified === false) {
+    const claimed = row.initiator?.name ?? row.actor.sourceIdentity ?? row.actor.name;
+    return `${row.actor.arn ?? 'a caller'} (claims to be ${String(claimed)})`;
+  }
   return personOfRow(row) ?? (row.via ? `${row.via.service} (no person known)` : 'an unidentified caller');
 }
 
