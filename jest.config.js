@@ -1,7 +1,8 @@
 /**
  * The project of a test comes from its file name, never from a list:
- * - `*.int.test.ts` (integration): talks to DynamoDB Local and the fauxqs SNS/SQS/S3 emulator,
- *   started once for the run by the global setup; each file makes its own tables.
+ * - `*.int.test.ts` (integration): talks to DynamoDB Local, the fauxqs SNS/SQS/S3 emulator and
+ *   moto's server (EC2, STS, Scheduler, Security Hub, Organizations), started once for the run by
+ *   the global setup; each file makes its own tables.
  * - `test/infra/**` (infra): synthesizes the CDK app (without esbuild bundling, except the tests
  *   whose subject is the bundle).
  * - `*.slow.test.ts` (slow): the long proofs (the 100,000-event load test, the README's AWS CLI

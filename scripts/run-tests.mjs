@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The jest half of `npm test`, in two phases so that the process tree stays small:
+// The jest half of `npm test`, in three phases so that the process tree stays small:
 //   1. infra: the CDK synth tests, one worker (each holds aws-cdk-lib and a whole app);
-//   2. unit and integration, two workers, beside DynamoDB Local and the SNS/SQS/S3 emulator.
-// Both phases always run; the exit code is the first failure's. Their jest results go to
-// .test-results/jest-infra.json and jest-main.json, and their sum to .test-results/jest.json,
+//   2. unit, two workers, with no shared service (the warm-store tests start their own Java);
+//   3. integration, two workers, beside DynamoDB Local, the SNS/SQS/S3 emulator and moto's server.
+// Apart, the unit phase's own DynamoDB Locals never run beside the shared services.
+// Every phase always runs; the exit code is the first failure's. Their jest results go to
+// .test-results/jest-<phase>.json, and their sum to .test-results/jest.json,
 // which .ci/run reads for its closing line. `node scripts/run-tests.mjs slow` runs the slow proofs
 // (.test-results/jest-slow.json). Arguments after the phase name go to jest.
 import { spawnSync } from 'node:child_process';
@@ -17,7 +19,8 @@ const JEST = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 const PHASES = {
   default: [
     { name: 'infra', args: ['--selectProjects', 'infra', '--maxWorkers', '1'] },
-    { name: 'main', args: ['--selectProjects', 'unit', 'integration'] },
+    { name: 'unit', args: ['--selectProjects', 'unit'] },
+    { name: 'integration', args: ['--selectProjects', 'integration'] },
   ],
   slow: [{ name: 'slow', args: ['--selectProjects', 'slow', '--maxWorkers', '1'] }],
 };
