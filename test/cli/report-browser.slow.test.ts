@@ -96,7 +96,8 @@ maybe('ec2trail report --html in headless Chromium', () => {
     expect(dom).toMatch(/data-figure="instances launched"><span>7<\/span>/);
     expect(dom).toMatch(/data-figure="alerts"><span>3<\/span>/);
     expect(dom).toContain(
-      '<td>contractor-bob</td><td>RunInstances</td><td>Client.UnauthorizedOperation</td>',
+      // A federated user's name is the GetFederationToken caller's claim: listed as one.
+      '<td>arn:aws:sts::111122223333:federated-user/contractor-bob (claims to be contractor-bob)</td><td>RunInstances</td><td>Client.UnauthorizedOperation</td>',
     );
     const instances = [...dom.matchAll(/data-instance="(i-[0-9a-f]+)"/g)].map((m) => m[1]);
     expect(instances).toHaveLength(7);
