@@ -33,13 +33,14 @@ export async function startFauxqsServer(): Promise<FauxqsServer> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { endpoint, stop: () => stopChild(child) };
+}
+
+/** Ends a service process with SIGTERM and waits for it (at once when it has already exited). */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
 }

@@ -7,6 +7,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../cli/local/dynamodb-local';
+import { stopChild } from './fauxqs-server';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -54,13 +55,5 @@ export async function startMotoServer(): Promise<MotoServer> {
   }
   child.stderr?.removeAllListeners('data');
   child.stderr?.resume();
-  return {
-    endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { endpoint, stop: () => stopChild(child) };
 }

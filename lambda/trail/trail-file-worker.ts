@@ -109,18 +109,19 @@ export function createTrailFileWorker(deps: TrailWorkerDeps) {
   /** Reads one log file and sends each watched event through the pipeline of `mode`. */
   async function processFile(file: LogFileRef, mode: Mode): Promise<FileOutcome> {
     const base = { bucket: file.bucket, key: file.key };
+    /** The outcome of a file that is not read at all. */
+    const unread = (status: 'skipped' | 'untrusted'): FileOutcome => ({
+      ...base,
+      status,
+      events: 0,
+      watched: 0,
+      recovered: 0,
+      alreadyRecorded: 0,
+      alerts: 0,
+      problems: [],
+    });
     const logKey: TrailLogKey | null = parseTrailLogKey(file.key);
-    if (!logKey)
-      return {
-        ...base,
-        status: 'skipped',
-        events: 0,
-        watched: 0,
-        recovered: 0,
-        alreadyRecorded: 0,
-        alerts: 0,
-        problems: [],
-      };
+    if (!logKey) return unread('skipped');
     // Only CloudTrail's own recent deliveries may alert and act: a file anyone else wrote, or an
     // old one copied in, could name any instance as a fresh violation.
     const untrusted = mode === 'recover' ? untrustedBecause(file) : null;
@@ -132,16 +133,7 @@ export function createTrailFileWorker(deps: TrailWorkerDeps) {
         writer: file.writer,
         reason: untrusted,
       });
-      return {
-        ...base,
-        status: 'untrusted',
-        events: 0,
-        watched: 0,
-        recovered: 0,
-        alreadyRecorded: 0,
-        alerts: 0,
-        problems: [],
-      };
+      return unread('untrusted');
     }
     const pipeline = mode === 'recover' ? deps.recover : deps.backfill;
     const problems: string[] = [];
