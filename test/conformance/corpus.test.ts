@@ -3,26 +3,13 @@
  * beside the project. It checks behaviour, not exact output: no crash, no record for other
  * events, clear errors for invalid files, and the instance ids and callers of lifecycle records.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliResult, jsonLines, ROOT, runInProcess } from '../helpers/cli';
+import { CORPUS, corpusFiles } from '../helpers/corpus';
 import { describeIf } from '../helpers/requires';
 
-const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'cloudtrail');
 const describeIfCorpus = describeIf(existsSync(CORPUS), `the shared CloudTrail corpus is not at ${CORPUS}`);
-
-function files(): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (!name.endsWith('.md')) found.push(path);
-    }
-  };
-  walk(CORPUS);
-  return found;
-}
 
 /** Instance ids and caller ARN that SOURCES.md lists for a file, read from its own notes. */
 function expectations(): Map<string, { ids: string[]; arn: string | null; negative: boolean }> {
@@ -48,7 +35,7 @@ async function inspect(path: string): Promise<CliResult> {
 }
 
 describeIfCorpus('shared CloudTrail corpus', () => {
-  const all = existsSync(CORPUS) ? files() : [];
+  const all = existsSync(CORPUS) ? corpusFiles() : [];
 
   it.each(all.map((path) => [path.slice(CORPUS.length + 1), path]))(
     'handles %s without crashing',
