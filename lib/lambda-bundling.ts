@@ -2,8 +2,6 @@
 
 import { join } from 'node:path';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
-import type { Policy } from '../lambda/domain/policy/schema';
 
 const LAMBDA_ROOT = join(__dirname, '..', 'lambda');
 
@@ -34,34 +32,6 @@ export const ESM_REQUIRE_BANNER =
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(LAMBDA_ROOT, 'runtime', 'env-credentials.ts'),
 };
-
-/**
- * Compile-time constants: the validated policy travels inside the bundle, and the Organizations
- * client is bundled only for deploys that read account names (it costs cold-start parse time).
- */
-export function lambdaDefines(
-  policy: Policy,
-  options: {
-    readonly accountNames?: boolean;
-    readonly ownerTags?: OwnerTagSettings;
-    /** The policy remediates in enforce mode: bundle the EC2 and Scheduler clients. */
-    readonly enforce?: boolean;
-    /** Put violations on the default event bus: bundle the EventBridge client. */
-    readonly violationEvents?: boolean;
-    /** Import violations into Security Hub: bundle the Security Hub client. */
-    readonly securityHub?: boolean;
-  } = {},
-): Record<string, string> {
-  return {
-    __EC2TRAIL_POLICY__: JSON.stringify(JSON.stringify(policy)),
-    __EC2TRAIL_ACCOUNT_NAMES__: options.accountNames ? 'true' : 'false',
-    // null leaves the EC2 client out of the bundle.
-    __EC2TRAIL_OWNER_TAGS__: JSON.stringify(options.ownerTags ? JSON.stringify(options.ownerTags) : null),
-    __EC2TRAIL_ENFORCE__: options.enforce ? 'true' : 'false',
-    __EC2TRAIL_VIOLATION_EVENTS__: options.violationEvents ? 'true' : 'false',
-    __EC2TRAIL_SECURITY_HUB__: options.securityHub ? 'true' : 'false',
-  };
-}
 
 /** The esbuild options of every ec2trail function: minified ESM with source maps, for nodejs24.x. */
 export function bundlingOptions(define: Record<string, string> = {}): BundlingOptions {

@@ -1,25 +1,13 @@
 /** Builds the Lambda bundle exactly as the stack does, for the benchmark and the bundle test. */
 
 import { build } from 'esbuild';
-import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
-import {
-  ESM_REQUIRE_BANNER,
-  LAMBDA_ALIASES,
-  LAMBDA_ENTRY,
-  LAMBDA_TARGET,
-  lambdaDefines,
-} from '../lib/lambda-bundling';
+import { type BuildConstants, buildConstants, buildDefines } from '../lambda/settings/build';
+import { ESM_REQUIRE_BANNER, LAMBDA_ALIASES, LAMBDA_ENTRY, LAMBDA_TARGET } from '../lib/lambda-bundling';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 
 export async function buildLambdaBundle(
   outfile: string,
-  options: {
-    readonly accountNames?: boolean;
-    readonly enforce?: boolean;
-    readonly ownerTags?: OwnerTagSettings;
-    readonly violationEvents?: boolean;
-    readonly securityHub?: boolean;
-  } = {},
+  options: Partial<Omit<BuildConstants, 'policy'>> = {},
 ): Promise<void> {
   await build({
     entryPoints: [LAMBDA_ENTRY],
@@ -33,7 +21,9 @@ export async function buildLambdaBundle(
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     // The default deploy puts violations on the bus (config violationEvents): so does this bundle.
-    define: lambdaDefines(readPolicyFile(DEFAULT_POLICY_FILE), { violationEvents: true, ...options }),
+    define: buildDefines(
+      buildConstants(readPolicyFile(DEFAULT_POLICY_FILE), { violationEvents: true, ...options }),
+    ),
     alias: { ...LAMBDA_ALIASES },
     logLevel: 'warning',
   });

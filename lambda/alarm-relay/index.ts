@@ -1,14 +1,15 @@
-/** The alarm relay's entry point: the topic from the environment, the SNS client built once per cold start. */
+/** The alarm relay's entry point: the topic from its settings, the SNS client built once per cold start. */
 
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
-import { readRelayEnvironment } from '../environment';
+import { loggerOf } from '../runtime/powertools';
+import { SDK_ATTEMPTS } from '../runtime/sdk-retries';
+import { readSettings } from '../settings/functions';
 import { createAlarmRelay } from './handler';
 
-const env = readRelayEnvironment(process.env);
+const settings = readSettings('alarmRelay', process.env);
 
 export const handler = createAlarmRelay({
-  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN),
-  logger: new Logger({ serviceName: 'ec2trail-alarm-relay' }),
+  publisher: new SnsAlertPublisher(new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }), settings.topicArn),
+  logger: loggerOf('ec2trail-alarm-relay'),
 });

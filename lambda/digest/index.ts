@@ -1,24 +1,25 @@
-/** The digest function's entry point: clients built once per cold start, the environment checked first. */
+/** The digest function's entry point: clients built once per cold start, the settings checked first. */
 
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAttributionQueries } from '../adapters/dynamodb-attribution-queries';
 import { DynamoDbSentAlerts } from '../adapters/dynamodb-sent-alerts';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
-import { readDigestEnvironment } from '../environment';
+import { loggerOf } from '../runtime/powertools';
+import { documentsOf } from '../runtime/recording-deps';
+import { SDK_ATTEMPTS } from '../runtime/sdk-retries';
+import { readSettings } from '../settings/functions';
 import { createDigestHandler } from './handler';
 
-const env = readDigestEnvironment(process.env);
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const settings = readSettings('digest', process.env);
+const documents = documentsOf(new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb }));
 
 export const handler = createDigestHandler({
-  source: new DynamoDbAttributionQueries(documents, env.TABLE_NAME),
-  sent: new DynamoDbSentAlerts(documents, env.TABLE_NAME),
-  publisher: new SnsAlertPublisher(new SNSClient({}), env.TOPIC_ARN, {
-    chat: env.CHAT_NOTIFICATIONS === 'custom',
+  source: new DynamoDbAttributionQueries(documents, settings.tableName),
+  sent: new DynamoDbSentAlerts(documents, settings.tableName),
+  publisher: new SnsAlertPublisher(new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }), settings.topicArn, {
+    chat: settings.chat,
   }),
-  logger: new Logger({ serviceName: 'ec2trail-digest' }),
-  personal: env.PERSONAL_DIGESTS === 'on',
+  logger: loggerOf('ec2trail-digest'),
+  personal: settings.personal,
 });

@@ -1,10 +1,11 @@
 /**
- * What a pipeline does to launched instances besides recording them: owner tags and remediation.
- * Shared by the attribution function and the trail-file function, so an event the live path
- * missed and the trail path recovers is tagged and remediated the same way.
+ * What a pipeline does to launched instances besides recording them: owner tags, remediation,
+ * violation events and Security Hub findings. Shared by the attribution function and the
+ * trail-file function, so an event the live path missed and the trail path recovers is acted on
+ * the same way.
  *
- * The clients are built behind esbuild defines, tested here on the define itself, so a bundle
- * without owner tags carries no EC2 or STS client and a dry run carries no Scheduler client.
+ * Each client is built behind a build constant (`EC2TRAIL_BUILD.*`), so a bundle without owner
+ * tags carries no EC2 or STS client, a dry run no Scheduler client, and so on.
  */
 
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -18,35 +19,20 @@ import { EventBridgeViolationBus } from '../adapters/eventbridge-violation-bus';
 import { memberAccountEc2 } from '../adapters/member-account-ec2';
 import { SchedulerStopScheduler } from '../adapters/scheduler-stop-scheduler';
 import { SecurityHubFindingSink } from '../adapters/securityhub-finding-sink';
-import type { Policy } from '../domain/policy/schema';
 import { remediationSettingsOf } from '../domain/remediation/settings';
-import {
-  readMemberTaggingEnvironment,
-  readOwnerTagSettings,
-  readSchedulingEnvironment,
-  readSecurityHubEnvironment,
-} from '../environment';
 import { securityHubFindings } from '../findings/finding-reporter';
 import type { HandlerDeps } from '../handler';
 import type { SentAlertLookup } from '../ports';
 import { Remediator } from '../remediation/remediator';
 import type { IngestedBy } from '../schema/attribution-table';
+import '../settings/build';
+import { type RecordingSettings, SettingsError } from '../settings/functions';
+import { SDK_ATTEMPTS } from './sdk-retries';
 
-/** The deploy's owner tag settings as JSON, or null (then the EC2 client is left out of the bundle). */
-declare const __EC2TRAIL_OWNER_TAGS__: string | null;
-/** True when the policy remediates in enforce mode: only then are the EC2 and Scheduler clients bundled. */
-declare const __EC2TRAIL_ENFORCE__: boolean;
-/** Whether violations are put on the default event bus: when false the EventBridge client is left out. */
-declare const __EC2TRAIL_VIOLATION_EVENTS__: boolean;
-/** Whether violations become Security Hub findings: when false the Security Hub client is left out. */
-declare const __EC2TRAIL_SECURITY_HUB__: boolean;
-
+/** What the launch actions are built from: the function's settings and its shared adapters. */
 export interface LaunchActionContext {
-  readonly policy: Policy;
-  readonly homeAccount: string | undefined;
-  readonly retentionDays: number | undefined;
+  readonly settings: RecordingSettings;
   readonly ingestedBy: IngestedBy;
-  readonly env: Record<string, string | undefined>;
   readonly store: HandlerDeps['store'];
   /** The alert markers, read to archive the findings of a terminated instance's launch. */
   readonly alerts: SentAlertLookup;
@@ -54,36 +40,41 @@ export interface LaunchActionContext {
   readonly metrics: HandlerDeps['metrics'];
 }
 
+const ec2In = (region: string) => new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2 });
+
+/** The home account, which owner tags and remediation need (the settings check makes sure it is set). */
+function homeOf(settings: RecordingSettings): string {
+  if (settings.homeAccount === null)
+    throw new SettingsError('Invalid Lambda environment: HOME_ACCOUNT: owner tags and remediation need it');
+  return settings.homeAccount;
+}
+
 /** Where owner tags are written: the home account, and the member accounts when the deploy has their role. */
-function ownerTagClients(homeAccount: string, env: Record<string, string | undefined>) {
-  const member = readMemberTaggingEnvironment(env);
-  if (!member) return homeAccountEc2(homeAccount, (region) => new EC2Client({ region, maxAttempts: 1 }));
+function ownerTagClients(settings: RecordingSettings) {
+  const member = settings.memberTagging;
+  if (!member) return homeAccountEc2(homeOf(settings), ec2In);
   return memberAccountEc2({
-    homeAccount,
-    role: {
-      roleName: member.MEMBER_TAG_ROLE,
-      externalId: member.MEMBER_TAG_EXTERNAL_ID,
-      partition: member.PARTITION,
-    },
-    sts: new STSClient({ maxAttempts: 3 }),
+    homeAccount: homeOf(settings),
+    role: member,
+    sts: new STSClient({ maxAttempts: SDK_ATTEMPTS.sts }),
     make: (region, credentials) =>
-      new EC2Client({ region, maxAttempts: 1, ...(credentials ? { credentials } : {}) }),
+      new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2, ...(credentials ? { credentials } : {}) }),
   });
 }
 
 /** Remediation's adapters: in enforce mode only; a dry run gets no client and no permission. */
-function enforcement(homeAccount: string, env: Record<string, string | undefined>) {
-  const scheduling = readSchedulingEnvironment(env);
+function enforcement(settings: RecordingSettings) {
+  const scheduling = settings.scheduling;
+  if (scheduling === null)
+    throw new SettingsError(
+      'Invalid Lambda environment: SCHEDULE_GROUP: enforce mode needs the schedule settings',
+    );
   return {
-    actions: new Ec2InstanceActions(
-      homeAccountEc2(homeAccount, (region) => new EC2Client({ region, maxAttempts: 1 })),
+    actions: new Ec2InstanceActions(homeAccountEc2(homeOf(settings), ec2In)),
+    scheduler: new SchedulerStopScheduler(
+      new SchedulerClient({ maxAttempts: SDK_ATTEMPTS.scheduler }),
+      scheduling,
     ),
-    scheduler: new SchedulerStopScheduler(new SchedulerClient({}), {
-      groupName: scheduling.SCHEDULE_GROUP,
-      functionArn: scheduling.REMEDIATION_FUNCTION_ARN,
-      roleArn: scheduling.SCHEDULER_ROLE_ARN,
-      deadLetterArn: scheduling.SCHEDULE_DLQ_ARN,
-    }),
   };
 }
 
@@ -91,32 +82,35 @@ function enforcement(homeAccount: string, env: Record<string, string | undefined
 export function launchActions(
   context: LaunchActionContext,
 ): Pick<HandlerDeps, 'ownerTags' | 'remediator' | 'violationBus' | 'securityHub'> {
-  const home = context.homeAccount ?? '';
-  const ownerTagSettings =
-    __EC2TRAIL_OWNER_TAGS__ === null ? null : readOwnerTagSettings(JSON.parse(__EC2TRAIL_OWNER_TAGS__));
-  const remediation = remediationSettingsOf(context.policy);
+  const { settings } = context;
+  const remediation = remediationSettingsOf(EC2TRAIL_BUILD.policy);
   return {
-    // Tested on the define itself, so esbuild drops the EventBridge client when the deploy turns it off.
-    ...(__EC2TRAIL_VIOLATION_EVENTS__
-      ? { violationBus: new EventBridgeViolationBus(new EventBridgeClient({ maxAttempts: 3 })) }
+    ...(EC2TRAIL_BUILD.violationEvents
+      ? {
+          violationBus: new EventBridgeViolationBus(
+            new EventBridgeClient({ maxAttempts: SDK_ATTEMPTS.eventbridge }),
+          ),
+        }
       : {}),
-    // BatchImportFindings allows 10 requests a second: the SDK's retries ride out a burst.
-    ...(__EC2TRAIL_SECURITY_HUB__
+    ...(EC2TRAIL_BUILD.securityHub && settings.securityHub
       ? {
           securityHub: securityHubFindings({
-            sink: new SecurityHubFindingSink(new SecurityHubClient({ maxAttempts: 5 })),
-            target: readSecurityHubEnvironment(context.env),
+            sink: new SecurityHubFindingSink(
+              new SecurityHubClient({ maxAttempts: SDK_ATTEMPTS.securityhub }),
+            ),
+            target: settings.securityHub,
             alerts: context.alerts,
           }),
         }
       : {}),
-    ...(__EC2TRAIL_OWNER_TAGS__ !== null && ownerTagSettings !== null
+    // The build constant itself in the condition: esbuild folds it and drops the EC2 and STS clients.
+    ...(EC2TRAIL_BUILD.ownerTags !== null
       ? {
           ownerTags: {
-            settings: ownerTagSettings,
+            settings: EC2TRAIL_BUILD.ownerTags,
             tagger: new Ec2OwnerTagger({
-              clientFor: ownerTagClients(home, context.env),
-              overwrite: ownerTagSettings.overwrite,
+              clientFor: ownerTagClients(settings),
+              overwrite: EC2TRAIL_BUILD.ownerTags.overwrite,
             }),
           },
         }
@@ -125,14 +119,14 @@ export function launchActions(
       ? {
           remediator: new Remediator({
             settings: remediation,
-            homeAccount: home,
-            ...(__EC2TRAIL_ENFORCE__ ? enforcement(home, context.env) : {}),
+            homeAccount: homeOf(settings),
+            ...(EC2TRAIL_BUILD.enforce ? enforcement(settings) : {}),
             store: context.store,
             logger: context.logger,
             metrics: context.metrics,
             clock: () => new Date(),
             ingestedBy: context.ingestedBy,
-            retentionDays: context.retentionDays,
+            retentionDays: settings.retentionDays,
           }),
         }
       : {}),

@@ -8,6 +8,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { environmentOf } from '../../lambda/settings/functions';
 import { ALARM_RELAY_ENTRY, bundlingOptions } from '../lambda-bundling';
 import { DeadLetterQueue } from './dead-letter-queue';
 
@@ -88,7 +89,10 @@ export class AlarmRelay extends Construct {
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,
-      environment: { TOPIC_ARN: props.alertTopic.topicArn, NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        ...environmentOf('alarmRelay', { TOPIC_ARN: props.alertTopic.topicArn }),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
       retryAttempts: 2,
       onFailure: new SqsDestination(this.deadLetterQueue.queue),
       bundling: bundlingOptions(),

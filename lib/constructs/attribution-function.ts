@@ -9,7 +9,9 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
-import { bundlingOptions, LAMBDA_ENTRY, lambdaDefines } from '../lambda-bundling';
+import { type BuildConstants, buildConstants, buildDefines } from '../../lambda/settings/build';
+import { environmentOf, type SettingsInput } from '../../lambda/settings/functions';
+import { bundlingOptions, LAMBDA_ENTRY } from '../lambda-bundling';
 import {
   grantLaunchActions,
   type LaunchActionsProps,
@@ -49,9 +51,24 @@ export class AttributionFunction extends Construct {
   /** The function's role: the member accounts' owner-tag role trusts it. */
   public readonly role: Role;
   public readonly logGroup: LogGroup;
+  /** The settings in the function's environment, as its schema types them. */
+  public readonly settings: SettingsInput<'attribution'>;
+  /** What the function's bundle is built with. */
+  public readonly build: BuildConstants;
 
   constructor(scope: Construct, id: string, props: AttributionFunctionProps) {
     super(scope, id);
+    this.settings = {
+      TABLE_NAME: props.table.tableName,
+      TOPIC_ARN: props.topic.topicArn,
+      ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
+      ...(props.accountNamesFrom ? { ACCOUNT_NAMES: 'organizations' } : {}),
+      ...launchActionEnvironment(this, props.launchActions),
+    };
+    this.build = buildConstants(props.policy, {
+      accountNames: props.accountNamesFrom !== undefined,
+      ...launchActionDefines(props.launchActions),
+    });
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -75,11 +92,7 @@ export class AttributionFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        TABLE_NAME: props.table.tableName,
-        TOPIC_ARN: props.topic.topicArn,
-        ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
-        ...(props.accountNamesFrom ? { ACCOUNT_NAMES: 'organizations' } : {}),
-        ...launchActionEnvironment(this, props.launchActions),
+        ...environmentOf('attribution', this.settings),
         POWERTOOLS_SERVICE_NAME: 'ec2trail',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         // Stack traces in the logs point at the TypeScript sources.
@@ -89,12 +102,7 @@ export class AttributionFunction extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(props.deadLetterQueue),
       // The policy travels inside the bundle: no 4 KB environment limit, and a new policy is a new code version.
-      bundling: bundlingOptions(
-        lambdaDefines(props.policy, {
-          accountNames: props.accountNamesFrom !== undefined,
-          ...launchActionDefines(props.launchActions),
-        }),
-      ),
+      bundling: bundlingOptions(buildDefines(this.build)),
     });
 
     grantRecording(role, props.table, props.topic);

@@ -9,6 +9,7 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ATTRIBUTION_TABLE } from '../../lambda/schema/attribution-table';
+import { environmentOf } from '../../lambda/settings/functions';
 import type { DigestsConfig } from '../config';
 import { bundlingOptions, DIGEST_ENTRY } from '../lambda-bundling';
 import { DeadLetterQueue } from './dead-letter-queue';
@@ -88,10 +89,12 @@ export class DigestSchedule extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        TABLE_NAME: props.table.tableName,
-        TOPIC_ARN: props.topic.topicArn,
-        PERSONAL_DIGESTS: props.personal ? 'on' : 'off',
-        ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
+        ...environmentOf('digest', {
+          TABLE_NAME: props.table.tableName,
+          TOPIC_ARN: props.topic.topicArn,
+          PERSONAL_DIGESTS: props.personal ? 'on' : 'off',
+          ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
+        }),
         NODE_OPTIONS: '--enable-source-maps',
       },
       // Scheduler invokes asynchronously: Lambda retries twice, then the invocation is kept here.

@@ -3,6 +3,8 @@ import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
 import { VIOLATION_SOURCE } from '../../lambda/domain/violation-event';
+import type { BuildConstants } from '../../lambda/settings/build';
+import type { SettingsInput } from '../../lambda/settings/functions';
 import { grantMemberTagging, grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './owner-tag-grants';
 import type { Remediation } from './remediation';
 
@@ -31,10 +33,16 @@ export interface LaunchActionsProps {
   readonly chatNotifications?: boolean;
 }
 
+/** The settings a recording function reads for its launch actions. */
+export type LaunchActionSettings = Omit<
+  SettingsInput<'trailFile'>,
+  'TABLE_NAME' | 'TOPIC_ARN' | 'RETENTION_DAYS'
+>;
+
 export function launchActionEnvironment(
   scope: Construct,
   props: LaunchActionsProps | undefined,
-): Record<string, string> {
+): LaunchActionSettings {
   if (!props) return {};
   const stack = Stack.of(scope);
   return {
@@ -63,14 +71,11 @@ export function launchActionEnvironment(
  * The esbuild defines that keep the EC2, STS, Scheduler, EventBridge and Security Hub clients
  * out of bundles that need none, and put them in those that do.
  */
-export function launchActionDefines(props: LaunchActionsProps | undefined): {
-  readonly ownerTags?: OwnerTagSettings;
-  readonly enforce: boolean;
-  readonly violationEvents: boolean;
-  readonly securityHub: boolean;
-} {
+export function launchActionDefines(
+  props: LaunchActionsProps | undefined,
+): Pick<BuildConstants, 'ownerTags' | 'enforce' | 'violationEvents' | 'securityHub'> {
   return {
-    ...(props?.ownerTags ? { ownerTags: props.ownerTags } : {}),
+    ownerTags: props?.ownerTags ?? null,
     enforce: props?.enforcement !== undefined,
     violationEvents: props?.violationEvents === true,
     securityHub: props?.securityHub === true,

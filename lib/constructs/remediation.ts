@@ -15,7 +15,9 @@ import {
   VIOLATION_TAG,
 } from '../../lambda/domain/remediation/settings';
 import { ALERT_PREFIX } from '../../lambda/schema/attribution-table';
-import { bundlingOptions, lambdaDefines, REMEDIATION_ENTRY } from '../lambda-bundling';
+import { buildConstants, buildDefines } from '../../lambda/settings/build';
+import { environmentOf } from '../../lambda/settings/functions';
+import { bundlingOptions, REMEDIATION_ENTRY } from '../lambda-bundling';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface RemediationProps {
@@ -92,15 +94,17 @@ export class Remediation extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        TABLE_NAME: props.table.tableName,
-        TOPIC_ARN: props.topic.topicArn,
-        HOME_ACCOUNT: stack.account,
-        ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
+        ...environmentOf('remediation', {
+          TABLE_NAME: props.table.tableName,
+          TOPIC_ARN: props.topic.topicArn,
+          HOME_ACCOUNT: stack.account,
+          ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
+        }),
         POWERTOOLS_SERVICE_NAME: 'ec2trail-remediation',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: bundlingOptions(lambdaDefines(props.policy)),
+      bundling: bundlingOptions(buildDefines(buildConstants(props.policy))),
     });
 
     // Rows (put only, with a condition on the key) and the alert ledger's markers.

@@ -9,7 +9,9 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
-import { bundlingOptions, lambdaDefines, TRAIL_FILE_ENTRY } from '../lambda-bundling';
+import { type BuildConstants, buildConstants, buildDefines } from '../../lambda/settings/build';
+import { environmentOf, type SettingsInput } from '../../lambda/settings/functions';
+import { bundlingOptions, TRAIL_FILE_ENTRY } from '../lambda-bundling';
 import { logObjectsArn, type TrailLocation } from '../trail-log-pattern';
 import {
   grantLaunchActions,
@@ -50,9 +52,20 @@ export interface TrailFileFunctionProps {
 export class TrailFileFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly role: Role;
+  /** The settings in the function's environment, as its schema types them. */
+  public readonly settings: SettingsInput<'trailFile'>;
+  /** What the function's bundle is built with. */
+  public readonly build: BuildConstants;
 
   constructor(scope: Construct, id: string, props: TrailFileFunctionProps) {
     super(scope, id);
+    this.settings = {
+      TABLE_NAME: props.table.tableName,
+      TOPIC_ARN: props.topic.topicArn,
+      ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
+      ...launchActionEnvironment(this, props.launchActions),
+    };
+    this.build = buildConstants(props.policy, launchActionDefines(props.launchActions));
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -76,15 +89,12 @@ export class TrailFileFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        TABLE_NAME: props.table.tableName,
-        TOPIC_ARN: props.topic.topicArn,
-        ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
-        ...launchActionEnvironment(this, props.launchActions),
+        ...environmentOf('trailFile', this.settings),
         POWERTOOLS_SERVICE_NAME: 'ec2trail',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: bundlingOptions(lambdaDefines(props.policy, launchActionDefines(props.launchActions))),
+      bundling: bundlingOptions(buildDefines(this.build)),
     });
     grantRecording(this.role, props.table, props.topic);
     grantLaunchActions(this.role, props.launchActions);

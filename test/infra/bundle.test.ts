@@ -11,9 +11,10 @@ describe('the Lambda bundle', () => {
 
   beforeAll(() => buildLambdaBundle(bundle), 60_000);
 
-  it('stays under 450 KB with the SDK clients inside', () => {
+  it('stays under 455 KB with the SDK clients inside', () => {
     // 430 KB until violations went to the event bus by default (issue 17): the EventBridge client is 22 KB.
-    expect(statSync(bundle).size).toBeLessThan(450_000);
+    // 446 KB until the settings were read through one schema that checks them against the build (issue 31).
+    expect(statSync(bundle).size).toBeLessThan(455_000);
   });
 
   it('carries the EventBridge client only for deploys that put violations on the bus', async () => {
@@ -48,7 +49,7 @@ describe('the Lambda bundle', () => {
     // by 20 KB with remediation's planner and alert texts (issue 16), by 22 KB with the
     // EventBridge client (issue 17), and by 4 KB with the finding builder and archiver, which
     // the handler imports whether or not the deploy turns Security Hub on (issue 17).
-    expect(statSync(withNames).size).toBeLessThan(485_000);
+    expect(statSync(withNames).size).toBeLessThan(490_000);
   });
 
   it('carries the EC2 and Scheduler clients only for a policy that remediates in enforce mode', async () => {
