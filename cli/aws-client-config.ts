@@ -1,16 +1,51 @@
 /**
- * The configuration every AWS SDK client of the CLI is built with, so that every command finds
- * its region and credentials as the AWS CLI does. Endpoints are the SDK's own business: it
- * reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (and the profile's endpoint_url)
- * whenever no endpoint is set here, which is why none is, except where a flag names one.
+ * The one place the CLI configures its AWS SDK clients, so every command finds its region,
+ * credentials and endpoint as the AWS CLI does, and `--profile`, `--region` and
+ * `--endpoint-url` reach every client a command builds.
+ *
+ * Endpoints: `--endpoint-url` is the endpoint of every service a command calls, as the AWS CLI's
+ * flag beats every variable: a replay pointed at an emulator never publishes to a real topic.
+ * Without the flag the SDK reads AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL and the profile's
+ * endpoint_url itself, which is how services go to different emulators.
  */
 
 import { profileSettings } from './aws-config-file';
 
 export interface AwsOptions {
-  readonly profile?: string;
-  readonly region?: string;
+  readonly profile?: string | undefined;
+  readonly region?: string | undefined;
+  /** Every service's endpoint (the AWS CLI's `--endpoint-url`). */
+  readonly endpointUrl?: string | undefined;
 }
+
+/** The services the CLI calls. */
+export type CliService =
+  | 'cloudformation'
+  | 'cloudtrail'
+  | 'cloudwatch'
+  | 'dynamodb'
+  | 'ec2'
+  | 'eventbridge'
+  | 'lambda'
+  | 'organizations'
+  | 's3'
+  | 'sfn'
+  | 'sns'
+  | 'sqs'
+  | 'sts';
+
+/** Credentials an emulator accepts: used only with `--endpoint-url` and no credentials of the user's. */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** The region an emulator answers in when none is set. */
+export const EMULATOR_REGION = 'us-east-1';
+
+/**
+ * How many attempts a service's calls get beyond the SDK's 3 (its standard mode backs off with
+ * jitter): owner tags on a replay's history meet EC2's request limits, and a throttle there
+ * should slow the replay, not end it.
+ */
+const ATTEMPTS: Partial<Record<CliService, number>> = { ec2: 5 };
 
 /**
  * The region as the AWS CLI resolves it: `--region`, then AWS_REGION, then AWS_DEFAULT_REGION,
@@ -27,15 +62,35 @@ export function resolveRegion(options: AwsOptions, env: NodeJS.ProcessEnv = proc
   );
 }
 
-/** `{ profile, region }` for an SDK client; `region` overrides the resolved one (another region's client). */
+/** What an SDK client of the CLI is built with. */
+export interface CliClientConfig {
+  profile?: string;
+  region?: string;
+  endpoint?: string;
+  credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  maxAttempts?: number;
+}
+
+/**
+ * The configuration of `service`'s client; `region` overrides the resolved one (another
+ * region's client).
+ */
 export function awsClientConfig(
+  service: CliService,
   options: AwsOptions,
   region?: string,
   env: NodeJS.ProcessEnv = process.env,
-): { profile?: string; region?: string } {
-  const resolved = region ?? resolveRegion(options, env);
+): CliClientConfig {
+  const endpoint = options.endpointUrl || undefined;
+  const resolved = region ?? resolveRegion(options, env) ?? (endpoint ? EMULATOR_REGION : undefined);
+  // An emulator accepts any credentials; the default chain would fail without any.
+  const anonymous = endpoint && !env.AWS_ACCESS_KEY_ID && !options.profile && !env.AWS_PROFILE;
+  const attempts = ATTEMPTS[service];
   return {
     ...(options.profile ? { profile: options.profile } : {}),
     ...(resolved ? { region: resolved } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(anonymous ? { credentials: EMULATOR_CREDENTIALS } : {}),
+    ...(attempts ? { maxAttempts: attempts } : {}),
   };
 }

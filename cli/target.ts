@@ -56,7 +56,8 @@ export const TARGET_HELP = `  --local             use the embedded DynamoDB Loca
   --stack NAME        the deployed stack to read the table from (default: Ec2Trail)
   --profile NAME      AWS profile (standard credential chain otherwise)
   --region REGION     AWS region
-  --endpoint-url URL  a DynamoDB-compatible endpoint, e.g. a DynamoDB Local you run yourself`;
+  --endpoint-url URL  the endpoint of every AWS service the command calls, e.g. a DynamoDB Local
+                      you run yourself (with --table)`;
 
 export function targetOptions(values: {
   local?: boolean;
@@ -83,7 +84,7 @@ function documentsFor(client: DynamoDBClient): DynamoDBDocumentClient {
 /** The outputs of the deployed ec2trail stack (`--stack`, default Ec2Trail). */
 export async function stackOutputs(options: TargetOptions): Promise<Record<string, string>> {
   const stackName = options.stack ?? DEFAULT_STACK;
-  const client = new CloudFormationClient(awsClientConfig(options));
+  const client = new CloudFormationClient(awsClientConfig('cloudformation', options));
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const outputs: Record<string, string> = {};
@@ -140,16 +141,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       },
     };
   }
-  const config: DynamoDBClientConfig = {
-    ...awsClientConfig(options),
-    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-  };
-  if (options.endpointUrl) {
-    // A local endpoint accepts any credentials; the default chain would fail without any.
-    if (!process.env.AWS_ACCESS_KEY_ID && !options.profile && !process.env.AWS_PROFILE)
-      Object.assign(config, { credentials: LOCAL_CREDENTIALS });
-    config.region ??= process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? LOCAL_REGION;
-  }
+  const config: DynamoDBClientConfig = awsClientConfig('dynamodb', options);
   let tableName = options.table;
   let topicArn: string | undefined;
   if (!tableName) {

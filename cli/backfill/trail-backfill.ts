@@ -49,7 +49,8 @@ function progressText(p: BackfillProgress, elapsedMs: number): string {
 export async function backfillTrail(options: TrailBackfillOptions, output: Output): Promise<number> {
   const location = parseS3Uri(options.trail);
   const trailPrefix = trailPrefixOf(location.prefix);
-  const s3 = options.s3 ?? new S3Client({ ...awsClientConfig(options.target), followRegionRedirects: true });
+  const s3 =
+    options.s3 ?? new S3Client({ ...awsClientConfig('s3', options.target), followRegionRedirects: true });
   try {
     const plan = await planTrailPrefixes(s3Folders(s3, location.bucket), {
       trailPrefix,
@@ -91,7 +92,7 @@ async function onStateMachine(
   options: TrailBackfillOptions,
   output: Output,
 ): Promise<number> {
-  const sfn = new SFNClient(awsClientConfig(options.target));
+  const sfn = new SFNClient(awsClientConfig('sfn', options.target));
   const started = Date.now();
   try {
     output.err(

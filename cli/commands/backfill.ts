@@ -105,7 +105,7 @@ ${TARGET_HELP}
     }
     const options = targetOptions(values);
     const target = await openTarget(options);
-    const cloudtrail = new CloudTrailClient(awsClientConfig(options));
+    const cloudtrail = new CloudTrailClient(awsClientConfig('cloudtrail', options));
     try {
       const replayer = new Replayer({
         importer: new DynamoDbBatchImporter(target.documents, target.tableName),

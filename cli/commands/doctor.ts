@@ -21,13 +21,15 @@ Read-only. Exit status: 0 when nothing failed, 1 otherwise.
 
   --stack NAME        the home stack (default: Ec2Trail)
   --region REGION     the home region (default: the profile's or AWS_REGION)
-  --profile NAME      AWS profile`,
+  --profile NAME      AWS profile
+  --endpoint-url URL  the endpoint of every AWS service doctor asks (an emulator)`,
 
   async run(argv, output) {
     const { values, positionals } = parseFlags(argv, {
       stack: { type: 'string' },
       region: { type: 'string' },
       profile: { type: 'string' },
+      'endpoint-url': { type: 'string' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const region = resolveRegion(values);
@@ -35,7 +37,7 @@ Read-only. Exit status: 0 when nothing failed, 1 otherwise.
       throw new UsageError(
         'doctor needs the home region: pass --region, set AWS_REGION, or give the profile a region',
       );
-    const aws = new AwsDoctor({ region, ...(values.profile ? { profile: values.profile } : {}) });
+    const aws = new AwsDoctor({ region, profile: values.profile, endpointUrl: values['endpoint-url'] });
     try {
       const results = await runChecks(aws, { stackName: values.stack ?? DEFAULT_STACK, region });
       await output.out(

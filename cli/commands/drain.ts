@@ -52,7 +52,7 @@ ${TARGET_HELP}`,
     const policy = values['no-alerts'] ? undefined : choosePolicy(values.policy, values.config);
     if (policy) output.err(policyLine(policy));
     const target = await openTarget(options);
-    const sqs = new SQSClient(awsClientConfig(options));
+    const sqs = new SQSClient(awsClientConfig('sqs', options));
     try {
       const sink = eventSink(
         target,

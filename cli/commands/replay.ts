@@ -46,13 +46,15 @@ async function historyTagger(overwrite: boolean, options: TargetOptions): Promis
     import('@aws-sdk/client-sts'),
     import('../owner-tags/history-tagger'),
   ]);
-  const { Account } = await new STSClient(awsClientConfig(options)).send(new GetCallerIdentityCommand({}));
+  const { Account } = await new STSClient(awsClientConfig('sts', options)).send(
+    new GetCallerIdentityCommand({}),
+  );
   if (!Account)
     throw new UsageError('could not tell which account your credentials belong to (sts get-caller-identity)');
   return new HistoryOwnerTagger({
     account: Account,
     overwrite,
-    ec2For: (region) => new EC2Client({ ...awsClientConfig(options, region), maxAttempts: 5 }),
+    ec2For: (region) => new EC2Client(awsClientConfig('ec2', options, region)),
   });
 }
 
@@ -113,7 +115,7 @@ export function eventSink(
       throw new UsageError(
         'alerts need the alert topic: pass --topic-arn ARN, or let ec2trail find the deployed stack (no --table)',
       );
-    publisher = new SnsAlertPublisher(new SNSClient(awsClientConfig(tOptions)), topicArn);
+    publisher = new SnsAlertPublisher(new SNSClient(awsClientConfig('sns', tOptions)), topicArn);
   }
   const handle = createHandler({
     store: new DynamoDbAttributionStore(target.documents, target.tableName),
@@ -256,7 +258,7 @@ it); 2 on a usage mistake.`,
         allInputs(
           positionals,
           // A trail bucket may live in another region than the profile's: follow S3's redirect.
-          () => (s3 ??= new S3Client({ ...awsClientConfig(tOptions), followRegionRedirects: true })),
+          () => (s3 ??= new S3Client({ ...awsClientConfig('s3', tOptions), followRegionRedirects: true })),
         ),
       );
       if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');

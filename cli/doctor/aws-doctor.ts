@@ -28,10 +28,16 @@ import { paginateListSubscriptionsByTopic, SNSClient } from '@aws-sdk/client-sns
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { METRICS_NAMESPACE } from '../../lambda/telemetry';
+import {
+  type AwsOptions,
+  awsClientConfig,
+  type CliClientConfig,
+  type CliService,
+} from '../aws-client-config';
 import type { DoctorAws, RuleFacts, TrailFacts } from './ports';
 
-interface ClientOptions {
-  readonly profile?: string;
+interface ClientOptions extends AwsOptions {
+  /** The home region. */
   readonly region: string;
 }
 
@@ -50,14 +56,14 @@ export class AwsDoctor implements DoctorAws {
   constructor(private readonly options: ClientOptions) {}
 
   private client<T extends { destroy(): void }>(
-    kind: string,
+    kind: CliService,
     region: string,
-    make: (config: { profile?: string; region: string }) => T,
+    make: (config: CliClientConfig) => T,
   ): T {
     const key = `${kind}|${region}`;
     const existing = this.clients.get(key);
     if (existing) return existing as T;
-    const created = make({ ...(this.options.profile ? { profile: this.options.profile } : {}), region });
+    const created = make(awsClientConfig(kind, this.options, region));
     this.clients.set(key, created);
     return created;
   }
@@ -105,7 +111,7 @@ export class AwsDoctor implements DoctorAws {
   }
 
   private cfn(region = this.options.region) {
-    return this.client('cfn', region, (c) => new CloudFormationClient(c));
+    return this.client('cloudformation', region, (c) => new CloudFormationClient(c));
   }
 
   async stackOutputs(stackName: string): Promise<Record<string, string> | null> {
@@ -175,7 +181,7 @@ export class AwsDoctor implements DoctorAws {
   }
 
   async rule(name: string, region: string): Promise<RuleFacts | null> {
-    const events = this.client('events', region, (c) => new EventBridgeClient(c));
+    const events = this.client('eventbridge', region, (c) => new EventBridgeClient(c));
     try {
       const rule = await events.send(new DescribeRuleCommand({ Name: name }));
       return { name, enabled: rule.State === 'ENABLED' };

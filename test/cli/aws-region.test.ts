@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveRegion } from '../../cli/aws-client-config';
+import { awsClientConfig, EMULATOR_CREDENTIALS, resolveRegion } from '../../cli/aws-client-config';
 import { ROOT, runCliAsync } from '../helpers/cli';
 
 /** The region in `Credential=AKID/20261206/eu-west-3/cloudformation/aws4_request`. */
@@ -104,4 +104,36 @@ describe('every command that calls AWS', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /);
     },
   );
+});
+
+describe('--endpoint-url', () => {
+  it('is the endpoint of every service a command calls, ahead of AWS_ENDPOINT_URL_<SERVICE>', () => {
+    const env = { ...none, AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:1', AWS_REGION: 'eu-west-3' };
+    for (const service of ['dynamodb', 'sns', 'sqs', 's3', 'sts', 'ec2', 'cloudformation', 'sfn'] as const)
+      expect(awsClientConfig(service, { endpointUrl: 'http://127.0.0.1:8000' }, undefined, env)).toEqual({
+        region: 'eu-west-3',
+        endpoint: 'http://127.0.0.1:8000',
+        credentials: EMULATOR_CREDENTIALS,
+        ...(service === 'ec2' ? { maxAttempts: 5 } : {}),
+      });
+  });
+
+  it("keeps the user's credentials and profile, and the region asked for", () => {
+    const withKeys = { ...none, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE' };
+    expect(
+      awsClientConfig('sns', { endpointUrl: 'http://e', profile: 'dev' }, 'ap-south-1', withKeys),
+    ).toEqual({
+      profile: 'dev',
+      region: 'ap-south-1',
+      endpoint: 'http://e',
+    });
+    expect(awsClientConfig('sns', { endpointUrl: 'http://e' }, undefined, withKeys)).toEqual({
+      region: 'us-east-1',
+      endpoint: 'http://e',
+    });
+  });
+
+  it('leaves endpoints to the SDK without the flag', () => {
+    expect(awsClientConfig('sns', { region: 'eu-west-1' }, undefined, none)).toEqual({ region: 'eu-west-1' });
+  });
 });
