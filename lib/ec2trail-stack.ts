@@ -1,7 +1,8 @@
-import { Annotations, Aws, CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
+import { consoleUrl } from '../lambda/domain/console-url';
 import type { Policy } from '../lambda/domain/policy/schema';
 import { remediationSettingsOf } from '../lambda/domain/remediation/settings';
 import { actionGroups, type Ec2TrailConfig, homeBusArnOf } from './config';
@@ -19,7 +20,6 @@ import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
 import { Remediation } from './constructs/remediation';
 import { SelfMonitoring } from './constructs/self-monitoring';
 import { TrailPath } from './constructs/trail-path';
-import { partitionOf } from './regions';
 import { STACK_OUTPUTS } from './stack-outputs';
 
 export interface Ec2TrailStackProps extends StackProps {
@@ -266,28 +266,19 @@ export class Ec2TrailStack extends Stack {
         description: 'Member forwarders StackSet',
       });
     }
-    new CfnOutput(this, STACK_OUTPUTS.dashboardUrl, {
-      value: consoleUrl(
-        this.region,
-        `cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
-      ),
-      description: 'CloudWatch dashboard of what ec2trail processes',
-    });
+    // The region may be a token (an environment-agnostic synth): it reads as the aws partition.
+    const dashboard = consoleUrl(
+      this.region,
+      `cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
+    );
+    if (dashboard)
+      new CfnOutput(this, STACK_OUTPUTS.dashboardUrl, {
+        value: dashboard,
+        description: 'CloudWatch dashboard of what ec2trail processes',
+      });
     new CfnOutput(this, STACK_OUTPUTS.deadLetterQueueUrl, {
       value: this.deadLetters.queue.queueUrl,
       description: 'Dead-letter queue',
     });
   }
-}
-
-/** The console's address in the region's partition (China and GovCloud have their own). */
-function consoleUrl(region: string, path: string): string {
-  const partition = Token.isUnresolved(region) ? 'aws' : partitionOf(region);
-  const host =
-    partition === 'aws-cn'
-      ? 'console.amazonaws.cn'
-      : partition === 'aws-us-gov'
-        ? 'console.amazonaws-us-gov.com'
-        : `${region}.console.aws.amazon.com`;
-  return `https://${host}/${path}`;
 }

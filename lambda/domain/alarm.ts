@@ -5,6 +5,7 @@
 
 import * as z from 'zod/mini';
 import type { AlertMessage } from './alert';
+import { consoleUrl } from './console-url';
 import type { Severity } from './policy/schema';
 import { cut, cutGsm, flat, gsmSafe, oneLine, quoted } from './text';
 
@@ -50,10 +51,10 @@ function regionOf(alarmArn: string | undefined): string | null {
 
 function consoleLink(notification: AlarmNotification, region: string | null): string | null {
   if (!region) return null;
-  const host = region.startsWith('cn-')
-    ? `${region}.console.amazonaws.cn`
-    : `${region}.console.aws.amazon.com`;
-  return `https://${host}/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(notification.AlarmName)}`;
+  return consoleUrl(
+    region,
+    `cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(notification.AlarmName)}`,
+  );
 }
 
 function renderKnown(notification: AlarmNotification): AlertMessage {

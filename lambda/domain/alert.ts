@@ -1,6 +1,7 @@
 /** Alert messages for one event that broke the policy: email, SMS and JSON, built from plain data. */
 
 import { ACTION_VERBS, isTrailAction, SERVICE_CHANGE } from './actions';
+import { consoleUrl } from './console-url';
 import { mfaKnowable, personProof, principalLabel } from './identity';
 import { describeResource } from './lineage/resources';
 import { DEFAULT_ADVICE } from './policy/advice';
@@ -120,10 +121,9 @@ export function headline(records: readonly AttributionRecord[], times = '×'): s
 /** Only a well-formed instance id gets a console link. */
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
-function consoleBase(region: string | null): string {
-  const r = region ?? 'us-east-1';
-  const host = r.startsWith('cn-') ? `${r}.console.amazonaws.cn` : `${r}.console.aws.amazon.com`;
-  return `https://${host}`;
+/** A link line, or none where the partition has no public console. */
+function linked(label: string, url: string | null): string[] {
+  return url === null ? [] : [`${label}: ${url}`];
 }
 
 function yesNo(value: boolean | null): string {
@@ -158,7 +158,7 @@ function emailBody(
   const ids = records.flatMap((r) => (r.instanceId ? [r.instanceId] : []));
   // Links are built from identifier-shaped values only; anything else would not be a real id.
   const region = first.region && /^[a-z0-9-]+$/.test(first.region) ? first.region : 'us-east-1';
-  const base = consoleBase(region);
+  const link = (path: string) => consoleUrl(region, `${path.replace('{region}', region)}`);
   const tool = actor.viaConsole
     ? `AWS console${source.userAgent ? ` (${quoted(source.userAgent, 150)})` : ''}`
     : source.tool + (source.sdkLanguage ? ` (${shown(source.sdkLanguage, 40)})` : '');
@@ -265,16 +265,19 @@ function emailBody(
     '',
     'Links',
     ...(first.eventId
-      ? [
-          `  CloudTrail event: ${base}/cloudtrailv2/home?region=${region}#/events/${encodeURIComponent(first.eventId)}`,
-        ]
+      ? linked(
+          '  CloudTrail event',
+          link(`cloudtrailv2/home?region={region}#/events/${encodeURIComponent(first.eventId)}`),
+        )
       : []),
     ...ids
       .filter((id) => INSTANCE_ID.test(id))
       .slice(0, 20)
-      .map(
-        (id) =>
-          `  Instance ${shown(id, 40)}: ${base}/ec2/home?region=${region}#InstanceDetails:instanceId=${encodeURIComponent(id)}`,
+      .flatMap((id) =>
+        linked(
+          `  Instance ${shown(id, 40)}`,
+          link(`ec2/home?region={region}#InstanceDetails:instanceId=${encodeURIComponent(id)}`),
+        ),
       ),
     ...(ids.length > 20 ? [`  …and ${plural(ids.length - 20, 'more instance', 'more instances')}`] : []),
     '',

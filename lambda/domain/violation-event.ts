@@ -7,6 +7,7 @@
  * the full records of the first ones only, and says so.
  */
 
+import { partitionOfRegion } from './partition';
 import { highestSeverity, type Violation } from './policy/evaluate';
 import type { AttributionRecord } from './record';
 
@@ -27,12 +28,6 @@ export interface ViolationEvent {
   readonly resources: readonly string[];
   /** The call's time, not the time it was judged. */
   readonly time: Date | null;
-}
-
-function partitionOf(region: string | null): string {
-  if (region?.startsWith('cn-')) return 'aws-cn';
-  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }
 
 /** The person the event is about: the human behind a service's call when known, else the caller. */
@@ -72,7 +67,7 @@ export function violationEvent(
       recordsOmitted: records.length - kept,
     });
   }
-  const partition = partitionOf(first?.region ?? null);
+  const partition = partitionOfRegion(first?.region ?? '');
   const time = first?.eventTime ? new Date(first.eventTime) : null;
   return {
     source: VIOLATION_SOURCE,
