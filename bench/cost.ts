@@ -11,13 +11,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readInputs } from '../cli/inputs';
 import { ensureTable, localClient } from '../cli/local/dynamodb-local';
 import { Replayer } from '../cli/replay/replayer';
-import { DynamoDbAlertLedger } from '../lambda/adapters/dynamodb-alert-ledger';
-import { DynamoDbAttributionStore } from '../lambda/adapters/dynamodb-attribution-store';
 import { DynamoDbBatchImporter } from '../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../lambda/adapters/dynamodb-lineage-store';
 import { SnsAlertPublisher } from '../lambda/adapters/sns-alert-publisher';
 import { compilePolicy } from '../lambda/domain';
 import { createHandler } from '../lambda/handler';
+import { recordingDeps } from '../lambda/runtime/recording-deps';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 import { simulate } from '../support/hot-keys';
 import { massTerminate, organizationScaleOut, replayAtRate } from '../support/scale-workloads';
@@ -45,14 +44,14 @@ export async function benchCost(dynamoEndpoint: string, snsEndpoint: string, eve
   await ensureTable(live.client, 'bench-cost-live');
   const { sns, topicArn: TopicArn } = await emulatorTopic(snsEndpoint, 'bench-cost');
   const handle = createHandler({
-    store: new DynamoDbAttributionStore(live.documents, 'bench-cost-live'),
-    ledger: new DynamoDbAlertLedger(live.documents, 'bench-cost-live'),
-    lineage: new DynamoDbLineageStore(live.documents, 'bench-cost-live'),
-    publisher: new SnsAlertPublisher(sns, TopicArn),
+    ...recordingDeps({
+      documents: live.documents,
+      tableName: 'bench-cost-live',
+      publisher: new SnsAlertPublisher(sns, TopicArn),
+      logger: SILENT_LOG,
+      metrics: SILENT_METRICS,
+    }),
     policy: compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)),
-    logger: SILENT_LOG,
-    metrics: SILENT_METRICS,
-    clock: () => new Date(),
   });
   // Metered from the first event: table creation is not a request the function makes.
   Object.assign(live.tally, { readUnits: 0, writeUnits: 0, requests: 0, refusedWrites: 0 });

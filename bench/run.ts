@@ -26,11 +26,10 @@ import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/
 import { build } from 'esbuild';
 import { Bench, type Task } from 'tinybench';
 import { ensureTable, localClient, startDynamoDbLocal } from '../cli/local/dynamodb-local';
-import { DynamoDbAlertLedger } from '../lambda/adapters/dynamodb-alert-ledger';
-import { DynamoDbAttributionStore } from '../lambda/adapters/dynamodb-attribution-store';
 import { SnsAlertPublisher } from '../lambda/adapters/sns-alert-publisher';
 import { type AttributionRecord, attribute, compilePolicy, entriesOf } from '../lambda/domain';
 import { createHandler } from '../lambda/handler';
+import { recordingDeps } from '../lambda/runtime/recording-deps';
 import { toItem } from '../lambda/schema/attribution-table';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 import { startFauxqsServer } from '../support/fauxqs-server';
@@ -318,26 +317,28 @@ async function benchHandler(dynamoEndpoint: string, snsEndpoint: string) {
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const { sns, topicArn: TopicArn } = await emulatorTopic(snsEndpoint, 'bench');
   const handle = createHandler({
-    store: new DynamoDbAttributionStore(documents, 'bench-handler'),
-    ledger: new DynamoDbAlertLedger(documents, 'bench-handler'),
-    publisher: new SnsAlertPublisher(sns, TopicArn),
+    ...recordingDeps({
+      documents,
+      tableName: 'bench-handler',
+      publisher: new SnsAlertPublisher(sns, TopicArn),
+      logger: SILENT_LOG,
+      metrics: SILENT_METRICS,
+    }),
     policy: compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)),
-    logger: SILENT_LOG,
-    metrics: SILENT_METRICS,
-    clock: () => new Date(),
   });
   // The same deploy with the two history rules off: what the lookups cost.
   const defaultPolicy = readPolicyFile(DEFAULT_POLICY_FILE);
   const { protectedInstances: _p, launchQuota: _q, ...statelessRules } = defaultPolicy.rules;
   await ensureTable(client, 'bench-handler-stateless');
   const handleStateless = createHandler({
-    store: new DynamoDbAttributionStore(documents, 'bench-handler-stateless'),
-    ledger: new DynamoDbAlertLedger(documents, 'bench-handler-stateless'),
-    publisher: new SnsAlertPublisher(sns, TopicArn),
+    ...recordingDeps({
+      documents,
+      tableName: 'bench-handler-stateless',
+      publisher: new SnsAlertPublisher(sns, TopicArn),
+      logger: SILENT_LOG,
+      metrics: SILENT_METRICS,
+    }),
     policy: compilePolicy({ ...defaultPolicy, rules: statelessRules }),
-    logger: SILENT_LOG,
-    metrics: SILENT_METRICS,
-    clock: () => new Date(),
   });
   const events = [...syntheticEvents(SIZES.handlerEvents * 3, 11)].map((e) => ({
     'detail-type': 'AWS API Call via CloudTrail',

@@ -15,13 +15,11 @@ import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, localClient } from '../cli/local/dynamodb-local';
-import { DynamoDbAlertLedger } from '../lambda/adapters/dynamodb-alert-ledger';
-import { DynamoDbAttributionStore } from '../lambda/adapters/dynamodb-attribution-store';
-import { DynamoDbLineageStore } from '../lambda/adapters/dynamodb-lineage-store';
 import { S3TrailLogSource } from '../lambda/adapters/s3-trail-log-source';
 import { SnsAlertPublisher } from '../lambda/adapters/sns-alert-publisher';
 import { compilePolicy, type Policy } from '../lambda/domain';
 import { createHandler } from '../lambda/handler';
+import { recordingDeps } from '../lambda/runtime/recording-deps';
 import { CLOUDTRAIL_PRINCIPAL, nameTimeOf } from '../lambda/trail/provenance';
 import { type BatchSummary, createTrailFileWorker } from '../lambda/trail/trail-file-worker';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
@@ -113,14 +111,14 @@ export async function benchTrailFile(dynamoEndpoint: string, s3Endpoint: string,
   const { sns, topicArn } = await emulatorTopic(s3Endpoint, 'bench-trail');
   const pipeline = (policy: Policy, ingestedBy: 'trail' | 'backfill') =>
     createHandler({
-      store: new DynamoDbAttributionStore(documents, 'bench-trail'),
-      ledger: new DynamoDbAlertLedger(documents, 'bench-trail'),
-      lineage: new DynamoDbLineageStore(documents, 'bench-trail'),
-      publisher: new SnsAlertPublisher(sns, topicArn),
+      ...recordingDeps({
+        documents,
+        tableName: 'bench-trail',
+        publisher: new SnsAlertPublisher(sns, topicArn),
+        logger: SILENT_LOG,
+        metrics: SILENT_METRICS,
+      }),
       policy: compilePolicy(policy),
-      logger: SILENT_LOG,
-      metrics: SILENT_METRICS,
-      clock: () => new Date(),
       ingestedBy,
     });
   const worker = createTrailFileWorker({
@@ -176,14 +174,14 @@ export async function benchTrailFile(dynamoEndpoint: string, s3Endpoint: string,
   const recoverWorker = createTrailFileWorker({
     logs: new S3TrailLogSource(s3),
     recover: createHandler({
-      store: new DynamoDbAttributionStore(documents, 'bench-trail-recover'),
-      ledger: new DynamoDbAlertLedger(documents, 'bench-trail-recover'),
-      lineage: new DynamoDbLineageStore(documents, 'bench-trail-recover'),
-      publisher: new SnsAlertPublisher(sns, topicArn),
+      ...recordingDeps({
+        documents,
+        tableName: 'bench-trail-recover',
+        publisher: new SnsAlertPublisher(sns, topicArn),
+        logger: SILENT_LOG,
+        metrics: SILENT_METRICS,
+      }),
       policy: compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)),
-      logger: SILENT_LOG,
-      metrics: SILENT_METRICS,
-      clock: () => new Date(),
       ingestedBy: 'trail',
     }),
     backfill: async () => {

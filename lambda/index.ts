@@ -7,18 +7,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { OrganizationsAccountDirectory } from './adapters/organizations-account-directory';
+import { SnsAlertPublisher } from './adapters/sns-alert-publisher';
 import { createHandler } from './handler';
 import { launchActions } from './runtime/launch-actions';
 import { telemetryOf } from './runtime/powertools';
-import { recordingDeps } from './runtime/recording-deps';
+import { documentsOf, recordingDeps } from './runtime/recording-deps';
 import { recordingSettings } from './runtime/recording-settings';
 import { SDK_ATTEMPTS } from './runtime/sdk-retries';
 
 const { settings, compiled } = recordingSettings('attribution', process.env);
 const shared = recordingDeps({
-  dynamodb: new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb }),
-  sns: new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }),
-  settings,
+  documents: documentsOf(new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb })),
+  tableName: settings.tableName,
+  publisher: new SnsAlertPublisher(new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }), settings.topicArn, {
+    chat: settings.chat,
+  }),
+  retentionDays: settings.retentionDays,
   ...telemetryOf('ec2trail'),
 });
 

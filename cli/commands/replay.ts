@@ -1,13 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
-import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { type AttributionRecord, CLOUDTRAIL_DETAIL_TYPE, compilePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
 import type { AlertPublisher } from '../../lambda/ports';
+import { recordingDeps } from '../../lambda/runtime/recording-deps';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { retentionProblem } from '../../lambda/schema/attribution-table';
 import { awsClientConfig } from '../aws-client-config';
@@ -118,16 +117,16 @@ export function eventSink(
     publisher = new SnsAlertPublisher(new SNSClient(awsClientConfig('sns', tOptions)), topicArn);
   }
   const handle = createHandler({
-    store: new DynamoDbAttributionStore(target.documents, target.tableName),
-    ledger: new DynamoDbAlertLedger(target.documents, target.tableName),
-    lineage: new DynamoDbLineageStore(target.documents, target.tableName),
-    publisher,
+    ...recordingDeps({
+      documents: target.documents,
+      tableName: target.tableName,
+      publisher,
+      logger: new SilentLog(),
+      metrics: new SilentMetrics(),
+      retentionDays: options.retentionDays,
+    }),
     // Without alerts, an empty policy: nothing is evaluated, nothing published.
     policy: alerts ? loadPolicyFile(options.policy) : compilePolicy({ rules: {} }),
-    logger: new SilentLog(),
-    metrics: new SilentMetrics(),
-    clock: () => new Date(),
-    retentionDays: options.retentionDays,
     ingestedBy: options.ingestedBy ?? 'replay',
   });
   return async ({ record, account, region }) => {

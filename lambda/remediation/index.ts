@@ -8,10 +8,11 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { Ec2InstanceActions } from '../adapters/ec2-instance-actions';
 import { homeAccountEc2 } from '../adapters/ec2-owner-tagger';
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { parsePolicy } from '../domain';
 import { remediationSettingsOf } from '../domain/remediation/settings';
 import { telemetryOf } from '../runtime/powertools';
-import { recordingDeps } from '../runtime/recording-deps';
+import { documentsOf, recordingDeps } from '../runtime/recording-deps';
 import { SDK_ATTEMPTS } from '../runtime/sdk-retries';
 import '../settings/build';
 import { readSettings } from '../settings/functions';
@@ -21,9 +22,11 @@ const settings = readSettings('remediation', process.env);
 // The deadline is judged by the policy deployed now.
 const remediation = remediationSettingsOf(parsePolicy(EC2TRAIL_BUILD.policy, 'the embedded policy'));
 const { store, ledger, publisher, logger, metrics, clock } = recordingDeps({
-  dynamodb: new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb }),
-  sns: new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }),
-  settings,
+  documents: documentsOf(new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb })),
+  tableName: settings.tableName,
+  publisher: new SnsAlertPublisher(new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }), settings.topicArn, {
+    chat: settings.chat,
+  }),
   ...telemetryOf('ec2trail-remediation'),
 });
 

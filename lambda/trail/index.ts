@@ -8,20 +8,24 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { S3TrailLogSource } from '../adapters/s3-trail-log-source';
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { compilePolicy } from '../domain';
 import { createHandler } from '../handler';
 import { launchActions } from '../runtime/launch-actions';
 import { telemetryOf } from '../runtime/powertools';
-import { recordingDeps } from '../runtime/recording-deps';
+import { documentsOf, recordingDeps } from '../runtime/recording-deps';
 import { recordingSettings } from '../runtime/recording-settings';
 import { SDK_ATTEMPTS } from '../runtime/sdk-retries';
 import { createTrailFileWorker } from './trail-file-worker';
 
 const { settings, compiled } = recordingSettings('trailFile', process.env);
 const shared = recordingDeps({
-  dynamodb: new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb }),
-  sns: new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }),
-  settings,
+  documents: documentsOf(new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb })),
+  tableName: settings.tableName,
+  publisher: new SnsAlertPublisher(new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }), settings.topicArn, {
+    chat: settings.chat,
+  }),
+  retentionDays: settings.retentionDays,
   ...telemetryOf('ec2trail'),
 });
 

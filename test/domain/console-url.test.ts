@@ -21,7 +21,8 @@ describe('console links', () => {
 
   it('agrees with aws-cdk-lib on the partition of every region it knows', () => {
     // aws-cdk-lib's region facts are the reference: the prefixes must name the same partition.
-    const { RegionInfo } = jest.requireActual<typeof import('aws-cdk-lib/region-info')>('aws-cdk-lib/region-info');
+    const { RegionInfo } =
+      jest.requireActual<typeof import('aws-cdk-lib/region-info')>('aws-cdk-lib/region-info');
     const disagreeing = RegionInfo.regions
       .filter((r) => r.partition !== undefined && partitionOfRegion(r.name) !== r.partition)
       .map((r) => `${r.name}: ${r.partition} vs ${partitionOfRegion(r.name)}`);

@@ -3,15 +3,14 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDbAlertLedger } from '../../lambda/adapters/dynamodb-alert-ledger';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
-import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { type CompiledPolicy, compilePolicy } from '../../lambda/domain';
 import type { FindingTarget } from '../../lambda/domain/security-hub/finding';
 import { securityHubFindings } from '../../lambda/findings/finding-reporter';
 import { createHandler } from '../../lambda/handler';
 import type { FindingSink } from '../../lambda/ports';
+import { recordingDeps } from '../../lambda/runtime/recording-deps';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { FakeLog, FakeMetrics } from './fakes';
 import { documentClient, freshTable, snsClient, sqsClient } from './services';
@@ -50,22 +49,26 @@ export async function pipeline(
   const logger = new FakeLog();
   const metrics = new FakeMetrics();
   const received: string[] = [];
-  const ledger = new DynamoDbAlertLedger(documents, table);
+  // Wired as the entry points wire it (lambda/runtime/recording-deps.ts).
+  const shared = recordingDeps({
+    documents,
+    tableName: table,
+    publisher: new SnsAlertPublisher(options.sns ?? sns, TopicArn),
+    logger,
+    metrics,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const ledger = shared.ledger;
   return {
     table,
     logger,
     metrics,
     queries: new DynamoDbAttributionQueries(documents, table),
     handle: createHandler({
+      ...shared,
       // The fixtures' calls are months before the clock: lateness has its own tests (handler.test.ts).
       lateAfterSeconds: Number.POSITIVE_INFINITY,
-      store: new DynamoDbAttributionStore(documents, table),
-      ledger,
-      publisher: new SnsAlertPublisher(options.sns ?? sns, TopicArn),
       policy: options.policy ?? compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)),
-      logger,
-      metrics,
-      clock: options.clock ?? (() => new Date()),
       ...(options.securityHub
         ? { securityHub: securityHubFindings({ ...options.securityHub, alerts: ledger }) }
         : {}),
