@@ -3,7 +3,7 @@
 // bundle is newer than every source file, and the TypeScript sources through tsx otherwise, so
 // an edit is never run stale.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,6 +36,8 @@ if (BULK.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--m
 
 function newestSource(dir) {
   let newest = 0;
+  // An installed package carries no CLI sources: only the bundle.
+  if (!existsSync(dir)) return 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));

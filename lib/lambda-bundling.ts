@@ -2,8 +2,13 @@
 
 import { join } from 'node:path';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { PROJECT_ROOT } from './project-root';
 
-const LAMBDA_ROOT = join(__dirname, '..', 'lambda');
+/**
+ * The functions' TypeScript sources: esbuild bundles them at synth, in this repository and in
+ * an app that installed the package (which ships them beside the compiled library).
+ */
+const LAMBDA_ROOT = join(PROJECT_ROOT, 'lambda');
 
 export const LAMBDA_ENTRY = join(LAMBDA_ROOT, 'index.ts');
 

@@ -1,0 +1,373 @@
+/**
+ * The Ec2Trail construct: all of ec2trail in one account and region, for a CDK app of your own.
+ * This repository's app (bin/app.ts) is one user of it, through Ec2TrailStack.
+ */
+
+import { Annotations, Aws, CfnOutput, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type * as z from 'zod';
+import { type Policy, parsePolicy } from '../lambda/domain';
+import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
+import { consoleUrl } from '../lambda/domain/console-url';
+import type { PolicySchema } from '../lambda/domain/policy/schema';
+import { type RemediationSettings, remediationSettingsOf } from '../lambda/domain/remediation/settings';
+import { ownerTagConflicts } from '../lambda/domain/reserved-tags';
+import {
+  actionGroups,
+  ConfigError,
+  type ConfigSchema,
+  type Ec2TrailConfig,
+  homeBusArnOf,
+  parseConfig,
+} from './config';
+import { AlarmRelay } from './constructs/alarm-relay';
+import { AlertTopic } from './constructs/alert-topic';
+import { AttributionFunction } from './constructs/attribution-function';
+import { AttributionTable } from './constructs/attribution-table';
+import { ChatChannels } from './constructs/chat-channels';
+import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { DigestSchedule } from './constructs/digest-schedule';
+import type { LaunchActionsProps } from './constructs/launch-actions';
+import { LifecycleEventRule, type LifecycleEventRuleProps } from './constructs/lifecycle-event-rule';
+import { logRetentionOf } from './constructs/log-retention';
+import { MemberForwarders } from './constructs/member-forwarders';
+import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
+import { Remediation } from './constructs/remediation';
+import { SelfMonitoring } from './constructs/self-monitoring';
+import { TrailPath } from './constructs/trail-path';
+import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
+import { STACK_OUTPUTS } from './stack-outputs';
+
+/** A launch policy as a policy file holds it (docs/policy.md); checked when the construct is built. */
+export type Ec2TrailPolicy = z.input<typeof PolicySchema>;
+
+/**
+ * What an Ec2Trail watches, who it tells, and what else it does: the fields of
+ * `ec2trail.config.json` (docs/configuration.md), typed. Every problem is reported at once, in a
+ * `ConfigError`, when the construct is built.
+ */
+export type Ec2TrailProps = Readonly<
+  Omit<z.input<typeof ConfigSchema>, 'stackName' | 'account' | 'region' | 'policyFile' | 'tags'>
+> & {
+  /**
+   * The launch policy.
+   * @default the shipped default policy (policy/default-policy.json)
+   */
+  readonly policy?: Ec2TrailPolicy;
+  /**
+   * The home account: where owner tags are written and member accounts forward to.
+   * @default the enclosing stack's account, when it is known at synth
+   */
+  readonly account?: string;
+  /**
+   * The home region.
+   * @default the enclosing stack's region, when it is known at synth
+   */
+  readonly region?: string;
+};
+
+/** A value of the stack's environment, when it is known at synth. */
+function known(value: string): string | undefined {
+  return Token.isUnresolved(value) ? undefined : value;
+}
+
+/**
+ * ec2trail in one account and region: an EventBridge rule for CloudTrail's EC2 lifecycle calls,
+ * the attribution function, the table and the alert topic, with a dead-letter queue, alarms and
+ * a dashboard; and, as its props turn them on, owner tags, remediation, digests, chat channels,
+ * Security Hub findings, the trail path and the organization's forwarders.
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import { Ec2Trail } from 'ec2trail';
+ *
+ * const stack = new Stack(app, 'Security', { env: { account: '111122223333', region: 'eu-west-1' } });
+ * new Ec2Trail(stack, 'Ec2Trail', {
+ *   alertEmails: ['team@example.com'],
+ *   ownerTags: {},
+ *   policy: { rules: { instanceType: { deny: ['p5.*'] } } },
+ * });
+ */
+export class Ec2Trail extends Construct {
+  /** The props as read: every default filled in. */
+  public readonly config: Ec2TrailConfig;
+  /** The launch policy as read. */
+  public readonly policy: Policy;
+  public readonly table: AttributionTable;
+  public readonly alerts: AlertTopic;
+  public readonly deadLetters: DeadLetterQueue;
+  public readonly attribution: AttributionFunction;
+  public readonly lifecycleRule: LifecycleEventRule;
+  public readonly serviceChangeRule: LifecycleEventRule;
+  /** Watches the trail itself; absent when `watchTrail` is false. */
+  public readonly trailRule?: LifecycleEventRule;
+  public readonly monitoring: SelfMonitoring;
+  /** Where the alarms notify, and the relay that passes them on to the alert topic with a severity. */
+  public readonly alarmRelay: AlarmRelay;
+  /** Present with `organization`: the bus policy for member accounts. */
+  public readonly organizationPolicy?: OrganizationBusPolicy;
+  /** Present with `organization`: the StackSet that puts forwarders in member accounts. */
+  public readonly memberForwarders?: MemberForwarders;
+  /** Present with `chat`. */
+  public readonly chat?: ChatChannels;
+  /** Present with `digests`: the scheduled digest function and its schedules. */
+  public readonly digests?: DigestSchedule;
+  /** Present with `trail`: the second path, from the trail's log files in S3. */
+  public readonly trailPath?: TrailPath;
+  /** Present when the policy remediates in enforce mode: schedules, the remediation function. */
+  public readonly remediation?: Remediation;
+
+  constructor(scope: Construct, id: string, props: Ec2TrailProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { policy: rawPolicy, ...fields } = props;
+    const config = parseConfig(
+      { account: known(stack.account), region: known(stack.region), ...fields },
+      `the props of ${this.node.path}`,
+    );
+    this.config = config;
+    this.policy =
+      rawPolicy === undefined ? readPolicyFile(DEFAULT_POLICY_FILE) : parsePolicy(rawPolicy, 'policy');
+    // Checked together: each is valid alone, but owner tags must not write what the policy reads.
+    const conflicts = ownerTagConflicts(Object.keys(config.ownerTags?.tags ?? {}), this.policy);
+    if (conflicts.length > 0) throw new ConfigError(`the props of ${this.node.path}`, conflicts);
+
+    const logRetention = logRetentionOf(config.logRetentionDays);
+    this.table = new AttributionTable(this, 'Attribution');
+    this.alerts = this.alertTopic(config);
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    const regions = [...new Set([config.region ?? stack.region, ...(config.regions ?? [])])];
+    const remediation = remediationSettingsOf(this.policy);
+    if (remediation?.mode === 'enforce')
+      this.remediation = new Remediation(this, 'Remediation', {
+        policy: this.policy,
+        settings: remediation,
+        table: this.table.table,
+        topic: this.alerts.topic,
+        logRetention,
+        regions,
+        chatNotifications: config.chat !== undefined,
+      });
+    // Unique to this deploy (the stack id's UUID) and known to both sides: the member role's trust
+    // and the function's AssumeRole.
+    const memberTagExternalId = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const launchActions = this.launchActionsOf(config, remediation, regions, memberTagExternalId);
+    this.attribution = new AttributionFunction(this, 'Attributor', {
+      table: this.table.table,
+      topic: this.alerts.topic,
+      deadLetterQueue: this.deadLetters.queue,
+      logRetention,
+      retentionDays: config.retentionDays,
+      policy: this.policy,
+      ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
+      launchActions,
+    });
+    this.lifecycleRule = this.rule('Lifecycle', 'CloudTrail EC2 lifecycle calls', config.actions);
+    this.serviceChangeRule = this.rule(
+      'ServiceChanges',
+      'Changes that make services launch or terminate instances (Auto Scaling, CloudFormation, EKS, fleets, Beanstalk, EMR),',
+      [SERVICE_CHANGE],
+    );
+    if (config.watchTrail)
+      this.trailRule = this.rule(
+        'TrailTamper',
+        'Calls that stop or change CloudTrail logging,',
+        TRAIL_ACTIONS,
+      );
+    this.alarmRelay = new AlarmRelay(this, 'AlarmRelay', {
+      alertTopic: this.alerts.topic,
+      key: this.alerts.key,
+      logRetention,
+    });
+    if (config.digests)
+      this.digests = new DigestSchedule(this, 'Digests', {
+        digests: config.digests,
+        table: this.table.table,
+        topic: this.alerts.topic,
+        personal: config.digests.people && config.people !== undefined,
+        chatNotifications: config.chat !== undefined,
+        logRetention,
+      });
+    this.monitoring = this.selfMonitoring(config);
+    if (config.chat)
+      this.chat = new ChatChannels(this, 'Chat', {
+        topic: this.alerts.topic,
+        slack: config.chat.slack,
+        teams: config.chat.teams,
+      });
+    if (config.trail) this.trailPath = this.trailPathOf(config, config.trail, launchActions);
+    const organization = this.organizationParts(config, memberTagExternalId);
+    this.organizationPolicy = organization?.policy;
+    this.memberForwarders = organization?.forwarders;
+    this.outputs(config, remediation);
+  }
+
+  /** The alert topic and its subscriptions; a warning when nobody would receive an alert. */
+  private alertTopic(config: Ec2TrailConfig): AlertTopic {
+    if (config.alertEmails.length === 0 && config.alertPhones.length === 0 && !config.people)
+      Annotations.of(this).addWarningV2(
+        'ec2trail:no-subscribers',
+        'No alertEmails or alertPhones: alerts reach the topic and nobody receives them. Add -c alertEmails=you@example.com (or alertPhones), or subscribe to the AlertTopicArn output yourself.',
+      );
+    return new AlertTopic(this, 'Alerts', {
+      emails: config.alertEmails,
+      phones: config.alertPhones,
+      emailMinSeverity: config.emailMinSeverity,
+      smsMinSeverity: config.smsMinSeverity,
+      ...(config.people ? { people: { ...config.people, digests: config.digests?.people ?? false } } : {}),
+      teamDigests: config.digests?.team ?? false,
+    });
+  }
+
+  /** What the recording functions do beyond recording, as the props and the policy ask. */
+  private launchActionsOf(
+    config: Ec2TrailConfig,
+    remediation: RemediationSettings | null,
+    regions: readonly string[],
+    externalId: string,
+  ): LaunchActionsProps {
+    return {
+      ...(config.ownerTags ? { ownerTags: config.ownerTags } : {}),
+      ...(config.ownerTags && config.organization
+        ? { memberTagging: { organizationId: config.organization.id, externalId } }
+        : {}),
+      regions,
+      remediates: remediation !== null,
+      ...(this.remediation ? { enforcement: this.remediation } : {}),
+      violationEvents: config.violationEvents,
+      securityHub: config.securityHub,
+      chatNotifications: config.chat !== undefined,
+    };
+  }
+
+  /** A rule that sends `actions` to the attribution function. */
+  private rule(id: string, what: string, actions: LifecycleEventRuleProps['actions']): LifecycleEventRule {
+    return new LifecycleEventRule(this, id, {
+      description: `${what} to the ec2trail attribution function`,
+      actions,
+      target: this.attribution.function,
+      deadLetterQueue: this.deadLetters.queue,
+    });
+  }
+
+  private selfMonitoring(config: Ec2TrailConfig): SelfMonitoring {
+    return new SelfMonitoring(this, 'Monitoring', {
+      function: this.attribution.function,
+      deadLetterQueue: this.deadLetters.queue,
+      relayDeadLetterQueue: this.alarmRelay.deadLetterQueue.queue,
+      rules: [
+        this.lifecycleRule.rule,
+        this.serviceChangeRule.rule,
+        ...(this.trailRule ? [this.trailRule.rule] : []),
+      ],
+      topic: this.alarmRelay.alarmTopic,
+      ownerTags: config.ownerTags !== undefined,
+      violationEvents: config.violationEvents,
+      securityHub: config.securityHub,
+      ...(this.digests ? { digests: { deadLetterQueue: this.digests.deadLetters.queue } } : {}),
+      ...(this.remediation
+        ? {
+            remediation: {
+              function: this.remediation.function,
+              deadLetterQueue: this.remediation.deadLetters.queue,
+            },
+          }
+        : {}),
+    });
+  }
+
+  private trailPathOf(
+    config: Ec2TrailConfig,
+    trail: NonNullable<Ec2TrailConfig['trail']>,
+    launchActions: LaunchActionsProps,
+  ): TrailPath {
+    return new TrailPath(this, 'TrailPath', {
+      trail,
+      homeAccount: config.account,
+      homeRegion: config.region,
+      stackName: Stack.of(this).stackName,
+      table: this.table.table,
+      topic: this.alerts.topic,
+      deadLetterQueue: this.deadLetters.queue,
+      policy: this.policy,
+      logRetention: logRetentionOf(config.logRetentionDays),
+      retentionDays: config.retentionDays,
+      dashboard: this.monitoring.dashboard,
+      launchActions,
+      alarmTopic: this.alarmRelay.alarmTopic,
+    });
+  }
+
+  /** With `organization`: the bus policy for member accounts, and their forwarders' StackSet. */
+  private organizationParts(
+    config: Ec2TrailConfig,
+    externalId: string,
+  ): { policy: OrganizationBusPolicy; forwarders: MemberForwarders } | undefined {
+    const { organization, account, region } = config;
+    if (!organization || !account || !region) return undefined;
+    return {
+      policy: new OrganizationBusPolicy(this, 'OrganizationBus', { organizationId: organization.id }),
+      forwarders: new MemberForwarders(this, 'MemberForwarders', {
+        homeBusArn: homeBusArnOf(account, region),
+        actionGroups: actionGroups(config),
+        organizationalUnits: organization.organizationalUnits,
+        regions: config.regions ?? [region],
+        homeAccount: account,
+        callAs: organization.callAs,
+        ...(config.ownerTags
+          ? {
+              ownerTags: {
+                settings: config.ownerTags,
+                organizationId: organization.id,
+                homeRegion: region,
+                // Both recording functions tag: the trail path's recovered events come from member accounts too.
+                taggerRoleArns: [
+                  this.attribution.role.roleArn,
+                  ...(this.trailPath ? [this.trailPath.reader.role.roleArn] : []),
+                ],
+                externalId,
+              },
+            }
+          : {}),
+      }),
+    };
+  }
+
+  /** The outputs the CLI and doctor read (docs/deploy.md lists them). */
+  private outputs(config: Ec2TrailConfig, remediation: RemediationSettings | null): void {
+    const region = Stack.of(this).region;
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output(STACK_OUTPUTS.tableName, this.table.table.tableName, 'Attribution table');
+    output(STACK_OUTPUTS.topicArn, this.alerts.topic.topicArn, 'Alert topic');
+    output(STACK_OUTPUTS.ruleName, this.lifecycleRule.rule.ruleName, 'EventBridge rule');
+    output(STACK_OUTPUTS.functionName, this.attribution.function.functionName, 'Attribution function');
+    if (this.trailRule)
+      output(STACK_OUTPUTS.trailRuleName, this.trailRule.rule.ruleName, 'Trail tampering rule');
+    if (remediation)
+      output(
+        STACK_OUTPUTS.remediationMode,
+        remediation.mode,
+        'How the policy remediates (doctor checks the launcher opt-out SCP when it is enforce)',
+      );
+    output(
+      STACK_OUTPUTS.regions,
+      [region, ...(config.regions ?? []).filter((r) => r !== config.region)].join(','),
+      'Watched regions, home first',
+    );
+    if (this.memberForwarders)
+      output(
+        STACK_OUTPUTS.stackSetName,
+        this.memberForwarders.stackSet.attrStackSetId,
+        'Member forwarders StackSet',
+      );
+    // The region may be a token (an environment-agnostic synth): it reads as the aws partition.
+    const dashboard = consoleUrl(
+      region,
+      `cloudwatch/home?region=${region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
+    );
+    if (dashboard)
+      output(STACK_OUTPUTS.dashboardUrl, dashboard, 'CloudWatch dashboard of what ec2trail processes');
+    output(STACK_OUTPUTS.deadLetterQueueUrl, this.deadLetters.queue.queueUrl, 'Dead-letter queue');
+  }
+}
