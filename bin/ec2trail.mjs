@@ -36,8 +36,6 @@ if (BULK.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--m
 
 function newestSource(dir) {
   let newest = 0;
-  // An installed package carries no CLI sources: only the bundle.
-  if (!existsSync(dir)) return 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
@@ -48,6 +46,9 @@ function newestSource(dir) {
 }
 
 function bundleIsFresh() {
+  // An installed package ships the bundle and no CLI sources; npm gives its files the time they
+  // were unpacked, so their times say nothing there.
+  if (!existsSync(join(root, 'cli'))) return true;
   try {
     const built = statSync(bundle).mtimeMs;
     return ['cli', 'lambda', 'lib', 'policy'].every((dir) => newestSource(join(root, dir)) <= built);
