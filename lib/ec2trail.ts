@@ -26,13 +26,13 @@ import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
 import { ChatChannels } from './constructs/chat-channels';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
-import { DigestSchedule } from './constructs/digest-schedule';
-import type { LaunchActionsProps } from './constructs/launch-actions';
+import { DigestSchedule, digestAlarms } from './constructs/digest-schedule';
+import { type LaunchActionsProps, launchActionAlarms } from './constructs/launch-actions';
 import { LifecycleEventRule, type LifecycleEventRuleProps } from './constructs/lifecycle-event-rule';
 import { logRetentionOf } from './constructs/log-retention';
 import { MemberForwarders } from './constructs/member-forwarders';
 import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
-import { Remediation } from './constructs/remediation';
+import { Remediation, remediationAlarms, remediationWidget } from './constructs/remediation';
 import { SelfMonitoring } from './constructs/self-monitoring';
 import { TrailPath } from './constructs/trail-path';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
@@ -188,7 +188,7 @@ export class Ec2Trail extends Construct {
         chatNotifications: config.chat !== undefined,
         logRetention,
       });
-    this.monitoring = this.selfMonitoring(config);
+    this.monitoring = this.selfMonitoring(launchActions);
     if (config.chat)
       this.chat = new ChatChannels(this, 'Chat', {
         topic: this.alerts.topic,
@@ -250,8 +250,9 @@ export class Ec2Trail extends Construct {
     });
   }
 
-  private selfMonitoring(config: Ec2TrailConfig): SelfMonitoring {
-    return new SelfMonitoring(this, 'Monitoring', {
+  /** The pipeline's alarms and dashboard; each feature that is on adds its own. */
+  private selfMonitoring(launchActions: LaunchActionsProps): SelfMonitoring {
+    const monitoring = new SelfMonitoring(this, 'Monitoring', {
       function: this.attribution.function,
       deadLetterQueue: this.deadLetters.queue,
       relayDeadLetterQueue: this.alarmRelay.deadLetterQueue.queue,
@@ -261,19 +262,14 @@ export class Ec2Trail extends Construct {
         ...(this.trailRule ? [this.trailRule.rule] : []),
       ],
       topic: this.alarmRelay.alarmTopic,
-      ownerTags: config.ownerTags !== undefined,
-      violationEvents: config.violationEvents,
-      securityHub: config.securityHub,
-      ...(this.digests ? { digests: { deadLetterQueue: this.digests.deadLetters.queue } } : {}),
-      ...(this.remediation
-        ? {
-            remediation: {
-              function: this.remediation.function,
-              deadLetterQueue: this.remediation.deadLetters.queue,
-            },
-          }
-        : {}),
     });
+    monitoring.addAlarms(launchActionAlarms(launchActions));
+    if (this.remediation) {
+      monitoring.addAlarms(remediationAlarms(this.remediation));
+      monitoring.addWidgets(remediationWidget());
+    }
+    if (this.digests) monitoring.addAlarms(digestAlarms(this.digests));
+    return monitoring;
   }
 
   private trailPathOf(

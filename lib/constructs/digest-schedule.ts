@@ -12,6 +12,7 @@ import { ATTRIBUTION_TABLE } from '../../lambda/schema/attribution-table';
 import { environmentOf } from '../../lambda/settings/functions';
 import type { DigestsConfig } from '../config';
 import { bundlingOptions, DIGEST_ENTRY } from '../lambda-bundling';
+import { type AlarmSpec, backlogOf } from '../monitoring/alarms';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface DigestScheduleProps {
@@ -146,4 +147,17 @@ export class DigestSchedule extends Construct {
         'SNS needs kms:GenerateDataKey* on the topic key to encrypt a published message; the statement is scoped to that one key.',
     });
   }
+}
+
+/** The digests' alarm: a run that could not publish after its retries. */
+export function digestAlarms(digests: DigestSchedule): AlarmSpec[] {
+  return [
+    {
+      id: 'DigestDeadLetters',
+      severity: 'warning',
+      description:
+        'a scheduled digest failed after its retries and was not (fully) sent; see the digest dead-letter queue and the digest function logs',
+      metric: backlogOf(digests.deadLetters.queue),
+    },
+  ];
 }

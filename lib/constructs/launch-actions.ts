@@ -5,6 +5,8 @@ import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
 import { VIOLATION_SOURCE } from '../../lambda/domain/violation-event';
 import type { BuildConstants } from '../../lambda/settings/build';
 import type { SettingsInput } from '../../lambda/settings/functions';
+import { METRIC } from '../../lambda/telemetry';
+import { type AlarmSpec, appMetric } from '../monitoring/alarms';
 import { grantMemberTagging, grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './owner-tag-grants';
 import type { Remediation } from './remediation';
 
@@ -124,4 +126,49 @@ export function grantViolationEvents(role: IRole): void {
       conditions: { StringEquals: { 'events:source': VIOLATION_SOURCE } },
     }),
   );
+}
+
+/**
+ * The alarms of the launch actions a deploy turned on: each says that something besides the row
+ * and the alert could not be done (the row and the alert are unaffected).
+ */
+export function launchActionAlarms(props: LaunchActionsProps): AlarmSpec[] {
+  const failed = (id: string, metric: string, label: string, what: string): AlarmSpec => ({
+    id,
+    severity: 'warning',
+    description: `${what} (rows and alerts are unaffected); see the function's logs`,
+    metric: appMetric(metric, label),
+  });
+  return [
+    ...(props.violationEvents
+      ? [
+          failed(
+            'ViolationEventFailures',
+            METRIC.violationEventFailures,
+            'violation event failures',
+            'a violation could not be put on the event bus',
+          ),
+        ]
+      : []),
+    ...(props.securityHub
+      ? [
+          failed(
+            'FindingImportFailures',
+            METRIC.findingImportFailures,
+            'finding import failures',
+            'a finding could not be imported into or archived in Security Hub',
+          ),
+        ]
+      : []),
+    ...(props.ownerTags
+      ? [
+          failed(
+            'OwnerTagFailures',
+            METRIC.ownerTagFailures,
+            'owner tag failures',
+            'owner tags could not be written on a launch',
+          ),
+        ]
+      : []),
+  ];
 }

@@ -1,4 +1,5 @@
 import { CfnElement, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -17,7 +18,9 @@ import {
 import { ALERT_PREFIX } from '../../lambda/schema/attribution-table';
 import { buildConstants, buildDefines } from '../../lambda/settings/build';
 import { environmentOf } from '../../lambda/settings/functions';
+import { METRIC } from '../../lambda/telemetry';
 import { bundlingOptions, REMEDIATION_ENTRY } from '../lambda-bundling';
+import { type AlarmSpec, appMetric, backlogOf, PERIOD } from '../monitoring/alarms';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 export interface RemediationProps {
@@ -256,4 +259,44 @@ export class Remediation extends Construct {
           'Instances launched at any time; CreateTags is limited to the ec2trail:violation and ec2trail:deadline keys (and, with owner tags, to their keys).',
       });
   }
+}
+
+/** Remediation's alarms: a step that failed, a deadline that failed, one that could not run at all. */
+export function remediationAlarms(remediation: Remediation): AlarmSpec[] {
+  return [
+    {
+      id: 'RemediationFailures',
+      severity: 'warning',
+      description:
+        'a remediation step failed (tag, schedule, describe, stop or row): what was not done is said in the alert and the logs',
+      metric: appMetric(METRIC.remediationFailures, 'remediation failures'),
+    },
+    {
+      id: 'RemediationFunctionErrors',
+      severity: 'warning',
+      description: 'the remediation function failed at a deadline; Scheduler retries it',
+      metric: remediation.function.metricErrors({ period: PERIOD }),
+    },
+    {
+      id: 'RemediationDeadLetters',
+      severity: 'critical',
+      description:
+        'a deadline could not be run after its retries: those instances were not judged; see the remediation dead-letter queue',
+      metric: backlogOf(remediation.deadLetters.queue),
+    },
+  ];
+}
+
+/** Remediation on the dashboard: instances marked, stops scheduled and done, failures. */
+export function remediationWidget(): GraphWidget {
+  return new GraphWidget({
+    title: 'Remediation',
+    left: [
+      appMetric(METRIC.instancesRemediationTagged, 'instances marked'),
+      appMetric(METRIC.stopsScheduled, 'stops scheduled'),
+      appMetric(METRIC.instancesStopped, 'instances stopped'),
+      appMetric(METRIC.remediationFailures, 'failures'),
+    ],
+    width: 24,
+  });
 }

@@ -1,24 +1,27 @@
 import { Duration } from 'aws-cdk-lib';
 import {
-  Alarm,
-  ComparisonOperator,
+  type Alarm,
   Dashboard,
   GraphWidget,
-  type IMetric,
+  type IWidget,
   Metric,
   SingleValueWidget,
   TextWidget,
-  TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IRule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { alarmDescription } from '../../lambda/domain/alarm';
-import type { Severity } from '../../lambda/domain/policy/schema';
-import { METRIC, METRICS_NAMESPACE } from '../../lambda/telemetry';
+import { METRIC } from '../../lambda/telemetry';
+import {
+  AlarmFactory,
+  type AlarmSpec,
+  appMetric,
+  backlogOf,
+  NotifyTopic,
+  PERIOD,
+} from '../monitoring/alarms';
 
 export interface SelfMonitoringProps {
   /** The attribution function. */
@@ -33,192 +36,27 @@ export interface SelfMonitoringProps {
   readonly topic: ITopic;
   /** Oldest an event may wait in Lambda's async queue before the alarm fires. @default 5 minutes */
   readonly maxEventAge?: Duration;
-  /** The function writes owner tags: alarm when it could not. @default false */
-  readonly ownerTags?: boolean;
-  /** Violations go to the event bus: alarm when the bus refused one. @default false */
-  readonly violationEvents?: boolean;
-  /** Violations become Security Hub findings: alarm when Security Hub refused one. @default false */
-  readonly securityHub?: boolean;
-  /** Remediation in enforce mode: alarm on its failures and on deadlines that could not run. @default undefined */
-  readonly remediation?: { readonly function: IFunction; readonly deadLetterQueue: IQueue };
-  /** Scheduled digests: alarm when a run could not publish after its retries. @default undefined */
-  readonly digests?: { readonly deadLetterQueue: IQueue };
 }
 
 /**
  * Alarms that say when ec2trail itself is failing (function errors and throttles, events in
  * the dead-letter queue, events waiting too long, rules failing to deliver), notifying the
- * alert topic, and a dashboard of what it processes.
+ * alarm relay, and a dashboard of what it processes. Features add their own alarms and widgets
+ * (`addAlarms`, `dashboard.addWidgets`): this construct knows none of them.
+ *
+ * @example
+ * const monitoring = new SelfMonitoring(this, 'Monitoring', { function: fn, deadLetterQueue, relayDeadLetterQueue, rules, topic });
+ * monitoring.addAlarms([{ id: 'OwnerTagFailures', severity: 'warning', description: '…', metric }]);
  */
 export class SelfMonitoring extends Construct {
-  public readonly alarms: readonly Alarm[];
   public readonly dashboard: Dashboard;
+  private readonly factory: AlarmFactory;
+  private readonly made: Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: SelfMonitoringProps) {
     super(scope, id);
-    const period = Duration.minutes(5);
-    const appMetric = (name: string, label: string): IMetric =>
-      new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: name,
-        dimensionsMap: { service: 'ec2trail' },
-        statistic: 'Sum',
-        period,
-        label,
-      });
-    const eventAge = new Metric({
-      namespace: 'AWS/Lambda',
-      metricName: 'AsyncEventAge',
-      dimensionsMap: { FunctionName: props.function.functionName },
-      statistic: 'Maximum',
-      period,
-    });
-
-    const alarm = (
-      alarmId: string,
-      severity: Severity,
-      description: string,
-      metric: IMetric,
-      threshold: number,
-    ) =>
-      new Alarm(this, alarmId, {
-        alarmDescription: alarmDescription(severity, description),
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-    const alarms = [
-      alarm(
-        'FunctionErrors',
-        'warning',
-        'the attribution function failed; events are being retried',
-        props.function.metricErrors({ period }),
-        1,
-      ),
-      alarm(
-        'FunctionThrottles',
-        'warning',
-        'the attribution function was throttled',
-        props.function.metricThrottles({ period }),
-        1,
-      ),
-      alarm(
-        'DeadLettersWaiting',
-        'critical',
-        'events are in the dead-letter queue: they were not recorded. Replay them with ec2trail drain',
-        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-        1,
-      ),
-      alarm(
-        'EventAgeHigh',
-        'warning',
-        'events wait too long before the function runs',
-        eventAge,
-        (props.maxEventAge ?? Duration.minutes(5)).toMilliseconds(),
-      ),
-      alarm(
-        'AlarmRelayFailures',
-        'critical',
-        'alarm notifications could not be passed on to the alert topic; see the alarm relay logs',
-        props.relayDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-        1,
-      ),
-      ...(props.violationEvents
-        ? [
-            alarm(
-              'ViolationEventFailures',
-              'warning',
-              "a violation could not be put on the event bus (rows and alerts are unaffected); see the function's logs",
-              appMetric(METRIC.violationEventFailures, 'violation event failures'),
-              1,
-            ),
-          ]
-        : []),
-      ...(props.securityHub
-        ? [
-            alarm(
-              'FindingImportFailures',
-              'warning',
-              "a finding could not be imported into or archived in Security Hub (rows and alerts are unaffected); see the function's logs",
-              appMetric(METRIC.findingImportFailures, 'finding import failures'),
-              1,
-            ),
-          ]
-        : []),
-      ...(props.ownerTags
-        ? [
-            alarm(
-              'OwnerTagFailures',
-              'warning',
-              "owner tags could not be written on a launch (rows and alerts are unaffected); see the function's logs",
-              appMetric(METRIC.ownerTagFailures, 'owner tag failures'),
-              1,
-            ),
-          ]
-        : []),
-      ...(props.remediation
-        ? [
-            alarm(
-              'RemediationFailures',
-              'warning',
-              'a remediation step failed (tag, schedule, describe, stop or row): what was not done is said in the alert and the logs',
-              appMetric(METRIC.remediationFailures, 'remediation failures'),
-              1,
-            ),
-            alarm(
-              'RemediationFunctionErrors',
-              'warning',
-              'the remediation function failed at a deadline; Scheduler retries it',
-              props.remediation.function.metricErrors({ period }),
-              1,
-            ),
-            alarm(
-              'RemediationDeadLetters',
-              'critical',
-              'a deadline could not be run after its retries: those instances were not judged; see the remediation dead-letter queue',
-              props.remediation.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-                period,
-                statistic: 'Maximum',
-              }),
-              1,
-            ),
-          ]
-        : []),
-      ...(props.digests
-        ? [
-            alarm(
-              'DigestDeadLetters',
-              'warning',
-              'a scheduled digest failed after its retries and was not (fully) sent; see the digest dead-letter queue and the digest function logs',
-              props.digests.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-                period,
-                statistic: 'Maximum',
-              }),
-              1,
-            ),
-          ]
-        : []),
-      ...props.rules.map((rule, i) =>
-        alarm(
-          `RuleDeliveryFailures${i}`,
-          'critical',
-          'EventBridge could not deliver events to the function',
-          new Metric({
-            namespace: 'AWS/Events',
-            metricName: 'FailedInvocations',
-            dimensionsMap: { RuleName: rule.ruleName },
-            statistic: 'Sum',
-            period,
-          }),
-          1,
-        ),
-      ),
-    ];
-    for (const a of alarms) a.addAlarmAction(new SnsAction(props.topic));
-    this.alarms = alarms;
-
+    this.factory = new AlarmFactory(this, new NotifyTopic(props.topic));
+    this.addAlarms(coreAlarms(props));
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
     this.dashboard.addWidgets(
       new TextWidget({
@@ -228,60 +66,132 @@ export class SelfMonitoring extends Construct {
         height: 2,
       }),
     );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Events',
-        left: [
-          appMetric(METRIC.eventsProcessed, 'processed'),
-          appMetric(METRIC.eventsSkipped, 'skipped'),
-          appMetric(METRIC.malformedEvents, 'malformed'),
-        ],
-        width: 8,
-      }),
-      new GraphWidget({
-        title: 'Rows',
-        left: [
-          appMetric(METRIC.recordsWritten, 'written'),
-          appMetric(METRIC.duplicatesSkipped, 'duplicates skipped'),
-        ],
-        width: 8,
-      }),
-      new GraphWidget({ title: 'Alerts', left: [appMetric(METRIC.alertsPublished, 'published')], width: 8 }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Errors and throttles',
-        left: [props.function.metricErrors({ period }), props.function.metricThrottles({ period })],
-        width: 8,
-      }),
-      new GraphWidget({
-        title: 'Duration',
-        left: [
-          props.function.metricDuration({ period, statistic: 'p50' }),
-          props.function.metricDuration({ period, statistic: 'p99' }),
-        ],
-        width: 8,
-      }),
-      new SingleValueWidget({
-        title: 'Dead-letter queue',
-        metrics: [
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-        ],
-        width: 8,
-      }),
-    );
-    if (props.remediation)
-      this.dashboard.addWidgets(
-        new GraphWidget({
-          title: 'Remediation',
-          left: [
-            appMetric(METRIC.instancesRemediationTagged, 'instances marked'),
-            appMetric(METRIC.stopsScheduled, 'stops scheduled'),
-            appMetric(METRIC.instancesStopped, 'instances stopped'),
-            appMetric(METRIC.remediationFailures, 'failures'),
-          ],
-          width: 24,
-        }),
-      );
+    this.dashboard.addWidgets(...processedWidgets());
+    this.dashboard.addWidgets(...healthWidgets(props));
   }
+
+  /** Every alarm made so far, the features' included. */
+  get alarms(): readonly Alarm[] {
+    return this.made;
+  }
+
+  /** Adds alarms of a feature, made and notified as the core's are. */
+  addAlarms(specs: readonly AlarmSpec[]): readonly Alarm[] {
+    const alarms = this.factory.alarms(specs);
+    this.made.push(...alarms);
+    return alarms;
+  }
+
+  /** Adds dashboard widgets of a feature, on a row of their own. */
+  addWidgets(...widgets: IWidget[]): void {
+    this.dashboard.addWidgets(...widgets);
+  }
+}
+
+/** The pipeline's own alarms: the function, its queues and the rules that feed it. */
+function coreAlarms(props: SelfMonitoringProps): AlarmSpec[] {
+  const eventAge = new Metric({
+    namespace: 'AWS/Lambda',
+    metricName: 'AsyncEventAge',
+    dimensionsMap: { FunctionName: props.function.functionName },
+    statistic: 'Maximum',
+    period: PERIOD,
+  });
+  return [
+    {
+      id: 'FunctionErrors',
+      severity: 'warning',
+      description: 'the attribution function failed; events are being retried',
+      metric: props.function.metricErrors({ period: PERIOD }),
+    },
+    {
+      id: 'FunctionThrottles',
+      severity: 'warning',
+      description: 'the attribution function was throttled',
+      metric: props.function.metricThrottles({ period: PERIOD }),
+    },
+    {
+      id: 'DeadLettersWaiting',
+      severity: 'critical',
+      description:
+        'events are in the dead-letter queue: they were not recorded. Replay them with ec2trail drain',
+      metric: backlogOf(props.deadLetterQueue),
+    },
+    {
+      id: 'EventAgeHigh',
+      severity: 'warning',
+      description: 'events wait too long before the function runs',
+      metric: eventAge,
+      threshold: (props.maxEventAge ?? Duration.minutes(5)).toMilliseconds(),
+    },
+    {
+      id: 'AlarmRelayFailures',
+      severity: 'critical',
+      description: 'alarm notifications could not be passed on to the alert topic; see the alarm relay logs',
+      metric: backlogOf(props.relayDeadLetterQueue),
+    },
+    ...props.rules.map(
+      (rule, i): AlarmSpec => ({
+        id: `RuleDeliveryFailures${i}`,
+        severity: 'critical',
+        description: 'EventBridge could not deliver events to the function',
+        metric: new Metric({
+          namespace: 'AWS/Events',
+          metricName: 'FailedInvocations',
+          dimensionsMap: { RuleName: rule.ruleName },
+          statistic: 'Sum',
+          period: PERIOD,
+        }),
+      }),
+    ),
+  ];
+}
+
+function processedWidgets(): IWidget[] {
+  return [
+    new GraphWidget({
+      title: 'Events',
+      left: [
+        appMetric(METRIC.eventsProcessed, 'processed'),
+        appMetric(METRIC.eventsSkipped, 'skipped'),
+        appMetric(METRIC.malformedEvents, 'malformed'),
+      ],
+      width: 8,
+    }),
+    new GraphWidget({
+      title: 'Rows',
+      left: [
+        appMetric(METRIC.recordsWritten, 'written'),
+        appMetric(METRIC.duplicatesSkipped, 'duplicates skipped'),
+      ],
+      width: 8,
+    }),
+    new GraphWidget({ title: 'Alerts', left: [appMetric(METRIC.alertsPublished, 'published')], width: 8 }),
+  ];
+}
+
+function healthWidgets(props: SelfMonitoringProps): IWidget[] {
+  return [
+    new GraphWidget({
+      title: 'Errors and throttles',
+      left: [
+        props.function.metricErrors({ period: PERIOD }),
+        props.function.metricThrottles({ period: PERIOD }),
+      ],
+      width: 8,
+    }),
+    new GraphWidget({
+      title: 'Duration',
+      left: [
+        props.function.metricDuration({ period: PERIOD, statistic: 'p50' }),
+        props.function.metricDuration({ period: PERIOD, statistic: 'p99' }),
+      ],
+      width: 8,
+    }),
+    new SingleValueWidget({
+      title: 'Dead-letter queue',
+      metrics: [backlogOf(props.deadLetterQueue)],
+      width: 8,
+    }),
+  ];
 }

@@ -1,24 +1,24 @@
-import { Duration } from 'aws-cdk-lib';
 import {
-  Alarm,
-  ComparisonOperator,
+  type Alarm,
   type Dashboard,
   GraphWidget,
   type IMetric,
-  Metric,
   SingleValueWidget,
-  TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { alarmDescription } from '../../lambda/domain/alarm';
-import type { Severity } from '../../lambda/domain/policy/schema';
-import { METRIC, METRICS_NAMESPACE } from '../../lambda/telemetry';
-
+import { METRIC } from '../../lambda/telemetry';
+import {
+  AlarmFactory,
+  type AlarmSpec,
+  appMetric,
+  backlogOf,
+  NotifyTopic,
+  PERIOD,
+} from '../monitoring/alarms';
 export interface TrailPathMonitoringProps {
   readonly reader: IFunction;
   readonly queue: IQueue;
@@ -40,83 +40,10 @@ export class TrailPathMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: TrailPathMonitoringProps) {
     super(scope, id);
-    const period = Duration.minutes(5);
-    const appMetric = (name: string, label: string, statistic = 'Sum'): IMetric =>
-      new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: name,
-        dimensionsMap: { service: 'ec2trail' },
-        statistic,
-        period,
-        label,
-      });
-    const alarm = (
-      alarmId: string,
-      severity: Severity,
-      description: string,
-      metric: IMetric,
-      threshold: number,
-    ) =>
-      new Alarm(this, alarmId, {
-        alarmDescription: alarmDescription(severity, description),
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
     const recovered = appMetric(METRIC.eventsRecoveredFromTrail, 'recovered from the trail');
-    const alarms = [
-      alarm(
-        'UntrustedTrailObjects',
-        'warning',
-        "log files that CloudTrail did not deliver lately reached the trail bucket (written by another requester, or an old file copied in): they were not read. The trail-file function's logs name each file and its writer",
-        appMetric(METRIC.untrustedTrailObjects, 'not read: not a CloudTrail delivery'),
-        1,
-      ),
-      alarm(
-        'EventsRecovered',
-        'warning',
-        'EventBridge did not deliver some EC2 events; they were recovered from the trail log files and recorded (and alerted) late',
-        recovered,
-        1,
-      ),
-      alarm(
-        'TrailFilesDeadLettered',
-        'critical',
-        "trail log files could not be read after five tries: their events may be missing. See the trail-file function's logs, fix the cause, then redrive the trail-file dead-letter queue",
-        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-        1,
-      ),
-      alarm(
-        'TrailFilesWaiting',
-        'warning',
-        'trail log files have waited more than an hour to be read',
-        props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
-        3600,
-      ),
-      alarm(
-        'TrailReaderErrors',
-        'warning',
-        'the trail-file function failed; its files are being retried',
-        props.reader.metricErrors({ period }),
-        1,
-      ),
-      ...(props.backfill
-        ? [
-            alarm(
-              'BackfillFailed',
-              'warning',
-              'a backfill execution failed; `ec2trail backfill` with the same options resumes it',
-              props.backfill.metricFailed({ period }),
-              1,
-            ),
-          ]
-        : []),
-    ];
-    for (const a of alarms) a.addAlarmAction(new SnsAction(props.topic));
-    this.alarms = alarms;
-
+    this.alarms = new AlarmFactory(this, new NotifyTopic(props.topic)).alarms(
+      trailPathAlarms(props, recovered),
+    );
     props.dashboard.addWidgets(
       new GraphWidget({
         title: 'Recovered from the trail (EventBridge missed them)',
@@ -134,16 +61,14 @@ export class TrailPathMonitoring extends Construct {
       new GraphWidget({
         title: 'Trail log files',
         left: [appMetric(METRIC.trailFilesRead, 'read'), appMetric(METRIC.trailFileFailures, 'failed')],
-        right: [props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' })],
+        right: [props.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' })],
         width: 8,
       }),
     );
     props.dashboard.addWidgets(
       new SingleValueWidget({
         title: 'Trail files dead-lettered',
-        metrics: [
-          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
-        ],
+        metrics: [backlogOf(props.deadLetterQueue)],
         width: 8,
       }),
       new GraphWidget({
@@ -153,4 +78,54 @@ export class TrailPathMonitoring extends Construct {
       }),
     );
   }
+}
+
+/** The trail path's alarms: untrusted files, recovered events, files that cannot be read or wait. */
+function trailPathAlarms(props: TrailPathMonitoringProps, recovered: IMetric): AlarmSpec[] {
+  return [
+    {
+      id: 'UntrustedTrailObjects',
+      severity: 'warning',
+      description:
+        "log files that CloudTrail did not deliver lately reached the trail bucket (written by another requester, or an old file copied in): they were not read. The trail-file function's logs name each file and its writer",
+      metric: appMetric(METRIC.untrustedTrailObjects, 'not read: not a CloudTrail delivery'),
+    },
+    {
+      id: 'EventsRecovered',
+      severity: 'warning',
+      description:
+        'EventBridge did not deliver some EC2 events; they were recovered from the trail log files and recorded (and alerted) late',
+      metric: recovered,
+    },
+    {
+      id: 'TrailFilesDeadLettered',
+      severity: 'critical',
+      description:
+        "trail log files could not be read after five tries: their events may be missing. See the trail-file function's logs, fix the cause, then redrive the trail-file dead-letter queue",
+      metric: backlogOf(props.deadLetterQueue),
+    },
+    {
+      id: 'TrailFilesWaiting',
+      severity: 'warning',
+      description: 'trail log files have waited more than an hour to be read',
+      metric: props.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+      threshold: 3600,
+    },
+    {
+      id: 'TrailReaderErrors',
+      severity: 'warning',
+      description: 'the trail-file function failed; its files are being retried',
+      metric: props.reader.metricErrors({ period: PERIOD }),
+    },
+    ...(props.backfill
+      ? [
+          {
+            id: 'BackfillFailed',
+            severity: 'warning' as const,
+            description: 'a backfill execution failed; `ec2trail backfill` with the same options resumes it',
+            metric: props.backfill.metricFailed({ period: PERIOD }),
+          },
+        ]
+      : []),
+  ];
 }
