@@ -66,6 +66,25 @@ export type Ec2TrailProps = Readonly<
   readonly region?: string;
 };
 
+/**
+ * The props read as the config file is (defaults filled, every problem reported at once) and the
+ * policy checked; owner tags must not write a tag the policy reads.
+ */
+function readProps(scope: Construct, props: Ec2TrailProps): { config: Ec2TrailConfig; policy: Policy } {
+  const stack = Stack.of(scope);
+  const { policy: rawPolicy, ...fields } = props;
+  const source = `the props of ${scope.node.path}`;
+  const config = parseConfig(
+    { account: known(stack.account), region: known(stack.region), ...fields },
+    source,
+  );
+  const policy =
+    rawPolicy === undefined ? readPolicyFile(DEFAULT_POLICY_FILE) : parsePolicy(rawPolicy, 'policy');
+  const conflicts = ownerTagConflicts(Object.keys(config.ownerTags?.tags ?? {}), policy);
+  if (conflicts.length > 0) throw new ConfigError(source, conflicts);
+  return { config, policy };
+}
+
 /** A value of the stack's environment, when it is known at synth. */
 function known(value: string): string | undefined {
   return Token.isUnresolved(value) ? undefined : value;
@@ -120,18 +139,9 @@ export class Ec2Trail extends Construct {
   constructor(scope: Construct, id: string, props: Ec2TrailProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
-    const { policy: rawPolicy, ...fields } = props;
-    const config = parseConfig(
-      { account: known(stack.account), region: known(stack.region), ...fields },
-      `the props of ${this.node.path}`,
-    );
+    const { config, policy } = readProps(this, props);
     this.config = config;
-    this.policy =
-      rawPolicy === undefined ? readPolicyFile(DEFAULT_POLICY_FILE) : parsePolicy(rawPolicy, 'policy');
-    // Checked together: each is valid alone, but owner tags must not write what the policy reads.
-    const conflicts = ownerTagConflicts(Object.keys(config.ownerTags?.tags ?? {}), this.policy);
-    if (conflicts.length > 0) throw new ConfigError(`the props of ${this.node.path}`, conflicts);
-
+    this.policy = policy;
     const logRetention = logRetentionOf(config.logRetentionDays);
     this.table = new AttributionTable(this, 'Attribution');
     this.alerts = this.alertTopic(config);
@@ -140,7 +150,7 @@ export class Ec2Trail extends Construct {
     const remediation = remediationSettingsOf(this.policy);
     if (remediation?.mode === 'enforce')
       this.remediation = new Remediation(this, 'Remediation', {
-        policy: this.policy,
+        policy,
         settings: remediation,
         table: this.table.table,
         topic: this.alerts.topic,
@@ -158,7 +168,7 @@ export class Ec2Trail extends Construct {
       deadLetterQueue: this.deadLetters.queue,
       logRetention,
       retentionDays: config.retentionDays,
-      policy: this.policy,
+      policy,
       ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
       launchActions,
     });
@@ -179,15 +189,7 @@ export class Ec2Trail extends Construct {
       key: this.alerts.key,
       logRetention,
     });
-    if (config.digests)
-      this.digests = new DigestSchedule(this, 'Digests', {
-        digests: config.digests,
-        table: this.table.table,
-        topic: this.alerts.topic,
-        personal: config.digests.people && config.people !== undefined,
-        chatNotifications: config.chat !== undefined,
-        logRetention,
-      });
+    if (config.digests) this.digests = this.digestsOf(config, config.digests);
     this.monitoring = this.selfMonitoring(launchActions);
     if (config.chat)
       this.chat = new ChatChannels(this, 'Chat', {
@@ -216,6 +218,17 @@ export class Ec2Trail extends Construct {
       smsMinSeverity: config.smsMinSeverity,
       ...(config.people ? { people: { ...config.people, digests: config.digests?.people ?? false } } : {}),
       teamDigests: config.digests?.team ?? false,
+    });
+  }
+
+  private digestsOf(config: Ec2TrailConfig, digests: NonNullable<Ec2TrailConfig['digests']>): DigestSchedule {
+    return new DigestSchedule(this, 'Digests', {
+      digests,
+      table: this.table.table,
+      topic: this.alerts.topic,
+      personal: digests.people && config.people !== undefined,
+      chatNotifications: config.chat !== undefined,
+      logRetention: logRetentionOf(config.logRetentionDays),
     });
   }
 

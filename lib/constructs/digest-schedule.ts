@@ -55,27 +55,7 @@ export class DigestSchedule extends Construct {
   constructor(scope: Construct, id: string, props: DigestScheduleProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'ec2trail digest: reads the attribution table, publishes digests',
-    });
-    logGroup.grantWrite(role);
-    // The byDay index (Query) and the alert markers (BatchGetItem) only: no write, no scan.
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadDaysAndAlertMarkers',
-        actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
-        resources: [
-          `${props.table.tableArn}/index/${ATTRIBUTION_TABLE.indexes.byDay.name}`,
-          props.table.tableArn,
-        ],
-      }),
-    );
-    props.topic.grantPublish(role);
+    const { role, logGroup } = this.readerRole(props);
     this.deadLetters = new DeadLetterQueue(this, 'Failures');
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -104,6 +84,43 @@ export class DigestSchedule extends Construct {
       bundling: bundlingOptions(),
     });
 
+    const schedulerRole = this.schedulerRoleOf(stack);
+    this.schedules = this.schedulesOf(props.digests, schedulerRole);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'SNS needs kms:GenerateDataKey* on the topic key to encrypt a published message; the statement is scoped to that one key.',
+    });
+  }
+
+  /** The function's log group, and a role that may read days and alert markers and publish, nothing else. */
+  private readerRole(props: DigestScheduleProps): { role: Role; logGroup: LogGroup } {
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'ec2trail digest: reads the attribution table, publishes digests',
+    });
+    logGroup.grantWrite(role);
+    // The byDay index (Query) and the alert markers (BatchGetItem) only: no write, no scan.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadDaysAndAlertMarkers',
+        actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
+        resources: [
+          `${props.table.tableArn}/index/${ATTRIBUTION_TABLE.indexes.byDay.name}`,
+          props.table.tableArn,
+        ],
+      }),
+    );
+    props.topic.grantPublish(role);
+    return { role, logGroup };
+  }
+
+  /** Scheduler's role: it may invoke the function and send a failed run to the queue. */
+  private schedulerRoleOf(stack: Stack): Role {
     const schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
@@ -118,12 +135,17 @@ export class DigestSchedule extends Construct {
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queue.queueArn] }),
     );
 
-    const { daily, weekly, timeZone } = props.digests;
+    return schedulerRole;
+  }
+
+  /** One schedule per period, in the team's time zone. */
+  private schedulesOf(digests: DigestScheduleProps['digests'], schedulerRole: Role): CfnSchedule[] {
+    const { daily, weekly, timeZone } = digests;
     const periods = [
       ...(daily ? [{ period: 'daily', expression: cronAt(daily.at) }] : []),
       ...(weekly ? [{ period: 'weekly', expression: cronAt(weekly.at, weekly.day) }] : []),
     ];
-    this.schedules = periods.map(
+    return periods.map(
       ({ period, expression }) =>
         new CfnSchedule(this, period === 'daily' ? 'Daily' : 'Weekly', {
           description: `ec2trail ${period} digest`,
@@ -140,12 +162,6 @@ export class DigestSchedule extends Construct {
           },
         }),
     );
-
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason:
-        'SNS needs kms:GenerateDataKey* on the topic key to encrypt a published message; the statement is scoped to that one key.',
-    });
   }
 }
 

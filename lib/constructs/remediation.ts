@@ -47,6 +47,61 @@ function literal(arn: string): string {
     : arn;
 }
 
+/** Rows (put only, with a condition on the key), the alert ledger's markers, and the topic. */
+function grantRecordingAndAlerts(role: Role, props: RemediationProps): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
+      resources: [props.table.tableArn],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [props.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_PREFIX}*`] } },
+    }),
+  );
+  props.topic.grantPublish(role);
+}
+
+/**
+ * StopInstances on marked instances only, denied on acknowledged and protected ones: the decision
+ * in code is checked again by IAM.
+ */
+function grantStopping(role: Role, instanceArns: string[], settings: RemediationSettings): void {
+  // DescribeInstances has no resource-level permissions: AWS documents "*" as its only resource.
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }));
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'StopMarkedInstances',
+      actions: ['ec2:StopInstances'],
+      resources: instanceArns,
+      conditions: { Null: { [`aws:ResourceTag/${VIOLATION_TAG}`]: 'false' } },
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'NeverStopAcknowledged',
+      effect: Effect.DENY,
+      actions: ['ec2:StopInstances'],
+      resources: instanceArns,
+      conditions: { Null: { [`aws:ResourceTag/${ACK_TAG}`]: 'false' } },
+    }),
+  );
+  settings.protectedTagGlobs.forEach(([key, glob], index) => {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: `NeverStopProtected${index}`,
+        effect: Effect.DENY,
+        actions: ['ec2:StopInstances'],
+        resources: instanceArns,
+        conditions: { StringLike: { [`aws:ResourceTag/${key}`]: glob } },
+      }),
+    );
+  });
+}
+
 /**
  * The deadline path of remediation in enforce mode: a schedule group for the one-time stop
  * schedules, the role Scheduler uses to call the remediation function, the function itself (it
@@ -76,9 +131,22 @@ export class Remediation extends Construct {
       resourceName: `${groupName}/*`,
     });
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
+    const { role, logGroup } = this.functionRole(props.logRetention);
+    this.function = this.remediationFunction(props, role, logGroup);
+    grantRecordingAndAlerts(role, props);
+    this.regions = [...props.regions];
+    this.instanceArns = props.regions.map((region) =>
+      stack.formatArn({ service: 'ec2', region, resource: 'instance', resourceName: '*' }),
+    );
+    grantStopping(role, this.instanceArns, props.settings);
+    this.schedulerRole = this.schedulerRoleOf(stack);
+    this.acknowledge(role, stack);
+  }
 
+  /** The function's log group and a role of its own that may write only there. */
+  private functionRole(logRetention: RetentionDays): { role: Role; logGroup: LogGroup } {
     const logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention,
+      retention: logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const role = new Role(this, 'Role', {
@@ -86,7 +154,11 @@ export class Remediation extends Construct {
       description: 'ec2trail remediation function: stops marked instances at their deadline',
     });
     logGroup.grantWrite(role);
-    this.function = new NodejsFunction(this, 'Function', {
+    return { role, logGroup };
+  }
+
+  private remediationFunction(props: RemediationProps, role: Role, logGroup: LogGroup): NodejsFunction {
+    return new NodejsFunction(this, 'Function', {
       entry: REMEDIATION_ENTRY,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
@@ -100,7 +172,7 @@ export class Remediation extends Construct {
         ...environmentOf('remediation', {
           TABLE_NAME: props.table.tableName,
           TOPIC_ARN: props.topic.topicArn,
-          HOME_ACCOUNT: stack.account,
+          HOME_ACCOUNT: Stack.of(this).account,
           ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
         }),
         POWERTOOLS_SERVICE_NAME: 'ec2trail-remediation',
@@ -109,71 +181,26 @@ export class Remediation extends Construct {
       },
       bundling: bundlingOptions(buildDefines(buildConstants(props.policy))),
     });
+  }
 
-    // Rows (put only, with a condition on the key) and the alert ledger's markers.
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:GetItem'],
-        resources: [props.table.tableArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_PREFIX}*`] } },
-      }),
-    );
-    props.topic.grantPublish(role);
-
-    this.regions = [...props.regions];
-    this.instanceArns = props.regions.map((region) =>
-      stack.formatArn({ service: 'ec2', region, resource: 'instance', resourceName: '*' }),
-    );
-    // DescribeInstances has no resource-level permissions: AWS documents "*" as its only resource.
-    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }));
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'StopMarkedInstances',
-        actions: ['ec2:StopInstances'],
-        resources: this.instanceArns,
-        conditions: { Null: { [`aws:ResourceTag/${VIOLATION_TAG}`]: 'false' } },
-      }),
-    );
-    // The decision in code is checked again by IAM: an acknowledged or protected instance cannot be stopped.
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'NeverStopAcknowledged',
-        effect: Effect.DENY,
-        actions: ['ec2:StopInstances'],
-        resources: this.instanceArns,
-        conditions: { Null: { [`aws:ResourceTag/${ACK_TAG}`]: 'false' } },
-      }),
-    );
-    props.settings.protectedTagGlobs.forEach(([key, glob], index) => {
-      role.addToPrincipalPolicy(
-        new PolicyStatement({
-          sid: `NeverStopProtected${index}`,
-          effect: Effect.DENY,
-          actions: ['ec2:StopInstances'],
-          resources: this.instanceArns,
-          conditions: { StringLike: { [`aws:ResourceTag/${key}`]: glob } },
-        }),
-      );
-    });
-
-    this.schedulerRole = new Role(this, 'SchedulerRole', {
+  /** The role Scheduler calls the function with at a deadline, and sends failed calls to the queue with. */
+  private schedulerRoleOf(stack: Stack): Role {
+    const role = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
       description: 'EventBridge Scheduler: calls the ec2trail remediation function at a deadline',
     });
-    this.function.grantInvoke(this.schedulerRole);
+    this.function.grantInvoke(role);
     // A deadline whose call kept failing goes here: SendMessage only, not grantSendMessages' reads.
-    this.schedulerRole.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queue.queueArn] }),
     );
+    return role;
+  }
 
+  /** cdk-nag's findings on the two roles, each with why it is as narrow as AWS allows. */
+  private acknowledge(role: Role, stack: Stack): void {
     const reason =
       'The instances launched at any time, whose ids are not known at deploy; StopInstances needs the ec2trail:violation tag and is denied on acknowledged and protected instances.';
     for (const arn of this.instanceArns)

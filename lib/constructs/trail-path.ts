@@ -100,38 +100,14 @@ export class TrailPath extends Construct {
     });
 
     if (!remote) new TrailBucketEvents(this, 'BucketEvents', { bucketName: trail.bucket });
-    if (crossAccount && trail.account) {
-      // The log-archive account may put S3's object events on this bus, and nothing else.
-      new CfnEventBusPolicy(this, 'LogArchiveBusPolicy', {
-        statementId: 'Ec2TrailLogArchiveObjectEvents',
-        eventBusName: 'default',
-        statement: {
-          Sid: 'Ec2TrailLogArchiveObjectEvents',
-          Effect: 'Allow',
-          Principal: { AWS: `arn:${stack.partition}:iam::${trail.account}:root` },
-          Action: 'events:PutEvents',
-          Resource: stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }),
-          Condition: { StringEquals: { 'events:source': 'aws.s3', 'events:detail-type': 'Object Created' } },
-        },
-      });
-    }
-
-    if (trail.backfill) {
-      this.backfill = new TrailBackfill(this, 'Backfill', {
-        trailBucket: Bucket.fromBucketAttributes(this, 'TrailBucket', {
-          bucketName: trail.bucket,
-          account: bucketAccount,
-          region: bucketRegion,
-        }),
-        reader: this.reader.function,
-        maxConcurrency: trail.backfill.maxConcurrency,
-        filesPerBatch: trail.backfill.filesPerBatch,
-        toleratedFailurePercentage: trail.backfill.toleratedFailurePercentage,
+    if (crossAccount && trail.account) this.allowLogArchive(trail.account);
+    if (trail.backfill)
+      this.backfill = this.backfillOf(trail, trail.backfill, {
+        bucketAccount,
+        bucketRegion,
         logRetention: props.logRetention,
         roleName: roleNames?.backfill,
       });
-    }
-
     this.monitoring = new TrailPathMonitoring(this, 'Monitoring', {
       reader: this.reader.function,
       queue: this.files.queue,
@@ -141,6 +117,54 @@ export class TrailPath extends Construct {
       topic: props.alarmTopic,
     });
 
+    this.outputs(trail);
+  }
+
+  /** The log-archive account may put S3's object events on this bus, and nothing else. */
+  private allowLogArchive(account: string): void {
+    const stack = Stack.of(this);
+    new CfnEventBusPolicy(this, 'LogArchiveBusPolicy', {
+      statementId: 'Ec2TrailLogArchiveObjectEvents',
+      eventBusName: 'default',
+      statement: {
+        Sid: 'Ec2TrailLogArchiveObjectEvents',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${stack.partition}:iam::${account}:root` },
+        Action: 'events:PutEvents',
+        Resource: stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' }),
+        Condition: { StringEquals: { 'events:source': 'aws.s3', 'events:detail-type': 'Object Created' } },
+      },
+    });
+  }
+
+  private backfillOf(
+    trail: TrailPathProps['trail'],
+    backfill: NonNullable<TrailPathProps['trail']['backfill']>,
+    where: {
+      readonly bucketAccount: string;
+      readonly bucketRegion: string;
+      readonly logRetention: TrailPathProps['logRetention'];
+      readonly roleName: string | undefined;
+    },
+  ): TrailBackfill {
+    return new TrailBackfill(this, 'Backfill', {
+      trailBucket: Bucket.fromBucketAttributes(this, 'TrailBucket', {
+        bucketName: trail.bucket,
+        account: where.bucketAccount,
+        region: where.bucketRegion,
+      }),
+      reader: this.reader.function,
+      maxConcurrency: backfill.maxConcurrency,
+      filesPerBatch: backfill.filesPerBatch,
+      toleratedFailurePercentage: backfill.toleratedFailurePercentage,
+      logRetention: where.logRetention,
+      roleName: where.roleName,
+    });
+  }
+
+  /** The outputs the CLI's drain and backfill read. */
+  private outputs(trail: TrailPathProps['trail']): void {
+    const stack = Stack.of(this);
     new CfnOutput(stack, STACK_OUTPUTS.trailLocation, {
       value: `s3://${trail.bucket}/${logsFolder(trail.prefix ?? '')}`,
       description: "The trail's log files, read as a second path",
