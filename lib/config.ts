@@ -182,8 +182,10 @@ const DigestsSchema = z
     message: 'name daily, weekly or both',
   });
 
+/** The config's `digests`: when they run, and who receives them. */
 export type DigestsConfig = z.infer<typeof DigestsSchema>;
 
+/** The schema of `ec2trail.config.json` (docs/configuration.md): each field's default and limits. */
 export const ConfigSchema = z
   .object({
     /** CloudFormation stack name. */
@@ -415,8 +417,10 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/** A config as read: every default filled in. */
 export type Ec2TrailConfig = z.infer<typeof ConfigSchema>;
 
+/** A configuration the user must fix: every problem, each on a line, with where it came from. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(
@@ -427,11 +431,12 @@ export class ConfigError extends Error {
   }
 }
 
+type OverrideKind = 'list' | 'number' | 'boolean' | 'json' | 'tags' | 'string';
+
 /**
  * How a `-c key=value` string becomes the field's value: every field of the config can be set this
  * way (the type makes a new field without an entry here a compile error).
  */
-type OverrideKind = 'list' | 'number' | 'boolean' | 'json' | 'tags' | 'string';
 export const OVERRIDE_KINDS = {
   stackName: 'string',
   account: 'string',

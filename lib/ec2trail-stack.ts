@@ -4,6 +4,7 @@ import type { Policy } from '../lambda/domain/policy/schema';
 import type { Ec2TrailConfig } from './config';
 import { Ec2Trail } from './ec2trail';
 
+/** The config and policy the stack's one Ec2Trail is built from. */
 export interface Ec2TrailStackProps extends StackProps {
   /** The config as read from `ec2trail.config.json` and `-c` values. */
   readonly config: Ec2TrailConfig;

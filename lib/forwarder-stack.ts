@@ -5,10 +5,13 @@ import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
 import { EventForwarder } from './constructs/event-forwarder';
 import { MemberOwnerTagRole } from './constructs/member-owner-tag-role';
 
+/** Where a region's or member account's events go, and which. */
 export interface ForwarderStackProps extends StackProps {
+  /** The home region's default event bus. */
   readonly homeBusArn: string;
+  /** The same action groups as the home rules. */
   readonly actionGroups: readonly (readonly Action[])[];
-  /** A member account's owner-tag role (organization deploys with owner tags). */
+  /** A member account's owner-tag role (organization deploys with owner tags). @default undefined: none */
   readonly ownerTagRole?: {
     readonly settings: OwnerTagSettings;
     readonly homeAccount: string;

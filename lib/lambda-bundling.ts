@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from './project-root';
  */
 const LAMBDA_ROOT = join(PROJECT_ROOT, 'lambda');
 
+/** The attribution function's entry point. */
 export const LAMBDA_ENTRY = join(LAMBDA_ROOT, 'index.ts');
 
 /** The trail-file function's entry point. */

@@ -10,6 +10,7 @@ import type { TrailConfig } from './constructs/trail-path';
 import { partitionOf } from './regions';
 import { trailLogPattern } from './trail-log-pattern';
 
+/** The trail bucket in the log-archive account, and where its new log files are announced. */
 export interface LogArchiveStackProps extends StackProps {
   readonly trail: TrailConfig;
   readonly homeBusArn: string;

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { type Policy, PolicyError, parsePolicy } from '../lambda/domain';
 import { PROJECT_ROOT } from './project-root';
 
+/** The policy a deploy gets when it names none (policy/default-policy.json). */
 export const DEFAULT_POLICY_FILE = join(PROJECT_ROOT, 'policy', 'default-policy.json');
 
 function readDocument(path: string): unknown {

@@ -11,4 +11,5 @@ function find(start: string): string {
   }
 }
 
+/** The package's root folder: the repository, or the installed package. */
 export const PROJECT_ROOT = find(__dirname);

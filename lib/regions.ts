@@ -4,6 +4,7 @@
  */
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 
+/** Every region code aws-cdk-lib knows, sorted. */
 export const AWS_REGIONS: readonly string[] = RegionInfo.regions.map((region) => region.name).sort();
 
 /** The partition a region belongs to (`aws`, `aws-cn`, `aws-us-gov`, …), from the same facts. */

@@ -3,9 +3,11 @@
 import { type EventPattern, Match } from 'aws-cdk-lib/aws-events';
 import { logsFolder } from '../lambda/domain/trail-log-key';
 
+/** Where a trail delivers its log files. */
 export interface TrailLocation {
+  /** The trail's bucket. */
   readonly bucket: string;
-  /** The trail's key prefix, without slashes at either end. */
+  /** The trail's key prefix, without slashes at either end. @default undefined: no prefix */
   readonly prefix?: string | undefined;
 }
 

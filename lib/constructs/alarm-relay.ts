@@ -12,6 +12,7 @@ import { environmentOf } from '../../lambda/settings/functions';
 import { ALARM_RELAY_ENTRY, bundlingOptions } from '../lambda-bundling';
 import { DeadLetterQueue } from './dead-letter-queue';
 
+/** Where relayed alarms go, and how the relay is kept. */
 export interface AlarmRelayProps {
   /** The alert topic people subscribe to; relayed alarms are published there with a severity. */
   readonly alertTopic: ITopic;

@@ -11,6 +11,7 @@ import {
 } from '../../lambda/domain/person-filter';
 import { SEVERITIES, type Severity } from '../../lambda/domain/policy/schema';
 
+/** Who is subscribed to alerts, and to which of them. */
 export interface AlertTopicProps {
   /** Email addresses to subscribe; each must confirm from the message AWS sends. @default none */
   readonly emails?: readonly string[];

@@ -20,6 +20,7 @@ import {
 } from './launch-actions';
 import { grantRecording } from './recording-grants';
 
+/** Where the attribution function records and alerts, with what policy, and what else it does. */
 export interface AttributionFunctionProps {
   /** The table the function writes attribution rows to (and reads for its own lookups). */
   readonly table: ITable;

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Construct } from 'constructs';
 import { ATTRIBUTION_TABLE } from '../../lambda/schema/attribution-table';
 
+/** How the attribution table keeps its rows. */
 export interface AttributionTableProps {
   /**
    * Whether rows expire through DynamoDB TTL on `expiresAt`. The Lambda only writes the

@@ -4,6 +4,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
+/** The topic to relay, and the Slack and Teams channels that receive it. */
 export interface ChatChannelsProps {
   readonly topic: ITopic;
   readonly slack: readonly { readonly workspaceId: string; readonly channelId: string }[];

@@ -15,6 +15,7 @@ import { bundlingOptions, DIGEST_ENTRY } from '../lambda-bundling';
 import { type AlarmSpec, backlogOf } from '../monitoring/alarms';
 import { DeadLetterQueue } from './dead-letter-queue';
 
+/** When digests run, what they read, and where they go. */
 export interface DigestScheduleProps {
   readonly digests: DigestsConfig;
   readonly table: ITable;

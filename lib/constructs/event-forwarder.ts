@@ -7,6 +7,7 @@ import type { Action } from '../../lambda/domain/actions';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { cloudTrailCallPattern } from './lifecycle-event-rule';
 
+/** Where a forwarder sends its region's events, and which. */
 export interface EventForwarderProps {
   /** The home region's default event bus, where ec2trail runs. */
   readonly homeBusArn: string;

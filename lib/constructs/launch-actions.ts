@@ -19,19 +19,19 @@ import type { Remediation } from './remediation';
 export interface LaunchActionsProps {
   /** Write owner tags on launched resources. @default undefined: no tags, no EC2 permission */
   readonly ownerTags?: OwnerTagSettings;
-  /** Owner tags in the organization's member accounts too, through their owner-tag role. */
+  /** Owner tags in the organization's member accounts too, through their owner-tag role. @default undefined: the home account only */
   readonly memberTagging?: { readonly organizationId: string; readonly externalId: string };
   /** The regions whose instances may be tagged. */
   readonly regions: readonly string[];
   /** The policy remediates (any mode): the function needs its home account to tell its own instances. */
   readonly remediates: boolean;
-  /** Enforce mode: the function schedules stops through this. */
+  /** Enforce mode: the function schedules stops through this. @default undefined: no schedules, no EC2 or Scheduler permission */
   readonly enforcement?: Remediation;
-  /** Put each alerted violation on the default event bus (config `violationEvents`). */
+  /** Put each alerted violation on the default event bus (config `violationEvents`). @default false */
   readonly violationEvents?: boolean;
-  /** Import each alerted violation into Security Hub as a finding (config `securityHub`). */
+  /** Import each alerted violation into Security Hub as a finding (config `securityHub`). @default false */
   readonly securityHub?: boolean;
-  /** Chat channels subscribe to the alert topic: alerts carry the chat notification too (config `chat`). */
+  /** Chat channels subscribe to the alert topic: alerts carry the chat notification too (config `chat`). @default false */
   readonly chatNotifications?: boolean;
 }
 
@@ -41,6 +41,7 @@ export type LaunchActionSettings = Omit<
   'TABLE_NAME' | 'TOPIC_ARN' | 'RETENTION_DAYS'
 >;
 
+/** The launch actions' settings in a recording function's environment (lambda/settings/functions.ts). */
 export function launchActionEnvironment(
   scope: Construct,
   props: LaunchActionsProps | undefined,
@@ -89,6 +90,7 @@ export function securityHubProductArn(stack: Stack): string {
   return `arn:${stack.partition}:securityhub:${stack.region}:${stack.account}:product/${stack.account}/default`;
 }
 
+/** The permissions the launch actions need, each limited as its grant says. */
 export function grantLaunchActions(role: IRole, props: LaunchActionsProps | undefined): void {
   if (!props) return;
   if (props.ownerTags) grantOwnerTagging(role, props.ownerTags, props.regions);

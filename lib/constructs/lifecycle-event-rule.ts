@@ -8,6 +8,7 @@ import type { Action } from '../../lambda/domain/actions';
 import { CLOUDTRAIL_DETAIL_TYPE } from '../../lambda/domain/shapes';
 import { eventsOf } from '../../lambda/domain/watched-calls';
 
+/** The calls a rule matches and where it sends them. */
 export interface LifecycleEventRuleProps {
   /** The actions to match. */
   readonly actions: readonly Action[];

@@ -9,6 +9,7 @@ import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
 import { ForwarderStack } from '../forwarder-stack';
 import { MEMBER_TAGGER_PARAMETERS } from './member-owner-tag-role';
 
+/** Where the member accounts forward to, which of them, and what else they get. */
 export interface MemberForwardersProps {
   /** The home region's default event bus. */
   readonly homeBusArn: string;
@@ -22,12 +23,15 @@ export interface MemberForwardersProps {
   readonly homeAccount: string;
   /** `DELEGATED_ADMIN` when the home account is a delegated StackSets administrator, `SELF` in the management account. */
   readonly callAs: 'DELEGATED_ADMIN' | 'SELF';
-  /** Owner tags in member accounts: a role in each, for the home function to assume. */
+  /** Owner tags in member accounts: a role in each, for the home function to assume. @default undefined: no role */
   readonly ownerTags?: MemberOwnerTagsProps;
 }
 
+/** The owner-tag role in member accounts: what it may tag, and whom it trusts. */
 export interface MemberOwnerTagsProps {
+  /** The deploy's owner tags: the role may write these keys only. */
   readonly settings: OwnerTagSettings;
+  /** The organization the accounts are in. */
   readonly organizationId: string;
   /** IAM is global: the role is created once per account, by the stack instance in this region. */
   readonly homeRegion: string;
@@ -43,6 +47,7 @@ export interface MemberOwnerTagsProps {
  */
 export function memberForwarderTemplate(
   props: Pick<MemberForwardersProps, 'homeBusArn' | 'actionGroups' | 'homeAccount' | 'regions'> & {
+    /** @default undefined: no owner-tag role */
     readonly ownerTags?: Pick<MemberOwnerTagsProps, 'settings' | 'organizationId' | 'homeRegion'>;
   },
 ): string {

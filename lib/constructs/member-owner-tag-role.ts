@@ -12,6 +12,7 @@ export const MEMBER_TAGGER_PARAMETERS = {
   externalId: 'OwnerTagExternalId',
 } as const;
 
+/** What a member account's owner-tag role may tag, and whom it trusts. */
 export interface MemberOwnerTagRoleProps {
   readonly settings: OwnerTagSettings;
   readonly homeAccount: string;

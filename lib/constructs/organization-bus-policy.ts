@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { CfnEventBusPolicy } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 
+/** The organization whose member accounts may put events on the home bus. */
 export interface OrganizationBusPolicyProps {
   /** The organization whose accounts may put events (o-…). */
   readonly organizationId: string;

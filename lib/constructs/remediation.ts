@@ -23,6 +23,7 @@ import { bundlingOptions, REMEDIATION_ENTRY } from '../lambda-bundling';
 import { type AlarmSpec, appMetric, backlogOf, PERIOD } from '../monitoring/alarms';
 import { DeadLetterQueue } from './dead-letter-queue';
 
+/** What the deadline path acts on, and where it records and alerts. */
 export interface RemediationProps {
   /** The validated policy: its `remediation` says what may be done. */
   readonly policy: Policy;
@@ -33,7 +34,7 @@ export interface RemediationProps {
   readonly logRetention: RetentionDays;
   /** The regions whose instances may be tagged and stopped. */
   readonly regions: readonly string[];
-  /** Chat channels subscribe to the topic: the deadline alert carries the chat notification too. */
+  /** Chat channels subscribe to the topic: the deadline alert carries the chat notification too. @default false */
   readonly chatNotifications?: boolean;
 }
 

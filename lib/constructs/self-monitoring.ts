@@ -23,6 +23,7 @@ import {
   PERIOD,
 } from '../monitoring/alarms';
 
+/** What the core alarms and dashboard watch, and where the alarms notify. */
 export interface SelfMonitoringProps {
   /** The attribution function. */
   readonly function: IFunction;

@@ -18,6 +18,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, type IConstruct } from 'constructs';
 
+/** The bucket to read, the function that reads, and how many at once. */
 export interface TrailBackfillProps {
   /** The trail bucket, whose objects the map lists by prefix. */
   readonly trailBucket: IBucket;
@@ -29,8 +30,9 @@ export interface TrailBackfillProps {
   readonly filesPerBatch: number;
   /** The share of failed batches a run tolerates before it fails. */
   readonly toleratedFailurePercentage: number;
+  /** How long to keep the state machine's error logs. */
   readonly logRetention: RetentionDays;
-  /** A fixed role name, when a bucket policy in another account must name the role. */
+  /** A fixed role name, when a bucket policy in another account must name the role. @default a generated name */
   readonly roleName?: string | undefined;
 }
 

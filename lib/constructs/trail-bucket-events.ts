@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/** The trail bucket whose object events go to EventBridge. */
 export interface TrailBucketEventsProps {
   readonly bucketName: string;
 }

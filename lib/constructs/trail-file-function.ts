@@ -24,22 +24,29 @@ import { grantRecording } from './recording-grants';
 /** How long one invocation may read: a batch of large log files. */
 export const TRAIL_FILE_TIMEOUT = Duration.minutes(5);
 
+/** What the trail-file function reads, and where it records and alerts. */
 export interface TrailFileFunctionProps {
+  /** The attribution table. */
   readonly table: ITable;
+  /** The alert topic. */
   readonly topic: ITopic;
   /** The queue announcing new log files. */
   readonly queue: IQueue;
+  /** The trail's bucket and prefix: the function may read only its log files. */
   readonly trail: TrailLocation;
   /** The region of the trail bucket, for the KMS condition. */
   readonly bucketRegion: string;
-  /** The key of SSE-KMS encrypted logs. */
+  /** The key of SSE-KMS encrypted logs. @default undefined: no kms:Decrypt */
   readonly kmsKeyArn?: string | undefined;
+  /** How long to keep the function's logs. */
   readonly logRetention: RetentionDays;
+  /** Days to keep rows (DynamoDB TTL). @default undefined: keep forever */
   readonly retentionDays?: number | undefined;
+  /** The validated launch policy, embedded in the bundle. */
   readonly policy: Policy;
-  /** A fixed role name, when a bucket policy in another account must name the role. */
+  /** A fixed role name, when a bucket policy in another account must name the role. @default a generated name */
   readonly roleName?: string | undefined;
-  /** Owner tags and remediation of the events it recovers, as the attribution function does them. */
+  /** Owner tags and remediation of the events it recovers, as the attribution function does them. @default none */
   readonly launchActions?: LaunchActionsProps | undefined;
 }
 

@@ -3,6 +3,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
 
+/** How long a log file may be read, and how often it is tried. */
 export interface TrailFileQueueProps {
   /** The reading function's timeout: a message stays hidden six times as long while it is read. */
   readonly readerTimeout: Duration;

@@ -5,6 +5,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type TrailLocation, trailLogPattern } from '../trail-log-pattern';
 
+/** The trail's log files to match, and the queue they go to. */
 export interface TrailLogRuleProps {
   readonly trail: TrailLocation;
   /** The account that owns the bucket (S3's events carry it). */

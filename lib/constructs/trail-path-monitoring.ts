@@ -19,10 +19,15 @@ import {
   NotifyTopic,
   PERIOD,
 } from '../monitoring/alarms';
+/** What the trail path's alarms and widgets watch. */
 export interface TrailPathMonitoringProps {
+  /** The trail-file function. */
   readonly reader: IFunction;
+  /** The queue of new log files. */
   readonly queue: IQueue;
+  /** Log files that could not be read after five tries. */
   readonly deadLetterQueue: IQueue;
+  /** The backfill state machine. @default undefined: no backfill alarm */
   readonly backfill?: IStateMachine | undefined;
   /** The dashboard the trail path's widgets join. */
   readonly dashboard: Dashboard;

@@ -19,24 +19,36 @@ import { TrailFileQueue } from './trail-file-queue';
 import { TrailLogRule } from './trail-log-rule';
 import { TrailPathMonitoring } from './trail-path-monitoring';
 
+/** The config's `trail`: the bucket, its prefix, account and region, and the backfill. */
 export type TrailConfig = NonNullable<Ec2TrailConfig['trail']>;
 
+/** The trail to read, and the pieces of the home stack the trail path records through. */
 export interface TrailPathProps {
+  /** The trail's log files. */
   readonly trail: TrailConfig;
-  /** The home account and region, when the config names them. */
+  /** The home account, when the config names it. @default undefined: the stack's */
   readonly homeAccount?: string | undefined;
+  /** The home region, when the config names it. @default undefined: the stack's */
   readonly homeRegion?: string | undefined;
+  /** The home stack's name, for the role names a log-archive bucket policy must know. */
   readonly stackName: string;
+  /** The attribution table. */
   readonly table: ITable;
+  /** The alert topic. */
   readonly topic: ITopic;
   /** Where EventBridge puts what it could not deliver to the queue. */
   readonly deadLetterQueue: IQueue;
+  /** The validated launch policy. */
   readonly policy: Policy;
+  /** How long to keep the functions' logs. */
   readonly logRetention: RetentionDays;
+  /** Days to keep rows (DynamoDB TTL). @default undefined: keep forever */
   readonly retentionDays?: number | undefined;
+  /** The home dashboard, which the trail path's widgets join. */
   readonly dashboard: Dashboard;
+  /** Where the trail path's alarms notify (the alarm relay's topic). */
   readonly alarmTopic: ITopic;
-  /** Owner tags and remediation of recovered events, the same as the attribution function's. */
+  /** Owner tags and remediation of recovered events, the same as the attribution function's. @default none */
   readonly launchActions?: LaunchActionsProps | undefined;
 }
 
