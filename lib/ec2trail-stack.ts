@@ -16,6 +16,13 @@ export interface Ec2TrailStackProps extends StackProps {
  * The stack this repository's app deploys: one Ec2Trail and nothing else. The construct's id is
  * `Default`, which the CDK leaves out of logical ids, so its resources keep the ids they had
  * when they were the stack's own, and an existing deploy updates in place.
+ *
+ * @example
+ * import { App } from 'aws-cdk-lib';
+ * import { Ec2TrailStack, parseConfig, readPolicyFile } from 'ec2trail';
+ *
+ * const config = parseConfig({ alertEmails: ['team@example.com'] }, 'my app');
+ * new Ec2TrailStack(new App(), 'Ec2Trail', { config, policy: readPolicyFile('policy.yaml') });
  */
 export class Ec2TrailStack extends Stack {
   public readonly ec2trail: Ec2Trail;

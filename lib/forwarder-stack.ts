@@ -20,7 +20,19 @@ export interface ForwarderStackProps extends StackProps {
   };
 }
 
-/** A region or member account's share of ec2trail: one forwarder, nothing stateful. */
+/**
+ * A region or member account's share of ec2trail: one forwarder, nothing stateful.
+ *
+ * @example
+ * import { ForwarderStack } from 'ec2trail';
+ *
+ * // us-east-1's EC2 calls, to the home region's bus (the home stack's Ec2Trail records them).
+ * new ForwarderStack(app, 'Ec2TrailForwarderUsEast1', {
+ *   env: { account: '111122223333', region: 'us-east-1' },
+ *   homeBusArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/default',
+ *   actionGroups: [['launch', 'start', 'stop', 'terminate']],
+ * });
+ */
 export class ForwarderStack extends Stack {
   public readonly forwarder: EventForwarder;
   public readonly ownerTagRole?: MemberOwnerTagRole;

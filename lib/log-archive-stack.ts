@@ -25,6 +25,17 @@ export interface LogArchiveStackProps extends StackProps {
  * "Object Created" events of log files to the home bus. The bucket policy and key policy
  * statements that let the home account read the logs are printed as outputs: an existing bucket
  * policy cannot be amended by CloudFormation without taking it over, so they are added by hand.
+ *
+ * @example
+ * import { LogArchiveStack } from 'ec2trail';
+ *
+ * new LogArchiveStack(app, 'Ec2TrailLogArchive', {
+ *   env: { account: '444455556666', region: 'eu-west-1' },
+ *   trail: { bucket: 'org-trail-logs' },
+ *   homeBusArn: 'arn:aws:events:eu-west-1:111122223333:event-bus/default',
+ *   homeAccount: '111122223333',
+ *   roleNames: { reader: 'Ec2Trail-TrailReader-eu-west-1', backfill: 'Ec2Trail-Backfill-eu-west-1' },
+ * });
  */
 export class LogArchiveStack extends Stack {
   public readonly rule: Rule;

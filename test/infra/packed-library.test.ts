@@ -81,24 +81,34 @@ describe('the packed package', () => {
     );
   });
 
-  it("synthesizes in another team's CDK app, functions bundled", () => {
+  it("synthesizes docs/library.md's example in another team's CDK app, word for word, functions bundled", () => {
+    const example = /```ts\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, 'docs', 'library.md'), 'utf8'))?.[1];
+    if (!example) throw new Error('docs/library.md has no TypeScript example');
+    writeFileSync(join(app, 'app.ts'), example);
+    // Typed against the package's declarations, as the team's editor and build would check it.
     writeFileSync(
-      join(app, 'app.mjs'),
-      `import { App, Stack } from 'aws-cdk-lib';
-       import { Ec2Trail } from 'ec2trail';
-       const app = new App({ outdir: 'cdk.out' });
-       const stack = new Stack(app, 'Security', { env: { account: '111122223333', region: 'eu-west-1' } });
-       new Ec2Trail(stack, 'Ec2Trail', {
-         alertEmails: ['team@example.com'],
-         ownerTags: {},
-         policy: { rules: { instanceType: { deny: ['p5.*'] } } },
-       });
-       app.synth();`,
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        },
+        files: ['app.ts'],
+      }),
     );
-    execFileSync(process.execPath, ['app.mjs'], {
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    // Node 24 runs TypeScript as it is; the CDK writes the assembly where CDK_OUTDIR says.
+    execFileSync(process.execPath, ['app.ts'], {
       cwd: app,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CDK_OUTDIR: join(app, 'cdk.out') },
     });
     const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Security.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
