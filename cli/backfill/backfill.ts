@@ -1,5 +1,6 @@
 /** Pulls lifecycle events from CloudTrail Event history within its rate limit, as replay inputs. */
 
+import { backoffDelay } from '../../lambda/adapters/backoff';
 import { type Action, LIFECYCLE_ACTIONS, SERVICE_CHANGE } from '../../lambda/domain';
 import { eventsOf } from '../../lambda/domain/watched-calls';
 import type { InputFile, InputItem } from '../inputs';
@@ -77,7 +78,7 @@ export async function* backfillInputs(
           result = await history.lookup(eventName, start, end, nextToken);
         } catch (error) {
           if (!isThrottle(error) || attempt >= maxRetries) throw error;
-          const waitMs = Math.min(30_000, 1_000 * 2 ** attempt);
+          const waitMs = backoffDelay(attempt + 1, { baseMs: 1_000, capMs: 30_000 });
           options.onThrottle?.(eventName, attempt + 1, waitMs);
           limiter.delay(waitMs);
         }

@@ -1,5 +1,7 @@
 /** Retries of one AWS call with doubling waits and full jitter, for the codes a retry can fix. */
 
+import { backoffDelay } from './backoff';
+
 /** The error code of an SDK error (`Code` for EC2's XML errors, else the error's name). */
 export function codeOf(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
@@ -50,7 +52,7 @@ export async function withRetries<T>(
     } catch (error) {
       const code = codeOf(error);
       if (!options.retryable.has(code) || attempt >= maxAttempts) return { ok: false, code, error };
-      await sleep(random() * base * 2 ** (attempt - 1));
+      await sleep(backoffDelay(attempt, { baseMs: base, jitter: 'full', random }));
     }
   }
 }

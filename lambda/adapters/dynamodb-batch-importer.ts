@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributionRecord } from '../domain';
 import { ATTRIBUTION_TABLE, keyOf, type WriteMeta } from '../schema/attribution-table';
+import { backoffDelay } from './backoff';
 import { batchGetAll } from './batch-get-all';
 import { putRowIfAbsent } from './put-row-if-absent';
 
@@ -23,8 +24,7 @@ export interface BatchImporterOptions {
 }
 
 function defaultBackoff(attempt: number): number {
-  const base = Math.min(5_000, 50 * 2 ** (attempt - 1));
-  return base / 2 + Math.random() * (base / 2);
+  return backoffDelay(attempt, { baseMs: 50, capMs: 5_000, jitter: 'equal' });
 }
 
 function keyString(key: Record<string, unknown>): string {

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SentAlert } from '../domain/digest/summarize';
 import { SEVERITIES, type Severity } from '../domain/policy/schema';
 import { ALERT_PREFIX, ATTRIBUTION_TABLE, alertKey } from '../schema/attribution-table';
+import { backoffDelay } from './backoff';
 import { batchGetAll } from './batch-get-all';
 
 const MAX_ATTEMPTS = 8;
@@ -28,7 +29,7 @@ export class DynamoDbSentAlerts {
       names: { '#pk': ATTRIBUTION_TABLE.partitionKey, '#status': 'status', '#rules': 'rules' },
       // Throttled keys are asked again, never silently left out of the digest.
       maxAttempts: MAX_ATTEMPTS,
-      backoffMs: (attempt) => Math.min(5_000, 50 * 2 ** attempt),
+      backoffMs: (attempt) => backoffDelay(attempt, { baseMs: 100, capMs: 5_000 }),
       sleep: this.sleep,
     });
     const sent = new Map<string, SentAlert>();

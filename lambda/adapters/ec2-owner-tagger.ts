@@ -14,6 +14,7 @@ import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { OwnerTagPlan, TagCall } from '../domain/owner-tags';
 import type { OwnerTagger, OwnerTagOutcome } from '../ports';
 import { codeOf } from './aws-retry';
+import { backoffDelay } from './backoff';
 
 /** The EC2 client for an account and region, or null for an account this deploy may not tag. */
 export type Ec2ClientFor = (account: string | null, region: string | null) => Promise<EC2Client | null>;
@@ -85,7 +86,9 @@ export class Ec2OwnerTagger implements OwnerTagger {
       } catch (error) {
         const code = codeOf(error);
         if (!RETRYABLE.has(code) || attempt >= this.maxAttempts) return code;
-        await this.sleep(this.random() * this.baseDelayMs * 2 ** (attempt - 1));
+        await this.sleep(
+          backoffDelay(attempt, { baseMs: this.baseDelayMs, jitter: 'full', random: this.random }),
+        );
       }
     }
   }

@@ -3,6 +3,7 @@
  * the message the alert counts as sent, whatever happens to the mark afterwards.
  */
 
+import { backoffDelay } from '../adapters/backoff';
 import { type AlertMessage, asPossibleRepeat } from '../domain/alert';
 import type { AlertClaim, AlertLedger, AlertPublisher } from '../ports';
 import { type Log, METRIC, type MetricSink } from '../telemetry';
@@ -116,7 +117,7 @@ export class AlertSender {
           );
           return;
         }
-        await this.sleep(100 * 2 ** (attempt - 1));
+        await this.sleep(backoffDelay(attempt, { baseMs: 100 }));
       }
     }
   }
