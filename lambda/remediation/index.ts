@@ -3,9 +3,6 @@
  * settings, the EC2 client of the home account, the table and the topic, built once per cold start.
  */
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { Ec2InstanceActions } from '../adapters/ec2-instance-actions';
 import { homeAccountEc2 } from '../adapters/ec2-owner-tagger';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
@@ -13,8 +10,8 @@ import { parsePolicy } from '../domain';
 import { remediationSettingsOf } from '../domain/remediation/settings';
 import { telemetryOf } from '../runtime/powertools';
 import { documentsOf, recordingDeps } from '../runtime/recording-deps';
-import { SDK_ATTEMPTS } from '../runtime/sdk-retries';
 import '../settings/build';
+import { dynamodbClient, ec2Client, snsClient } from '../runtime/clients';
 import { readSettings } from '../settings/functions';
 import { createRemediationHandler } from './handler';
 
@@ -22,9 +19,9 @@ const settings = readSettings('remediation', process.env);
 // The deadline is judged by the policy deployed now.
 const remediation = remediationSettingsOf(parsePolicy(EC2TRAIL_BUILD.policy, 'the embedded policy'));
 const { store, ledger, publisher, logger, metrics, clock } = recordingDeps({
-  documents: documentsOf(new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb })),
+  documents: documentsOf(dynamodbClient()),
   tableName: settings.tableName,
-  publisher: new SnsAlertPublisher(new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }), settings.topicArn, {
+  publisher: new SnsAlertPublisher(snsClient(), settings.topicArn, {
     chat: settings.chat,
   }),
   ...telemetryOf('ec2trail-remediation'),
@@ -32,12 +29,7 @@ const { store, ledger, publisher, logger, metrics, clock } = recordingDeps({
 
 export const handler = createRemediationHandler({
   settings: remediation,
-  actions: new Ec2InstanceActions(
-    homeAccountEc2(
-      settings.homeAccount,
-      (region) => new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2 }),
-    ),
-  ),
+  actions: new Ec2InstanceActions(homeAccountEc2(settings.homeAccount, (region) => ec2Client(region))),
   store,
   ledger,
   publisher,

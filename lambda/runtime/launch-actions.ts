@@ -8,11 +8,6 @@
  * tags carries no EC2 or STS client, a dry run no Scheduler client, and so on.
  */
 
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { STSClient } from '@aws-sdk/client-sts';
 import { Ec2InstanceActions } from '../adapters/ec2-instance-actions';
 import { Ec2OwnerTagger, homeAccountEc2 } from '../adapters/ec2-owner-tagger';
 import { EventBridgeViolationBus } from '../adapters/eventbridge-violation-bus';
@@ -27,7 +22,7 @@ import { Remediator } from '../remediation/remediator';
 import type { IngestedBy } from '../schema/attribution-table';
 import '../settings/build';
 import { type RecordingSettings, SettingsError } from '../settings/functions';
-import { SDK_ATTEMPTS } from './sdk-retries';
+import { ec2Client, eventBridgeClient, schedulerClient, securityHubClient, stsClient } from './clients';
 
 /** What the launch actions are built from: the function's settings and its shared adapters. */
 export interface LaunchActionContext {
@@ -40,8 +35,6 @@ export interface LaunchActionContext {
   readonly metrics: HandlerDeps['metrics'];
 }
 
-const ec2In = (region: string) => new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2 });
-
 /** The home account, which owner tags and remediation need (the settings check makes sure it is set). */
 function homeOf(settings: RecordingSettings): string {
   if (settings.homeAccount === null)
@@ -52,13 +45,12 @@ function homeOf(settings: RecordingSettings): string {
 /** Where owner tags are written: the home account, and the member accounts when the deploy has their role. */
 function ownerTagClients(settings: RecordingSettings) {
   const member = settings.memberTagging;
-  if (!member) return homeAccountEc2(homeOf(settings), ec2In);
+  if (!member) return homeAccountEc2(homeOf(settings), (region) => ec2Client(region));
   return memberAccountEc2({
     homeAccount: homeOf(settings),
     role: member,
-    sts: new STSClient({ maxAttempts: SDK_ATTEMPTS.sts }),
-    make: (region, credentials) =>
-      new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2, ...(credentials ? { credentials } : {}) }),
+    sts: stsClient(),
+    make: (region, credentials) => ec2Client(region, credentials),
   });
 }
 
@@ -70,11 +62,8 @@ function enforcement(settings: RecordingSettings) {
       'Invalid Lambda environment: SCHEDULE_GROUP: enforce mode needs the schedule settings',
     );
   return {
-    actions: new Ec2InstanceActions(homeAccountEc2(homeOf(settings), ec2In)),
-    scheduler: new SchedulerStopScheduler(
-      new SchedulerClient({ maxAttempts: SDK_ATTEMPTS.scheduler }),
-      scheduling,
-    ),
+    actions: new Ec2InstanceActions(homeAccountEc2(homeOf(settings), (region) => ec2Client(region))),
+    scheduler: new SchedulerStopScheduler(schedulerClient(), scheduling),
   };
 }
 
@@ -87,17 +76,13 @@ export function launchActions(
   return {
     ...(EC2TRAIL_BUILD.violationEvents
       ? {
-          violationBus: new EventBridgeViolationBus(
-            new EventBridgeClient({ maxAttempts: SDK_ATTEMPTS.eventbridge }),
-          ),
+          violationBus: new EventBridgeViolationBus(eventBridgeClient()),
         }
       : {}),
     ...(EC2TRAIL_BUILD.securityHub && settings.securityHub
       ? {
           securityHub: securityHubFindings({
-            sink: new SecurityHubFindingSink(
-              new SecurityHubClient({ maxAttempts: SDK_ATTEMPTS.securityhub }),
-            ),
+            sink: new SecurityHubFindingSink(securityHubClient()),
             target: settings.securityHub,
             alerts: context.alerts,
           }),

@@ -4,25 +4,22 @@
  * cold start.
  */
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { S3TrailLogSource } from '../adapters/s3-trail-log-source';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { compilePolicy } from '../domain';
 import { createHandler } from '../handler';
+import { dynamodbClient, s3Client, snsClient } from '../runtime/clients';
 import { launchActions } from '../runtime/launch-actions';
 import { telemetryOf } from '../runtime/powertools';
 import { documentsOf, recordingDeps } from '../runtime/recording-deps';
 import { recordingSettings } from '../runtime/recording-settings';
-import { SDK_ATTEMPTS } from '../runtime/sdk-retries';
 import { createTrailFileWorker } from './trail-file-worker';
 
 const { settings, compiled } = recordingSettings('trailFile', process.env);
 const shared = recordingDeps({
-  documents: documentsOf(new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb })),
+  documents: documentsOf(dynamodbClient()),
   tableName: settings.tableName,
-  publisher: new SnsAlertPublisher(new SNSClient({ maxAttempts: SDK_ATTEMPTS.sns }), settings.topicArn, {
+  publisher: new SnsAlertPublisher(snsClient(), settings.topicArn, {
     chat: settings.chat,
   }),
   retentionDays: settings.retentionDays,
@@ -31,7 +28,7 @@ const shared = recordingDeps({
 
 const worker = createTrailFileWorker({
   // The trail bucket may be in another region than the function: follow S3's redirect.
-  logs: new S3TrailLogSource(new S3Client({ followRegionRedirects: true, maxAttempts: SDK_ATTEMPTS.s3 })),
+  logs: new S3TrailLogSource(s3Client()),
   // An event the live path missed is tagged and remediated as the live path would have done.
   recover: createHandler({
     ...shared,

@@ -70,6 +70,13 @@ describe('the Lambda bundle', () => {
     }
   });
 
+  it('carries the Security Hub client only for deploys that import findings', async () => {
+    const importing = join(dir, 'security-hub.mjs');
+    await buildLambdaBundle(importing, { securityHub: true });
+    expect(readFileSync(bundle, 'utf8')).not.toContain('BatchImportFindingsRequest');
+    expect(readFileSync(importing, 'utf8')).toContain('BatchImportFindingsRequest');
+  });
+
   it('refuses to start without its environment', () => {
     const script = join(dir, 'bad-env.mjs');
     writeFileSync(script, `await import(${JSON.stringify(bundle)});`);
