@@ -4,24 +4,12 @@
  */
 
 import { OrganizationsAccountDirectory } from './adapters/organizations-account-directory';
-import { SnsAlertPublisher } from './adapters/sns-alert-publisher';
 import { createHandler } from './handler';
-import { dynamodbClient, organizationsClient, snsClient } from './runtime/clients';
+import { organizationsClient } from './runtime/clients';
 import { launchActions } from './runtime/launch-actions';
-import { telemetryOf } from './runtime/powertools';
-import { documentsOf, recordingDeps } from './runtime/recording-deps';
-import { recordingSettings } from './runtime/recording-settings';
+import { recordingRuntime } from './runtime/recording-settings';
 
-const { settings, compiled } = recordingSettings('attribution', process.env);
-const shared = recordingDeps({
-  documents: documentsOf(dynamodbClient()),
-  tableName: settings.tableName,
-  publisher: new SnsAlertPublisher(snsClient(), settings.topicArn, {
-    chat: settings.chat,
-  }),
-  retentionDays: settings.retentionDays,
-  ...telemetryOf('ec2trail'),
-});
+const { settings, compiled, shared } = recordingRuntime('attribution', process.env);
 
 export const handler = createHandler({
   ...shared,

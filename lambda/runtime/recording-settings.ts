@@ -1,14 +1,19 @@
 /**
- * A recording function's settings at cold start: the environment read through its schema, then
+ * A recording function's settings at cold start, and the dependencies every recording function
+ * shares: the environment read through its schema, then
  * checked against what the bundle was built with, so a deploy that turned a feature on without
  * its settings fails before the first event, with every problem named.
  */
 
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { type CompiledPolicy, compilePolicy, parsePolicy } from '../domain';
 import type { Policy } from '../domain/policy/schema';
 import '../settings/build';
 import { missingSettings } from '../settings/build';
 import { type RecordingSettings, readSettings, SettingsError } from '../settings/functions';
+import { dynamodbClient, snsClient } from './clients';
+import { telemetryOf } from './powertools';
+import { documentsOf, recordingDeps } from './recording-deps';
 
 /** The settings and policy of the attribution or the trail-file function. */
 export function recordingSettings(
@@ -30,4 +35,20 @@ export function recordingSettings(
   const missing = missingSettings(build, settings);
   if (missing.length > 0) throw new SettingsError(`Invalid Lambda environment: ${missing.join('; ')}`);
   return { settings, policy, compiled: compilePolicy(policy) };
+}
+
+/**
+ * Everything the attribution and trail-file functions share, built once per cold start: the
+ * settings, the policy, and the store, ledger, lineage and publisher on the real AWS clients.
+ */
+export function recordingRuntime(fn: 'attribution' | 'trailFile', env: Record<string, string | undefined>) {
+  const { settings, policy, compiled } = recordingSettings(fn, env);
+  const shared = recordingDeps({
+    documents: documentsOf(dynamodbClient()),
+    tableName: settings.tableName,
+    publisher: new SnsAlertPublisher(snsClient(), settings.topicArn, { chat: settings.chat }),
+    retentionDays: settings.retentionDays,
+    ...telemetryOf('ec2trail'),
+  });
+  return { settings, policy, compiled, shared };
 }

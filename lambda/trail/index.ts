@@ -5,26 +5,14 @@
  */
 
 import { S3TrailLogSource } from '../adapters/s3-trail-log-source';
-import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { compilePolicy } from '../domain';
 import { createHandler } from '../handler';
-import { dynamodbClient, s3Client, snsClient } from '../runtime/clients';
+import { s3Client } from '../runtime/clients';
 import { launchActions } from '../runtime/launch-actions';
-import { telemetryOf } from '../runtime/powertools';
-import { documentsOf, recordingDeps } from '../runtime/recording-deps';
-import { recordingSettings } from '../runtime/recording-settings';
+import { recordingRuntime } from '../runtime/recording-settings';
 import { createTrailFileWorker } from './trail-file-worker';
 
-const { settings, compiled } = recordingSettings('trailFile', process.env);
-const shared = recordingDeps({
-  documents: documentsOf(dynamodbClient()),
-  tableName: settings.tableName,
-  publisher: new SnsAlertPublisher(snsClient(), settings.topicArn, {
-    chat: settings.chat,
-  }),
-  retentionDays: settings.retentionDays,
-  ...telemetryOf('ec2trail'),
-});
+const { settings, compiled, shared } = recordingRuntime('trailFile', process.env);
 
 const worker = createTrailFileWorker({
   // The trail bucket may be in another region than the function: follow S3's redirect.

@@ -16,7 +16,7 @@ import {
   grantLaunchActions,
   type LaunchActionsProps,
   launchActionDefines,
-  launchActionEnvironment,
+  recordingEnvironment,
 } from './launch-actions';
 import { grantRecording } from './recording-grants';
 
@@ -60,11 +60,8 @@ export class AttributionFunction extends Construct {
   constructor(scope: Construct, id: string, props: AttributionFunctionProps) {
     super(scope, id);
     this.settings = {
-      TABLE_NAME: props.table.tableName,
-      TOPIC_ARN: props.topic.topicArn,
-      ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
+      ...recordingEnvironment(this, props),
       ...(props.accountNamesFrom ? { ACCOUNT_NAMES: 'organizations' } : {}),
-      ...launchActionEnvironment(this, props.launchActions),
     };
     this.build = buildConstants(props.policy, {
       accountNames: props.accountNamesFrom !== undefined,

@@ -1,5 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
 import { VIOLATION_SOURCE } from '../../lambda/domain/violation-event';
@@ -40,6 +42,24 @@ export type LaunchActionSettings = Omit<
   SettingsInput<'trailFile'>,
   'TABLE_NAME' | 'TOPIC_ARN' | 'RETENTION_DAYS'
 >;
+
+/** The settings every recording function (live or trail-file) reads: its table, topic, retention and launch actions. */
+export function recordingEnvironment(
+  scope: Construct,
+  props: {
+    readonly table: ITable;
+    readonly topic: ITopic;
+    readonly retentionDays?: number | undefined;
+    readonly launchActions?: LaunchActionsProps | undefined;
+  },
+): SettingsInput<'trailFile'> {
+  return {
+    TABLE_NAME: props.table.tableName,
+    TOPIC_ARN: props.topic.topicArn,
+    ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
+    ...launchActionEnvironment(scope, props.launchActions),
+  };
+}
 
 /** The launch actions' settings in a recording function's environment (lambda/settings/functions.ts). */
 export function launchActionEnvironment(

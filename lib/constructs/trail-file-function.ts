@@ -17,7 +17,7 @@ import {
   grantLaunchActions,
   type LaunchActionsProps,
   launchActionDefines,
-  launchActionEnvironment,
+  recordingEnvironment,
 } from './launch-actions';
 import { grantRecording } from './recording-grants';
 
@@ -66,12 +66,7 @@ export class TrailFileFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: TrailFileFunctionProps) {
     super(scope, id);
-    this.settings = {
-      TABLE_NAME: props.table.tableName,
-      TOPIC_ARN: props.topic.topicArn,
-      ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
-      ...launchActionEnvironment(this, props.launchActions),
-    };
+    this.settings = recordingEnvironment(this, props);
     this.build = buildConstants(props.policy, launchActionDefines(props.launchActions));
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
