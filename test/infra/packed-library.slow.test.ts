@@ -3,6 +3,7 @@
  * of someone else's, with the tarball in its node_modules, synthesizes an Ec2Trail with its
  * functions bundled; the CLI in the tarball runs. Offline: the app's other packages are this
  * repository's installed ones, linked, as npm would have installed them from the registry.
+ * A slow proof (`npm run test:slow`): `npm pack` compiles the library, half a minute.
  */
 
 import { execFileSync } from 'node:child_process';
