@@ -5,20 +5,11 @@
  * builds from a config that `awsClientConfig` made.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { typeScriptSources } from '../helpers/sources';
 
 const CLI = join(__dirname, '..', '..', 'cli');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
 
 /** `new XClient(` sites whose configuration does not come from awsClientConfig. */
 function unconfigured(file: string): string[] {
@@ -34,7 +25,7 @@ function unconfigured(file: string): string[] {
 
 describe('the CLI builds its AWS clients in one way', () => {
   it('configures every client through awsClientConfig', () => {
-    const found = sources(CLI).flatMap(unconfigured);
+    const found = typeScriptSources(CLI).flatMap(unconfigured);
     expect(found).toEqual([
       'local/dynamodb-local.ts:129: return new DynamoDBClient({',
       'target.ts:157: const client = new DynamoDBClient(config);',

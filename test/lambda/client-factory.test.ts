@@ -3,24 +3,15 @@
  * kind of call's attempts are set once: a client built anywhere else is listed here and fails.
  */
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { typeScriptSources } from '../helpers/sources';
 
 const LAMBDA = join(__dirname, '..', '..', 'lambda');
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
-
 describe('the functions build their AWS clients in one place', () => {
   it('constructs SDK clients in lambda/runtime/clients.ts only', () => {
-    const sites = sources(LAMBDA).flatMap((file) =>
+    const sites = typeScriptSources(LAMBDA).flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')
         .flatMap((line, index) =>
