@@ -19,6 +19,10 @@ describe('console links', () => {
     expect(consoleUrl(region, 'ec2/home')).toBe(url);
   });
 
+  it('takes a path with or without its leading slash', () => {
+    expect(consoleUrl('eu-west-1', '/ec2/home')).toBe('https://eu-west-1.console.aws.amazon.com/ec2/home');
+  });
+
   it('agrees with aws-cdk-lib on the partition of every region it knows', () => {
     // aws-cdk-lib's region facts are the reference: the prefixes must name the same partition.
     const { RegionInfo } =
