@@ -9,7 +9,7 @@ import { organizationsClient } from './runtime/clients';
 import { launchActions } from './runtime/launch-actions';
 import { recordingRuntime } from './runtime/recording-settings';
 
-const { settings, compiled, shared } = recordingRuntime('attribution', process.env);
+const { settings, policy, compiled, shared } = recordingRuntime('attribution', process.env);
 
 export const handler = createHandler({
   ...shared,
@@ -20,5 +20,5 @@ export const handler = createHandler({
         accounts: new OrganizationsAccountDirectory(organizationsClient()),
       }
     : {}),
-  ...launchActions({ settings, ingestedBy: 'live', alerts: shared.ledger, ...shared }),
+  ...launchActions({ settings, policy, ingestedBy: 'live', alerts: shared.ledger, ...shared }),
 });

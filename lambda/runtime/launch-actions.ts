@@ -14,6 +14,7 @@ import { EventBridgeViolationBus } from '../adapters/eventbridge-violation-bus';
 import { memberAccountEc2 } from '../adapters/member-account-ec2';
 import { SchedulerStopScheduler } from '../adapters/scheduler-stop-scheduler';
 import { SecurityHubFindingSink } from '../adapters/securityhub-finding-sink';
+import type { Policy } from '../domain/policy/schema';
 import { remediationSettingsOf } from '../domain/remediation/settings';
 import { securityHubFindings } from '../findings/finding-reporter';
 import type { HandlerDeps } from '../handler';
@@ -27,6 +28,8 @@ import { ec2Client, eventBridgeClient, schedulerClient, securityHubClient, stsCl
 /** What the launch actions are built from: the function's settings and its shared adapters. */
 export interface LaunchActionContext {
   readonly settings: RecordingSettings;
+  /** The deploy's policy, as checked at cold start. */
+  readonly policy: Policy;
   readonly ingestedBy: IngestedBy;
   readonly store: HandlerDeps['store'];
   /** The alert markers, read to archive the findings of a terminated instance's launch. */
@@ -72,7 +75,7 @@ export function launchActions(
   context: LaunchActionContext,
 ): Pick<HandlerDeps, 'ownerTags' | 'remediator' | 'violationBus' | 'securityHub'> {
   const { settings } = context;
-  const remediation = remediationSettingsOf(EC2TRAIL_BUILD.policy);
+  const remediation = remediationSettingsOf(context.policy);
   return {
     ...(EC2TRAIL_BUILD.violationEvents
       ? {

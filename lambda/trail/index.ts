@@ -12,7 +12,7 @@ import { launchActions } from '../runtime/launch-actions';
 import { recordingRuntime } from '../runtime/recording-settings';
 import { createTrailFileWorker } from './trail-file-worker';
 
-const { settings, compiled, shared } = recordingRuntime('trailFile', process.env);
+const { settings, policy, compiled, shared } = recordingRuntime('trailFile', process.env);
 
 const worker = createTrailFileWorker({
   // The trail bucket may be in another region than the function: follow S3's redirect.
@@ -22,7 +22,7 @@ const worker = createTrailFileWorker({
     ...shared,
     policy: compiled,
     ingestedBy: 'trail',
-    ...launchActions({ settings, ingestedBy: 'trail', alerts: shared.ledger, ...shared }),
+    ...launchActions({ settings, policy, ingestedBy: 'trail', alerts: shared.ledger, ...shared }),
   }),
   // History is recorded without alerts: a backfill of years would otherwise page people for each one.
   backfill: createHandler({ ...shared, policy: compilePolicy({ rules: {} }), ingestedBy: 'backfill' }),
