@@ -1,14 +1,13 @@
 /**
  * A recording function's settings at cold start, and the dependencies every recording function
- * shares: the environment read through its schema, then
- * checked against what the bundle was built with, so a deploy that turned a feature on without
- * its settings fails before the first event, with every problem named.
+ * shares. The environment is read through its schema, then checked against what the bundle was
+ * built with, so a deploy that turned a feature on without its settings fails before the first
+ * event, with every problem named.
  */
 
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { type CompiledPolicy, compilePolicy, parsePolicy } from '../domain';
 import type { Policy } from '../domain/policy/schema';
-import '../settings/build';
 import { missingSettings } from '../settings/build';
 import { type RecordingSettings, readSettings, SettingsError } from '../settings/functions';
 import { dynamodbClient, snsClient } from './clients';
