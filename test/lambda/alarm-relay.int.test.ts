@@ -1,7 +1,7 @@
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { createAlarmRelay, NotAnSnsEventError } from '../../lambda/alarm-relay/handler';
-import { alarmDescription, alarmSeverity, renderAlarmNotification } from '../../lambda/domain/alarm';
+import { alarmDescription } from '../../lambda/domain/alarm';
 import { FakeLog, FakePublisher } from '../helpers/fakes';
 import { loadJson } from '../helpers/fixtures';
 import { snsClient } from '../helpers/services';
@@ -21,51 +21,6 @@ function snsEvent(...messages: string[]) {
 function withState(state: string, description: string | undefined = String(NOTIFICATION.AlarmDescription)) {
   return JSON.stringify({ ...NOTIFICATION, NewStateValue: state, AlarmDescription: description });
 }
-
-describe('alarm severities', () => {
-  it.each([
-    ['ALARM', alarmDescription('critical', 'x'), 'critical'],
-    ['ALARM', alarmDescription('warning', 'x'), 'warning'],
-    ['ALARM', alarmDescription('info', 'x'), 'info'],
-    // An alarm added by hand, without the convention, still goes out as a warning.
-    ['ALARM', 'someone else’s alarm', 'warning'],
-    ['OK', alarmDescription('critical', 'x'), 'info'],
-    ['INSUFFICIENT_DATA', alarmDescription('critical', 'x'), 'info'],
-  ])('a notification in state %s described "%s" has severity %s', (state, description, severity) => {
-    expect(alarmSeverity({ NewStateValue: state, AlarmDescription: description })).toBe(severity);
-    expect(renderAlarmNotification(withState(state, description)).attributes.severity).toBe(severity);
-  });
-});
-
-describe('alarm notifications as alerts', () => {
-  const alert = renderAlarmNotification(JSON.stringify(NOTIFICATION));
-
-  it('says what failed, in words from the alarm description, with a link to the alarm', () => {
-    expect(alert.subject).toMatch(
-      /^\[CRITICAL\] ec2trail pipeline alarm: events are in the dead-letter queue: .*…$/,
-    );
-    expect(alert.subject.length).toBeLessThan(100);
-    expect(alert.email).toContain('  State:          OK -> ALARM');
-    expect(alert.email).toContain('  Region:         eu-west-1');
-    expect(alert.email).toContain(
-      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/Ec2Trail-MonitoringDeadLettersWaiting5E2B1C7A-1X2Y3Z4W5V6U',
-    );
-    expect(alert.attributes).toEqual({
-      severity: 'critical',
-      kind: 'alarm',
-      rules: 'alarm',
-      account: '111122223333',
-      region: 'eu-west-1',
-    });
-    expect(JSON.parse(alert.json).alarm.AlarmName).toBe(NOTIFICATION.AlarmName);
-  });
-
-  it('passes on a message that is not an alarm notification as a warning holding its text', () => {
-    const odd = renderAlarmNotification('plain text\nEvil: line');
-    expect(odd.attributes.severity).toBe('warning');
-    expect(odd.email).toContain('  Message:        "plain text Evil: line"');
-  });
-});
 
 describe('alarm relay', () => {
   it('publishes one alert per SNS record', async () => {
