@@ -9,11 +9,9 @@ import {
   highestSeverity,
   type Violation,
 } from './domain';
-import type { OwnerTagSettings } from './domain/owner-tags';
-import type { FindingReporterShared, ViolationFindings } from './findings/finding-reporter';
 import { Linker } from './lineage/linker';
 import { EventAlerts } from './pipeline/event-alerts';
-import { tagOwner } from './pipeline/owner-tagging';
+import type { LaunchAction, LaunchActionFactory } from './pipeline/launch-action';
 import { type AlertSummary, eventRecorder } from './pipeline/record-event';
 import { runModeOf } from './pipeline/run-mode';
 import { triage } from './pipeline/triage';
@@ -23,11 +21,8 @@ import type {
   AlertPublisher,
   AttributionStore,
   LineageStore,
-  OwnerTagger,
   PolicyLookups,
-  ViolationBus,
 } from './ports';
-import type { Remediator } from './remediation/remediator';
 import type { IngestedBy } from './schema/attribution-table';
 import { type Log, METRIC, type MetricSink } from './telemetry';
 
@@ -61,24 +56,12 @@ export interface HandlerDeps {
   readonly accountNameTimeoutMs?: number;
   /** Where causes and effects of service calls are linked. @default in memory (this process only) */
   readonly lineage?: LineageStore;
-  /** Owner tags on launched resources (config `ownerTags`); written for live and recovered events only. */
-  readonly ownerTags?: { readonly settings: OwnerTagSettings; readonly tagger: OwnerTagger };
   /**
-   * Remediation of launches that break a rule with `remediate` (live and recovered events only):
-   * it runs just before the launch's alert is published, by the invocation that holds the alert's
-   * claim, so the alert can say what will happen and a redelivery does not act again.
+   * What the deploy does beside the row and the alert (owner tags, remediation, violation
+   * events, Security Hub findings), in order: bound to the pipeline once, and run for live and
+   * recovered events only. @default none
    */
-  readonly remediator?: Remediator;
-  /**
-   * Where each alerted violation is also put as an event for other tools (EventBridge's default
-   * bus): by the invocation that holds the alert's claim, before it publishes, so at least once.
-   */
-  readonly violationBus?: ViolationBus;
-  /**
-   * Security Hub findings (config `securityHub`): imported beside the violation event, and the
-   * launch findings of an instance archived when it is terminated (live and recovered events).
-   */
-  readonly securityHub?: (shared: FindingReporterShared) => ViolationFindings;
+  readonly actions?: readonly LaunchActionFactory[];
 }
 
 export interface HandlerResult {
@@ -102,7 +85,7 @@ const NOTHING = { written: 0, duplicates: 0, violations: [], alert: 'none' } as 
  */
 export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
   const { logger, metrics } = deps;
-  const { mode, linker, findings, record } = pipelineOf(deps);
+  const { linker, actions, record } = pipelineOf(deps);
   return async function handle(event: unknown): Promise<HandlerResult> {
     logger.resetKeys();
     try {
@@ -119,10 +102,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       if (alertResult.status === 'rejected') throw alertResult.reason;
       const { violations, alert } = alertResult.value;
       if (alert === 'sent') metrics.addMetric(METRIC.alertsPublished, 'Count', 1);
-      // After the row and the alert, and never failing the event: a tag is a convenience, the row is the record.
-      if (deps.ownerTags && mode.acts)
-        await tagOwner(deps.ownerTags, records, { repeat: written === 0, logger, metrics });
-      await findings?.archiveTerminated(records);
+      for (const action of actions) await action.afterRecord?.(records, { repeat: written === 0 });
       logger.info('Event recorded', {
         written,
         duplicates,
@@ -144,10 +124,8 @@ function pipelineOf(deps: HandlerDeps) {
   const mode = runModeOf(deps.ingestedBy);
   const advice = adviceOf(policy);
   const linker = new Linker(deps.lineage ?? new MemoryLineageStore());
-  const findings =
-    deps.securityHub && mode.acts
-      ? deps.securityHub({ history: (id) => store.history(id), policy, advice, logger, metrics, clock })
-      : null;
+  const pipeline = { history: store.history.bind(store), policy, advice, logger, metrics, clock };
+  const actions: LaunchAction[] = mode.acts ? (deps.actions ?? []).map((bind) => bind(pipeline)) : [];
   const sender = new AlertSender({
     ledger: deps.ledger,
     publisher: deps.publisher,
@@ -160,12 +138,7 @@ function pipelineOf(deps: HandlerDeps) {
   const alerts = new EventAlerts({
     sender,
     advice,
-    mode,
-    logger,
-    metrics,
-    findings,
-    remediator: deps.remediator,
-    violationBus: deps.violationBus,
+    actions,
     accounts: deps.accounts,
     accountNameTimeoutMs: deps.accountNameTimeoutMs,
   });
@@ -179,7 +152,7 @@ function pipelineOf(deps: HandlerDeps) {
     retentionDays: deps.retentionDays,
     lateAfterSeconds: deps.lateAfterSeconds,
   });
-  return { mode, linker, findings, record };
+  return { linker, actions, record };
 }
 
 /** Names the event in every later log line, and logs the records' warnings. */

@@ -20,5 +20,12 @@ export const handler = createHandler({
         accounts: new OrganizationsAccountDirectory(organizationsClient()),
       }
     : {}),
-  ...launchActions({ settings, policy, ingestedBy: 'live', alerts: shared.ledger, ...shared }),
+  actions: launchActions({
+    env: process.env,
+    settings,
+    policy,
+    ingestedBy: 'live',
+    alerts: shared.ledger,
+    ...shared,
+  }),
 });

@@ -3,15 +3,12 @@
 import type { AlertMessage, AttributionRecord, HistoryEntry } from './domain';
 import type { CauseEntry } from './domain/lineage/link';
 import type { LineageSource, LinkFields, LinkSubject } from './domain/lineage/resolve';
-import type { OwnerTagPlan } from './domain/owner-tags';
 import type { MinuteCount } from './domain/policy/quota';
 import type { InstanceNow } from './domain/remediation/decide';
 import type { StopRequest } from './domain/remediation/plan';
 
 export type { AlertMessage } from './domain';
 
-import type { Finding } from './domain/security-hub/finding';
-import type { ViolationEvent } from './domain/violation-event';
 import type { WriteMeta } from './schema/attribution-table';
 
 export interface WriteResult {
@@ -29,23 +26,6 @@ export interface AttributionStore {
 /** Where alerts go. */
 export interface AlertPublisher {
   publish(message: AlertMessage): Promise<void>;
-}
-
-/** Where violations go as events for other tools' rules (EventBridge). Throws when refused. */
-export interface ViolationBus {
-  put(event: ViolationEvent): Promise<void>;
-}
-
-/** What became of findings sent to Security Hub. */
-export interface FindingImport {
-  readonly imported: number;
-  /** Findings Security Hub refused or never received, with the error's code. */
-  readonly failed: readonly { readonly id: string; readonly code: string; readonly message: string }[];
-}
-
-/** Where violations go as findings (Security Hub). Never throws: failures are in the answer. */
-export interface FindingSink {
-  import(findings: readonly Finding[]): Promise<FindingImport>;
 }
 
 /** What a sent alert's marker says: its highest severity and the rules it listed. */
@@ -158,24 +138,6 @@ export interface LineageStore extends LineageSource {
 export interface TrailLogSource {
   /** The bytes of one object, as a stream: a large log file is never held whole. */
   open(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>>;
-}
-
-/** What became of one launch's owner tags. */
-export interface OwnerTagOutcome {
-  /** Resource-tag pairs written. */
-  readonly written: number;
-  /** Pairs left alone: the resource had the key already (`overwrite` off). */
-  readonly kept: number;
-  /** Why pairs could not be written, after the retries; empty when all went well. */
-  readonly problems: readonly string[];
-  /** True when the resources are in an account this deploy may not tag (another account's log files). */
-  readonly notOurs?: boolean;
-}
-
-/** Writes owner tags on EC2 resources (the instance's account and region). Never throws. */
-export interface OwnerTagger {
-  /** `repeat`: a second delivery of the launch, whose tags are likely written already. */
-  apply(plan: OwnerTagPlan, options: { readonly repeat: boolean }): Promise<OwnerTagOutcome>;
 }
 
 /** What EC2 answered for one StopInstances of several instances. */

@@ -10,7 +10,10 @@ export interface MetricSink {
   publishStoredMetrics(): unknown;
 }
 
-/** Metric names, in one place for the handler, the dashboard and the alarms. */
+/**
+ * The core's metric names, in one place for the handler, the dashboard and the alarms. Each
+ * optional feature names its own in its folder's contract.ts.
+ */
 export const METRIC = {
   eventsProcessed: 'EventsProcessed',
   recordsWritten: 'RecordsWritten',
@@ -33,20 +36,6 @@ export const METRIC = {
   invalidUtf8Events: 'InvalidUtf8Events',
   /** Log files on the trail-file queue that CloudTrail did not deliver lately: never read. */
   untrustedTrailObjects: 'UntrustedTrailObjects',
-  /** Resource-tag pairs of owner tags written. */
-  ownerTagsWritten: 'OwnerTagsWritten',
-  /** Owner tags left alone: the resource had the key already and `overwrite` is off. */
-  ownerTagsKept: 'OwnerTagsKept',
-  /** Violations put on the event bus for other tools. */
-  violationEventsPut: 'ViolationEventsPut',
-  /** Violations the event bus refused (after the SDK's retries): alarmed. */
-  violationEventFailures: 'ViolationEventFailures',
-  /** Findings Security Hub accepted (created, updated or archived). */
-  findingsImported: 'FindingsImported',
-  /** Findings Security Hub refused or never got, and launches whose findings could not be archived: alarmed. */
-  findingImportFailures: 'FindingImportFailures',
-  /** Launches whose owner tags could not all be written after the retries. */
-  ownerTagFailures: 'OwnerTagFailures',
   /** Instances marked with ec2trail:violation (enforce mode). */
   instancesRemediationTagged: 'InstancesRemediationTagged',
   /** Stops scheduled for a violation's deadline (one per schedule). */

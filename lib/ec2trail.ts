@@ -10,7 +10,6 @@ import { type Policy, parsePolicy } from '../lambda/domain';
 import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
 import { consoleUrl } from '../lambda/domain/console-url';
 import type { PolicySchema } from '../lambda/domain/policy/schema';
-import { type RemediationSettings, remediationSettingsOf } from '../lambda/domain/remediation/settings';
 import { ownerTagConflicts } from '../lambda/domain/reserved-tags';
 import {
   actionGroups,
@@ -27,14 +26,15 @@ import { AttributionTable } from './constructs/attribution-table';
 import { ChatChannels } from './constructs/chat-channels';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { DigestSchedule, digestAlarms } from './constructs/digest-schedule';
-import { type LaunchActionsProps, launchActionAlarms } from './constructs/launch-actions';
 import { LifecycleEventRule, type LifecycleEventRuleProps } from './constructs/lifecycle-event-rule';
 import { logRetentionOf } from './constructs/log-retention';
 import { MemberForwarders } from './constructs/member-forwarders';
 import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
-import { Remediation, remediationAlarms, remediationWidget } from './constructs/remediation';
 import { SelfMonitoring } from './constructs/self-monitoring';
 import { TrailPath } from './constructs/trail-path';
+import { attachFeatures, type FeatureParts } from './features';
+import type { LaunchActions } from './features/feature';
+import type { Remediation } from './features/remediation/remediation';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
 import { STACK_OUTPUTS } from './stack-outputs';
 
@@ -135,6 +135,8 @@ export class Ec2Trail extends Construct {
   public readonly trailPath?: TrailPath;
   /** Present when the policy remediates in enforce mode: schedules, the remediation function. */
   public readonly remediation?: Remediation;
+  /** Each optional feature's part in this deploy (lib/features/), null when it is off. */
+  public readonly features: FeatureParts;
 
   constructor(scope: Construct, id: string, props: Ec2TrailProps = {}) {
     super(scope, id);
@@ -147,21 +149,21 @@ export class Ec2Trail extends Construct {
     this.alerts = this.alertTopic(config);
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     const regions = [...new Set([config.region ?? stack.region, ...(config.regions ?? [])])];
-    const remediation = remediationSettingsOf(this.policy);
-    if (remediation?.mode === 'enforce')
-      this.remediation = new Remediation(this, 'Remediation', {
-        policy,
-        settings: remediation,
-        table: this.table.table,
-        topic: this.alerts.topic,
-        logRetention,
-        regions,
-        chatNotifications: config.chat !== undefined,
-      });
     // Unique to this deploy (the stack id's UUID) and known to both sides: the member role's trust
     // and the function's AssumeRole.
     const memberTagExternalId = Fn.select(2, Fn.split('/', Aws.STACK_ID));
-    const launchActions = this.launchActionsOf(config, remediation, regions, memberTagExternalId);
+    this.features = attachFeatures({
+      scope: this,
+      config,
+      policy,
+      table: this.table.table,
+      topic: this.alerts.topic,
+      logRetention,
+      regions,
+      memberTagExternalId,
+    });
+    this.remediation = this.features.remediation?.enforcement;
+    const launchActions = Object.values(this.features).filter((part) => part !== null);
     this.attribution = new AttributionFunction(this, 'Attributor', {
       table: this.table.table,
       topic: this.alerts.topic,
@@ -170,6 +172,7 @@ export class Ec2Trail extends Construct {
       retentionDays: config.retentionDays,
       policy,
       ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
+      chatNotifications: config.chat !== undefined,
       launchActions,
     });
     this.lifecycleRule = this.rule('Lifecycle', 'CloudTrail EC2 lifecycle calls', config.actions);
@@ -201,7 +204,7 @@ export class Ec2Trail extends Construct {
     const organization = this.organizationParts(config, memberTagExternalId);
     this.organizationPolicy = organization?.policy;
     this.memberForwarders = organization?.forwarders;
-    this.outputs(config, remediation);
+    this.outputs(config);
   }
 
   /** The alert topic and its subscriptions; a warning when nobody would receive an alert. */
@@ -232,27 +235,6 @@ export class Ec2Trail extends Construct {
     });
   }
 
-  /** What the recording functions do beyond recording, as the props and the policy ask. */
-  private launchActionsOf(
-    config: Ec2TrailConfig,
-    remediation: RemediationSettings | null,
-    regions: readonly string[],
-    externalId: string,
-  ): LaunchActionsProps {
-    return {
-      ...(config.ownerTags ? { ownerTags: config.ownerTags } : {}),
-      ...(config.ownerTags && config.organization
-        ? { memberTagging: { organizationId: config.organization.id, externalId } }
-        : {}),
-      regions,
-      remediates: remediation !== null,
-      ...(this.remediation ? { enforcement: this.remediation } : {}),
-      violationEvents: config.violationEvents,
-      securityHub: config.securityHub,
-      chatNotifications: config.chat !== undefined,
-    };
-  }
-
   /** A rule that sends `actions` to the attribution function. */
   private rule(id: string, what: string, actions: LifecycleEventRuleProps['actions']): LifecycleEventRule {
     return new LifecycleEventRule(this, id, {
@@ -264,7 +246,7 @@ export class Ec2Trail extends Construct {
   }
 
   /** The pipeline's alarms and dashboard; each feature that is on adds its own. */
-  private selfMonitoring(launchActions: LaunchActionsProps): SelfMonitoring {
+  private selfMonitoring(launchActions: LaunchActions): SelfMonitoring {
     const monitoring = new SelfMonitoring(this, 'Monitoring', {
       function: this.attribution.function,
       deadLetterQueue: this.deadLetters.queue,
@@ -276,11 +258,7 @@ export class Ec2Trail extends Construct {
       ],
       topic: this.alarmRelay.alarmTopic,
     });
-    monitoring.addAlarms(launchActionAlarms(launchActions));
-    if (this.remediation) {
-      monitoring.addAlarms(remediationAlarms(this.remediation));
-      monitoring.addWidgets(remediationWidget());
-    }
+    for (const part of launchActions) part.monitor?.(monitoring);
     if (this.digests) monitoring.addAlarms(digestAlarms(this.digests));
     return monitoring;
   }
@@ -288,7 +266,7 @@ export class Ec2Trail extends Construct {
   private trailPathOf(
     config: Ec2TrailConfig,
     trail: NonNullable<Ec2TrailConfig['trail']>,
-    launchActions: LaunchActionsProps,
+    launchActions: LaunchActions,
   ): TrailPath {
     return new TrailPath(this, 'TrailPath', {
       trail,
@@ -302,6 +280,7 @@ export class Ec2Trail extends Construct {
       logRetention: logRetentionOf(config.logRetentionDays),
       retentionDays: config.retentionDays,
       dashboard: this.monitoring.dashboard,
+      chatNotifications: config.chat !== undefined,
       launchActions,
       alarmTopic: this.alarmRelay.alarmTopic,
     });
@@ -343,7 +322,7 @@ export class Ec2Trail extends Construct {
   }
 
   /** The outputs the CLI and doctor read (docs/deploy.md lists them). */
-  private outputs(config: Ec2TrailConfig, remediation: RemediationSettings | null): void {
+  private outputs(config: Ec2TrailConfig): void {
     const region = Stack.of(this).region;
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
@@ -353,12 +332,6 @@ export class Ec2Trail extends Construct {
     output(STACK_OUTPUTS.functionName, this.attribution.function.functionName, 'Attribution function');
     if (this.trailRule)
       output(STACK_OUTPUTS.trailRuleName, this.trailRule.rule.ruleName, 'Trail tampering rule');
-    if (remediation)
-      output(
-        STACK_OUTPUTS.remediationMode,
-        remediation.mode,
-        'How the policy remediates (doctor checks the launcher opt-out SCP when it is enforce)',
-      );
     output(
       STACK_OUTPUTS.regions,
       [region, ...(config.regions ?? []).filter((r) => r !== config.region)].join(','),

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { Action } from '../lambda/domain/actions';
 import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
 import { EventForwarder } from './constructs/event-forwarder';
-import { MemberOwnerTagRole } from './constructs/member-owner-tag-role';
+import { MemberOwnerTagRole } from './features/owner-tags/member-role';
 
 /** Where a region's or member account's events go, and which. */
 export interface ForwarderStackProps extends StackProps {

@@ -1,7 +1,8 @@
 /** Builds the Lambda bundle exactly as the stack does, for the benchmark and the bundle test. */
 
 import { build } from 'esbuild';
-import { type BuildConstants, buildConstants, buildDefines } from '../lambda/settings/build';
+import { type BuildConstants, buildDefines } from '../lambda/settings/build';
+import { BUILD_WHEN_OFF } from '../lib/features';
 import { ESM_REQUIRE_BANNER, LAMBDA_ALIASES, LAMBDA_ENTRY, LAMBDA_TARGET } from '../lib/lambda-bundling';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 
@@ -21,9 +22,13 @@ export async function buildLambdaBundle(
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     // The default deploy puts violations on the bus (config violationEvents): so does this bundle.
-    define: buildDefines(
-      buildConstants(readPolicyFile(DEFAULT_POLICY_FILE), { violationEvents: true, ...options }),
-    ),
+    define: buildDefines({
+      policy: readPolicyFile(DEFAULT_POLICY_FILE),
+      accountNames: false,
+      ...BUILD_WHEN_OFF,
+      violationEvents: true,
+      ...options,
+    }),
     alias: { ...LAMBDA_ALIASES },
     logLevel: 'warning',
   });

@@ -12,7 +12,7 @@
 
 import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { OwnerTagPlan, TagCall } from '../domain/owner-tags';
-import type { OwnerTagger, OwnerTagOutcome } from '../ports';
+import type { OwnerTagger, OwnerTagOutcome } from '../features/owner-tags/port';
 import { codeOf } from './aws-retry';
 import { backoffDelay } from './backoff';
 

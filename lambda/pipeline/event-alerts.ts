@@ -1,6 +1,6 @@
 /**
  * One alert, sent at most once: claimed in the ledger, then (by the invocation that holds the
- * claim) remediated, put on the event bus, reported to Security Hub, rendered and published.
+ * claim) handed to the launch actions, rendered with what they did, and published.
  */
 
 import { AlertInFlightError, type AlertSender, type SendOutcome } from '../alerts/alert-sender';
@@ -12,13 +12,8 @@ import {
   type Violation,
 } from '../domain';
 import type { RuleId } from '../domain/policy/schema';
-import { withRemediation } from '../domain/remediation/alert';
-import { violationEvent } from '../domain/violation-event';
-import type { ViolationFindings } from '../findings/finding-reporter';
-import type { AccountDirectory, AlertClaim, ViolationBus } from '../ports';
-import type { Remediator } from '../remediation/remediator';
-import { type Log, METRIC, type MetricSink } from '../telemetry';
-import type { RunMode } from './run-mode';
+import type { AccountDirectory, AlertClaim } from '../ports';
+import type { AlertRevision, LaunchAction } from './launch-action';
 
 export { AlertInFlightError };
 
@@ -26,12 +21,8 @@ export interface EventAlertParts {
   readonly sender: AlertSender;
   /** The policy's advice per rule, for the alert's text. */
   readonly advice: Readonly<Record<RuleId, string>>;
-  readonly mode: RunMode;
-  readonly logger: Log;
-  readonly metrics: MetricSink;
-  readonly findings: ViolationFindings | null;
-  readonly remediator?: Remediator | undefined;
-  readonly violationBus?: ViolationBus | undefined;
+  /** The deploy's launch actions, in order; none for a backfill or a replay. */
+  readonly actions: readonly LaunchAction[];
   readonly accounts?: AccountDirectory | undefined;
   /** How long an alert waits for an account name before going out without it. @default 500 ms */
   readonly accountNameTimeoutMs?: number | undefined;
@@ -44,8 +35,8 @@ export interface AlertSubject {
   readonly violations: readonly Violation[];
   readonly expiresAt: number | undefined;
   readonly late: Promise<LateArrival | null>;
-  /** The launch's own alert remediates; an alert about a protected instance does not. */
-  readonly remediate: boolean;
+  /** The launch's own alert; false for an alert about a protected instance's stop or terminate. */
+  readonly launch: boolean;
 }
 
 export class EventAlerts {
@@ -65,13 +56,13 @@ export class EventAlerts {
     const claim = claimed ?? this.claim(subject.key, subject.expiresAt);
     const [name, lateness] = await Promise.all([this.accountName(about[0]?.account ?? null), subject.late]);
     return this.parts.sender.send(subject.key, claim, async () => {
-      const { remediator, mode } = this.parts;
-      const remediation =
-        subject.remediate && remediator && mode.acts ? await remediator.remediate(about, violations) : null;
-      await this.putViolationEvent(about, violations);
-      await this.parts.findings?.report(about, violations);
+      const revisions: AlertRevision[] = [];
+      for (const action of this.parts.actions) {
+        const revision = await action.beforeAlert?.({ about, violations, launch: subject.launch });
+        if (revision) revisions.push(revision);
+      }
       const plain = renderAlert(about, violations, { accountName: name, advice: this.parts.advice });
-      const message = remediation ? withRemediation(plain, remediation) : plain;
+      const message = revisions.reduce((text, revise) => revise(text), plain);
       return lateness ? asLateArrival(message, lateness) : message;
     });
   }
@@ -86,24 +77,5 @@ export class EventAlerts {
         setTimeout(() => resolve(null), this.parts.accountNameTimeoutMs ?? 500).unref(),
       ),
     ]);
-  }
-
-  /** Puts the violation on the bus; a refusal is logged and counted, never holds back the alert. */
-  private async putViolationEvent(
-    about: readonly AttributionRecord[],
-    violations: readonly Violation[],
-  ): Promise<void> {
-    const { violationBus: bus, metrics, logger } = this.parts;
-    if (!bus) return;
-    try {
-      await bus.put(violationEvent(about, violations));
-      metrics.addMetric(METRIC.violationEventsPut, 'Count', 1);
-    } catch (error) {
-      metrics.addMetric(METRIC.violationEventFailures, 'Count', 1);
-      logger.error('Violation event not put on the bus: the row and the alert are unaffected', {
-        eventKey: about[0]?.eventKey,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
-    }
   }
 }

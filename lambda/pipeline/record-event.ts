@@ -78,7 +78,7 @@ export function eventRecorder(
         if (first && own.length > 0)
           outcomes.push(
             await alerts.send(
-              { ...subject, key: first.eventKey, about: records, violations: own, remediate: true },
+              { ...subject, key: first.eventKey, about: records, violations: own, launch: true },
               early,
             ),
           );
@@ -87,7 +87,7 @@ export function eventRecorder(
         for (const [eventKey, group] of byEventAbout(violations))
           outcomes.push(
             await alerts.send(
-              { ...subject, key: `${PROTECTED_ALERT_PREFIX}${eventKey}`, ...group, remediate: false },
+              { ...subject, key: `${PROTECTED_ALERT_PREFIX}${eventKey}`, ...group, launch: false },
               null,
             ),
           );

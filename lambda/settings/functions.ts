@@ -7,28 +7,12 @@
  */
 
 import * as z from 'zod/mini';
-import type { FindingTarget } from '../domain/security-hub/target';
-import { findingTargetOf } from '../domain/security-hub/target';
-import {
-  AccountId,
-  ArnOf,
-  ExternalId,
-  Partition,
-  ProductArn,
-  RetentionDays,
-  RoleName,
-  ScheduleGroup,
-  TableName,
-  TopicArn,
-} from './fields';
+import { AccountId, RetentionDays, TableName, TopicArn } from './fields';
 
-/** Settings whose names come in groups: all of a group or none of it. */
-const GROUPS = {
-  scheduling: ['SCHEDULE_GROUP', 'REMEDIATION_FUNCTION_ARN', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_DLQ_ARN'],
-  memberTagging: ['MEMBER_TAG_ROLE', 'MEMBER_TAG_EXTERNAL_ID', 'PARTITION'],
-} as const;
-
-/** What a recording function (live or trail-file) reads. */
+/**
+ * What every recording function (live or trail-file) reads. Each optional feature reads its own
+ * settings besides these, from its folder under lambda/features/.
+ */
 const recordingFields = {
   TABLE_NAME: TableName,
   TOPIC_ARN: TopicArn,
@@ -38,30 +22,9 @@ const recordingFields = {
   RETENTION_DAYS: z.optional(RetentionDays),
   /** The function's own account: owner tags are written and instances remediated only there. */
   HOME_ACCOUNT: z.optional(AccountId),
-  /** Enforce mode: where the function schedules stops. */
-  SCHEDULE_GROUP: z.optional(ScheduleGroup),
-  REMEDIATION_FUNCTION_ARN: z.optional(ArnOf('lambda')),
-  SCHEDULER_ROLE_ARN: z.optional(ArnOf('iam')),
-  SCHEDULE_DLQ_ARN: z.optional(ArnOf('sqs')),
-  /** Owner tags in member accounts: the role to assume there, and how. */
-  MEMBER_TAG_ROLE: z.optional(RoleName),
-  MEMBER_TAG_EXTERNAL_ID: z.optional(ExternalId),
-  PARTITION: z.optional(Partition),
-  /** Security Hub: the deploy's default product ARN, where findings are imported. */
-  SECURITY_HUB_PRODUCT_ARN: z.optional(ProductArn),
 };
 
 type RecordingInput = z.output<z.ZodMiniObject<typeof recordingFields>>;
-
-/** A group's problem: some of its names set and others not. */
-function groupProblems(env: Record<string, unknown>): string[] {
-  return Object.values(GROUPS).flatMap((names) => {
-    const missing = names.filter((name) => env[name] === undefined);
-    return missing.length > 0 && missing.length < names.length
-      ? [`${missing.join(', ')}: must be set with ${names.filter((n) => !missing.includes(n)).join(', ')}`]
-      : [];
-  });
-}
 
 /** A recording function's settings, read into what its composition root builds from. */
 export interface RecordingSettings {
@@ -74,18 +37,6 @@ export interface RecordingSettings {
   /** Read account names from AWS Organizations for alerts. */
   readonly accountNames: boolean;
   readonly homeAccount: string | null;
-  readonly scheduling: {
-    readonly groupName: string;
-    readonly functionArn: string;
-    readonly roleArn: string;
-    readonly deadLetterArn: string;
-  } | null;
-  readonly memberTagging: {
-    readonly roleName: string;
-    readonly externalId: string;
-    readonly partition: z.output<typeof Partition>;
-  } | null;
-  readonly securityHub: FindingTarget | null;
 }
 
 function recording(env: RecordingInput & { ACCOUNT_NAMES?: 'organizations' | undefined }): RecordingSettings {
@@ -97,46 +48,22 @@ function recording(env: RecordingInput & { ACCOUNT_NAMES?: 'organizations' | und
     retentionDays: e.RETENTION_DAYS,
     accountNames: e.ACCOUNT_NAMES === 'organizations',
     homeAccount: e.HOME_ACCOUNT ?? null,
-    scheduling:
-      e.SCHEDULE_GROUP && e.REMEDIATION_FUNCTION_ARN && e.SCHEDULER_ROLE_ARN && e.SCHEDULE_DLQ_ARN
-        ? {
-            groupName: e.SCHEDULE_GROUP,
-            functionArn: e.REMEDIATION_FUNCTION_ARN,
-            roleArn: e.SCHEDULER_ROLE_ARN,
-            deadLetterArn: e.SCHEDULE_DLQ_ARN,
-          }
-        : null,
-    memberTagging:
-      e.MEMBER_TAG_ROLE && e.MEMBER_TAG_EXTERNAL_ID && e.PARTITION
-        ? { roleName: e.MEMBER_TAG_ROLE, externalId: e.MEMBER_TAG_EXTERNAL_ID, partition: e.PARTITION }
-        : null,
-    securityHub: e.SECURITY_HUB_PRODUCT_ARN ? findingTargetOf(e.SECURITY_HUB_PRODUCT_ARN) : null,
   };
 }
-
-const grouped = <T extends z.ZodMiniObject>(schema: T) =>
-  schema.check(
-    z.superRefine((env, context) => {
-      for (const message of groupProblems(env as Record<string, unknown>))
-        context.addIssue({ code: 'custom', message, input: env });
-    }),
-  );
 
 /** Each function's schema: environment names in, typed settings out. */
 export const FUNCTION_SETTINGS = {
   /** The live attribution function (EventBridge → rows and alerts). */
   attribution: z.pipe(
-    grouped(
-      z.object({
-        ...recordingFields,
-        /** `organizations` to show account names in alerts. */
-        ACCOUNT_NAMES: z.optional(z.enum(['organizations'])),
-      }),
-    ),
+    z.object({
+      ...recordingFields,
+      /** `organizations` to show account names in alerts. */
+      ACCOUNT_NAMES: z.optional(z.enum(['organizations'])),
+    }),
     z.transform(recording),
   ),
   /** The trail-file function (the trail's log files → rows and late alerts). */
-  trailFile: z.pipe(grouped(z.object(recordingFields)), z.transform(recording)),
+  trailFile: z.pipe(z.object(recordingFields), z.transform(recording)),
   /** The remediation function (stops marked instances at their deadline). */
   remediation: z.pipe(
     z.object({
@@ -208,18 +135,30 @@ export function environmentOf<F extends FunctionName>(
   );
 }
 
+/** The settings of `fn`, or every problem with them, each naming its variable. */
+export function settingsOf<F extends FunctionName>(
+  fn: F,
+  env: Record<string, string | undefined>,
+):
+  | { readonly settings: Settings<F>; readonly problems: readonly [] }
+  | { readonly problems: readonly string[] } {
+  const schema: z.ZodMiniType = FUNCTION_SETTINGS[fn];
+  const result = schema.safeParse(env);
+  if (result.success) return { settings: result.data as Settings<F>, problems: [] };
+  return {
+    problems: result.error.issues.map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    ),
+  };
+}
+
 /** Reads and checks the settings of `fn` once; every problem is named at once. */
 export function readSettings<F extends FunctionName>(
   fn: F,
   env: Record<string, string | undefined>,
 ): Settings<F> {
-  const schema: z.ZodMiniType = FUNCTION_SETTINGS[fn];
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) =>
-      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-    );
-    throw new SettingsError(`Invalid Lambda environment: ${problems.join('; ')}`, { cause: result.error });
-  }
-  return result.data as Settings<F>;
+  const read = settingsOf(fn, env);
+  if (!('settings' in read))
+    throw new SettingsError(`Invalid Lambda environment: ${read.problems.join('; ')}`);
+  return read.settings;
 }

@@ -22,7 +22,14 @@ const worker = createTrailFileWorker({
     ...shared,
     policy: compiled,
     ingestedBy: 'trail',
-    ...launchActions({ settings, policy, ingestedBy: 'trail', alerts: shared.ledger, ...shared }),
+    actions: launchActions({
+      env: process.env,
+      settings,
+      policy,
+      ingestedBy: 'trail',
+      alerts: shared.ledger,
+      ...shared,
+    }),
   }),
   // History is recorded without alerts: a backfill of years would otherwise page people for each one.
   backfill: createHandler({ ...shared, policy: compilePolicy({ rules: {} }), ingestedBy: 'backfill' }),

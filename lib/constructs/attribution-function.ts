@@ -9,15 +9,11 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
-import { type BuildConstants, buildConstants, buildDefines } from '../../lambda/settings/build';
+import { type BuildConstants, buildDefines } from '../../lambda/settings/build';
 import { environmentOf, type SettingsInput } from '../../lambda/settings/functions';
+import type { LaunchActions } from '../features/feature';
 import { bundlingOptions, LAMBDA_ENTRY } from '../lambda-bundling';
-import {
-  grantLaunchActions,
-  type LaunchActionsProps,
-  launchActionDefines,
-  recordingEnvironment,
-} from './launch-actions';
+import { grantLaunchActions, launchActionDefines, recordingEnvironment } from './launch-actions';
 import { grantRecording } from './recording-grants';
 
 /** Where the attribution function records and alerts, with what policy, and what else it does. */
@@ -38,8 +34,10 @@ export interface AttributionFunctionProps {
   readonly accountNamesFrom?: string;
   /** Lambda's own retries of a failed asynchronous invocation. @default 2 */
   readonly retryAttempts?: number;
-  /** Owner tags and remediation: what the function does to launched instances. @default none */
-  readonly launchActions?: LaunchActionsProps;
+  /** Chat channels subscribe to the topic: alerts carry the chat notification too. @default false */
+  readonly chatNotifications?: boolean;
+  /** The features' parts (lib/features/): what the function does beside the row and the alert. @default none */
+  readonly launchActions?: LaunchActions;
 }
 
 /**
@@ -53,7 +51,7 @@ export class AttributionFunction extends Construct {
   public readonly role: Role;
   public readonly logGroup: LogGroup;
   /** The settings in the function's environment, as its schema types them. */
-  public readonly settings: SettingsInput<'attribution'>;
+  public readonly settings: SettingsInput<'attribution'> & Readonly<Record<string, string>>;
   /** What the function's bundle is built with. */
   public readonly build: BuildConstants;
 
@@ -63,10 +61,11 @@ export class AttributionFunction extends Construct {
       ...recordingEnvironment(this, props),
       ...(props.accountNamesFrom ? { ACCOUNT_NAMES: 'organizations' } : {}),
     };
-    this.build = buildConstants(props.policy, {
+    this.build = {
+      policy: props.policy,
       accountNames: props.accountNamesFrom !== undefined,
       ...launchActionDefines(props.launchActions),
-    });
+    };
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,

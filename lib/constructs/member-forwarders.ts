@@ -6,8 +6,8 @@ import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import type { Action } from '../../lambda/domain/actions';
 import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
+import { MEMBER_TAGGER_PARAMETERS } from '../features/owner-tags/member-role';
 import { ForwarderStack } from '../forwarder-stack';
-import { MEMBER_TAGGER_PARAMETERS } from './member-owner-tag-role';
 
 /** Where the member accounts forward to, which of them, and what else they get. */
 export interface MemberForwardersProps {

@@ -9,14 +9,15 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
-import { type BuildConstants, buildConstants, buildDefines } from '../../lambda/settings/build';
-import { environmentOf, type SettingsInput } from '../../lambda/settings/functions';
+import { type BuildConstants, buildDefines } from '../../lambda/settings/build';
+import { environmentOf } from '../../lambda/settings/functions';
+import type { LaunchActions } from '../features/feature';
 import { bundlingOptions, TRAIL_FILE_ENTRY } from '../lambda-bundling';
 import { logObjectsArn, type TrailLocation } from '../trail-log-pattern';
 import {
   grantLaunchActions,
-  type LaunchActionsProps,
   launchActionDefines,
+  type RecordingEnvironment,
   recordingEnvironment,
 } from './launch-actions';
 import { grantRecording } from './recording-grants';
@@ -46,8 +47,10 @@ export interface TrailFileFunctionProps {
   readonly policy: Policy;
   /** A fixed role name, when a bucket policy in another account must name the role. @default a generated name */
   readonly roleName?: string | undefined;
-  /** Owner tags and remediation of the events it recovers, as the attribution function does them. @default none */
-  readonly launchActions?: LaunchActionsProps | undefined;
+  /** Chat channels subscribe to the topic: alerts carry the chat notification too. @default false */
+  readonly chatNotifications?: boolean | undefined;
+  /** The features' parts (lib/features/): what the function does beside the row and the alert. @default none */
+  readonly launchActions?: LaunchActions | undefined;
 }
 
 /**
@@ -60,14 +63,14 @@ export class TrailFileFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly role: Role;
   /** The settings in the function's environment, as its schema types them. */
-  public readonly settings: SettingsInput<'trailFile'>;
+  public readonly settings: RecordingEnvironment;
   /** What the function's bundle is built with. */
   public readonly build: BuildConstants;
 
   constructor(scope: Construct, id: string, props: TrailFileFunctionProps) {
     super(scope, id);
     this.settings = recordingEnvironment(this, props);
-    this.build = buildConstants(props.policy, launchActionDefines(props.launchActions));
+    this.build = { policy: props.policy, accountNames: false, ...launchActionDefines(props.launchActions) };
     const logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,

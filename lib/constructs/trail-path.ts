@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
 import { logsFolder } from '../../lambda/domain/trail-log-key';
 import type { Ec2TrailConfig } from '../config';
+import type { LaunchActions } from '../features/feature';
 import { STACK_OUTPUTS } from '../stack-outputs';
-import type { LaunchActionsProps } from './launch-actions';
 import { TrailBackfill } from './trail-backfill';
 import { TrailBucketEvents } from './trail-bucket-events';
 import { TRAIL_FILE_TIMEOUT, TrailFileFunction } from './trail-file-function';
@@ -48,8 +48,10 @@ export interface TrailPathProps {
   readonly dashboard: Dashboard;
   /** Where the trail path's alarms notify (the alarm relay's topic). */
   readonly alarmTopic: ITopic;
-  /** Owner tags and remediation of recovered events, the same as the attribution function's. @default none */
-  readonly launchActions?: LaunchActionsProps | undefined;
+  /** Chat channels subscribe to the topic: alerts carry the chat notification too. @default false */
+  readonly chatNotifications?: boolean | undefined;
+  /** The features' parts: the trail-file function acts on recovered launches as the live one does. @default none */
+  readonly launchActions?: LaunchActions | undefined;
 }
 
 /** Role names a bucket policy in the log-archive account can name before the roles exist. */
@@ -102,6 +104,7 @@ export class TrailPath extends Construct {
       retentionDays: props.retentionDays,
       policy: props.policy,
       roleName: roleNames?.reader,
+      chatNotifications: props.chatNotifications,
       launchActions: props.launchActions,
     });
     this.rule = new TrailLogRule(this, 'NewLogFiles', {

@@ -6,8 +6,8 @@
 
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeViolationBus } from '../../lambda/adapters/eventbridge-violation-bus';
 import type { ViolationEvent } from '../../lambda/domain/violation-event';
+import { EventBridgeViolationBus } from '../../lambda/features/violation-events/event-bus';
 
 const events = mockClient(EventBridgeClient);
 const EVENT: ViolationEvent = {

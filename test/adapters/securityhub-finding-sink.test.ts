@@ -11,10 +11,10 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SecurityHubFindingSink } from '../../lambda/adapters/securityhub-finding-sink';
 import { compilePolicy, evaluate, parsePolicy } from '../../lambda/domain';
 import type { AttributionRecord } from '../../lambda/domain/record';
 import { type Finding, findingsFor, findingTargetOf } from '../../lambda/domain/security-hub/finding';
+import { SecurityHubFindingSink } from '../../lambda/features/security-hub/finding-sink';
 import { recordsOf } from '../helpers/fixtures';
 
 const hub = mockClient(SecurityHubClient);

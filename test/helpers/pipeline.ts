@@ -7,9 +7,9 @@ import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attri
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { type CompiledPolicy, compilePolicy } from '../../lambda/domain';
 import type { FindingTarget } from '../../lambda/domain/security-hub/finding';
-import { securityHubFindings } from '../../lambda/findings/finding-reporter';
+import type { FindingSink } from '../../lambda/features/security-hub/port';
+import { findingsAction } from '../../lambda/features/security-hub/reporter';
 import { createHandler } from '../../lambda/handler';
-import type { FindingSink } from '../../lambda/ports';
 import { recordingDeps } from '../../lambda/runtime/recording-deps';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { FakeLog, FakeMetrics } from './fakes';
@@ -70,7 +70,7 @@ export async function pipeline(
       lateAfterSeconds: Number.POSITIVE_INFINITY,
       policy: options.policy ?? compilePolicy(readPolicyFile(DEFAULT_POLICY_FILE)),
       ...(options.securityHub
-        ? { securityHub: securityHubFindings({ ...options.securityHub, alerts: ledger }) }
+        ? { actions: [findingsAction({ ...options.securityHub, alerts: ledger })] }
         : {}),
     }),
     async alerts() {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { missingSettings } from '../../lambda/settings/build';
+import { featureProblems } from '../../lambda/runtime/recording-settings';
 import { type FunctionName, type RecordingSettings, readSettings } from '../../lambda/settings/functions';
 import { buildApp } from '../../lib/app';
 import { parseConfig } from '../../lib/config';
@@ -88,8 +88,9 @@ describe.each(Object.entries(DEPLOYS))('the functions of the %s deploy', (_name,
     ];
     for (const { build, kind } of recording) {
       const fn = functions.find((f) => f.kind === kind);
-      const settings = readSettings(kind, deployedEnvironment(fn?.variables ?? {})) as RecordingSettings;
-      expect(missingSettings(build, settings)).toEqual([]);
+      const env = deployedEnvironment(fn?.variables ?? {});
+      const settings = readSettings(kind, env) as RecordingSettings;
+      expect(featureProblems({ env, settings, policy: build.policy }, build)).toEqual([]);
     }
   });
 });

@@ -6,8 +6,8 @@
 
 import { adviceOf, attribute, compilePolicy, evaluate, parsePolicy } from '../../lambda/domain';
 import { type Finding, findingTargetOf } from '../../lambda/domain/security-hub/finding';
-import { FindingReporter } from '../../lambda/findings/finding-reporter';
-import type { FindingImport, FindingSink } from '../../lambda/ports';
+import type { FindingImport, FindingSink } from '../../lambda/features/security-hub/port';
+import { FindingReporter } from '../../lambda/features/security-hub/reporter';
 import { FakeLog, FakeMetrics } from '../helpers/fakes';
 import { loadJson } from '../helpers/fixtures';
 

@@ -16,6 +16,7 @@ import { Ec2OwnerTagger, homeAccountEc2 } from '../../lambda/adapters/ec2-owner-
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { compilePolicy } from '../../lambda/domain';
 import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
+import { ownerTagAction } from '../../lambda/features/owner-tags/tagging';
 import { createHandler } from '../../lambda/handler';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
 import { FakeLog, FakeMetrics } from '../helpers/fakes';
@@ -54,15 +55,17 @@ describe('owner tags in the handler', () => {
       logger,
       metrics,
       clock: () => new Date(),
-      ownerTags: {
-        settings: { tags: DEFAULT_OWNER_TAGS, overwrite: false },
-        tagger: new Ec2OwnerTagger({
-          clientFor: homeAccountEc2(MOTO_ACCOUNT, () => motoEc2()),
-          overwrite: false,
-          maxAttempts: 2,
-          sleep: async () => {},
+      actions: [
+        ownerTagAction({
+          settings: { tags: DEFAULT_OWNER_TAGS, overwrite: false },
+          tagger: new Ec2OwnerTagger({
+            clientFor: homeAccountEc2(MOTO_ACCOUNT, () => motoEc2()),
+            overwrite: false,
+            maxAttempts: 2,
+            sleep: async () => {},
+          }),
         }),
-      },
+      ],
     });
     const subjects = async () => {
       const { Messages } = await sqsClient().send(

@@ -35,6 +35,7 @@ import { SchedulerStopScheduler } from '../../lambda/adapters/scheduler-stop-sch
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { remediationSettingsOf } from '../../lambda/domain/remediation/settings';
+import { remediationAction } from '../../lambda/features/remediation';
 import { createHandler } from '../../lambda/handler';
 import { createRemediationHandler } from '../../lambda/remediation/handler';
 import { Remediator } from '../../lambda/remediation/remediator';
@@ -134,18 +135,22 @@ describe('remediation from violation to stop, on moto', () => {
       metrics,
       clock: options.now,
       ingestedBy,
-      remediator: new Remediator({
-        settings,
-        homeAccount: MOTO_ACCOUNT,
-        actions,
-        scheduler: new SchedulerStopScheduler(schedulerHere, target),
-        store,
-        logger,
-        metrics,
-        clock: options.now,
-        ingestedBy,
-        sleep: async () => {},
-      }),
+      actions: [
+        remediationAction(
+          new Remediator({
+            settings,
+            homeAccount: MOTO_ACCOUNT,
+            actions,
+            scheduler: new SchedulerStopScheduler(schedulerHere, target),
+            store,
+            logger,
+            metrics,
+            clock: options.now,
+            ingestedBy,
+            sleep: async () => {},
+          }),
+        ),
+      ],
     });
     const atDeadline = (at: Date) =>
       createRemediationHandler({

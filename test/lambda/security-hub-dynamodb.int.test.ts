@@ -10,7 +10,7 @@
 
 import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { type Finding, findingTargetOf } from '../../lambda/domain/security-hub/finding';
-import type { FindingImport, FindingSink } from '../../lambda/ports';
+import type { FindingImport, FindingSink } from '../../lambda/features/security-hub/port';
 import { loadJson } from '../helpers/fixtures';
 import { envelope, pipeline } from '../helpers/pipeline';
 import { dynamoClient } from '../helpers/services';

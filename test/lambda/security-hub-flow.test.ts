@@ -15,10 +15,10 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SecurityHubFindingSink } from '../../lambda/adapters/securityhub-finding-sink';
 import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { findingTargetOf } from '../../lambda/domain/security-hub/finding';
-import { securityHubFindings } from '../../lambda/findings/finding-reporter';
+import { SecurityHubFindingSink } from '../../lambda/features/security-hub/finding-sink';
+import { findingsAction } from '../../lambda/features/security-hub/reporter';
 import { createHandler } from '../../lambda/handler';
 import type { IngestedBy } from '../../lambda/schema/attribution-table';
 import { FakeLog, FakeMetrics, FakePublisher, InMemoryLedger, InMemoryStore } from '../helpers/fakes';
@@ -49,11 +49,13 @@ function setup(ingestedBy: IngestedBy = 'live') {
     sleep: async () => {},
     alertLeaseMs: 0,
     ingestedBy,
-    securityHub: securityHubFindings({
-      sink: new SecurityHubFindingSink(new SecurityHubClient({ region: 'us-east-1', maxAttempts: 1 })),
-      target,
-      alerts: ledger,
-    }),
+    actions: [
+      findingsAction({
+        sink: new SecurityHubFindingSink(new SecurityHubClient({ region: 'us-east-1', maxAttempts: 1 })),
+        target,
+        alerts: ledger,
+      }),
+    ],
   });
   return { store, metrics, logger, publisher, handle, setNow: (d: string) => (now = new Date(d)) };
 }

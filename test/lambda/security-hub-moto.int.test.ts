@@ -6,10 +6,10 @@
  * test's own account and region (moto's account), so runs do not meet.
  */
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { SecurityHubFindingSink } from '../../lambda/adapters/securityhub-finding-sink';
 import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { findingTargetOf } from '../../lambda/domain/security-hub/finding';
-import { securityHubFindings } from '../../lambda/findings/finding-reporter';
+import { SecurityHubFindingSink } from '../../lambda/features/security-hub/finding-sink';
+import { findingsAction } from '../../lambda/features/security-hub/reporter';
 import { createHandler } from '../../lambda/handler';
 import { MOTO_ACCOUNT } from '../../support/moto-server';
 import { FakeLog, FakeMetrics, FakePublisher, InMemoryLedger, InMemoryStore } from '../helpers/fakes';
@@ -46,13 +46,15 @@ describe("violations in moto's Security Hub", () => {
       metrics: new FakeMetrics(),
       clock: () => now,
       lateAfterSeconds: Number.POSITIVE_INFINITY,
-      securityHub: securityHubFindings({
-        sink: new SecurityHubFindingSink(
-          new SecurityHubClient({ ...motoConfig('us-east-1'), maxAttempts: 1 }),
-        ),
-        target,
-        alerts: ledger,
-      }),
+      actions: [
+        findingsAction({
+          sink: new SecurityHubFindingSink(
+            new SecurityHubClient({ ...motoConfig('us-east-1'), maxAttempts: 1 }),
+          ),
+          target,
+          alerts: ledger,
+        }),
+      ],
     });
     const launch = loadJson('events/runinstances-root-console.json') as Record<string, unknown>;
     await handle(envelope(launch));

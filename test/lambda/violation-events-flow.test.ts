@@ -6,8 +6,9 @@
 
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { EventBridgeViolationBus } from '../../lambda/adapters/eventbridge-violation-bus';
 import { compilePolicy, parsePolicy } from '../../lambda/domain';
+import { violationEventAction } from '../../lambda/features/violation-events';
+import { EventBridgeViolationBus } from '../../lambda/features/violation-events/event-bus';
 import { createHandler } from '../../lambda/handler';
 import { FakeLog, FakeMetrics, FakePublisher, InMemoryLedger, InMemoryStore } from '../helpers/fakes';
 import { loadJson } from '../helpers/fixtures';
@@ -30,7 +31,9 @@ function setup() {
     logger,
     metrics,
     clock: () => new Date('2026-03-02T10:05:00Z'),
-    violationBus: new EventBridgeViolationBus(new EventBridgeClient({ region: 'us-east-1' })),
+    actions: [
+      violationEventAction(new EventBridgeViolationBus(new EventBridgeClient({ region: 'us-east-1' }))),
+    ],
   });
   return { store, metrics, logger, publisher, handle };
 }

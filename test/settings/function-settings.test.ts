@@ -5,7 +5,10 @@
  */
 
 import { parsePolicy } from '../../lambda/domain';
-import { buildConstants, missingSettings } from '../../lambda/settings/build';
+import { readMemberTagging } from '../../lambda/features/owner-tags/contract';
+import { readScheduling } from '../../lambda/features/remediation/contract';
+import { readSecurityHubSettings } from '../../lambda/features/security-hub/contract';
+import { featureProblems } from '../../lambda/runtime/recording-settings';
 import { environmentOf, readSettings, SettingsError } from '../../lambda/settings/functions';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:alerts';
@@ -18,19 +21,21 @@ const SCHEDULING = {
 };
 
 describe('a function reads the settings the CDK side wrote', () => {
-  it('reads the attribution function in full', () => {
-    const env = environmentOf('attribution', {
-      ...BASE,
-      CHAT_NOTIFICATIONS: 'custom',
-      RETENTION_DAYS: '400',
-      ACCOUNT_NAMES: 'organizations',
-      HOME_ACCOUNT: '111122223333',
+  it('reads the attribution function in full, and each feature its own settings', () => {
+    const env = {
+      ...environmentOf('attribution', {
+        ...BASE,
+        CHAT_NOTIFICATIONS: 'custom',
+        RETENTION_DAYS: '400',
+        ACCOUNT_NAMES: 'organizations',
+        HOME_ACCOUNT: '111122223333',
+      }),
       ...SCHEDULING,
       MEMBER_TAG_ROLE: 'ec2trail-owner-tags',
       MEMBER_TAG_EXTERNAL_ID: 'a1b2c3d4-stack-uuid',
       PARTITION: 'aws',
       SECURITY_HUB_PRODUCT_ARN: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
-    });
+    };
     expect(readSettings('attribution', env)).toEqual({
       tableName: 'attribution',
       topicArn: TOPIC,
@@ -38,19 +43,26 @@ describe('a function reads the settings the CDK side wrote', () => {
       retentionDays: 400,
       accountNames: true,
       homeAccount: '111122223333',
-      scheduling: {
+    });
+    expect(readScheduling(env)).toEqual({
+      value: {
         groupName: 'ec2trail',
         functionArn: SCHEDULING.REMEDIATION_FUNCTION_ARN,
         roleArn: SCHEDULING.SCHEDULER_ROLE_ARN,
         deadLetterArn: SCHEDULING.SCHEDULE_DLQ_ARN,
       },
-      memberTagging: { roleName: 'ec2trail-owner-tags', externalId: 'a1b2c3d4-stack-uuid', partition: 'aws' },
-      securityHub: {
-        productArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
-        partition: 'aws',
-        region: 'eu-west-1',
-        account: '111122223333',
-      },
+      problems: [],
+    });
+    expect(readMemberTagging(env).value).toEqual({
+      roleName: 'ec2trail-owner-tags',
+      externalId: 'a1b2c3d4-stack-uuid',
+      partition: 'aws',
+    });
+    expect(readSecurityHubSettings(env).value).toEqual({
+      productArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+      partition: 'aws',
+      region: 'eu-west-1',
+      account: '111122223333',
     });
   });
 
@@ -61,10 +73,10 @@ describe('a function reads the settings the CDK side wrote', () => {
       chat: false,
       retentionDays: undefined,
       homeAccount: null,
-      scheduling: null,
-      memberTagging: null,
-      securityHub: null,
     });
+    expect(readScheduling(env)).toEqual({ value: null, problems: [] });
+    expect(readMemberTagging(env)).toEqual({ value: null, problems: [] });
+    expect(readSecurityHubSettings(env)).toEqual({ value: null, problems: [] });
   });
 
   it('names every problem at once, and what is missing from a group', () => {
@@ -72,8 +84,6 @@ describe('a function reads the settings the CDK side wrote', () => {
       readSettings('attribution', {
         TOPIC_ARN: 'not-an-arn',
         RETENTION_DAYS: '0',
-        SCHEDULE_GROUP: 'ec2trail',
-        MEMBER_TAG_ROLE: 'ec2trail-owner-tags',
       });
     expect(read).toThrow(SettingsError);
     expect(read).toThrow(
@@ -82,16 +92,25 @@ describe('a function reads the settings the CDK side wrote', () => {
   });
 
   it('refuses half a group: scheduling without its function, member tagging without its external id', () => {
-    expect(() =>
-      readSettings('attribution', {
-        ...BASE,
-        SCHEDULE_GROUP: 'ec2trail',
-        MEMBER_TAG_ROLE: 'ec2trail-owner-tags',
-        PARTITION: 'aws',
-      }),
-    ).toThrow(
-      'REMEDIATION_FUNCTION_ARN, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN: must be set with SCHEDULE_GROUP; MEMBER_TAG_EXTERNAL_ID: must be set with MEMBER_TAG_ROLE, PARTITION',
-    );
+    const start = {
+      env: { ...BASE, SCHEDULE_GROUP: 'ec2trail', MEMBER_TAG_ROLE: 'ec2trail-owner-tags', PARTITION: 'aws' },
+      settings: readSettings('attribution', BASE),
+      policy: parsePolicy({ rules: {} }, 'test'),
+    };
+    expect(featureProblems(start, {})).toEqual([
+      'REMEDIATION_FUNCTION_ARN, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN: must be set with SCHEDULE_GROUP',
+      'MEMBER_TAG_EXTERNAL_ID: must be set with MEMBER_TAG_ROLE, PARTITION',
+    ]);
+  });
+
+  it('refuses a product ARN that is not an account default product', () => {
+    expect(
+      readSecurityHubSettings({
+        SECURITY_HUB_PRODUCT_ARN: 'arn:aws:securityhub:eu-west-1:111122223333:product/444455556666/default',
+      }).problems,
+    ).toEqual([
+      "SECURITY_HUB_PRODUCT_ARN: must be an account's default product ARN (arn:aws:securityhub:<region>:<account>:product/<account>/default)",
+    ]);
   });
 
   it('reads the remediation, digest and relay functions', () => {
@@ -113,7 +132,11 @@ describe('a function reads the settings the CDK side wrote', () => {
 });
 
 describe('the bundle names the settings its features read', () => {
-  const plain = readSettings('attribution', BASE);
+  const start = (policy = parsePolicy({ rules: {} }, 'test')) => ({
+    env: BASE,
+    settings: readSettings('attribution', BASE),
+    policy,
+  });
   const dryRun = parsePolicy(
     {
       rules: { requiredTags: { tags: { Owner: null }, remediate: 'tag' } },
@@ -123,22 +146,29 @@ describe('the bundle names the settings its features read', () => {
   );
 
   it('needs nothing more when every feature is off', () => {
-    expect(missingSettings(buildConstants(parsePolicy({ rules: {} }, 'test')), plain)).toEqual([]);
+    expect(
+      featureProblems(start(), {
+        ownerTags: null,
+        enforce: false,
+        violationEvents: false,
+        securityHub: false,
+      }),
+    ).toEqual([]);
   });
 
   it('needs the home account for owner tags or remediation, the schedules for enforce, the product ARN for Security Hub', () => {
-    const everything = buildConstants(dryRun, {
-      ownerTags: { tags: { Owner: 'person' }, overwrite: false },
+    const everything = {
+      ownerTags: { tags: { Owner: 'person' as const }, overwrite: false },
       enforce: true,
+      violationEvents: true,
       securityHub: true,
-    });
-    expect(missingSettings(everything, plain).map((p) => p.split(':')[0])).toEqual([
+    };
+    // The home account is named once, though owner tags and remediation both need it.
+    expect(featureProblems(start(dryRun), everything).map((p) => p.split(':')[0])).toEqual([
       'HOME_ACCOUNT',
       'SCHEDULE_GROUP',
       'SECURITY_HUB_PRODUCT_ARN',
     ]);
-    expect(missingSettings(buildConstants(dryRun), plain).map((p) => p.split(':')[0])).toEqual([
-      'HOME_ACCOUNT',
-    ]);
+    expect(featureProblems(start(dryRun), {}).map((p) => p.split(':')[0])).toEqual(['HOME_ACCOUNT']);
   });
 });

@@ -1,6 +1,6 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
+import type { OwnerTagSettings } from '../../../lambda/domain/owner-tags';
 
 /** The owner-tag role's name in every member account: the function builds its ARN from the event's account. */
 export const MEMBER_OWNER_TAG_ROLE = 'ec2trail-owner-tagger';

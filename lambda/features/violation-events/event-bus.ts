@@ -1,6 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { ViolationEvent } from '../domain/violation-event';
-import type { ViolationBus } from '../ports';
+import type { ViolationEvent } from '../../domain/violation-event';
+import type { ViolationBus } from './port';
 
 /**
  * Puts violation events on an event bus (the default one unless named). PutEvents answers 200

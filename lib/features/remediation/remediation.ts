@@ -8,20 +8,20 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { Policy } from '../../lambda/domain/policy/schema';
+import type { Policy } from '../../../lambda/domain/policy/schema';
 import {
   ACK_TAG,
   DEADLINE_TAG,
   type RemediationSettings,
   VIOLATION_TAG,
-} from '../../lambda/domain/remediation/settings';
-import { ALERT_PREFIX } from '../../lambda/schema/attribution-table';
-import { buildConstants, buildDefines } from '../../lambda/settings/build';
-import { environmentOf } from '../../lambda/settings/functions';
-import { METRIC } from '../../lambda/telemetry';
-import { bundlingOptions, REMEDIATION_ENTRY } from '../lambda-bundling';
-import { type AlarmSpec, appMetric, backlogOf, PERIOD } from '../monitoring/alarms';
-import { DeadLetterQueue } from './dead-letter-queue';
+} from '../../../lambda/domain/remediation/settings';
+import { ALERT_PREFIX } from '../../../lambda/schema/attribution-table';
+import { buildDefines } from '../../../lambda/settings/build';
+import { environmentOf } from '../../../lambda/settings/functions';
+import { METRIC } from '../../../lambda/telemetry';
+import { DeadLetterQueue } from '../../constructs/dead-letter-queue';
+import { bundlingOptions, REMEDIATION_ENTRY } from '../../lambda-bundling';
+import { type AlarmSpec, appMetric, backlogOf, PERIOD } from '../../monitoring/alarms';
 
 /** What the deadline path acts on, and where it records and alerts. */
 export interface RemediationProps {
@@ -180,7 +180,8 @@ export class Remediation extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: bundlingOptions(buildDefines(buildConstants(props.policy))),
+      // Its code reads the policy and no feature's constant.
+      bundling: bundlingOptions(buildDefines({ policy: props.policy })),
     });
   }
 

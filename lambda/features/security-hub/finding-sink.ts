@@ -5,9 +5,9 @@ import {
   type Resource,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import type { Ec2InstanceDetails, Finding, FindingResource } from '../domain/security-hub/finding';
-import type { FindingImport, FindingSink } from '../ports';
-import { codeOf } from './aws-retry';
+import { codeOf } from '../../adapters/aws-retry';
+import type { Ec2InstanceDetails, Finding, FindingResource } from '../../domain/security-hub/finding';
+import type { FindingImport, FindingSink } from './port';
 
 /**
  * Every field the domain writes must be a field of the SDK's type: a misspelt optional field

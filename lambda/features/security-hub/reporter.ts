@@ -9,17 +9,19 @@
  * logged and counted (alarm `FindingImportFailures`), and the row and the alert stand.
  */
 
-import type { AttributionRecord, CompiledPolicy, Violation } from '../domain';
-import { RULE_IDS, type RuleId, SEVERITIES, type Severity } from '../domain/policy/schema';
+import type { AttributionRecord, Violation } from '../../domain';
+import { RULE_IDS, type RuleId, SEVERITIES, type Severity } from '../../domain/policy/schema';
 import {
   type AlertedLaunch,
   archivedFindings,
   type Finding,
   type FindingTarget,
   findingsFor,
-} from '../domain/security-hub/finding';
-import type { FindingSink, PolicyLookups, SentAlertLookup } from '../ports';
-import { type Log, METRIC, type MetricSink } from '../telemetry';
+} from '../../domain/security-hub/finding';
+import type { LaunchActionFactory, PipelineContext } from '../../pipeline/launch-action';
+import type { SentAlertLookup } from '../../ports';
+import { SECURITY_HUB_METRICS } from './contract';
+import type { FindingSink } from './port';
 
 /** Terminated instances looked up at once: a terminate of hundreds must not flood the table. */
 const LOOKUP_CONCURRENCY = 8;
@@ -31,32 +33,24 @@ export interface SecurityHubSettings {
   readonly alerts: SentAlertLookup;
 }
 
-/** What the handler shares with the reporter: its table, policy, telemetry and clock. */
-export interface FindingReporterShared {
-  readonly history: PolicyLookups['history'];
-  readonly policy: CompiledPolicy;
-  readonly advice: Readonly<Record<RuleId, string>>;
-  readonly logger: Log;
-  readonly metrics: MetricSink;
-  readonly clock: () => Date;
-}
-
-export type FindingReporterDeps = SecurityHubSettings & FindingReporterShared;
-
-/** What the handler asks of the findings: one alert's violations imported, terminations archived. */
-export interface ViolationFindings {
-  report(about: readonly AttributionRecord[], violations: readonly Violation[]): Promise<void>;
-  archiveTerminated(records: readonly AttributionRecord[]): Promise<void>;
-}
+/** The reporter reads the pipeline's table, policy, advice, telemetry and clock. */
+export type FindingReporterDeps = SecurityHubSettings & PipelineContext;
 
 /**
- * The handler's `securityHub`. The handler takes a factory rather than importing the reporter,
- * so a bundle built without Security Hub (the define is false) holds none of this code.
+ * The launch action: a claimed alert's violations imported before it publishes, and a
+ * terminated instance's launch findings archived after its row is written.
  */
-export function securityHubFindings(
-  settings: SecurityHubSettings,
-): (shared: FindingReporterShared) => ViolationFindings {
-  return (shared) => new FindingReporter({ ...settings, ...shared });
+export function findingsAction(settings: SecurityHubSettings): LaunchActionFactory {
+  return (pipeline) => {
+    const reporter = new FindingReporter({ ...settings, ...pipeline });
+    return {
+      async beforeAlert({ about, violations }) {
+        await reporter.report(about, violations);
+        return null;
+      },
+      afterRecord: (records) => reporter.archiveTerminated(records),
+    };
+  };
 }
 
 const isRule = (rule: string): rule is RuleId => (RULE_IDS as readonly string[]).includes(rule);
@@ -74,7 +68,7 @@ async function inPool<T>(items: readonly T[], size: number, work: (item: T) => P
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
-export class FindingReporter implements ViolationFindings {
+export class FindingReporter {
   constructor(private readonly deps: FindingReporterDeps) {}
 
   /** Imports the findings of one alert's violations. */
@@ -85,7 +79,7 @@ export class FindingReporter implements ViolationFindings {
       findings = findingsFor(about, violations, { target, now: clock(), advice });
     } catch (error) {
       // A finding is extra: a record it cannot be built from must not hold back the alert.
-      metrics.addMetric(METRIC.findingImportFailures, 'Count', violations.length);
+      metrics.addMetric(SECURITY_HUB_METRICS.failures, 'Count', violations.length);
       logger.error('Findings not built: the row and the alert are unaffected', {
         eventKey: about[0]?.eventKey,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
@@ -110,7 +104,7 @@ export class FindingReporter implements ViolationFindings {
         const launch = await this.alertedLaunchOf(record.instanceId as string);
         if (launch) findings.push(...archivedFindings(record, launch, { target, now, advice }));
       } catch (error) {
-        metrics.addMetric(METRIC.findingImportFailures, 'Count', 1);
+        metrics.addMetric(SECURITY_HUB_METRICS.failures, 'Count', 1);
         logger.error('Findings not archived: the launch of a terminated instance could not be read', {
           instanceId: record.instanceId,
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
@@ -147,9 +141,9 @@ export class FindingReporter implements ViolationFindings {
     if (findings.length === 0) return;
     const { sink, logger, metrics } = this.deps;
     const { imported, failed } = await sink.import(findings);
-    if (imported > 0) metrics.addMetric(METRIC.findingsImported, 'Count', imported);
+    if (imported > 0) metrics.addMetric(SECURITY_HUB_METRICS.imported, 'Count', imported);
     if (failed.length === 0) return;
-    metrics.addMetric(METRIC.findingImportFailures, 'Count', failed.length);
+    metrics.addMetric(SECURITY_HUB_METRICS.failures, 'Count', failed.length);
     logger.error('Findings not imported into Security Hub: the row and the alert are unaffected', {
       eventKey,
       failed: failed.length,

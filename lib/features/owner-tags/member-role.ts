@@ -1,8 +1,8 @@
 import { CfnParameter } from 'aws-cdk-lib';
 import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
-import { grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './owner-tag-grants';
+import type { OwnerTagSettings } from '../../../lambda/domain/owner-tags';
+import { grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './grants';
 
 export { MEMBER_OWNER_TAG_ROLE };
 

@@ -1,9 +1,11 @@
 /** Owner tags on what a launch created: after the row and the alert, never failing the event. */
 
-import type { AttributionRecord } from '../domain';
-import { type OwnerTagSettings, planOwnerTags } from '../domain/owner-tags';
-import type { OwnerTagger } from '../ports';
-import { type Log, METRIC, type MetricSink } from '../telemetry';
+import type { AttributionRecord } from '../../domain';
+import { type OwnerTagSettings, planOwnerTags } from '../../domain/owner-tags';
+import type { LaunchActionFactory } from '../../pipeline/launch-action';
+import type { Log, MetricSink } from '../../telemetry';
+import { OWNER_TAG_METRICS } from './contract';
+import type { OwnerTagger } from './port';
 
 /** Writes the launch's owner tags; logs and counts what could not be written, never throws. */
 export async function tagOwner(
@@ -23,10 +25,10 @@ export async function tagOwner(
     logger.info('Owner tags not written: the instance is in another account', { account: plan.account });
     return;
   }
-  if (outcome.written > 0) metrics.addMetric(METRIC.ownerTagsWritten, 'Count', outcome.written);
-  if (outcome.kept > 0) metrics.addMetric(METRIC.ownerTagsKept, 'Count', outcome.kept);
+  if (outcome.written > 0) metrics.addMetric(OWNER_TAG_METRICS.written, 'Count', outcome.written);
+  if (outcome.kept > 0) metrics.addMetric(OWNER_TAG_METRICS.kept, 'Count', outcome.kept);
   if (outcome.problems.length > 0) {
-    metrics.addMetric(METRIC.ownerTagFailures, 'Count', 1);
+    metrics.addMetric(OWNER_TAG_METRICS.failures, 'Count', 1);
     logger.error('Owner tags not written: the row and the alert are unaffected', {
       account: plan.account,
       region: plan.region,
@@ -34,4 +36,14 @@ export async function tagOwner(
       problems: outcome.problems.slice(0, 10),
     });
   }
+}
+
+/** The launch action: owner tags after the row and the alert (a repeat delivery keeps what it wrote). */
+export function ownerTagAction(owner: {
+  readonly settings: OwnerTagSettings;
+  readonly tagger: OwnerTagger;
+}): LaunchActionFactory {
+  return ({ logger, metrics }) => ({
+    afterRecord: (records, { repeat }) => tagOwner(owner, records, { repeat, logger, metrics }),
+  });
 }

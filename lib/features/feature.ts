@@ -1,0 +1,57 @@
+/**
+ * An optional feature's CDK part. The Ec2Trail construct builds its core (table, topic, dead
+ * letters), then attaches each feature listed in lib/features/index.ts: a feature that is on
+ * builds its own resources and returns what it adds to each recording function (environment,
+ * bundle constants, permissions) and to the monitoring (alarms, widgets). The construct never
+ * names a feature; the runtime half of each is in lambda/features/<name>/.
+ */
+
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { Policy } from '../../lambda/domain/policy/schema';
+import type { BuildConstants } from '../../lambda/settings/build';
+import type { Ec2TrailConfig } from '../config';
+import type { SelfMonitoring } from '../constructs/self-monitoring';
+
+/** What a feature is attached to: the deploy's settings and its core resources. */
+export interface Ec2TrailCore {
+  /** The Ec2Trail construct: features add their resources and outputs under it. */
+  readonly scope: Construct;
+  readonly config: Ec2TrailConfig;
+  readonly policy: Policy;
+  readonly table: ITable;
+  readonly topic: ITopic;
+  readonly logRetention: RetentionDays;
+  /** The regions whose instances the deploy may act on, home first. */
+  readonly regions: readonly string[];
+  /**
+   * Unique to this deploy (the stack id's UUID) and known to both sides of a member account's
+   * trust: the member role's trust policy and the recording functions' AssumeRole.
+   */
+  readonly memberTagExternalId: string;
+}
+
+/** What a feature that is on adds to each recording function (live and trail-file) and to monitoring. */
+export interface FeaturePart {
+  /** Its bundle constants; every other feature's keep their values when off. @default none */
+  readonly build?: Partial<BuildConstants>;
+  /** Its settings in a recording function's environment (`fn` is that function's construct). */
+  environment?(fn: Construct): Readonly<Record<string, string>>;
+  /** Its permissions on a recording function's role, each as narrow as its action. */
+  grant?(role: IRole): void;
+  /** Its alarms and dashboard widgets. */
+  monitor?(monitoring: SelfMonitoring): void;
+}
+
+/** One optional feature, as lib/features/index.ts lists it. */
+export interface Ec2TrailFeature<P extends FeaturePart = FeaturePart> {
+  readonly name: string;
+  /** The feature's part in the deploy `core` describes, or null when its config leaves it off. */
+  attach(core: Ec2TrailCore): P | null;
+}
+
+/** The parts of the features a deploy turned on: what the recording functions are built with. */
+export type LaunchActions = readonly FeaturePart[];

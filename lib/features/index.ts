@@ -1,0 +1,35 @@
+/**
+ * The optional features an Ec2Trail attaches, in the order they grant permissions and add
+ * alarms. A new feature is one folder here and one in lambda/features/, one entry in `FEATURES`
+ * and its bundle constant's value when off in `BUILD_WHEN_OFF`.
+ */
+
+import type { BuildConstants } from '../../lambda/settings/build';
+import type { Ec2TrailCore, FeaturePart } from './feature';
+import { ownerTags } from './owner-tags';
+import { remediation } from './remediation';
+import { securityHub } from './security-hub';
+import { violationEvents } from './violation-events';
+
+export const FEATURES = { ownerTags, remediation, violationEvents, securityHub } as const;
+
+/** Each feature's part in one deploy, or null when it is off. */
+export type FeatureParts = {
+  readonly [K in keyof typeof FEATURES]: ReturnType<(typeof FEATURES)[K]['attach']>;
+};
+
+/** Every feature's bundle constants with the feature off: `tsc` fails when one is missing. */
+export const BUILD_WHEN_OFF = {
+  ownerTags: null,
+  enforce: false,
+  violationEvents: false,
+  securityHub: false,
+} as const satisfies Omit<BuildConstants, 'policy' | 'accountNames'>;
+
+/** Attaches every feature, in order, to the core. */
+export function attachFeatures(core: Ec2TrailCore): FeatureParts {
+  const parts: Record<string, FeaturePart | null> = {};
+  for (const [name, feature] of Object.entries(FEATURES)) parts[name] = feature.attach(core);
+  // Each entry is the attach() result of the feature under the same key.
+  return parts as FeatureParts;
+}

@@ -1,0 +1,49 @@
+/**
+ * Owner tags (config `ownerTags`): the person behind a launch written as tags on what it
+ * created, in the home account, and with `organization` in member accounts through their
+ * owner-tag role (created by the member StackSet). Runtime: lambda/features/owner-tags/.
+ */
+
+import { Stack } from 'aws-cdk-lib';
+import type { MEMBER_TAGGING_SETTINGS } from '../../../lambda/features/owner-tags/contract';
+import { OWNER_TAG_METRICS } from '../../../lambda/features/owner-tags/contract';
+import type { GroupInput } from '../../../lambda/settings/group';
+import { actionFailureAlarm } from '../failure-alarm';
+import type { Ec2TrailFeature } from '../feature';
+import { grantMemberTagging, grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './grants';
+
+export const ownerTags: Ec2TrailFeature = {
+  name: 'ownerTags',
+  attach: ({ config, regions, memberTagExternalId }) => {
+    const settings = config.ownerTags;
+    if (!settings) return null;
+    const organization = config.organization;
+    return {
+      build: { ownerTags: settings },
+      environment: (fn) => {
+        const stack = Stack.of(fn);
+        const member: GroupInput<typeof MEMBER_TAGGING_SETTINGS> | Record<string, never> = organization
+          ? {
+              MEMBER_TAG_ROLE: MEMBER_OWNER_TAG_ROLE,
+              MEMBER_TAG_EXTERNAL_ID: memberTagExternalId,
+              PARTITION: stack.partition,
+            }
+          : {};
+        return { HOME_ACCOUNT: stack.account, ...member };
+      },
+      grant: (role) => {
+        grantOwnerTagging(role, settings, regions);
+        if (organization) grantMemberTagging(role, organization.id);
+      },
+      monitor: (monitoring) =>
+        monitoring.addAlarms([
+          actionFailureAlarm(
+            'OwnerTagFailures',
+            OWNER_TAG_METRICS.failures,
+            'owner tag failures',
+            'owner tags could not be written on a launch',
+          ),
+        ]),
+    };
+  },
+};
