@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PolicyError } from '../lambda/domain/policy/load';
-import { ownerTagConflicts } from '../lambda/domain/reserved-tags';
 import {
   actionGroups,
   applyOverrides,
@@ -17,6 +16,7 @@ import {
 import { DEFAULT_CONFIG_FILE } from './config-file';
 import { trailIsRemote, trailRoleNames } from './constructs/trail-path';
 import { Ec2TrailStack } from './ec2trail-stack';
+import { featureConflicts } from './features';
 import { ForwarderStack } from './forwarder-stack';
 import { LogArchiveStack } from './log-archive-stack';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
@@ -52,9 +52,9 @@ export function isUserError(error: unknown): error is ConfigError | PolicyError 
 export function buildApp(app: App, config: Ec2TrailConfig, cwd = process.cwd()): Ec2TrailStack {
   const policyFile = config.policyFile ? resolve(cwd, config.policyFile) : DEFAULT_POLICY_FILE;
   const policy = readPolicyFile(policyFile);
-  // Checked together: each is valid alone, but owner tags must not write what the policy reads.
-  const conflicts = ownerTagConflicts(Object.keys(config.ownerTags?.tags ?? {}), policy);
-  if (conflicts.length > 0) throw new ConfigError(`ownerTags with ${policyFile}`, conflicts);
+  // Checked together: each is valid alone, but a feature may not contradict the policy.
+  const conflicts = featureConflicts(config, policy);
+  if (conflicts.length > 0) throw new ConfigError(`the config with ${policyFile}`, conflicts);
   const account = config.account ?? process.env.CDK_DEFAULT_ACCOUNT;
   const region = config.region ?? process.env.CDK_DEFAULT_REGION;
   const stack = new Ec2TrailStack(app, config.stackName, {

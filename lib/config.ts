@@ -8,9 +8,10 @@ import {
   SERVICE_CHANGE,
   TRAIL_ACTIONS,
 } from '../lambda/domain/actions';
-import { DEFAULT_OWNER_TAGS, OWNER_TAG_SOURCES, tagKeyProblem } from '../lambda/domain/owner-tags';
+import { DEFAULT_OWNER_TAGS, OWNER_TAG_SOURCES } from '../lambda/domain/owner-tags';
 import { FILTER_COMBINATIONS_MAX, filterCombinations } from '../lambda/domain/person-filter';
 import { SEVERITIES } from '../lambda/domain/policy/schema';
+import { tagKeyProblem } from '../lambda/domain/tags';
 import { RETENTION_DAYS } from '../lambda/schema/attribution-table';
 import { didYouMean } from './closest-name';
 import { AWS_REGIONS, partitionOf } from './regions';

@@ -10,7 +10,6 @@ import { type Policy, parsePolicy } from '../lambda/domain';
 import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
 import { consoleUrl } from '../lambda/domain/console-url';
 import type { PolicySchema } from '../lambda/domain/policy/schema';
-import { ownerTagConflicts } from '../lambda/domain/reserved-tags';
 import {
   actionGroups,
   ConfigError,
@@ -32,7 +31,7 @@ import { MemberForwarders } from './constructs/member-forwarders';
 import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
 import { SelfMonitoring } from './constructs/self-monitoring';
 import { TrailPath } from './constructs/trail-path';
-import { attachFeatures, type FeatureParts } from './features';
+import { attachFeatures, type FeatureParts, featureConflicts } from './features';
 import type { LaunchActions } from './features/feature';
 import type { Remediation } from './features/remediation/remediation';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
@@ -68,7 +67,7 @@ export type Ec2TrailProps = Readonly<
 
 /**
  * The props read as the config file is (defaults filled, every problem reported at once) and the
- * policy checked; owner tags must not write a tag the policy reads.
+ * policy checked; no feature may contradict the policy.
  */
 function readProps(scope: Construct, props: Ec2TrailProps): { config: Ec2TrailConfig; policy: Policy } {
   const stack = Stack.of(scope);
@@ -80,7 +79,7 @@ function readProps(scope: Construct, props: Ec2TrailProps): { config: Ec2TrailCo
   );
   const policy =
     rawPolicy === undefined ? readPolicyFile(DEFAULT_POLICY_FILE) : parsePolicy(rawPolicy, 'policy');
-  const conflicts = ownerTagConflicts(Object.keys(config.ownerTags?.tags ?? {}), policy);
+  const conflicts = featureConflicts(config, policy);
   if (conflicts.length > 0) throw new ConfigError(source, conflicts);
   return { config, policy };
 }

@@ -10,10 +10,10 @@ import {
 } from '../../lambda/domain/security-hub/finding';
 import { attributeInputs, describeTally, emptyTally } from '../attribution-stream';
 import { type Command, parseFlags } from '../command';
-import { chooseOwnerTags } from '../deployed-owner-tags';
 import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
+import { chooseOwnerTags } from '../owner-tags/deployed';
 import { loadPolicyFile, PolicyEvaluator } from '../policy-evaluator';
 import { recordColumns } from '../record-columns';
 import { recordLines } from '../record-json';

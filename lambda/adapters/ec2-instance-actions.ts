@@ -14,7 +14,7 @@ import {
 import type { InstanceNow } from '../domain/remediation/decide';
 import type { InstanceActions, StopAnswer } from '../ports';
 import { codeOf, type RetryOptions, THROTTLED, withRetries } from './aws-retry';
-import type { Ec2ClientFor } from './ec2-owner-tagger';
+import type { Ec2ClientFor } from './ec2-clients';
 
 const AFTER_LAUNCH = new Set([...THROTTLED, 'InvalidInstanceID.NotFound']);
 /** DescribeInstances takes at most 1,000 ids per call (EC2 API reference). */

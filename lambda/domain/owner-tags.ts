@@ -8,6 +8,7 @@
 import { personProof } from './identity';
 import { isVerifiedPerson } from './lineage/link';
 import type { AttributionRecord } from './record';
+import { sanitizeTagValue, type Tag } from './tags';
 
 /** What a tag's value says. */
 export const OWNER_TAG_SOURCES = ['person', 'caller', 'via', 'time'] as const;
@@ -28,11 +29,6 @@ export const DEFAULT_OWNER_TAGS: Readonly<Record<string, OwnerTagSource>> = {
   LaunchedAt: 'time',
 };
 
-export interface Tag {
-  readonly key: string;
-  readonly value: string;
-}
-
 /** One CreateTags call: these tags on these resources. */
 export interface TagCall {
   readonly resources: readonly string[];
@@ -51,31 +47,6 @@ export interface OwnerTagPlan {
 
 /** CreateTags takes up to 1,000 resource ids in one call (EC2 API reference). */
 export const CREATE_TAGS_MAX_RESOURCES = 1000;
-export const TAG_VALUE_MAX = 256;
-export const TAG_KEY_MAX = 128;
-/** The characters every AWS service accepts in a tag. */
-const NOT_ALLOWED = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu;
-
-/** A value EC2 (and every other service) accepts: others characters become `_`, cut at 256. */
-export function sanitizeTagValue(value: string): string {
-  let clean = value.replace(NOT_ALLOWED, '_');
-  // `aws:` starts only AWS's own tags; a value may not begin with it either.
-  if (/^aws:/i.test(clean)) clean = `_${clean}`;
-  return [...clean].slice(0, TAG_VALUE_MAX).join('');
-}
-
-/** Why a configured key cannot be a tag key, or null when it can. */
-export function tagKeyProblem(key: string): string | null {
-  if ([...key].length === 0 || [...key].length > TAG_KEY_MAX) return `must be 1 to ${TAG_KEY_MAX} characters`;
-  if (/^aws:/i.test(key)) return 'must not start with "aws:" (reserved for AWS)';
-  // Remediation reads these: an owner tag of that name would acknowledge or protect every launch.
-  if (/^ec2trail:/i.test(key)) return 'must not start with "ec2trail:" (reserved for ec2trail\'s own tags)';
-  if (new RegExp(NOT_ALLOWED.source, 'u').test(key))
-    return 'may hold only letters, digits, spaces and _ . : / = + - @';
-  if (/[\s/]/.test(key)) return 'must not hold spaces or "/": instance metadata tags cannot show such keys';
-  return null;
-}
-
 /**
  * The person behind the launch: its initiator when known (a service's launch), else its caller;
  * only a verified one (a name the caller chose is not written on the instance as its owner).

@@ -3,8 +3,8 @@
  * settings, the EC2 client of the home account, the table and the topic, built once per cold start.
  */
 
+import { homeAccountEc2 } from '../adapters/ec2-clients';
 import { Ec2InstanceActions } from '../adapters/ec2-instance-actions';
-import { homeAccountEc2 } from '../adapters/ec2-owner-tagger';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { parsePolicy } from '../domain';
 import { remediationSettingsOf } from '../domain/remediation/settings';

@@ -14,7 +14,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity } from '../adapters/member-account-ec2';
+import type { AwsCredentialIdentity } from '../adapters/ec2-clients';
 
 /** Attempts per kind of call. */
 export const SDK_ATTEMPTS = {

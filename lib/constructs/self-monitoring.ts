@@ -47,7 +47,7 @@ export interface SelfMonitoringProps {
  *
  * @example
  * const monitoring = new SelfMonitoring(this, 'Monitoring', { function: fn, deadLetterQueue, relayDeadLetterQueue, rules, topic });
- * monitoring.addAlarms([{ id: 'OwnerTagFailures', severity: 'warning', description: '…', metric }]);
+ * monitoring.addAlarms([{ id: 'ExportFailures', severity: 'warning', description: '…', metric }]);
  */
 export class SelfMonitoring extends Construct {
   public readonly dashboard: Dashboard;

@@ -49,6 +49,11 @@ export interface FeaturePart {
 /** One optional feature, as lib/features/index.ts lists it. */
 export interface Ec2TrailFeature<P extends FeaturePart = FeaturePart> {
   readonly name: string;
+  /**
+   * What is wrong with the feature's config together with the policy, each valid alone; checked
+   * at synth, before any resource is built. @default no check
+   */
+  check?(config: Ec2TrailConfig, policy: Policy): readonly string[];
   /** The feature's part in the deploy `core` describes, or null when its config leaves it off. */
   attach(core: Ec2TrailCore): P | null;
 }

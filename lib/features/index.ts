@@ -4,8 +4,10 @@
  * and its bundle constant's value when off in `BUILD_WHEN_OFF`.
  */
 
+import type { Policy } from '../../lambda/domain/policy/schema';
 import type { BuildConstants } from '../../lambda/settings/build';
-import type { Ec2TrailCore, FeaturePart } from './feature';
+import type { Ec2TrailConfig } from '../config';
+import type { Ec2TrailCore, Ec2TrailFeature, FeaturePart } from './feature';
 import { ownerTags } from './owner-tags';
 import { remediation } from './remediation';
 import { securityHub } from './security-hub';
@@ -25,6 +27,11 @@ export const BUILD_WHEN_OFF = {
   violationEvents: false,
   securityHub: false,
 } as const satisfies Omit<BuildConstants, 'policy' | 'accountNames'>;
+
+/** What is wrong with the features' configs together with the policy: every problem, at once. */
+export function featureConflicts(config: Ec2TrailConfig, policy: Policy): string[] {
+  return Object.values(FEATURES).flatMap((feature: Ec2TrailFeature) => feature.check?.(config, policy) ?? []);
+}
 
 /** Attaches every feature, in order, to the core. */
 export function attachFeatures(core: Ec2TrailCore): FeatureParts {

@@ -6,8 +6,9 @@
 
 import { CreateTagsCommand, type CreateTagsCommandInput, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { Ec2OwnerTagger, homeAccountEc2 } from '../../lambda/adapters/ec2-owner-tagger';
+import { homeAccountEc2 } from '../../lambda/adapters/ec2-clients';
 import type { OwnerTagPlan } from '../../lambda/domain/owner-tags';
+import { Ec2OwnerTagger } from '../../lambda/features/owner-tags/ec2-owner-tagger';
 
 const ec2 = mockClient(EC2Client);
 const client = new EC2Client({ region: 'eu-west-1' });

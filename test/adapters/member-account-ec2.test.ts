@@ -7,7 +7,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type AwsCredentialIdentity, memberAccountEc2 } from '../../lambda/adapters/member-account-ec2';
+import type { AwsCredentialIdentity } from '../../lambda/adapters/ec2-clients';
+import { memberAccountEc2 } from '../../lambda/features/owner-tags/member-account-ec2';
 
 const sts = mockClient(STSClient);
 const HOME = '111122223333';

@@ -6,8 +6,8 @@
  */
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { Ec2OwnerTagger } from '../../lambda/adapters/ec2-owner-tagger';
-import { memberAccountEc2 } from '../../lambda/adapters/member-account-ec2';
+import { Ec2OwnerTagger } from '../../lambda/features/owner-tags/ec2-owner-tagger';
+import { memberAccountEc2 } from '../../lambda/features/owner-tags/member-account-ec2';
 import { MOTO_ACCOUNT } from '../../support/moto-server';
 import { launchInMoto } from '../helpers/moto';
 import { motoConfig } from '../helpers/services';

@@ -21,8 +21,8 @@ import {
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
+import { homeAccountEc2 } from '../../lambda/adapters/ec2-clients';
 import { Ec2InstanceActions } from '../../lambda/adapters/ec2-instance-actions';
-import { homeAccountEc2 } from '../../lambda/adapters/ec2-owner-tagger';
 import {
   atExpression,
   SchedulerStopScheduler,

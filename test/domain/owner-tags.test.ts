@@ -11,10 +11,9 @@ import {
   ownerTagsPerInstance,
   planAgainstCurrentTags,
   planOwnerTags,
-  sanitizeTagValue,
-  tagKeyProblem,
 } from '../../lambda/domain/owner-tags';
 import type { AttributionRecord } from '../../lambda/domain/record';
+import { sanitizeTagValue, tagKeyProblem } from '../../lambda/domain/tags';
 import { loadJson, recordsOf } from '../helpers/fixtures';
 
 const ALL: OwnerTagSettings = { tags: DEFAULT_OWNER_TAGS, overwrite: false };

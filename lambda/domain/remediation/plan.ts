@@ -5,11 +5,11 @@
 
 import { fingerprint } from '../fingerprint';
 import { describeResource } from '../lineage/resources';
-import { sanitizeTagValue, type Tag } from '../owner-tags';
 import type { Violation } from '../policy/evaluate';
 import { personAddressOf } from '../policy/person';
 import type { RemediationMode, Remedy, RuleId, Severity } from '../policy/schema';
 import type { AttributionRecord } from '../record';
+import { sanitizeTagValue, type Tag } from '../tags';
 import { type InstanceEvidence, notThisLaunch, staleness } from './evidence';
 import { ACK_TAG, DEADLINE_TAG, protectedBy, type RemediationSettings, VIOLATION_TAG } from './settings';
 

@@ -3,11 +3,12 @@
  * account, and in member accounts through their owner-tag role when the deploy has it.
  */
 
-import { Ec2OwnerTagger, homeAccountEc2 } from '../../adapters/ec2-owner-tagger';
-import { memberAccountEc2 } from '../../adapters/member-account-ec2';
+import { homeAccountEc2 } from '../../adapters/ec2-clients';
 import { ec2Client, stsClient } from '../../runtime/clients';
 import type { FeatureContext, RuntimeFeature } from '../feature';
 import { readMemberTagging as memberRoleOf } from './contract';
+import { Ec2OwnerTagger } from './ec2-owner-tagger';
+import { memberAccountEc2 } from './member-account-ec2';
 import { ownerTagAction } from './tagging';
 
 export const ownerTags: RuntimeFeature = {

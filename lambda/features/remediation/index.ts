@@ -6,8 +6,8 @@
  */
 
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { homeAccountEc2 } from '../../adapters/ec2-clients';
 import { Ec2InstanceActions } from '../../adapters/ec2-instance-actions';
-import { homeAccountEc2 } from '../../adapters/ec2-owner-tagger';
 import { SchedulerStopScheduler } from '../../adapters/scheduler-stop-scheduler';
 import { withRemediation } from '../../domain/remediation/alert';
 import { remediationSettingsOf } from '../../domain/remediation/settings';

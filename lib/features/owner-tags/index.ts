@@ -5,6 +5,7 @@
  */
 
 import { Stack } from 'aws-cdk-lib';
+import { ownerTagConflicts } from '../../../lambda/domain/reserved-tags';
 import type { MEMBER_TAGGING_SETTINGS } from '../../../lambda/features/owner-tags/contract';
 import { OWNER_TAG_METRICS } from '../../../lambda/features/owner-tags/contract';
 import type { GroupInput } from '../../../lambda/settings/group';
@@ -14,6 +15,8 @@ import { grantMemberTagging, grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './
 
 export const ownerTags: Ec2TrailFeature = {
   name: 'ownerTags',
+  // Owner tags must not write a tag the policy reads: each config is valid alone.
+  check: (config, policy) => ownerTagConflicts(Object.keys(config.ownerTags?.tags ?? {}), policy),
   attach: ({ config, regions, memberTagExternalId }) => {
     const settings = config.ownerTags;
     if (!settings) return null;

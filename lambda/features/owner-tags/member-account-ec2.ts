@@ -8,15 +8,7 @@
 
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
-import type { Ec2ClientFor } from './ec2-owner-tagger';
-
-/** The SDK's credential shape (a structural copy, so no transitive package is imported). */
-export interface AwsCredentialIdentity {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-  readonly expiration?: Date;
-}
+import type { AwsCredentialIdentity, Ec2ClientFor } from '../../adapters/ec2-clients';
 
 export interface MemberRole {
   /** The role's name, the same in every member account. */

@@ -11,26 +11,11 @@
  */
 
 import { CreateTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import type { OwnerTagPlan, TagCall } from '../domain/owner-tags';
-import type { OwnerTagger, OwnerTagOutcome } from '../features/owner-tags/port';
-import { codeOf } from './aws-retry';
-import { backoffDelay } from './backoff';
-
-/** The EC2 client for an account and region, or null for an account this deploy may not tag. */
-export type Ec2ClientFor = (account: string | null, region: string | null) => Promise<EC2Client | null>;
-
-/** EC2 clients of the function's own account, one per region; null for any other account. */
-export function homeAccountEc2(homeAccount: string, make: (region: string) => EC2Client): Ec2ClientFor {
-  const clients = new Map<string, EC2Client>();
-  return async (account, region) => {
-    if (account !== homeAccount || region === null) return null;
-    const existing = clients.get(region);
-    if (existing) return existing;
-    const client = make(region);
-    clients.set(region, client);
-    return client;
-  };
-}
+import { codeOf } from '../../adapters/aws-retry';
+import { backoffDelay } from '../../adapters/backoff';
+import type { Ec2ClientFor } from '../../adapters/ec2-clients';
+import type { OwnerTagPlan, TagCall } from '../../domain/owner-tags';
+import type { OwnerTagger, OwnerTagOutcome } from './port';
 
 export interface Ec2OwnerTaggerOptions {
   readonly clientFor: Ec2ClientFor;

@@ -3,10 +3,10 @@
  * the same schema `cdk deploy` uses, so a preview shows exactly what the function would write.
  */
 
-import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
-import { OwnerTagsSchema } from '../lib/config';
-import { readDeployConfig } from './deployed-policy';
-import { UsageError } from './errors';
+import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
+import { OwnerTagsSchema } from '../../lib/config';
+import { readDeployConfig } from '../deployed-policy';
+import { UsageError } from '../errors';
 
 export interface OwnerTagsChoice {
   readonly settings: OwnerTagSettings;
