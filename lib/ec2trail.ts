@@ -200,7 +200,7 @@ export class Ec2Trail extends Construct {
         teams: config.chat.teams,
       });
     if (config.trail) this.trailPath = this.trailPathOf(config, config.trail, launchActions);
-    const organization = this.organizationParts(config, memberTagExternalId);
+    const organization = this.organizationParts(config);
     this.organizationPolicy = organization?.policy;
     this.memberForwarders = organization?.forwarders;
     this.outputs(config);
@@ -288,10 +288,10 @@ export class Ec2Trail extends Construct {
   /** With `organization`: the bus policy for member accounts, and their forwarders' StackSet. */
   private organizationParts(
     config: Ec2TrailConfig,
-    externalId: string,
   ): { policy: OrganizationBusPolicy; forwarders: MemberForwarders } | undefined {
     const { organization, account, region } = config;
     if (!organization || !account || !region) return undefined;
+    const roles = [this.attribution.role, ...(this.trailPath ? [this.trailPath.reader.role] : [])];
     return {
       policy: new OrganizationBusPolicy(this, 'OrganizationBus', { organizationId: organization.id }),
       forwarders: new MemberForwarders(this, 'MemberForwarders', {
@@ -301,21 +301,8 @@ export class Ec2Trail extends Construct {
         regions: config.regions ?? [region],
         homeAccount: account,
         callAs: organization.callAs,
-        ...(config.ownerTags
-          ? {
-              ownerTags: {
-                settings: config.ownerTags,
-                organizationId: organization.id,
-                homeRegion: region,
-                // Both recording functions tag: the trail path's recovered events come from member accounts too.
-                taggerRoleArns: [
-                  this.attribution.role.roleArn,
-                  ...(this.trailPath ? [this.trailPath.reader.role.roleArn] : []),
-                ],
-                externalId,
-              },
-            }
-          : {}),
+        homeRegion: region,
+        parts: Object.values(this.features).flatMap((part) => (part?.member ? [part.member(roles)] : [])),
       }),
     };
   }

@@ -1,9 +1,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Action } from '../lambda/domain/actions';
-import type { OwnerTagSettings } from '../lambda/domain/owner-tags';
 import { EventForwarder } from './constructs/event-forwarder';
-import { MemberOwnerTagRole } from './features/owner-tags/member-role';
+import type { MemberPart } from './features/feature';
 
 /** Where a region's or member account's events go, and which. */
 export interface ForwarderStackProps extends StackProps {
@@ -11,13 +10,8 @@ export interface ForwarderStackProps extends StackProps {
   readonly homeBusArn: string;
   /** The same action groups as the home rules. */
   readonly actionGroups: readonly (readonly Action[])[];
-  /** A member account's owner-tag role (organization deploys with owner tags). @default undefined: none */
-  readonly ownerTagRole?: {
-    readonly settings: OwnerTagSettings;
-    readonly homeAccount: string;
-    readonly organizationId: string;
-    readonly regions: readonly string[];
-  };
+  /** What features add to a member account (organization deploys), such as owner tags' role. @default none */
+  readonly memberParts?: readonly MemberPart[];
 }
 
 /**
@@ -35,7 +29,8 @@ export interface ForwarderStackProps extends StackProps {
  */
 export class ForwarderStack extends Stack {
   public readonly forwarder: EventForwarder;
-  public readonly ownerTagRole?: MemberOwnerTagRole;
+  /** The features' member parts, by their ids. */
+  public readonly memberParts: ReadonlyMap<string, Construct>;
 
   constructor(scope: Construct, id: string, props: ForwarderStackProps) {
     super(scope, id, props);
@@ -43,7 +38,6 @@ export class ForwarderStack extends Stack {
       homeBusArn: props.homeBusArn,
       actionGroups: props.actionGroups,
     });
-    if (props.ownerTagRole)
-      this.ownerTagRole = new MemberOwnerTagRole(this, 'OwnerTagRole', props.ownerTagRole);
+    this.memberParts = new Map((props.memberParts ?? []).map((part) => [part.id, part.add(this)]));
   }
 }

@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, BootstraplessSynthesizer, CfnElement, Fn } from 'aws-cdk-lib';
+import { App, BootstraplessSynthesizer, CfnElement } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
 import type { Action } from '../../lambda/domain/actions';
-import type { OwnerTagSettings } from '../../lambda/domain/owner-tags';
-import { MEMBER_TAGGER_PARAMETERS } from '../features/owner-tags/member-role';
+import type { MemberPart } from '../features/feature';
 import { ForwarderStack } from '../forwarder-stack';
 
 /** Where the member accounts forward to, which of them, and what else they get. */
@@ -23,21 +22,10 @@ export interface MemberForwardersProps {
   readonly homeAccount: string;
   /** `DELEGATED_ADMIN` when the home account is a delegated StackSets administrator, `SELF` in the management account. */
   readonly callAs: 'DELEGATED_ADMIN' | 'SELF';
-  /** Owner tags in member accounts: a role in each, for the home function to assume. @default undefined: no role */
-  readonly ownerTags?: MemberOwnerTagsProps;
-}
-
-/** The owner-tag role in member accounts: what it may tag, and whom it trusts. */
-export interface MemberOwnerTagsProps {
-  /** The deploy's owner tags: the role may write these keys only. */
-  readonly settings: OwnerTagSettings;
-  /** The organization the accounts are in. */
-  readonly organizationId: string;
-  /** IAM is global: the role is created once per account, by the stack instance in this region. */
+  /** The home region: the member parts' resources are created there, once per account. */
   readonly homeRegion: string;
-  /** The home functions' roles that write owner tags: the only principals the member role trusts. */
-  readonly taggerRoleArns: readonly string[];
-  readonly externalId: string;
+  /** What features add to each member account. @default none */
+  readonly parts?: readonly MemberPart[];
 }
 
 /**
@@ -46,26 +34,14 @@ export interface MemberOwnerTagsProps {
  * and where forwarding the home region to itself would loop.
  */
 export function memberForwarderTemplate(
-  props: Pick<MemberForwardersProps, 'homeBusArn' | 'actionGroups' | 'homeAccount' | 'regions'> & {
-    /** @default undefined: no owner-tag role */
-    readonly ownerTags?: Pick<MemberOwnerTagsProps, 'settings' | 'organizationId' | 'homeRegion'>;
-  },
+  props: Pick<MemberForwardersProps, 'homeBusArn' | 'actionGroups' | 'homeAccount' | 'homeRegion' | 'parts'>,
 ): string {
   // A separate app with its own output folder: never the running app's cdk.out.
   const app = new App({ analyticsReporting: false, outdir: mkdtempSync(join(tmpdir(), 'ec2trail-member-')) });
   const stack = new ForwarderStack(app, 'Ec2TrailMemberForwarder', {
     homeBusArn: props.homeBusArn,
     actionGroups: props.actionGroups,
-    ...(props.ownerTags
-      ? {
-          ownerTagRole: {
-            settings: props.ownerTags.settings,
-            homeAccount: props.homeAccount,
-            organizationId: props.ownerTags.organizationId,
-            regions: props.regions,
-          },
-        }
-      : {}),
+    memberParts: props.parts ?? [],
     synthesizer: new BootstraplessSynthesizer(),
     description:
       "ec2trail: forwards this account and region's EC2 lifecycle and trail calls to the ec2trail home bus",
@@ -74,26 +50,27 @@ export function memberForwarderTemplate(
   const template = JSON.parse(
     readFileSync(join(assembly.directory, assembly.getStackArtifact(stack.artifactId).templateFile), 'utf8'),
   );
-  const roleIds = new Set(
-    (stack.ownerTagRole?.node.findAll() ?? [])
-      .filter((c): c is CfnElement => c instanceof CfnElement)
-      .map((c) => stack.getLogicalId(c)),
-  );
+  // A member part's resources, by logical id, with the condition that creates them once per account.
+  const once = new Map<string, string>();
+  for (const [id, part] of stack.memberParts)
+    for (const element of part.node.findAll().filter((c): c is CfnElement => c instanceof CfnElement))
+      once.set(stack.getLogicalId(element), `${id}Here`);
   for (const [logicalId, resource] of Object.entries<Record<string, unknown>>(template.Resources))
-    resource.Condition = roleIds.has(logicalId) ? 'OwnerTagRoleHere' : 'NotHomeAccount';
+    resource.Condition = once.get(logicalId) ?? 'NotHomeAccount';
   template.Conditions = {
     NotHomeAccount: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, props.homeAccount] }] },
-    ...(props.ownerTags
-      ? {
-          // One role per account: IAM names are global, and the StackSet deploys every region.
-          OwnerTagRoleHere: {
-            'Fn::And': [
-              { Condition: 'NotHomeAccount' },
-              { 'Fn::Equals': [{ Ref: 'AWS::Region' }, props.ownerTags.homeRegion] },
-            ],
-          },
-        }
-      : {}),
+    // Once per account: IAM names are global, and the StackSet deploys every region.
+    ...Object.fromEntries(
+      [...stack.memberParts.keys()].map((id) => [
+        `${id}Here`,
+        {
+          'Fn::And': [
+            { Condition: 'NotHomeAccount' },
+            { 'Fn::Equals': [{ Ref: 'AWS::Region' }, props.homeRegion] },
+          ],
+        },
+      ]),
+    ),
   };
   // CloudFormation refuses a stack with no resource at all: this one costs nothing and does nothing.
   template.Resources.HomeAccountPlaceholder = { Type: 'AWS::CloudFormation::WaitConditionHandle' };
@@ -109,6 +86,12 @@ export class MemberForwarders extends Construct {
 
   constructor(scope: Construct, id: string, props: MemberForwardersProps) {
     super(scope, id);
+    const parameters = (props.parts ?? []).flatMap((part) =>
+      Object.entries(part.parameters).map(([parameterKey, parameterValue]) => ({
+        parameterKey,
+        parameterValue,
+      })),
+    );
     this.stackSet = new CfnStackSet(this, 'StackSet', {
       stackSetName: 'ec2trail-member-forwarders',
       description:
@@ -130,20 +113,7 @@ export class MemberForwarders extends Construct {
         },
       ],
       templateBody: memberForwarderTemplate(props),
-      ...(props.ownerTags
-        ? {
-            parameters: [
-              {
-                parameterKey: MEMBER_TAGGER_PARAMETERS.taggerArns,
-                parameterValue: Fn.join(',', [...props.ownerTags.taggerRoleArns]),
-              },
-              {
-                parameterKey: MEMBER_TAGGER_PARAMETERS.externalId,
-                parameterValue: props.ownerTags.externalId,
-              },
-            ],
-          }
-        : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
     });
   }
 }

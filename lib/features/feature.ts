@@ -6,6 +6,7 @@
  * names a feature; the runtime half of each is in lambda/features/<name>/.
  */
 
+import type { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -44,6 +45,25 @@ export interface FeaturePart {
   grant?(role: IRole): void;
   /** Its alarms and dashboard widgets. */
   monitor?(monitoring: SelfMonitoring): void;
+  /**
+   * Its resources in each member account, with `organization`: `recordingRoles` are the home
+   * functions' roles (live and trail-file), which the member resources may trust.
+   */
+  member?(recordingRoles: readonly IRole[]): MemberPart;
+}
+
+/**
+ * A feature's share of the member accounts' template (the organization's StackSet). Its
+ * resources are created once per account, by the stack instance in the home region (IAM names
+ * are global), and never in the home account.
+ */
+export interface MemberPart {
+  /** Its construct's id in the member stack. */
+  readonly id: string;
+  /** Builds the part in a member account's stack; returns the construct whose resources it made. */
+  add(stack: Stack): Construct;
+  /** The template parameters the part declares, with the values the StackSet passes from home. */
+  readonly parameters: Readonly<Record<string, string>>;
 }
 
 /** One optional feature, as lib/features/index.ts lists it. */

@@ -4,7 +4,7 @@
  * owner-tag role (created by the member StackSet). Runtime: lambda/features/owner-tags/.
  */
 
-import { Stack } from 'aws-cdk-lib';
+import { Fn, Stack } from 'aws-cdk-lib';
 import { ownerTagConflicts } from '../../../lambda/domain/reserved-tags';
 import type { MEMBER_TAGGING_SETTINGS } from '../../../lambda/features/owner-tags/contract';
 import { OWNER_TAG_METRICS } from '../../../lambda/features/owner-tags/contract';
@@ -12,6 +12,7 @@ import type { GroupInput } from '../../../lambda/settings/group';
 import { actionFailureAlarm } from '../failure-alarm';
 import type { Ec2TrailFeature } from '../feature';
 import { grantMemberTagging, grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './grants';
+import { MEMBER_TAGGER_PARAMETERS, MemberOwnerTagRole } from './member-role';
 
 export const ownerTags: Ec2TrailFeature = {
   name: 'ownerTags',
@@ -38,6 +39,31 @@ export const ownerTags: Ec2TrailFeature = {
         grantOwnerTagging(role, settings, regions);
         if (organization) grantMemberTagging(role, organization.id);
       },
+      ...(organization && config.account
+        ? {
+            member: (recordingRoles) => {
+              const homeAccount = config.account ?? '';
+              return {
+                id: 'OwnerTagRole',
+                add: (stack) =>
+                  new MemberOwnerTagRole(stack, 'OwnerTagRole', {
+                    settings,
+                    homeAccount,
+                    organizationId: organization.id,
+                    regions: config.regions ?? [config.region ?? Stack.of(stack).region],
+                  }),
+                // Both recording functions tag: the trail path's recovered events come from member accounts too.
+                parameters: {
+                  [MEMBER_TAGGER_PARAMETERS.taggerArns]: Fn.join(
+                    ',',
+                    recordingRoles.map((role) => role.roleArn),
+                  ),
+                  [MEMBER_TAGGER_PARAMETERS.externalId]: memberTagExternalId,
+                },
+              };
+            },
+          }
+        : {}),
       monitor: (monitoring) =>
         monitoring.addAlarms([
           actionFailureAlarm(
