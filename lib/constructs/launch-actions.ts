@@ -23,8 +23,11 @@ export function recordingEnvironment(
   props: {
     readonly table: ITable;
     readonly topic: ITopic;
+    /** Days to keep rows. @default undefined: forever */
     readonly retentionDays?: number | undefined;
+    /** Alerts carry the chat notification too. @default false */
     readonly chatNotifications?: boolean | undefined;
+    /** The features' parts. @default none */
     readonly launchActions?: LaunchActions | undefined;
   },
 ): RecordingEnvironment {

@@ -13,6 +13,7 @@ import { remediation } from './remediation';
 import { securityHub } from './security-hub';
 import { violationEvents } from './violation-events';
 
+/** Every optional feature, by its name; the order is the order of their grants and alarms. */
 export const FEATURES = { ownerTags, remediation, violationEvents, securityHub } as const;
 
 /** Each feature's part in one deploy, or null when it is off. */

@@ -50,7 +50,8 @@ describe('an interrupted replay', () => {
   let local: DynamoDbLocal;
 
   beforeAll(async () => {
-    expectedRecords = writeSyntheticTrail(trail, { files: 20, eventsPerFile: 100, seed: 7 }).records;
+    // Enough that the store dies a quarter of the way in: every failing write waits out its retries.
+    expectedRecords = writeSyntheticTrail(trail, { files: 10, eventsPerFile: 50, seed: 7 }).records;
     local = await startDynamoDbLocal({ dataDir });
     const client = localClient(local.endpoint);
     await ensureTable(client, TABLE);

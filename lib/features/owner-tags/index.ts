@@ -14,6 +14,7 @@ import type { Ec2TrailFeature } from '../feature';
 import { grantMemberTagging, grantOwnerTagging, MEMBER_OWNER_TAG_ROLE } from './grants';
 import { MEMBER_TAGGER_PARAMETERS, MemberOwnerTagRole } from './member-role';
 
+/** Owner tags' CDK part: the tagging grants, the member role's settings and template part, the failure alarm. */
 export const ownerTags: Ec2TrailFeature = {
   name: 'ownerTags',
   // Owner tags must not write a tag the policy reads: each config is valid alone.

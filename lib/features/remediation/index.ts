@@ -15,10 +15,11 @@ import { Remediation, remediationAlarms, remediationWidget } from './remediation
 
 /** Remediation's part: in enforce mode, with the schedules and the remediation function. */
 export interface RemediationPart extends FeaturePart {
-  /** Present in enforce mode. */
+  /** The schedules and the remediation function. @default undefined: a dry run has none */
   readonly enforcement?: Remediation;
 }
 
+/** Remediation's CDK part: in enforce mode the schedules and the remediation function, and their alarms. */
 export const remediation: Ec2TrailFeature<RemediationPart> = {
   name: 'remediation',
   attach: (core) => {

@@ -36,6 +36,7 @@ export function grantFindingImports(role: IRole): void {
   );
 }
 
+/** Security Hub's CDK part: the product ARN setting, the import grant, the failure alarm. */
 export const securityHub: Ec2TrailFeature = {
   name: 'securityHub',
   attach: ({ config }) =>

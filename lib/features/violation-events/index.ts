@@ -26,6 +26,7 @@ export function grantViolationEvents(role: IRole): void {
   );
 }
 
+/** Violation events' CDK part: the PutEvents grant and the failure alarm. */
 export const violationEvents: Ec2TrailFeature = {
   name: 'violationEvents',
   attach: ({ config }) =>
