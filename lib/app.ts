@@ -14,11 +14,11 @@ import {
   parseConfig,
 } from './config';
 import { DEFAULT_CONFIG_FILE } from './config-file';
-import { trailIsRemote, trailRoleNames } from './constructs/trail-path';
 import { Ec2TrailStack } from './ec2trail-stack';
 import { featureConflicts } from './features';
+import { trailIsRemote, trailRoleNames } from './features/trail-path/trail-path';
 import { ForwarderStack } from './forwarder-stack';
-import { LogArchiveStack } from './log-archive-stack';
+import { LogArchiveStack } from './features/trail-path/log-archive-stack';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
 
 /** Reads the config file named by `-c config=…` (default `ec2trail.config.json`, optional) and the context overrides. */

@@ -10,30 +10,23 @@ import { type Policy, parsePolicy } from '../lambda/domain';
 import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
 import { consoleUrl } from '../lambda/domain/console-url';
 import type { PolicySchema } from '../lambda/domain/policy/schema';
-import {
-  actionGroups,
-  ConfigError,
-  type ConfigSchema,
-  type Ec2TrailConfig,
-  homeBusArnOf,
-  parseConfig,
-} from './config';
+import { ConfigError, type ConfigSchema, type Ec2TrailConfig, parseConfig } from './config';
 import { AlarmRelay } from './constructs/alarm-relay';
 import { AlertTopic } from './constructs/alert-topic';
 import { AttributionFunction } from './constructs/attribution-function';
 import { AttributionTable } from './constructs/attribution-table';
-import { ChatChannels } from './constructs/chat-channels';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
-import { DigestSchedule, digestAlarms } from './constructs/digest-schedule';
 import { LifecycleEventRule, type LifecycleEventRuleProps } from './constructs/lifecycle-event-rule';
 import { logRetentionOf } from './constructs/log-retention';
-import { MemberForwarders } from './constructs/member-forwarders';
-import { OrganizationBusPolicy } from './constructs/organization-bus-policy';
 import { SelfMonitoring } from './constructs/self-monitoring';
-import { TrailPath } from './constructs/trail-path';
 import { attachFeatures, type FeatureParts, featureConflicts } from './features';
+import type { ChatChannels } from './features/chat/chat-channels';
+import type { DigestSchedule } from './features/digests/digest-schedule';
 import type { LaunchActions } from './features/feature';
+import type { MemberForwarders } from './features/organization/member-forwarders';
+import type { OrganizationBusPolicy } from './features/organization/organization-bus-policy';
 import type { Remediation } from './features/remediation/remediation';
+import type { TrailPath } from './features/trail-path/trail-path';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
 import { STACK_OUTPUTS } from './stack-outputs';
 
@@ -122,20 +115,33 @@ export class Ec2Trail extends Construct {
   public readonly monitoring: SelfMonitoring;
   /** Where the alarms notify, and the relay that passes them on to the alert topic with a severity. */
   public readonly alarmRelay: AlarmRelay;
-  /** Present with `organization`: the bus policy for member accounts. */
-  public readonly organizationPolicy?: OrganizationBusPolicy;
-  /** Present with `organization`: the StackSet that puts forwarders in member accounts. */
-  public readonly memberForwarders?: MemberForwarders;
-  /** Present with `chat`. */
-  public readonly chat?: ChatChannels;
-  /** Present with `digests`: the scheduled digest function and its schedules. */
-  public readonly digests?: DigestSchedule;
-  /** Present with `trail`: the second path, from the trail's log files in S3. */
-  public readonly trailPath?: TrailPath;
-  /** Present when the policy remediates in enforce mode: schedules, the remediation function. */
-  public readonly remediation?: Remediation;
   /** Each optional feature's part in this deploy (lib/features/), null when it is off. */
   public readonly features: FeatureParts;
+
+  /** Present with `organization`: the bus policy for member accounts. */
+  get organizationPolicy(): OrganizationBusPolicy | undefined {
+    return this.features.organization?.busPolicy;
+  }
+  /** Present with `organization`: the StackSet that puts forwarders in member accounts. */
+  get memberForwarders(): MemberForwarders | undefined {
+    return this.features.organization?.forwarders();
+  }
+  /** Present with `chat`. */
+  get chat(): ChatChannels | undefined {
+    return this.features.chat?.channels;
+  }
+  /** Present with `digests`: the scheduled digest function and its schedules. */
+  get digests(): DigestSchedule | undefined {
+    return this.features.digests?.schedule;
+  }
+  /** Present with `trail`: the second path, from the trail's log files in S3. */
+  get trailPath(): TrailPath | undefined {
+    return this.features.trailPath?.path();
+  }
+  /** Present when the policy remediates in enforce mode: schedules, the remediation function. */
+  get remediation(): Remediation | undefined {
+    return this.features.remediation?.enforcement;
+  }
 
   constructor(scope: Construct, id: string, props: Ec2TrailProps = {}) {
     super(scope, id);
@@ -151,7 +157,7 @@ export class Ec2Trail extends Construct {
     // Unique to this deploy (the stack id's UUID) and known to both sides: the member role's trust
     // and the function's AssumeRole.
     const memberTagExternalId = Fn.select(2, Fn.split('/', Aws.STACK_ID));
-    this.features = attachFeatures({
+    const core = {
       scope: this,
       config,
       policy,
@@ -160,9 +166,9 @@ export class Ec2Trail extends Construct {
       logRetention,
       regions,
       memberTagExternalId,
-    });
-    this.remediation = this.features.remediation?.enforcement;
-    const launchActions = Object.values(this.features).filter((part) => part !== null);
+    };
+    this.features = attachFeatures(core);
+    const parts = Object.values(this.features).filter((part) => part !== null);
     this.attribution = new AttributionFunction(this, 'Attributor', {
       table: this.table.table,
       topic: this.alerts.topic,
@@ -171,8 +177,7 @@ export class Ec2Trail extends Construct {
       retentionDays: config.retentionDays,
       policy,
       ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
-      chatNotifications: config.chat !== undefined,
-      launchActions,
+      launchActions: parts,
     });
     this.lifecycleRule = this.rule('Lifecycle', 'CloudTrail EC2 lifecycle calls', config.actions);
     this.serviceChangeRule = this.rule(
@@ -191,18 +196,16 @@ export class Ec2Trail extends Construct {
       key: this.alerts.key,
       logRetention,
     });
-    if (config.digests) this.digests = this.digestsOf(config, config.digests);
-    this.monitoring = this.selfMonitoring(launchActions);
-    if (config.chat)
-      this.chat = new ChatChannels(this, 'Chat', {
-        topic: this.alerts.topic,
-        slack: config.chat.slack,
-        teams: config.chat.teams,
-      });
-    if (config.trail) this.trailPath = this.trailPathOf(config, config.trail, launchActions);
-    const organization = this.organizationParts(config);
-    this.organizationPolicy = organization?.policy;
-    this.memberForwarders = organization?.forwarders;
+    this.monitoring = this.selfMonitoring(parts);
+    const built = {
+      ...core,
+      deadLetterQueue: this.deadLetters.queue,
+      attribution: this.attribution,
+      monitoring: this.monitoring,
+      alarmTopic: this.alarmRelay.alarmTopic,
+      parts,
+    };
+    for (const part of parts) part.complete?.(built);
     this.outputs(config);
   }
 
@@ -220,17 +223,6 @@ export class Ec2Trail extends Construct {
       smsMinSeverity: config.smsMinSeverity,
       ...(config.people ? { people: { ...config.people, digests: config.digests?.people ?? false } } : {}),
       teamDigests: config.digests?.team ?? false,
-    });
-  }
-
-  private digestsOf(config: Ec2TrailConfig, digests: NonNullable<Ec2TrailConfig['digests']>): DigestSchedule {
-    return new DigestSchedule(this, 'Digests', {
-      digests,
-      table: this.table.table,
-      topic: this.alerts.topic,
-      personal: digests.people && config.people !== undefined,
-      chatNotifications: config.chat !== undefined,
-      logRetention: logRetentionOf(config.logRetentionDays),
     });
   }
 
@@ -258,53 +250,7 @@ export class Ec2Trail extends Construct {
       topic: this.alarmRelay.alarmTopic,
     });
     for (const part of launchActions) part.monitor?.(monitoring);
-    if (this.digests) monitoring.addAlarms(digestAlarms(this.digests));
     return monitoring;
-  }
-
-  private trailPathOf(
-    config: Ec2TrailConfig,
-    trail: NonNullable<Ec2TrailConfig['trail']>,
-    launchActions: LaunchActions,
-  ): TrailPath {
-    return new TrailPath(this, 'TrailPath', {
-      trail,
-      homeAccount: config.account,
-      homeRegion: config.region,
-      stackName: Stack.of(this).stackName,
-      table: this.table.table,
-      topic: this.alerts.topic,
-      deadLetterQueue: this.deadLetters.queue,
-      policy: this.policy,
-      logRetention: logRetentionOf(config.logRetentionDays),
-      retentionDays: config.retentionDays,
-      dashboard: this.monitoring.dashboard,
-      chatNotifications: config.chat !== undefined,
-      launchActions,
-      alarmTopic: this.alarmRelay.alarmTopic,
-    });
-  }
-
-  /** With `organization`: the bus policy for member accounts, and their forwarders' StackSet. */
-  private organizationParts(
-    config: Ec2TrailConfig,
-  ): { policy: OrganizationBusPolicy; forwarders: MemberForwarders } | undefined {
-    const { organization, account, region } = config;
-    if (!organization || !account || !region) return undefined;
-    const roles = [this.attribution.role, ...(this.trailPath ? [this.trailPath.reader.role] : [])];
-    return {
-      policy: new OrganizationBusPolicy(this, 'OrganizationBus', { organizationId: organization.id }),
-      forwarders: new MemberForwarders(this, 'MemberForwarders', {
-        homeBusArn: homeBusArnOf(account, region),
-        actionGroups: actionGroups(config),
-        organizationalUnits: organization.organizationalUnits,
-        regions: config.regions ?? [region],
-        homeAccount: account,
-        callAs: organization.callAs,
-        homeRegion: region,
-        parts: Object.values(this.features).flatMap((part) => (part?.member ? [part.member(roles)] : [])),
-      }),
-    };
   }
 
   /** The outputs the CLI and doctor read (docs/deploy.md lists them). */
@@ -323,12 +269,6 @@ export class Ec2Trail extends Construct {
       [region, ...(config.regions ?? []).filter((r) => r !== config.region)].join(','),
       'Watched regions, home first',
     );
-    if (this.memberForwarders)
-      output(
-        STACK_OUTPUTS.stackSetName,
-        this.memberForwarders.stackSet.attrStackSetId,
-        'Member forwarders StackSet',
-      );
     // The region may be a token (an environment-agnostic synth): it reads as the aws partition.
     const dashboard = consoleUrl(
       region,

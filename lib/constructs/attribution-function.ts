@@ -34,8 +34,6 @@ export interface AttributionFunctionProps {
   readonly accountNamesFrom?: string;
   /** Lambda's own retries of a failed asynchronous invocation. @default 2 */
   readonly retryAttempts?: number;
-  /** Chat channels subscribe to the topic: alerts carry the chat notification too. @default false */
-  readonly chatNotifications?: boolean;
   /** The features' parts (lib/features/): what the function does beside the row and the alert. @default none */
   readonly launchActions?: LaunchActions;
 }

@@ -17,7 +17,7 @@ import type { LaunchActions } from '../features/feature';
 /** A recording function's environment: its own settings and its features'. */
 export type RecordingEnvironment = SettingsInput<'trailFile'> & Readonly<Record<string, string>>;
 
-/** The settings every recording function reads (its table, topic, retention, chat) and its features'. */
+/** The settings every recording function reads (its table, topic, retention) and its features'. */
 export function recordingEnvironment(
   fn: Construct,
   props: {
@@ -25,8 +25,6 @@ export function recordingEnvironment(
     readonly topic: ITopic;
     /** Days to keep rows. @default undefined: forever */
     readonly retentionDays?: number | undefined;
-    /** Alerts carry the chat notification too. @default false */
-    readonly chatNotifications?: boolean | undefined;
     /** The features' parts. @default none */
     readonly launchActions?: LaunchActions | undefined;
   },
@@ -37,7 +35,6 @@ export function recordingEnvironment(
     TABLE_NAME: props.table.tableName,
     TOPIC_ARN: props.topic.topicArn,
     ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
-    ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
   };
 }
 

@@ -11,10 +11,12 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
 import type { BuildConstants } from '../../lambda/settings/build';
 import type { Ec2TrailConfig } from '../config';
+import type { AttributionFunction } from '../constructs/attribution-function';
 import type { SelfMonitoring } from '../constructs/self-monitoring';
 
 /** What a feature is attached to: the deploy's settings and its core resources. */
@@ -35,6 +37,18 @@ export interface Ec2TrailCore {
   readonly memberTagExternalId: string;
 }
 
+/** The core once built: the attribution function, the monitoring and the alarm relay exist. */
+export interface Ec2TrailBuilt extends Ec2TrailCore {
+  /** Where EventBridge and the functions put what they could not deliver or process. */
+  readonly deadLetterQueue: IQueue;
+  readonly attribution: AttributionFunction;
+  readonly monitoring: SelfMonitoring;
+  /** Where alarms notify: the alarm relay's topic, which passes them on with a severity. */
+  readonly alarmTopic: ITopic;
+  /** The parts of every feature that is on, in the registry's order. */
+  readonly parts: LaunchActions;
+}
+
 /** What a feature that is on adds to each recording function (live and trail-file) and to monitoring. */
 export interface FeaturePart {
   /** Its bundle constants; every other feature's keep their values when off. @default none */
@@ -50,6 +64,13 @@ export interface FeaturePart {
    * functions' roles (live and trail-file), which the member resources may trust.
    */
   member?(recordingRoles: readonly IRole[]): MemberPart;
+  /**
+   * Builds what needs the built core: the functions, the dashboard, the other features' parts.
+   * Called in the registry's order, after every feature has attached and been monitored.
+   */
+  complete?(built: Ec2TrailBuilt): void;
+  /** The roles of the recording functions the feature adds (the trail path's reader), once complete. @default none */
+  recordingRoles?(): readonly IRole[];
 }
 
 /**

@@ -1,20 +1,36 @@
 /**
- * The optional features an Ec2Trail attaches, in the order they grant permissions and add
- * alarms. A new feature is one folder here and one in lambda/features/, one entry in `FEATURES`
- * and its bundle constant's value when off in `BUILD_WHEN_OFF`.
+ * The optional features an Ec2Trail attaches. A new feature is one folder here (and, when it acts
+ * in the recording functions, one in lambda/features/), one entry in `FEATURES`, and its bundle
+ * constant's value when off in `BUILD_WHEN_OFF`.
  */
 
 import type { Policy } from '../../lambda/domain/policy/schema';
 import type { BuildConstants } from '../../lambda/settings/build';
 import type { Ec2TrailConfig } from '../config';
+import { chat } from './chat';
+import { digests } from './digests';
 import type { Ec2TrailCore, Ec2TrailFeature, FeaturePart } from './feature';
+import { organization } from './organization';
 import { ownerTags } from './owner-tags';
 import { remediation } from './remediation';
 import { securityHub } from './security-hub';
+import { trailPath } from './trail-path';
 import { violationEvents } from './violation-events';
 
-/** Every optional feature, by its name; the order is the order of their grants and alarms. */
-export const FEATURES = { ownerTags, remediation, violationEvents, securityHub } as const;
+/**
+ * Every optional feature, by its name, in the order of their grants, alarms and completion: the
+ * trail path completes before the organization, whose member accounts trust its reader too.
+ */
+export const FEATURES = {
+  ownerTags,
+  remediation,
+  violationEvents,
+  securityHub,
+  digests,
+  chat,
+  trailPath,
+  organization,
+} as const;
 
 /** Each feature's part in one deploy, or null when it is off. */
 export type FeatureParts = {

@@ -7,7 +7,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { ConfigError, parseConfig } from '../../lib/config';
-import { logArchiveStatements } from '../../lib/log-archive-stack';
+import { logArchiveStatements } from '../../lib/features/trail-path/log-archive-stack';
 import { deployApp, synthesize } from '../helpers/app';
 
 const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';

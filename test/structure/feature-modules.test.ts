@@ -18,31 +18,49 @@ const SOURCES = [...typeScriptSources(join(ROOT, 'lib')), ...typeScriptSources(j
 );
 
 /**
- * Each feature's folder name, its pure domain module (the domain layer is a folder of its own,
- * shared with the CLI), and its config key (remediation is configured in the policy).
+ * Each feature's folder name, its other own files (the pure domain module, which the CLI shares;
+ * the function of its own, for the features that have one) and its config key (remediation is
+ * configured in the policy).
  */
-const FEATURE_FOLDERS: Record<
-  string,
-  { folder: string; domain: readonly string[]; configKey: RegExp | null }
-> = {
-  violationEvents: {
-    folder: 'violation-events',
-    domain: ['lambda/domain/violation-event.ts'],
-    configKey: /\bviolationEvents\b/,
-  },
-  securityHub: {
-    folder: 'security-hub',
-    domain: ['lambda/domain/security-hub/'],
-    configKey: /\bsecurityHub\b/,
-  },
-  ownerTags: { folder: 'owner-tags', domain: ['lambda/domain/owner-tags.ts'], configKey: /\bownerTags\b/ },
-  remediation: {
-    folder: 'remediation',
-    // The function that stops instances at their deadline is remediation's own.
-    domain: ['lambda/domain/remediation/', 'lambda/remediation/'],
-    configKey: null,
-  },
-};
+const FEATURE_FOLDERS: Record<string, { folder: string; own: readonly string[]; configKey: RegExp | null }> =
+  {
+    violationEvents: {
+      folder: 'violation-events',
+      own: ['lambda/domain/violation-event.ts'],
+      configKey: /\bviolationEvents\b/,
+    },
+    securityHub: {
+      folder: 'security-hub',
+      own: ['lambda/domain/security-hub/'],
+      configKey: /\bsecurityHub\b/,
+    },
+    ownerTags: { folder: 'owner-tags', own: ['lambda/domain/owner-tags.ts'], configKey: /\bownerTags\b/ },
+    remediation: {
+      folder: 'remediation',
+      own: ['lambda/domain/remediation/', 'lambda/remediation/'],
+      configKey: null,
+    },
+    digests: {
+      folder: 'digests',
+      own: ['lambda/domain/digest/', 'lambda/digest/'],
+      configKey: /\bconfig\.digests\b|^\s*digests: /m,
+    },
+    chat: {
+      folder: 'chat',
+      own: ['lambda/domain/chat-notification.ts'],
+      configKey: /\bconfig\.chat\b|^\s*chat: /m,
+    },
+    trailPath: {
+      folder: 'trail-path',
+      own: ['lambda/trail/', 'lambda/adapters/s3-trail-log-source.ts'],
+      configKey: /\bconfig\.trail\b|\bTrailConfig\b/,
+    },
+    organization: {
+      folder: 'organization',
+      own: ['lambda/adapters/organizations-account-directory.ts'],
+      configKey: /\bconfig\.organization\b|^\s*organization: (z|'json')/m,
+    },
+  };
 
 /** A file's code without its comments: a feature named in a doc example is not wired there. */
 function codeOf(file: string): string {
@@ -66,7 +84,7 @@ function sharedFilesOf(name: string): string[] {
   const folders = [`lambda/features/${feature.folder}/`, `lib/features/${feature.folder}/`];
   const inFolders = (path: string) => folders.some((folder) => `${path}/`.startsWith(folder));
   const own = (path: string) =>
-    inFolders(path) || feature.domain.some((d) => path === d.replace(/\.ts$/, '') || path.startsWith(d));
+    inFolders(path) || feature.own.some((d) => path === d.replace(/\.ts$/, '') || path.startsWith(d));
   const key = feature.configKey;
   return SOURCES.filter((file) => !own(file))
     .filter((file) => importsOf(file).some(inFolders) || key?.test(codeOf(file)))
@@ -76,23 +94,61 @@ function sharedFilesOf(name: string): string[] {
 const REGISTRIES = ['lambda/features/index.ts', 'lib/features/index.ts'];
 
 describe('every optional feature is a module', () => {
-  it('has a runtime part and a CDK part, each listed once', () => {
-    const runtime = RUNTIME_FEATURES.map((f) => f.name).sort();
-    expect(runtime).toEqual(Object.keys(FEATURES).sort());
-    expect(runtime).toEqual(Object.keys(FEATURE_FOLDERS).sort());
+  it('has a CDK part, and a runtime part when it acts in the recording functions, each listed once', () => {
+    expect(Object.keys(FEATURES).sort()).toEqual(Object.keys(FEATURE_FOLDERS).sort());
+    expect(RUNTIME_FEATURES.map((f) => f.name).sort()).toEqual(
+      ['ownerTags', 'remediation', 'securityHub', 'violationEvents'].sort(),
+    );
   });
 
-  it('touches the two registries and the config schema only: violation events and Security Hub', () => {
-    expect(sharedFilesOf('violationEvents')).toEqual([...REGISTRIES, 'lib/config.ts'].sort());
-    expect(sharedFilesOf('securityHub')).toEqual([...REGISTRIES, 'lib/config.ts'].sort());
-  });
+  it.each(['violationEvents', 'securityHub', 'ownerTags'])(
+    '%s touches the two registries and the config schema only',
+    (name) => {
+      expect(sharedFilesOf(name)).toEqual([...REGISTRIES, 'lib/config.ts'].sort());
+    },
+  );
 
-  it('touches the registries, and the construct for its public `remediation`: remediation', () => {
+  it('remediation touches the registries, and the construct for its public `remediation`', () => {
     expect(sharedFilesOf('remediation')).toEqual([...REGISTRIES, 'lib/ec2trail.ts'].sort());
   });
 
-  it('touches the registries and the config schema only: owner tags, with its role in member accounts', () => {
-    // The member accounts' owner-tag role joins the organization's StackSet as a MemberPart.
-    expect(sharedFilesOf('ownerTags')).toEqual([...REGISTRIES, 'lib/config.ts'].sort());
+  it('digests touch the registry, the config schema and the construct (the team digest subscription)', () => {
+    // The team's email subscriptions take the team digest too: a filter of the alert topic's.
+    expect(sharedFilesOf('digests')).toEqual(['lib/config.ts', 'lib/ec2trail.ts', 'lib/features/index.ts']);
+  });
+
+  it('the trail path touches the registry, the config schema, the construct and the app (the log-archive stack)', () => {
+    // A trail in another account gets a stack of its own there, which the app builds and lib/index.ts exports.
+    expect(sharedFilesOf('trailPath')).toEqual([
+      'lib/app.ts',
+      'lib/config.ts',
+      'lib/ec2trail.ts',
+      'lib/features/index.ts',
+      'lib/index.ts',
+    ]);
+  });
+
+  it('the organization touches the registry, the config schema, the construct (account names) and owner tags', () => {
+    // The attribution function reads account names from the organization; owner tags reach
+    // member accounts only in an organization deploy.
+    expect(sharedFilesOf('organization')).toEqual([
+      'lib/config.ts',
+      'lib/ec2trail.ts',
+      'lib/features/index.ts',
+      'lib/features/owner-tags/index.ts',
+    ]);
+  });
+
+  it('chat touches every function that publishes: each alert carries the chat notification', () => {
+    expect(sharedFilesOf('chat')).toEqual([
+      'lambda/digest/index.ts',
+      'lambda/remediation/index.ts',
+      'lambda/settings/functions.ts',
+      'lib/config.ts',
+      'lib/ec2trail.ts',
+      'lib/features/digests/index.ts',
+      'lib/features/index.ts',
+      'lib/features/remediation/index.ts',
+    ]);
   });
 });

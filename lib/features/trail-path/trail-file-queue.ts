@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DeadLetterQueue } from './dead-letter-queue';
+import { DeadLetterQueue } from '../../constructs/dead-letter-queue';
 
 /** How long a log file may be read, and how often it is tried. */
 export interface TrailFileQueueProps {

@@ -8,12 +8,12 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ATTRIBUTION_TABLE } from '../../lambda/schema/attribution-table';
-import { environmentOf } from '../../lambda/settings/functions';
-import type { DigestsConfig } from '../config';
-import { bundlingOptions, DIGEST_ENTRY } from '../lambda-bundling';
-import { type AlarmSpec, backlogOf } from '../monitoring/alarms';
-import { DeadLetterQueue } from './dead-letter-queue';
+import { ATTRIBUTION_TABLE } from '../../../lambda/schema/attribution-table';
+import { environmentOf } from '../../../lambda/settings/functions';
+import type { DigestsConfig } from '../../config';
+import { DeadLetterQueue } from '../../constructs/dead-letter-queue';
+import { bundlingOptions, DIGEST_ENTRY } from '../../lambda-bundling';
+import { type AlarmSpec, backlogOf } from '../../monitoring/alarms';
 
 /** When digests run, what they read, and where they go. */
 export interface DigestScheduleProps {

@@ -7,11 +7,11 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Policy } from '../../lambda/domain/policy/schema';
-import { logsFolder } from '../../lambda/domain/trail-log-key';
-import type { Ec2TrailConfig } from '../config';
-import type { LaunchActions } from '../features/feature';
-import { STACK_OUTPUTS } from '../stack-outputs';
+import type { Policy } from '../../../lambda/domain/policy/schema';
+import { logsFolder } from '../../../lambda/domain/trail-log-key';
+import type { Ec2TrailConfig } from '../../config';
+import { STACK_OUTPUTS } from '../../stack-outputs';
+import type { LaunchActions } from '../feature';
 import { TrailBackfill } from './trail-backfill';
 import { TrailBucketEvents } from './trail-bucket-events';
 import { TRAIL_FILE_TIMEOUT, TrailFileFunction } from './trail-file-function';
@@ -48,8 +48,6 @@ export interface TrailPathProps {
   readonly dashboard: Dashboard;
   /** Where the trail path's alarms notify (the alarm relay's topic). */
   readonly alarmTopic: ITopic;
-  /** Chat channels subscribe to the topic: alerts carry the chat notification too. @default false */
-  readonly chatNotifications?: boolean | undefined;
   /** The features' parts: the trail-file function acts on recovered launches as the live one does. @default none */
   readonly launchActions?: LaunchActions | undefined;
 }
@@ -104,7 +102,6 @@ export class TrailPath extends Construct {
       retentionDays: props.retentionDays,
       policy: props.policy,
       roleName: roleNames?.reader,
-      chatNotifications: props.chatNotifications,
       launchActions: props.launchActions,
     });
     this.rule = new TrailLogRule(this, 'NewLogFiles', {

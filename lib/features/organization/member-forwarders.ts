@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { App, BootstraplessSynthesizer, CfnElement } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
-import type { Action } from '../../lambda/domain/actions';
-import type { MemberPart } from '../features/feature';
-import { ForwarderStack } from '../forwarder-stack';
+import type { Action } from '../../../lambda/domain/actions';
+import { ForwarderStack } from '../../forwarder-stack';
+import type { MemberPart } from '../feature';
 
 /** Where the member accounts forward to, which of them, and what else they get. */
 export interface MemberForwardersProps {

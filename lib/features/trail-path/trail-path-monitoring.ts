@@ -10,7 +10,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { METRIC } from '../../lambda/telemetry';
+import { METRIC } from '../../../lambda/telemetry';
 import {
   AlarmFactory,
   type AlarmSpec,
@@ -18,7 +18,7 @@ import {
   backlogOf,
   NotifyTopic,
   PERIOD,
-} from '../monitoring/alarms';
+} from '../../monitoring/alarms';
 /** What the trail path's alarms and widgets watch. */
 export interface TrailPathMonitoringProps {
   /** The trail-file function. */

@@ -3,7 +3,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type TrailLocation, trailLogPattern } from '../trail-log-pattern';
+import { type TrailLocation, trailLogPattern } from '../../trail-log-pattern';
 
 /** The trail's log files to match, and the queue they go to. */
 export interface TrailLogRuleProps {

@@ -8,19 +8,19 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Policy } from '../../lambda/domain/policy/schema';
-import { type BuildConstants, buildDefines } from '../../lambda/settings/build';
-import { environmentOf } from '../../lambda/settings/functions';
-import type { LaunchActions } from '../features/feature';
-import { bundlingOptions, TRAIL_FILE_ENTRY } from '../lambda-bundling';
-import { logObjectsArn, type TrailLocation } from '../trail-log-pattern';
+import type { Policy } from '../../../lambda/domain/policy/schema';
+import { type BuildConstants, buildDefines } from '../../../lambda/settings/build';
+import { environmentOf } from '../../../lambda/settings/functions';
 import {
   grantLaunchActions,
   launchActionDefines,
   type RecordingEnvironment,
   recordingEnvironment,
-} from './launch-actions';
-import { grantRecording } from './recording-grants';
+} from '../../constructs/launch-actions';
+import { grantRecording } from '../../constructs/recording-grants';
+import { bundlingOptions, TRAIL_FILE_ENTRY } from '../../lambda-bundling';
+import { logObjectsArn, type TrailLocation } from '../../trail-log-pattern';
+import type { LaunchActions } from '../feature';
 
 /** How long one invocation may read: a batch of large log files. */
 export const TRAIL_FILE_TIMEOUT = Duration.minutes(5);
@@ -47,8 +47,6 @@ export interface TrailFileFunctionProps {
   readonly policy: Policy;
   /** A fixed role name, when a bucket policy in another account must name the role. @default a generated name */
   readonly roleName?: string | undefined;
-  /** Chat channels subscribe to the topic: alerts carry the chat notification too. @default false */
-  readonly chatNotifications?: boolean | undefined;
   /** The features' parts (lib/features/): what the function does beside the row and the alert. @default none */
   readonly launchActions?: LaunchActions | undefined;
 }
