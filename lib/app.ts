@@ -16,9 +16,9 @@ import {
 import { DEFAULT_CONFIG_FILE } from './config-file';
 import { Ec2TrailStack } from './ec2trail-stack';
 import { featureConflicts } from './features';
+import { LogArchiveStack } from './features/trail-path/log-archive-stack';
 import { trailIsRemote, trailRoleNames } from './features/trail-path/trail-path';
 import { ForwarderStack } from './forwarder-stack';
-import { LogArchiveStack } from './features/trail-path/log-archive-stack';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from './policy-file';
 
 /** Reads the config file named by `-c config=…` (default `ec2trail.config.json`, optional) and the context overrides. */

@@ -159,6 +159,7 @@ export class Ec2Trail extends Construct {
     const memberTagExternalId = Fn.select(2, Fn.split('/', Aws.STACK_ID));
     const core = {
       scope: this,
+      alerts: this.alerts,
       config,
       policy,
       table: this.table.table,
@@ -221,7 +222,6 @@ export class Ec2Trail extends Construct {
       phones: config.alertPhones,
       emailMinSeverity: config.emailMinSeverity,
       smsMinSeverity: config.smsMinSeverity,
-      ...(config.people ? { people: { ...config.people, digests: config.digests?.people ?? false } } : {}),
       teamDigests: config.digests?.team ?? false,
     });
   }

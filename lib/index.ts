@@ -10,6 +10,6 @@ export { ConfigError, type Ec2TrailConfig, parseConfig } from './config';
 export { Ec2Trail, type Ec2TrailPolicy, type Ec2TrailProps } from './ec2trail';
 export { Ec2TrailStack, type Ec2TrailStackProps } from './ec2trail-stack';
 export type { MemberPart } from './features/feature';
-export { ForwarderStack, type ForwarderStackProps } from './forwarder-stack';
 export { LogArchiveStack, type LogArchiveStackProps } from './features/trail-path/log-archive-stack';
+export { ForwarderStack, type ForwarderStackProps } from './forwarder-stack';
 export { readPolicyFile } from './policy-file';

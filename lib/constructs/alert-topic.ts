@@ -1,14 +1,9 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { CfnSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { type CfnSubscription, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import {
-  type PeopleSettings,
-  type PersonContact,
-  personFilterPolicy,
-  teamFilterPolicy,
-} from '../../lambda/domain/person-filter';
+import { teamFilterPolicy } from '../../lambda/domain/person-filter';
 import { SEVERITIES, type Severity } from '../../lambda/domain/policy/schema';
 
 /** Who is subscribed to alerts, and to which of them. */
@@ -21,8 +16,6 @@ export interface AlertTopicProps {
   readonly emailMinSeverity?: Severity;
   /** The lowest severity texted. @default 'critical' */
   readonly smsMinSeverity?: Severity;
-  /** People who get their own alerts only, by email. @default none */
-  readonly people?: PeopleSettings & { readonly contacts: readonly PersonContact[] };
   /** The team's emails also receive the team digest (`kind=digest`, `scope=team`). @default false */
   readonly teamDigests?: boolean;
 }
@@ -66,16 +59,6 @@ export class AlertTopic extends Construct {
           teamFilterPolicy(minimum, true),
         );
     }
-    // The L2 subscription cannot write `$or`: the filter policy goes on the CloudFormation resource.
-    props.people?.contacts.forEach((contact, n) => {
-      new CfnSubscription(this, `Person${n}`, {
-        topicArn: this.topic.topicArn,
-        protocol: 'email',
-        endpoint: contact.email,
-        filterPolicyScope: 'MessageAttributes',
-        filterPolicy: personFilterPolicy(contact, props.people as PeopleSettings),
-      });
-    });
     // A text message pages someone: a late alert (from the trail's log files, or delivered an hour
     // or more after the call) reaches them by email, never by text.
     for (const phone of props.phones ?? []) {

@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import type { Policy } from '../../lambda/domain/policy/schema';
 import type { BuildConstants } from '../../lambda/settings/build';
 import type { Ec2TrailConfig } from '../config';
+import type { AlertTopic } from '../constructs/alert-topic';
 import type { AttributionFunction } from '../constructs/attribution-function';
 import type { SelfMonitoring } from '../constructs/self-monitoring';
 
@@ -26,6 +27,8 @@ export interface Ec2TrailCore {
   readonly config: Ec2TrailConfig;
   readonly policy: Policy;
   readonly table: ITable;
+  /** The alert topic's construct, where features add subscriptions. */
+  readonly alerts: AlertTopic;
   readonly topic: ITopic;
   readonly logRetention: RetentionDays;
   /** The regions whose instances the deploy may act on, home first. */

@@ -12,6 +12,7 @@ import { digests } from './digests';
 import type { Ec2TrailCore, Ec2TrailFeature, FeaturePart } from './feature';
 import { organization } from './organization';
 import { ownerTags } from './owner-tags';
+import { people } from './people';
 import { remediation } from './remediation';
 import { securityHub } from './security-hub';
 import { trailPath } from './trail-path';
@@ -27,6 +28,7 @@ export const FEATURES = {
   violationEvents,
   securityHub,
   digests,
+  people,
   chat,
   trailPath,
   organization,

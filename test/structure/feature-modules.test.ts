@@ -45,6 +45,11 @@ const FEATURE_FOLDERS: Record<string, { folder: string; own: readonly string[]; 
       own: ['lambda/domain/digest/', 'lambda/digest/'],
       configKey: /\bconfig\.digests\b|^\s*digests: /m,
     },
+    people: {
+      folder: 'people',
+      own: ['lambda/domain/person-filter.ts'],
+      configKey: /\bconfig\.people\b|^\s*people: (PeopleSchema|'json')/m,
+    },
     chat: {
       folder: 'chat',
       own: ['lambda/domain/chat-notification.ts'],
@@ -112,9 +117,25 @@ describe('every optional feature is a module', () => {
     expect(sharedFilesOf('remediation')).toEqual([...REGISTRIES, 'lib/ec2trail.ts'].sort());
   });
 
-  it('digests touch the registry, the config schema and the construct (the team digest subscription)', () => {
-    // The team's email subscriptions take the team digest too: a filter of the alert topic's.
-    expect(sharedFilesOf('digests')).toEqual(['lib/config.ts', 'lib/ec2trail.ts', 'lib/features/index.ts']);
+  it('digests touch the registry, the config schema, the construct and people', () => {
+    // The team's email subscriptions take the team digest too (a filter of the alert topic's),
+    // and each person's subscription takes their own digest.
+    expect(sharedFilesOf('digests')).toEqual([
+      'lib/config.ts',
+      'lib/ec2trail.ts',
+      'lib/features/index.ts',
+      'lib/features/people/index.ts',
+    ]);
+  });
+
+  it('people touch the registry, the config schema, the construct and digests', () => {
+    // The construct warns when nobody would receive an alert; a person's digest is the digests'.
+    expect(sharedFilesOf('people')).toEqual([
+      'lib/config.ts',
+      'lib/ec2trail.ts',
+      'lib/features/digests/index.ts',
+      'lib/features/index.ts',
+    ]);
   });
 
   it('the trail path touches the registry, the config schema, the construct and the app (the log-archive stack)', () => {

@@ -5,10 +5,10 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { logsFolder } from '../../../lambda/domain/trail-log-key';
 import { DeadLetterQueue } from '../../constructs/dead-letter-queue';
-import { TrailBucketEvents } from './trail-bucket-events';
-import type { TrailConfig } from './trail-path';
 import { partitionOf } from '../../regions';
 import { trailLogPattern } from '../../trail-log-pattern';
+import { TrailBucketEvents } from './trail-bucket-events';
+import type { TrailConfig } from './trail-path';
 
 /** The trail bucket in the log-archive account, and where its new log files are announced. */
 export interface LogArchiveStackProps extends StackProps {
