@@ -41,11 +41,13 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'lo
 export const EMULATOR_REGION = 'us-east-1';
 
 /**
- * How many attempts a service's calls get beyond the SDK's 3 (its standard mode backs off with
- * jitter): owner tags on a replay's history meet EC2's request limits, and a throttle there
- * should slow the replay, not end it.
+ * How many attempts a service's calls get, where the SDK's 3 (its standard mode backs off with
+ * jitter) are not right: owner tags on a replay's history meet EC2's request limits, and a
+ * throttle there should slow the replay, not end it. Event history's callers pace their own
+ * requests at its 2 a second and retry a throttle themselves: an SDK retry would go out at once,
+ * outside that pace.
  */
-const ATTEMPTS: Partial<Record<CliService, number>> = { ec2: 5 };
+const ATTEMPTS: Partial<Record<CliService, number>> = { ec2: 5, cloudtrail: 1 };
 
 /**
  * The region as the AWS CLI resolves it: `--region`, then AWS_REGION, then AWS_DEFAULT_REGION,

@@ -35,6 +35,11 @@ const COMMANDS: readonly Entry[] = [
       (require('./commands/query-commands') as typeof import('./commands/query-commands')).recentCommand,
   },
   {
+    name: 'owners',
+    summary: 'every instance that exists now, with the person behind it and the coverage',
+    load: () => (require('./commands/owners') as typeof import('./commands/owners')).ownersCommand,
+  },
+  {
     name: 'digest',
     summary: 'the digest of a window: launches, alerts, top launchers, what still runs',
     load: () => (require('./commands/digest') as typeof import('./commands/digest')).digestCommand,

@@ -1,0 +1,179 @@
+/** `ec2trail owners`: every instance that exists now, and the person behind its launch. */
+
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
+import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
+import { coverageOf } from '../../lambda/domain/inventory/ownership';
+import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
+import { awsClientConfig } from '../aws-client-config';
+import { type Command, parseFlags } from '../command';
+import { UsageError } from '../errors';
+import { findOwners, type OwnedInstance, regionsToList } from '../inventory/owners';
+import {
+  ageDays,
+  ownerRecord,
+  ownersCsv,
+  ownersTable,
+  ownersText,
+  summaryLine,
+} from '../inventory/owners-output';
+import { chooseOwnerTags } from '../owner-tags/deployed';
+import { Replayer } from '../replay/replayer';
+import { outputFormat } from '../rows-output';
+import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
+import { parseTimeArg } from '../time-arg';
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const SORTS = ['age', 'person'] as const;
+
+/** The tag keys ec2trail writes the person to: the deploy config's, else the default `Owner`. */
+function personTagKeys(configFile: string | undefined): string[] {
+  const tags = chooseOwnerTags(configFile)?.settings.tags ?? DEFAULT_OWNER_TAGS;
+  return Object.entries(tags).flatMap(([key, source]) => (source === 'person' ? [key] : []));
+}
+
+function sortOwners(instances: OwnedInstance[], by: (typeof SORTS)[number], nowMs: number): OwnedInstance[] {
+  const age = (i: OwnedInstance) => ageDays(i, nowMs) ?? -1;
+  return by === 'person'
+    ? instances.sort(
+        (a, b) =>
+          // Unknown people last; then by person, then oldest first.
+          Number(a.person === null) - Number(b.person === null) ||
+          (a.person ?? '').localeCompare(b.person ?? '') ||
+          age(b) - age(a),
+      )
+    : instances.sort((a, b) => age(b) - age(a) || a.instanceId.localeCompare(b.instanceId));
+}
+
+export const ownersCommand: Command = {
+  usage: `Usage: ec2trail owners [options]
+
+Lists every pending, running, stopping and stopped instance (DescribeInstances) with the
+person behind its launch, how that is known, and why when it is not. Evidence, cheapest first:
+the table's launch row; CloudTrail Event history (LookupEvents by instance id, 90 days, at most
+2 requests a second per region, each instance asked once), recorded into the table as a backfill
+(no alert) so the next "who" answers at once; the instance's own tags (ec2trail's owner tag,
+or the Auto Scaling group, EKS node group, Karpenter node pool, fleet or stack they name).
+Ends with a summary: how many have a person (coverage, in percent), and why the rest do not.
+
+  --regions LIST      regions to list (comma-separated; default: every region the account has
+                      enabled)
+  --person NAME       only this person's instances
+  --older-than AGE    only instances launched longer ago than AGE (30d, 12h, 2w)
+  --sort KEY          age (oldest first, the default) or person
+  --no-lookup         the table and the tags only: no Event history request
+  --no-record         keep the table untouched (what Event history holds is shown, not recorded)
+  --config FILE       the deploy config whose ownerTags say which tag holds the person
+                      (default: ec2trail.config.json here, else the tag Owner)
+  --output FORMAT     table (default on a terminal), json (an object per instance, and the
+                      summary), csv or text
+${TARGET_HELP}`,
+
+  async run(argv, output) {
+    const { values, positionals } = parseFlags(argv, {
+      ...TARGET_FLAGS,
+      regions: { type: 'string' },
+      person: { type: 'string' },
+      'older-than': { type: 'string' },
+      sort: { type: 'string' },
+      'no-lookup': { type: 'boolean' },
+      'no-record': { type: 'boolean' },
+      config: { type: 'string' },
+      output: { type: 'string' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const asked = values.regions
+      ?.split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
+    for (const region of asked ?? [])
+      if (!REGION.test(region))
+        throw new UsageError(`--regions: "${region}" is not an AWS region such as eu-west-1`);
+    const sort = values.sort ?? 'age';
+    if (!(SORTS as readonly string[]).includes(sort))
+      throw new UsageError(`--sort "${sort}" is not one of ${SORTS.join(', ')}`);
+    const now = Date.now();
+    const olderThan =
+      values['older-than'] === undefined
+        ? undefined
+        : parseTimeArg('--older-than', values['older-than'], now);
+    const format = outputFormat(values.output, output.isTTY, { warn: (line) => output.err(line) });
+    const tagKeys = personTagKeys(values.config);
+    const options = targetOptions(values);
+    const target = await openTarget(options);
+    const clients: { destroy(): void }[] = [];
+    const client = <C extends { destroy(): void }>(made: C): C => {
+      clients.push(made);
+      return made;
+    };
+    try {
+      // The AWS side is the account's, never the embedded store's: --local only picks the table.
+      const aws = { ...options, local: false };
+      const regions = await regionsToList(asked, client(new EC2Client(awsClientConfig('ec2', aws))));
+      const replayer = values['no-record']
+        ? null
+        : new Replayer({
+            importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+            lineage: new DynamoDbLineageStore(target.documents, target.tableName),
+            ingestedBy: 'backfill',
+            now: () => new Date(),
+            onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
+          });
+      const result = await findOwners(regions, {
+        ec2For: (region) => client(new EC2Client(awsClientConfig('ec2', aws, region))),
+        cloudTrailFor: values['no-lookup']
+          ? null
+          : (region) => client(new CloudTrailClient(awsClientConfig('cloudtrail', aws, region))),
+        queries: new DynamoDbAttributionQueries(target.documents, target.tableName),
+        ...(replayer
+          ? {
+              record: (records: readonly Record<string, unknown>[], origin: string) =>
+                replayer.run(
+                  (async function* () {
+                    yield {
+                      origin,
+                      items: records.map((value, i) => ({
+                        kind: 'json' as const,
+                        origin: `${origin} event ${i + 1}`,
+                        value,
+                      })),
+                    };
+                  })(),
+                ),
+            }
+          : {}),
+        personTagKeys: tagKeys,
+        clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+      });
+      for (const failed of result.failedRegions)
+        output.err(`ec2trail: ${failed.region} could not be listed, left out: ${failed.error}`);
+      const coverage = coverageOf(result.instances);
+      const shown = sortOwners(
+        result.instances.filter(
+          (i) =>
+            (values.person === undefined || i.person === values.person) &&
+            (olderThan === undefined || Date.parse(i.originalLaunchTime ?? i.launchTime ?? '') <= olderThan),
+        ),
+        sort as (typeof SORTS)[number],
+        now,
+      );
+      const summary = summaryLine(coverage, regions.length - result.failedRegions.length, result.lookups);
+      if (format === 'json') {
+        await output.out(
+          `${JSON.stringify({ instances: shown.map((i) => ownerRecord(i, now)), summary: { ...coverage, regions, failedRegions: result.failedRegions, lookups: result.lookups, line: summary } }, null, 2)}\n`,
+        );
+      } else if (format === 'table') {
+        await output.out(`${ownersTable(shown, now, output.columns)}\n\n${summary}\n`);
+      } else {
+        await output.out(format === 'csv' ? ownersCsv(shown, now) : ownersText(shown, now));
+        output.err(summary);
+      }
+      return result.failedRegions.length > 0 ? 1 : 0;
+    } finally {
+      for (const made of clients) made.destroy();
+      await target.close();
+    }
+  },
+};

@@ -1,0 +1,190 @@
+/**
+ * `ec2trail owners` against moto's EC2 (instances in two regions), DynamoDB Local and a local
+ * Event history. The scenario, by construction:
+ * - eu-north-1: A, whose launch by alice the table holds; B, whose launch by bob only Event
+ *   history holds; E, a second launch by alice, throttled once by Event history.
+ * - ca-central-1: C, tagged with an Auto Scaling group and unknown to both; D, tagged Owner=carol.
+ * So 4 of 5 have a person (80 %): A from the table, B and E from Event history, D from tags; C is
+ * unknown because Event history holds no launch of it, and its service is its group.
+ */
+
+import { type _InstanceType, type EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { Replayer } from '../../cli/replay/replayer';
+import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { MOTO_ACCOUNT } from '../../support/moto-server';
+import { runInProcess } from '../helpers/cli';
+import { EventHistoryStub } from '../helpers/event-history-stub';
+import { loadJson } from '../helpers/fixtures';
+import { motoEc2 } from '../helpers/moto';
+import { documentClient, dynamoClient, dynamoEndpoint, freshTable, motoEndpoint } from '../helpers/services';
+
+const NORTH = 'eu-north-1';
+const CANADA = 'ca-central-1';
+
+async function launch(ec2: EC2Client, tags: Record<string, string> = {}): Promise<{ id: string; at: Date }> {
+  const answer = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-12c6146b',
+      InstanceType: 't3.micro' as _InstanceType,
+      MinCount: 1,
+      MaxCount: 1,
+      ...(Object.keys(tags).length > 0
+        ? {
+            TagSpecifications: [
+              {
+                ResourceType: 'instance',
+                Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+              },
+            ],
+          }
+        : {}),
+    }),
+  );
+  const instance = answer.Instances?.[0];
+  if (!instance?.InstanceId || !instance.LaunchTime) throw new Error('moto did not launch');
+  return { id: instance.InstanceId, at: instance.LaunchTime };
+}
+
+/** The IAM-user launch fixture, by `user`, for one instance of moto's, in its region and account. */
+function launchRecord(user: string, id: string, region: string, at: Date, eventID: string) {
+  const text = JSON.stringify(loadJson('events/runinstances-iamuser-cli.json'))
+    .replaceAll('111122223333', MOTO_ACCOUNT)
+    .replaceAll('i-0a1b2c3d4e5f60001', id)
+    .replaceAll('user/alice', `user/${user}`)
+    .replaceAll('"userName":"alice"', `"userName":"${user}"`)
+    .replaceAll('"eu-west-1', `"${region}`);
+  return {
+    ...(JSON.parse(text) as object),
+    eventTime: at.toISOString().replace(/\.\d+Z$/, 'Z'),
+    eventID,
+    awsRegion: region,
+  };
+}
+
+describe('ec2trail owners', () => {
+  const client = dynamoClient();
+  const stub = new EventHistoryStub({});
+  let table: string;
+  let env: NodeJS.ProcessEnv;
+  const ids: Record<'A' | 'B' | 'C' | 'D' | 'E', string> = { A: '', B: '', C: '', D: '', E: '' };
+
+  beforeAll(async () => {
+    table = await freshTable(client, 'owners');
+    const north = motoEc2(NORTH);
+    const canada = motoEc2(CANADA);
+    const a = await launch(north);
+    const b = await launch(north);
+    const e = await launch(north);
+    const c = await launch(canada, { 'aws:autoscaling:groupName': 'web-asg' });
+    const d = await launch(canada, { Owner: 'carol' });
+    Object.assign(ids, { A: a.id, B: b.id, C: c.id, D: d.id, E: e.id });
+    north.destroy();
+    canada.destroy();
+    // The table holds A's launch, recorded as any replay records it.
+    const replayer = new Replayer({
+      importer: new DynamoDbBatchImporter(documentClient(client), table),
+      ingestedBy: 'replay',
+      now: () => new Date(),
+    });
+    await replayer.run(
+      (async function* () {
+        yield {
+          origin: 'test',
+          items: [
+            { kind: 'json' as const, origin: 'A', value: launchRecord('alice', a.id, NORTH, a.at, 'evt-a') },
+          ],
+        };
+      })(),
+    );
+    Object.assign(stub, {
+      events: {
+        [NORTH]: [
+          { record: launchRecord('bob', b.id, NORTH, b.at, 'evt-b'), resources: [b.id] },
+          { record: launchRecord('alice', e.id, NORTH, e.at, 'evt-e'), resources: [e.id] },
+        ],
+      },
+    });
+    const endpoint = await stub.start();
+    env = {
+      AWS_ENDPOINT_URL_EC2: motoEndpoint(),
+      AWS_ENDPOINT_URL_CLOUDTRAIL: endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: NORTH,
+    };
+  }, 60_000);
+  afterAll(() => stub.stop());
+
+  const owners = (...extra: string[]) =>
+    runInProcess(
+      ['owners', '--regions', `${NORTH},${CANADA}`, '--table', table, '--output', 'json', ...extra],
+      {
+        env,
+      },
+    );
+
+  it('names the person behind each instance, how it is known, and the coverage', async () => {
+    stub.throttle = new Set([2]);
+    const result = await owners('--no-record');
+    expect(result.stderr).toBe('');
+    const { instances, summary } = JSON.parse(result.stdout) as {
+      instances: Record<string, unknown>[];
+      summary: Record<string, unknown>;
+    };
+    const byId = Object.fromEntries(instances.map((i) => [i.instanceId, i]));
+    expect(byId[ids.A]).toMatchObject({
+      person: 'alice',
+      evidence: 'table',
+      region: NORTH,
+      account: MOTO_ACCOUNT,
+    });
+    expect(byId[ids.B]).toMatchObject({ person: 'bob', evidence: 'event-history', reason: null });
+    expect(byId[ids.E]).toMatchObject({ person: 'alice', evidence: 'event-history' });
+    expect(byId[ids.C]).toMatchObject({
+      person: null,
+      evidence: null,
+      reason: 'not-in-event-history',
+      service: 'autoscaling/web-asg',
+    });
+    expect(byId[ids.D]).toMatchObject({ person: 'carol', evidence: 'tags', personVerified: false });
+    for (const instance of instances) {
+      expect(instance).toMatchObject({ instanceType: 't3.micro', state: 'running', hourlyUsd: null });
+      expect(typeof instance.launchTime).toBe('string');
+    }
+    expect(summary).toMatchObject({
+      instances: 5,
+      withPerson: 4,
+      percent: 80,
+      byEvidence: { table: 1, 'event-history': 2, tags: 1 },
+      unknownByReason: { 'not-in-event-history': 1 },
+    });
+    // Every instance the table did not know, asked once in its own region (D's tag is the last
+    // evidence tried), and the throttled request once more. (The pace: test/cli/owners-lookup.test.ts.)
+    const asked = stub.requests.map((r) => `${r.region} ${r.resourceName}`);
+    expect(new Set(asked)).toEqual(
+      new Set([`${NORTH} ${ids.B}`, `${NORTH} ${ids.E}`, `${CANADA} ${ids.C}`, `${CANADA} ${ids.D}`]),
+    );
+    expect(asked).toHaveLength(5);
+    // --no-record: the table still knows only A.
+    const who = await runInProcess(['who', ids.B, '--table', table, '--output', 'json'], { env });
+    expect(JSON.parse(who.stdout || '[]')).toEqual([]);
+  });
+
+  it('records what Event history held, so the next run and "who" answer from the table', async () => {
+    stub.throttle = new Set();
+    const first = await owners();
+    expect(first.stderr).toBe('');
+    const who = await runInProcess(['who', ids.B, '--table', table, '--output', 'json'], { env });
+    const rows = JSON.parse(who.stdout) as { action: string; actor: { name: string }; ingestedBy: string }[];
+    expect(rows).toEqual([expect.objectContaining({ action: 'launch', ingestedBy: 'backfill' })]);
+    expect(rows[0]?.actor.name).toBe('bob');
+    stub.requests.length = 0;
+    const second = JSON.parse((await owners()).stdout) as { instances: Record<string, unknown>[] };
+    const byId = Object.fromEntries(second.instances.map((i) => [i.instanceId, i]));
+    expect(byId[ids.B]).toMatchObject({ person: 'bob', evidence: 'table' });
+    expect(byId[ids.E]).toMatchObject({ person: 'alice', evidence: 'table' });
+    // Only the instances no launch row names are asked again.
+    expect(new Set(stub.requests.map((r) => r.resourceName))).toEqual(new Set([ids.C, ids.D]));
+  });
+});

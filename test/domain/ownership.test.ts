@@ -1,0 +1,130 @@
+/**
+ * Who is behind a running instance. Expected values come from the cases' own construction: a
+ * caller's launch names the caller, a service's launch its initiator or no one, tags a claim.
+ */
+
+import {
+  coverageOf,
+  type Ownership,
+  ownershipOfLaunch,
+  ownershipOfTags,
+  withinEventHistory,
+} from '../../lambda/domain/inventory/ownership';
+
+const alice = { arn: 'arn:aws:iam::111122223333:user/alice', name: 'alice' };
+const asgRole = {
+  arn: 'arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForAutoScaling/AutoScaling',
+  name: null,
+};
+const asg = { service: 'autoscaling', resourceType: 'autoscaling-group', resourceId: 'web-asg' };
+
+describe('the person behind a launch', () => {
+  it('is the caller when a person launched it', () => {
+    expect(ownershipOfLaunch({ actor: alice, via: null, initiator: null }, 'table')).toEqual({
+      person: 'alice',
+      personVerified: null,
+      service: null,
+      evidence: 'table',
+      reason: null,
+    });
+  });
+
+  it('is the initiator when a service launched it for someone, with the service named', () => {
+    const launch = {
+      actor: asgRole,
+      via: asg,
+      initiator: { arn: 'arn:aws:iam::111122223333:user/bob', name: 'bob', verified: true },
+    };
+    expect(ownershipOfLaunch(launch, 'event-history')).toMatchObject({
+      person: 'bob',
+      personVerified: true,
+      service: 'autoscaling/web-asg',
+      evidence: 'event-history',
+    });
+  });
+
+  it('is no one when a service launched it and nobody is linked, and says so', () => {
+    expect(ownershipOfLaunch({ actor: asgRole, via: asg, initiator: null }, 'table')).toMatchObject({
+      person: null,
+      service: 'autoscaling/web-asg',
+      reason: 'service-no-person',
+    });
+  });
+
+  it('is unknown when the launch names no caller at all', () => {
+    expect(
+      ownershipOfLaunch({ actor: { arn: null, name: null }, via: null, initiator: null }, 'table').reason,
+    ).toBe('caller-unknown');
+  });
+});
+
+describe("an instance's own tags", () => {
+  it('name a person in the owner tag, as a claim anyone who may tag could write', () => {
+    expect(ownershipOfTags({ Owner: 'carol', Name: 'web' }, ['Owner'])).toEqual({
+      person: 'carol',
+      personVerified: false,
+      service: null,
+      evidence: 'tags',
+      reason: null,
+    });
+    expect(ownershipOfTags({ Owner: '  ' }, ['Owner'])).toBeNull();
+    expect(ownershipOfTags({ Owner: 'carol' }, ['LaunchedBy'])).toBeNull();
+  });
+
+  it('name the service resource behind it, the most specific one', () => {
+    expect(
+      ownershipOfTags(
+        {
+          'aws:autoscaling:groupName': 'eks-ng-1234',
+          'eks:nodegroup-name': 'ng-gpu',
+          'aws:cloudformation:stack-name': 'cluster',
+        },
+        ['Owner'],
+      ),
+    ).toMatchObject({ person: null, service: 'eks-nodegroup/ng-gpu', reason: 'service-no-person' });
+    expect(ownershipOfTags({ 'karpenter.sh/nodepool': 'default' }, [])?.service).toBe(
+      'karpenter-nodepool/default',
+    );
+  });
+});
+
+describe("Event history's reach", () => {
+  const now = Date.parse('2026-06-01T00:00:00Z');
+  it('is 90 days back from now', () => {
+    expect(withinEventHistory(Date.parse('2026-03-03T00:00:00Z'), now)).toBe(true);
+    expect(withinEventHistory(Date.parse('2026-03-02T23:59:59Z'), now)).toBe(false);
+  });
+});
+
+describe('coverage', () => {
+  const known = (evidence: Ownership['evidence']): Ownership => ({
+    person: 'x',
+    personVerified: null,
+    service: null,
+    evidence,
+    reason: null,
+  });
+  const unknown = (reason: Ownership['reason']): Ownership => ({
+    person: null,
+    personVerified: null,
+    service: null,
+    evidence: null,
+    reason,
+  });
+
+  it('counts people by evidence and the rest by reason, and never rounds up to 100 %', () => {
+    const owners = [
+      ...Array.from({ length: 197 }, () => known('table')),
+      known('event-history'),
+      known('tags'),
+      unknown('before-event-history'),
+    ];
+    expect(coverageOf(owners)).toEqual({
+      instances: 200,
+      withPerson: 199,
+      percent: 99,
+      byEvidence: { table: 197, 'event-history': 1, tags: 1 },
+      unknownByReason: { 'before-event-history': 1 },
+    });
+  });
+});
