@@ -38,6 +38,7 @@ import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail
 import { benchCost, benchHotKeys } from './cost';
 import { emulatorTopic } from './emulator-topic';
 import { benchLocal } from './local';
+import { benchOwners } from './owners';
 import { SILENT_LOG, SILENT_METRICS } from './silent';
 import { benchTrailFile } from './trail-file';
 
@@ -55,6 +56,7 @@ const SECTIONS = [
   'rss',
   'trailFile',
   'local',
+  'owners',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 const ONLY = onlySections([...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length));
@@ -469,6 +471,8 @@ const TARGETS: Record<string, (r: Record<string, number>) => boolean> = {
   // Issue 29: every --local query after the first answers in a second, the first in five.
   localWhoWarmS: (r) => (r.localWhoWarmS ?? Infinity) <= 1,
   localWhoColdS: (r) => (r.localWhoColdS ?? Infinity) <= 5,
+  // Issue 32: 1,000 instances in 4 regions, 200 unknown to the table, named in under a minute.
+  ownersWallS: (r) => (r.ownersWallS ?? Infinity) <= 60,
 };
 
 async function main(): Promise<void> {
@@ -515,6 +519,12 @@ async function main(): Promise<void> {
         return benchTrailFile(dynamo.endpoint, fauxqs.endpoint, SIZES.trailBatches);
       },
       local: () => benchLocal(CLI, ROOT, QUICK ? 3 : 10, say),
+      owners: () =>
+        benchOwners(
+          dynamo.endpoint,
+          QUICK ? { instances: 200, unknown: 40 } : { instances: 1000, unknown: 200 },
+          say,
+        ),
     };
     const measured: Figures = {};
     for (const section of ONLY) Object.assign(measured, await sections[section]());

@@ -11,9 +11,9 @@
 import { type _InstanceType, type EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { Replayer } from '../../cli/replay/replayer';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { EventHistoryStub } from '../../support/event-history-stub';
 import { MOTO_ACCOUNT } from '../../support/moto-server';
 import { runInProcess } from '../helpers/cli';
-import { EventHistoryStub } from '../helpers/event-history-stub';
 import { loadJson } from '../helpers/fixtures';
 import { motoEc2 } from '../helpers/moto';
 import { documentClient, dynamoClient, dynamoEndpoint, freshTable, motoEndpoint } from '../helpers/services';
