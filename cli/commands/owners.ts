@@ -2,6 +2,7 @@
 
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
@@ -9,6 +10,7 @@ import { coverageOf } from '../../lambda/domain/inventory/ownership';
 import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
 import { awsClientConfig } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
+import { readDeployConfig } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { findOwners, type OwnedInstance, regionsToList } from '../inventory/owners';
 import {
@@ -19,6 +21,7 @@ import {
   ownersText,
   summaryLine,
 } from '../inventory/owners-output';
+import { TrailLaunchFinder } from '../inventory/trail-launch';
 import { chooseOwnerTags } from '../owner-tags/deployed';
 import { Replayer } from '../replay/replayer';
 import { outputFormat } from '../rows-output';
@@ -26,12 +29,37 @@ import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target'
 import { parseTimeArg } from '../time-arg';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const SORTS = ['age', 'person'] as const;
 
 /** The tag keys ec2trail writes the person to: the deploy config's, else the default `Owner`. */
 function personTagKeys(configFile: string | undefined): string[] {
   const tags = chooseOwnerTags(configFile)?.settings.tags ?? DEFAULT_OWNER_TAGS;
   return Object.entries(tags).flatMap(([key, source]) => (source === 'person' ? [key] : []));
+}
+
+/** Whether S3 is reached through an endpoint of the user's (an emulator), not AWS's. */
+function s3EndpointGiven(endpointUrl: string | undefined): boolean {
+  return Boolean(endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
+}
+
+/** The trail's bucket and prefix: the flags, else the deploy config's `trail`; null when neither. */
+function trailLocation(
+  bucket: string | undefined,
+  prefix: string | undefined,
+  configFile: string | undefined,
+): { bucket: string; prefix: string } | null {
+  if (bucket !== undefined) {
+    if (!BUCKET.test(bucket)) throw new UsageError(`--trail-bucket "${bucket}" is not an S3 bucket name`);
+    return { bucket, prefix: (prefix ?? '').replace(/^\/+|\/+$/g, '') };
+  }
+  if (prefix !== undefined) throw new UsageError('--trail-prefix goes with --trail-bucket');
+  const trail = (
+    readDeployConfig(configFile)?.json as { trail?: { bucket?: unknown; prefix?: unknown } } | undefined
+  )?.trail;
+  return typeof trail?.bucket === 'string' && BUCKET.test(trail.bucket)
+    ? { bucket: trail.bucket, prefix: typeof trail.prefix === 'string' ? trail.prefix : '' }
+    : null;
 }
 
 function sortOwners(instances: OwnedInstance[], by: (typeof SORTS)[number], nowMs: number): OwnedInstance[] {
@@ -54,7 +82,8 @@ Lists every pending, running, stopping and stopped instance (DescribeInstances) 
 person behind its launch, how that is known, and why when it is not. Evidence, cheapest first:
 the table's launch row; CloudTrail Event history (LookupEvents by instance id, 90 days, at most
 2 requests a second per region, each instance asked once), recorded into the table as a backfill
-(no alert) so the next "who" answers at once; the instance's own tags (ec2trail's owner tag,
+(no alert) so the next "who" answers at once; the trail's log files in S3, for what Event history does not hold (only
+the files of the launch day, account and region); the instance's own tags (ec2trail's owner tag,
 or the Auto Scaling group, EKS node group, Karpenter node pool, fleet or stack they name).
 Ends with a summary: how many have a person (coverage, in percent), and why the rest do not.
 
@@ -63,7 +92,9 @@ Ends with a summary: how many have a person (coverage, in percent), and why the 
   --person NAME       only this person's instances
   --older-than AGE    only instances launched longer ago than AGE (30d, 12h, 2w)
   --sort KEY          age (oldest first, the default) or person
-  --no-lookup         the table and the tags only: no Event history request
+  --trail-bucket B    the trail's bucket (default: the deploy config's trail.bucket, if any)
+  --trail-prefix P    the trail's key prefix, the folder before AWSLogs/
+  --no-lookup         the table and the tags only: no Event history or S3 request
   --no-record         keep the table untouched (what Event history holds is shown, not recorded)
   --config FILE       the deploy config whose ownerTags say which tag holds the person
                       (default: ec2trail.config.json here, else the tag Owner)
@@ -79,6 +110,8 @@ ${TARGET_HELP}`,
       'older-than': { type: 'string' },
       sort: { type: 'string' },
       'no-lookup': { type: 'boolean' },
+      'trail-bucket': { type: 'string' },
+      'trail-prefix': { type: 'string' },
       'no-record': { type: 'boolean' },
       config: { type: 'string' },
       output: { type: 'string' },
@@ -101,6 +134,9 @@ ${TARGET_HELP}`,
         : parseTimeArg('--older-than', values['older-than'], now);
     const format = outputFormat(values.output, output.isTTY, { warn: (line) => output.err(line) });
     const tagKeys = personTagKeys(values.config);
+    const trail = values['no-lookup']
+      ? null
+      : trailLocation(values['trail-bucket'], values['trail-prefix'], values.config);
     const options = targetOptions(values);
     const target = await openTarget(options);
     const clients: { destroy(): void }[] = [];
@@ -127,6 +163,21 @@ ${TARGET_HELP}`,
           ? null
           : (region) => client(new CloudTrailClient(awsClientConfig('cloudtrail', aws, region))),
         queries: new DynamoDbAttributionQueries(target.documents, target.tableName),
+        ...(trail
+          ? {
+              trail: new TrailLaunchFinder(
+                client(
+                  new S3Client({
+                    ...awsClientConfig('s3', aws),
+                    followRegionRedirects: true,
+                    // An emulator answers on one host: buckets go in the path, not the host name.
+                    ...(s3EndpointGiven(options.endpointUrl) ? { forcePathStyle: true } : {}),
+                  }),
+                ),
+                trail,
+              ),
+            }
+          : {}),
         ...(replayer
           ? {
               record: (records: readonly Record<string, unknown>[], origin: string) =>

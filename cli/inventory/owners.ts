@@ -21,6 +21,7 @@ import type { StoredRow } from '../../lambda/schema/stored-row';
 import { describeError } from '../errors';
 import { enabledRegions, type InventoryInstance, instancesIn } from './ec2-instances';
 import { type LookupClock, RegionEventHistory } from './launch-lookup';
+import type { TrailLaunchFinder } from './trail-launch';
 
 /** One instance and its person. */
 export type OwnedInstance = InventoryInstance & Ownership;
@@ -30,6 +31,8 @@ export interface OwnersDeps {
   /** Event history of a region; null to stay with the table and the tags. */
   readonly cloudTrailFor: ((region: string) => CloudTrailClient) | null;
   readonly queries: DynamoDbAttributionQueries;
+  /** The trail's log files, for launches Event history does not hold. @default none */
+  readonly trail?: TrailLaunchFinder;
   /** Records what Event history held into the table (backfill path, no alert); absent with --no-record. */
   readonly record?: (records: readonly Record<string, unknown>[], origin: string) => Promise<void>;
   /** The tag keys ec2trail writes the person to (the deploy's owner tags of source `person`). */
@@ -110,6 +113,8 @@ async function ownersIn(
   const owned: OwnedInstance[] = [];
   for (const [index, instance] of instances.entries()) {
     let ownership = fromTable[index] ?? (await fromEventHistory(instance, history, deps));
+    if (ownership.person === null && ownership.evidence === null && deps.trail)
+      ownership = await fromTrail(instance, deps.trail, deps);
     if (ownership.person === null) {
       const tags = ownershipOfTags(instance.tags, deps.personTagKeys);
       if (tags?.person) ownership = tags;
@@ -155,16 +160,42 @@ async function fromEventHistory(
       JSON.stringify(record.responseElements ?? null).includes(instance.instanceId),
   );
   if (!launch) return unknown('not-in-event-history');
+  return ownershipOfFound(instance, launch, found.records, 'event-history', deps, 'not-in-event-history');
+}
+
+/** The trail's answer for one instance neither the table nor Event history could name. */
+async function fromTrail(
+  instance: InventoryInstance,
+  trail: TrailLaunchFinder,
+  deps: OwnersDeps,
+): Promise<Ownership> {
+  const found = await trail.find(instance);
+  if (found.status === 'unreadable') return unknown('trail-unreadable');
+  if (found.status === 'not-found') return unknown('not-in-trail');
+  return ownershipOfFound(instance, found.record, [found.record], 'trail', deps, 'not-in-trail');
+}
+
+/**
+ * The person of a launch record found outside the table: recorded first when asked (the backfill
+ * path links a service's launch to its person, and the next run reads it from the table).
+ */
+async function ownershipOfFound(
+  instance: InventoryInstance,
+  launch: Record<string, unknown>,
+  records: readonly Record<string, unknown>[],
+  evidence: 'event-history' | 'trail',
+  deps: OwnersDeps,
+  otherwise: Ownership['reason'],
+): Promise<Ownership> {
   if (deps.record) {
-    await deps.record(found.records, `LookupEvents ${instance.instanceId}`);
-    // Read back: the row recorded through the backfill path carries the links to the person.
+    await deps.record(records, `${evidence === 'trail' ? 'trail' : 'LookupEvents'} ${instance.instanceId}`);
     const row = await launchRow(deps.queries, instance.instanceId);
-    if (row) return ownershipOfLaunch(row, 'event-history');
+    if (row) return ownershipOfLaunch(row, evidence);
   }
   const attributed = attribute(launch);
   const record =
     attributed.kind === 'records'
       ? (attributed.records.find((r) => r.instanceId === instance.instanceId) ?? attributed.records[0])
       : undefined;
-  return record ? ownershipOfLaunch(record, 'event-history') : unknown('not-in-event-history');
+  return record ? ownershipOfLaunch(record, evidence) : unknown(otherwise);
 }

@@ -8,7 +8,9 @@
  * unknown because Event history holds no launch of it, and its service is its group.
  */
 
+import { gzipSync } from 'node:zlib';
 import { type _InstanceType, type EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Replayer } from '../../cli/replay/replayer';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { EventHistoryStub } from '../../support/event-history-stub';
@@ -67,6 +69,7 @@ describe('ec2trail owners', () => {
   let table: string;
   let env: NodeJS.ProcessEnv;
   const ids: Record<'A' | 'B' | 'C' | 'D' | 'E', string> = { A: '', B: '', C: '', D: '', E: '' };
+  let launchedC = new Date(0);
 
   beforeAll(async () => {
     table = await freshTable(client, 'owners');
@@ -78,6 +81,7 @@ describe('ec2trail owners', () => {
     const c = await launch(canada, { 'aws:autoscaling:groupName': 'web-asg' });
     const d = await launch(canada, { Owner: 'carol' });
     Object.assign(ids, { A: a.id, B: b.id, C: c.id, D: d.id, E: e.id });
+    launchedC = c.at;
     north.destroy();
     canada.destroy();
     // The table holds A's launch, recorded as any replay records it.
@@ -109,6 +113,7 @@ describe('ec2trail owners', () => {
       AWS_ENDPOINT_URL_EC2: motoEndpoint(),
       AWS_ENDPOINT_URL_CLOUDTRAIL: endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+      AWS_ENDPOINT_URL_S3: process.env.EC2TRAIL_TEST_SNS_ENDPOINT,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: NORTH,
@@ -186,5 +191,41 @@ describe('ec2trail owners', () => {
     expect(byId[ids.E]).toMatchObject({ person: 'alice', evidence: 'table' });
     // Only the instances no launch row names are asked again.
     expect(new Set(stub.requests.map((r) => r.resourceName))).toEqual(new Set([ids.C, ids.D]));
+  });
+
+  it("finds in the trail's files of the launch day what Event history does not hold, and reads no other file", async () => {
+    const s3 = new S3Client({
+      endpoint: process.env.EC2TRAIL_TEST_SNS_ENDPOINT,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const bucket = `owners-trail-${Date.now()}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const minute = Math.floor(launchedC.getTime() / 60_000) * 60_000;
+    const put = async (deliveredMs: number, user: string) => {
+      const stamp = new Date(deliveredMs).toISOString().replace(/[-:]/g, '').slice(0, 13);
+      const day = new Date(deliveredMs).toISOString().slice(0, 10).replaceAll('-', '/');
+      const key = `org/AWSLogs/${MOTO_ACCOUNT}/CloudTrail/${CANADA}/${day}/${MOTO_ACCOUNT}_CloudTrail_${CANADA}_${stamp}Z_${user}.json.gz`;
+      const body = gzipSync(
+        JSON.stringify({ Records: [launchRecord(user, ids.C, CANADA, launchedC, `evt-${user}`)] }),
+      );
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    };
+    // Delivered 5 minutes after the launch: read. Stamped 10 minutes before it: it cannot hold the
+    // launch, and it is listed first, naming someone else, so reading it would show.
+    await put(minute + 5 * 60_000, 'dave');
+    await put(minute - 10 * 60_000, 'mallory');
+    s3.destroy();
+    const result = await owners('--no-record', '--trail-bucket', bucket, '--trail-prefix', 'org');
+    expect(result.stderr).toBe('');
+    const { instances, summary } = JSON.parse(result.stdout) as {
+      instances: Record<string, unknown>[];
+      summary: Record<string, unknown>;
+    };
+    const byId = Object.fromEntries(instances.map((i) => [i.instanceId, i]));
+    expect(byId[ids.C]).toMatchObject({ person: 'dave', evidence: 'trail', service: null });
+    expect(byId[ids.D]).toMatchObject({ person: 'carol', evidence: 'tags' });
+    expect(summary).toMatchObject({ withPerson: 5, percent: 100 });
   });
 });

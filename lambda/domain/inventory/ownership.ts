@@ -16,6 +16,10 @@ export const UNKNOWN_REASONS = {
   'not-in-event-history': 'Event history holds no launch of it',
   /** A service launched it and no person is linked to the service's resource. */
   'service-no-person': 'launched by a service; no person is linked to it',
+  /** The trail's files of its launch day were read and hold no launch of it. */
+  'not-in-trail': "the trail's files of its launch day hold no launch of it",
+  /** The trail's files could not be read. */
+  'trail-unreadable': "the trail's files could not be read",
   /** Event history could not be read (no permission, or it kept refusing). */
   'event-history-unreadable': 'Event history could not be read',
   /** The launch was recorded, and its caller has no name or ARN. */
