@@ -6,13 +6,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
-import { coverageOf } from '../../lambda/domain/inventory/ownership';
+import { coverageOf, isPossiblyForgotten } from '../../lambda/domain/inventory/ownership';
 import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
 import { awsClientConfig } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
 import { readDeployConfig } from '../deployed-policy';
 import { UsageError } from '../errors';
-import { findOwners, type OwnedInstance, regionsToList } from '../inventory/owners';
+import { findOwners, lastTouches, type OwnedInstance, regionsToList } from '../inventory/owners';
 import {
   ageDays,
   ownerRecord,
@@ -36,6 +36,12 @@ const SORTS = ['age', 'person'] as const;
 function personTagKeys(configFile: string | undefined): string[] {
   const tags = chooseOwnerTags(configFile)?.settings.tags ?? DEFAULT_OWNER_TAGS;
   return Object.entries(tags).flatMap(([key, source]) => (source === 'person' ? [key] : []));
+}
+
+/** When someone last started, stopped, rebooted or connected to it, as ISO time; null when nobody did lately. */
+function touchOf(touches: ReadonlyMap<string, number | null>, instance: OwnedInstance): string | null {
+  const at = touches.get(instance.instanceId);
+  return at === null || at === undefined ? null : new Date(at).toISOString();
 }
 
 /** Whether S3 is reached through an endpoint of the user's (an emulator), not AWS's. */
@@ -94,6 +100,10 @@ Ends with a summary: how many have a person (coverage, in percent), and why the 
   --sort KEY          age (oldest first, the default) or person
   --trail-bucket B    the trail's bucket (default: the deploy config's trail.bucket, if any)
   --trail-prefix P    the trail's key prefix, the folder before AWSLogs/
+  --forgotten         only the instances possibly forgotten: running longer than
+                      --forgotten-after, and nobody started, stopped, rebooted or connected to
+                      them within it, or nobody is known behind them
+  --forgotten-after AGE  the threshold for --forgotten (default 30d)
   --no-lookup         the table and the tags only: no Event history or S3 request
   --no-record         keep the table untouched (what Event history holds is shown, not recorded)
   --config FILE       the deploy config whose ownerTags say which tag holds the person
@@ -110,6 +120,8 @@ ${TARGET_HELP}`,
       'older-than': { type: 'string' },
       sort: { type: 'string' },
       'no-lookup': { type: 'boolean' },
+      forgotten: { type: 'boolean' },
+      'forgotten-after': { type: 'string' },
       'trail-bucket': { type: 'string' },
       'trail-prefix': { type: 'string' },
       'no-record': { type: 'boolean' },
@@ -132,6 +144,13 @@ ${TARGET_HELP}`,
       values['older-than'] === undefined
         ? undefined
         : parseTimeArg('--older-than', values['older-than'], now);
+    if (values['forgotten-after'] !== undefined && !values.forgotten)
+      throw new UsageError('--forgotten-after goes with --forgotten');
+    const forgottenAfterMs = now - parseTimeArg('--forgotten-after', values['forgotten-after'] ?? '30d', now);
+    if (forgottenAfterMs <= 0)
+      throw new UsageError(
+        `--forgotten-after "${values['forgotten-after']}" must be a length of time such as 30d`,
+      );
     const format = outputFormat(values.output, output.isTTY, { warn: (line) => output.err(line) });
     const tagKeys = personTagKeys(values.config);
     const trail = values['no-lookup']
@@ -201,10 +220,24 @@ ${TARGET_HELP}`,
       for (const failed of result.failedRegions)
         output.err(`ec2trail: ${failed.region} could not be listed, left out: ${failed.error}`);
       const coverage = coverageOf(result.instances);
+      const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
+      const touches = values.forgotten
+        ? await lastTouches(result.instances, queries, now, forgottenAfterMs)
+        : new Map<string, number | null>();
+      const forgotten = (i: OwnedInstance) => {
+        const launched = Date.parse(i.originalLaunchTime ?? i.launchTime ?? '');
+        return isPossiblyForgotten(
+          { state: i.state, originalLaunchMs: Number.isFinite(launched) ? launched : null, person: i.person },
+          touches.get(i.instanceId) ?? null,
+          now,
+          forgottenAfterMs,
+        );
+      };
       const shown = sortOwners(
         result.instances.filter(
           (i) =>
             (values.person === undefined || i.person === values.person) &&
+            (!values.forgotten || forgotten(i)) &&
             (olderThan === undefined || Date.parse(i.originalLaunchTime ?? i.launchTime ?? '') <= olderThan),
         ),
         sort as (typeof SORTS)[number],
@@ -213,7 +246,7 @@ ${TARGET_HELP}`,
       const summary = summaryLine(coverage, regions.length - result.failedRegions.length, result.lookups);
       if (format === 'json') {
         await output.out(
-          `${JSON.stringify({ instances: shown.map((i) => ownerRecord(i, now)), summary: { ...coverage, regions, failedRegions: result.failedRegions, lookups: result.lookups, line: summary } }, null, 2)}\n`,
+          `${JSON.stringify({ instances: shown.map((i) => ({ ...ownerRecord(i, now), ...(values.forgotten ? { lastTouch: touchOf(touches, i) } : {}) })), summary: { ...coverage, regions, failedRegions: result.failedRegions, lookups: result.lookups, line: summary } }, null, 2)}\n`,
         );
       } else if (format === 'table') {
         await output.out(`${ownersTable(shown, now, output.columns)}\n\n${summary}\n`);

@@ -15,6 +15,7 @@ import {
   type Ownership,
   ownershipOfLaunch,
   ownershipOfTags,
+  TOUCHING_ACTIONS,
   withinEventHistory,
 } from '../../lambda/domain/inventory/ownership';
 import type { StoredRow } from '../../lambda/schema/stored-row';
@@ -198,4 +199,34 @@ async function ownershipOfFound(
       ? (attributed.records.find((r) => r.instanceId === instance.instanceId) ?? attributed.records[0])
       : undefined;
   return record ? ownershipOfLaunch(record, evidence) : unknown(otherwise);
+}
+
+/**
+ * The newest start, stop, reboot or connect the table holds for each running instance older than
+ * `afterMs`, within that time (null when none): what `--forgotten` judges by.
+ */
+export async function lastTouches(
+  instances: readonly OwnedInstance[],
+  queries: DynamoDbAttributionQueries,
+  nowMs: number,
+  afterMs: number,
+): Promise<Map<string, number | null>> {
+  const touched = new Map<string, number | null>();
+  const candidates = instances.filter((i) => i.state === 'running');
+  await inPool(candidates, 16, async (instance) => {
+    let newest: number | null = null;
+    // Newest first: the first touching call is the last touch, and rows past the window end the read.
+    for await (const row of queries.lifecycle(instance.instanceId)) {
+      const at = Date.parse(row.eventTime ?? '');
+      if (Number.isFinite(at) && nowMs - at > afterMs) break;
+      if (!(TOUCHING_ACTIONS as readonly string[]).includes(row.action) || row.outcome !== 'success')
+        continue;
+      if (Number.isFinite(at)) {
+        newest = at;
+        break;
+      }
+    }
+    touched.set(instance.instanceId, newest);
+  });
+  return touched;
 }

@@ -228,4 +228,38 @@ describe('ec2trail owners', () => {
     expect(byId[ids.D]).toMatchObject({ person: 'carol', evidence: 'tags' });
     expect(summary).toMatchObject({ withPerson: 5, percent: 100 });
   });
+
+  it('lists the possibly forgotten: running past the threshold, untouched within it or with nobody behind them', async () => {
+    // A is started again (a touch, dated an hour ahead so it is within any threshold); the rest
+    // were launched seconds ago and left alone: past a one-second threshold, untouched.
+    const start = JSON.stringify(loadJson('events/startinstances-samluser.json'))
+      .replaceAll('i-0a1b2c3d4e5f60001', ids.A)
+      .replaceAll('111122223333', MOTO_ACCOUNT)
+      .replaceAll('"eu-west-1', `"${NORTH}`);
+    const record = {
+      ...(JSON.parse(start) as object),
+      eventTime: new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      eventID: 'evt-a-start',
+      awsRegion: NORTH,
+    };
+    await new Replayer({
+      importer: new DynamoDbBatchImporter(documentClient(client), table),
+      ingestedBy: 'replay',
+      now: () => new Date(),
+    }).run(
+      (async function* () {
+        yield { origin: 'test', items: [{ kind: 'json' as const, origin: 'A start', value: record }] };
+      })(),
+    );
+    const result = await owners('--no-lookup', '--forgotten', '--forgotten-after', '1s');
+    expect(result.stderr).toBe('');
+    const { instances } = JSON.parse(result.stdout) as {
+      instances: { instanceId: string; lastTouch: string | null }[];
+    };
+    expect(instances.map((i) => i.instanceId).sort()).toEqual([ids.B, ids.C, ids.D, ids.E].sort());
+    expect(instances.every((i) => i.lastTouch === null)).toBe(true);
+    const usage = await runInProcess(['owners', '--forgotten-after', '30d'], { env });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('ec2trail owners: --forgotten-after goes with --forgotten');
+  });
 });

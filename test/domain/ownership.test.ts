@@ -5,6 +5,7 @@
 
 import {
   coverageOf,
+  isPossiblyForgotten,
   type Ownership,
   ownershipOfLaunch,
   ownershipOfTags,
@@ -126,5 +127,34 @@ describe('coverage', () => {
       byEvidence: { table: 197, 'event-history': 1, tags: 1 },
       unknownByReason: { 'before-event-history': 1 },
     });
+  });
+});
+
+describe('possibly forgotten', () => {
+  const now = Date.parse('2026-06-01T00:00:00Z');
+  const days = (n: number) => n * 86_400_000;
+  const running = (ageDays: number, person: string | null = 'alice') => ({
+    state: 'running',
+    originalLaunchMs: now - days(ageDays),
+    person,
+  });
+
+  it('is an instance running longer than the threshold that nobody touched within it', () => {
+    expect(isPossiblyForgotten(running(45), null, now, days(30))).toBe(true);
+    expect(isPossiblyForgotten(running(45), now - days(31), now, days(30))).toBe(true);
+  });
+
+  it('is not one started, stopped, rebooted or connected to within the threshold, when its person is known', () => {
+    expect(isPossiblyForgotten(running(45), now - days(3), now, days(30))).toBe(false);
+  });
+
+  it('is one whose person is unknown, touched or not, once past the threshold', () => {
+    expect(isPossiblyForgotten(running(45, null), now - days(3), now, days(30))).toBe(true);
+  });
+
+  it('is never a young, a stopped or an undated instance', () => {
+    expect(isPossiblyForgotten(running(20, null), null, now, days(30))).toBe(false);
+    expect(isPossiblyForgotten({ ...running(90), state: 'stopped' }, null, now, days(30))).toBe(false);
+    expect(isPossiblyForgotten({ ...running(90), originalLaunchMs: null }, null, now, days(30))).toBe(false);
   });
 });

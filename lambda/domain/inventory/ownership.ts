@@ -158,3 +158,27 @@ export function coverageOf(owners: readonly Ownership[]): Coverage {
     unknownByReason,
   };
 }
+
+/** The calls that show someone still uses an instance. */
+export const TOUCHING_ACTIONS = ['start', 'stop', 'reboot', 'connect'] as const;
+
+/**
+ * Possibly forgotten: running for longer than `afterMs` since its original launch, and either
+ * nobody started, stopped, rebooted or connected to it within that time, or nobody is known to
+ * be behind it. `lastTouchMs` is the newest such call the table holds, null when none.
+ */
+export function isPossiblyForgotten(
+  instance: {
+    readonly state: string | null;
+    readonly originalLaunchMs: number | null;
+    readonly person: string | null;
+  },
+  lastTouchMs: number | null,
+  nowMs: number,
+  afterMs: number,
+): boolean {
+  if (instance.state !== 'running' || instance.originalLaunchMs === null) return false;
+  if (nowMs - instance.originalLaunchMs <= afterMs) return false;
+  const untouched = lastTouchMs === null || nowMs - lastTouchMs > afterMs;
+  return untouched || instance.person === null;
+}
