@@ -28,6 +28,7 @@ export type CliService =
   | 'eventbridge'
   | 'lambda'
   | 'organizations'
+  | 'pricing'
   | 's3'
   | 'sfn'
   | 'sns'

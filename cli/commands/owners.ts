@@ -2,25 +2,31 @@
 
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { coverageOf, isPossiblyForgotten } from '../../lambda/domain/inventory/ownership';
+import { priceQueryOf } from '../../lambda/domain/inventory/price';
 import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
 import { awsClientConfig } from '../aws-client-config';
-import { type Command, parseFlags } from '../command';
+import { type Command, type Output, parseFlags } from '../command';
 import { readDeployConfig } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { findOwners, lastTouches, type OwnedInstance, regionsToList } from '../inventory/owners';
 import {
   ageDays,
+  NO_PRICE_READ,
   ownerRecord,
   ownersCsv,
   ownersTable,
   ownersText,
+  type PriceOfInstance,
+  runningCost,
   summaryLine,
 } from '../inventory/owners-output';
+import { PriceBook, priceCacheFile } from '../inventory/price-book';
 import { TrailLaunchFinder } from '../inventory/trail-launch';
 import { chooseOwnerTags } from '../owner-tags/deployed';
 import { Replayer } from '../replay/replayer';
@@ -30,7 +36,7 @@ import { parseTimeArg } from '../time-arg';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const SORTS = ['age', 'person'] as const;
+const SORTS = ['age', 'person', 'cost'] as const;
 
 /** The tag keys ec2trail writes the person to: the deploy config's, else the default `Owner`. */
 function personTagKeys(configFile: string | undefined): string[] {
@@ -42,6 +48,47 @@ function personTagKeys(configFile: string | undefined): string[] {
 function touchOf(touches: ReadonlyMap<string, number | null>, instance: OwnedInstance): string | null {
   const at = touches.get(instance.instanceId);
   return at === null || at === undefined ? null : new Date(at).toISOString();
+}
+
+/** The Price List API answers in us-east-1 (and two other regions) for every region's prices. */
+const PRICING_REGION = 'us-east-1';
+
+/** Each instance's price, read once per product; Spot instances are not priced from the on-demand list. */
+async function pricesOf(
+  instances: readonly OwnedInstance[],
+  book: PriceBook,
+  output: Output,
+): Promise<(i: OwnedInstance) => PriceOfInstance> {
+  const found = new Map<string, PriceOfInstance>();
+  const none = (noPrice: string): PriceOfInstance => ({ hourlyUsd: null, priceDate: null, noPrice });
+  await Promise.all(
+    instances.map(async (instance) => {
+      if (instance.lifecycle === 'spot') {
+        found.set(instance.instanceId, none('Spot: not the on-demand list price'));
+        return;
+      }
+      const query = priceQueryOf(instance);
+      if (!query) {
+        found.set(instance.instanceId, none(`no list price for ${instance.platform ?? 'this platform'}`));
+        return;
+      }
+      const price = await book.price(query).catch(() => undefined);
+      found.set(
+        instance.instanceId,
+        price === undefined
+          ? none('the Price List could not be read')
+          : price === null
+            ? none('the Price List has no price for it')
+            : { hourlyUsd: price.usd, priceDate: price.effectiveDate, noPrice: null },
+      );
+    }),
+  );
+  book.save();
+  if (book.problems.length > 0)
+    output.err(
+      `ec2trail: ${book.problems.length} price(s) could not be read, shown as no price: ${book.problems[0]}`,
+    );
+  return (instance) => found.get(instance.instanceId) ?? NO_PRICE_READ;
 }
 
 /** Whether S3 is reached through an endpoint of the user's (an emulator), not AWS's. */
@@ -68,8 +115,18 @@ function trailLocation(
     : null;
 }
 
-function sortOwners(instances: OwnedInstance[], by: (typeof SORTS)[number], nowMs: number): OwnedInstance[] {
+function sortOwners(
+  instances: OwnedInstance[],
+  by: (typeof SORTS)[number],
+  nowMs: number,
+  priceOf: (i: OwnedInstance) => PriceOfInstance,
+): OwnedInstance[] {
   const age = (i: OwnedInstance) => ageDays(i, nowMs) ?? -1;
+  if (by === 'cost')
+    // The dearest first; no price last.
+    return instances.sort(
+      (a, b) => (priceOf(b).hourlyUsd ?? -1) - (priceOf(a).hourlyUsd ?? -1) || age(b) - age(a),
+    );
   return by === 'person'
     ? instances.sort(
         (a, b) =>
@@ -97,7 +154,8 @@ Ends with a summary: how many have a person (coverage, in percent), and why the 
                       enabled)
   --person NAME       only this person's instances
   --older-than AGE    only instances launched longer ago than AGE (30d, 12h, 2w)
-  --sort KEY          age (oldest first, the default) or person
+  --sort KEY          age (oldest first, the default), person, or cost (dearest first)
+  --no-prices         no Price List request: hourlyUsd stays null
   --trail-bucket B    the trail's bucket (default: the deploy config's trail.bucket, if any)
   --trail-prefix P    the trail's key prefix, the folder before AWSLogs/
   --forgotten         only the instances possibly forgotten: running longer than
@@ -120,6 +178,7 @@ ${TARGET_HELP}`,
       'older-than': { type: 'string' },
       sort: { type: 'string' },
       'no-lookup': { type: 'boolean' },
+      'no-prices': { type: 'boolean' },
       forgotten: { type: 'boolean' },
       'forgotten-after': { type: 'string' },
       'trail-bucket': { type: 'string' },
@@ -219,6 +278,13 @@ ${TARGET_HELP}`,
       });
       for (const failed of result.failedRegions)
         output.err(`ec2trail: ${failed.region} could not be listed, left out: ${failed.error}`);
+      const prices = values['no-prices']
+        ? null
+        : new PriceBook(
+            client(new PricingClient(awsClientConfig('pricing', aws, PRICING_REGION))),
+            priceCacheFile(),
+          );
+      const priceOf = prices ? await pricesOf(result.instances, prices, output) : () => NO_PRICE_READ;
       const coverage = coverageOf(result.instances);
       const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
       const touches = values.forgotten
@@ -242,16 +308,23 @@ ${TARGET_HELP}`,
         ),
         sort as (typeof SORTS)[number],
         now,
+        priceOf,
       );
-      const summary = summaryLine(coverage, regions.length - result.failedRegions.length, result.lookups);
+      const cost = prices ? runningCost(result.instances, priceOf) : null;
+      const summary = summaryLine(
+        coverage,
+        regions.length - result.failedRegions.length,
+        result.lookups,
+        cost,
+      );
       if (format === 'json') {
         await output.out(
-          `${JSON.stringify({ instances: shown.map((i) => ({ ...ownerRecord(i, now), ...(values.forgotten ? { lastTouch: touchOf(touches, i) } : {}) })), summary: { ...coverage, regions, failedRegions: result.failedRegions, lookups: result.lookups, line: summary } }, null, 2)}\n`,
+          `${JSON.stringify({ instances: shown.map((i) => ({ ...ownerRecord(i, now, priceOf(i)), ...(values.forgotten ? { lastTouch: touchOf(touches, i) } : {}) })), summary: { ...coverage, regions, failedRegions: result.failedRegions, lookups: result.lookups, ...(cost ? { runningHourlyUsd: cost.hourlyUsd, unpriced: cost.unpriced } : {}), line: summary } }, null, 2)}\n`,
         );
       } else if (format === 'table') {
-        await output.out(`${ownersTable(shown, now, output.columns)}\n\n${summary}\n`);
+        await output.out(`${ownersTable(shown, now, priceOf, output.columns)}\n\n${summary}\n`);
       } else {
-        await output.out(format === 'csv' ? ownersCsv(shown, now) : ownersText(shown, now));
+        await output.out(format === 'csv' ? ownersCsv(shown, now, priceOf) : ownersText(shown, now, priceOf));
         output.err(summary);
       }
       return result.failedRegions.length > 0 ? 1 : 0;

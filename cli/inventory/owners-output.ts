@@ -17,8 +17,23 @@ export function ageDays(instance: OwnedInstance, nowMs: number): number | null {
   return Number.isFinite(launched) ? Math.floor((nowMs - launched) / DAY_MS) : null;
 }
 
-/** One instance as JSON and CSV show it. No price is known yet: `hourlyUsd` is null, never 0. */
-export function ownerRecord(instance: OwnedInstance, nowMs: number) {
+/** What is known of an instance's price: the list price an hour, or why there is none. */
+export interface PriceOfInstance {
+  readonly hourlyUsd: number | null;
+  /** When the Price List says the price took effect. */
+  readonly priceDate: string | null;
+  /** Why there is no price, in words; null when there is one. */
+  readonly noPrice: string | null;
+}
+
+export const NO_PRICE_READ: PriceOfInstance = {
+  hourlyUsd: null,
+  priceDate: null,
+  noPrice: 'prices not read',
+};
+
+/** One instance as JSON and CSV show it. A missing price is null, never 0. */
+export function ownerRecord(instance: OwnedInstance, nowMs: number, price: PriceOfInstance = NO_PRICE_READ) {
   return {
     instanceId: instance.instanceId,
     account: instance.account,
@@ -33,11 +48,18 @@ export function ownerRecord(instance: OwnedInstance, nowMs: number) {
     service: instance.service,
     evidence: instance.evidence,
     reason: instance.reason,
-    hourlyUsd: null,
+    hourlyUsd: price.hourlyUsd,
+    priceDate: price.priceDate,
+    noPrice: price.noPrice,
   };
 }
 
-export function ownersTable(instances: readonly OwnedInstance[], nowMs: number, width?: number): string {
+export function ownersTable(
+  instances: readonly OwnedInstance[],
+  nowMs: number,
+  priceOf: (i: OwnedInstance) => PriceOfInstance,
+  width?: number,
+): string {
   return renderTable(
     instances,
     [
@@ -47,6 +69,13 @@ export function ownersTable(instances: readonly OwnedInstance[], nowMs: number, 
       { header: 'TYPE', value: (i) => i.instanceType },
       { header: 'STATE', value: (i) => i.state },
       { header: 'AGE', value: (i) => (ageDays(i, nowMs) === null ? null : `${ageDays(i, nowMs)} d`) },
+      {
+        header: 'USD/H',
+        value: (i) => {
+          const usd = priceOf(i).hourlyUsd;
+          return usd === null ? 'no price' : usd.toFixed(4);
+        },
+      },
       { header: 'PERSON', value: (i) => i.person, max: 40 },
       { header: 'EVIDENCE', value: (i) => i.evidence },
       { header: 'SERVICE', value: (i) => i.service, max: 40, optional: true },
@@ -76,6 +105,8 @@ const CSV_FIELDS = [
   'evidence',
   'reason',
   'hourlyUsd',
+  'priceDate',
+  'noPrice',
 ] as const;
 
 const csvCell = (value: unknown) => {
@@ -83,19 +114,27 @@ const csvCell = (value: unknown) => {
   return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-export function ownersCsv(instances: readonly OwnedInstance[], nowMs: number): string {
+export function ownersCsv(
+  instances: readonly OwnedInstance[],
+  nowMs: number,
+  priceOf: (i: OwnedInstance) => PriceOfInstance,
+): string {
   const lines = instances.map((i) => {
-    const record = ownerRecord(i, nowMs);
+    const record = ownerRecord(i, nowMs, priceOf(i));
     return CSV_FIELDS.map((field) => csvCell(record[field])).join(',');
   });
   return `${[CSV_FIELDS.join(','), ...lines].join('\n')}\n`;
 }
 
 /** Tab-separated, no header, as the AWS CLI's text output. */
-export function ownersText(instances: readonly OwnedInstance[], nowMs: number): string {
+export function ownersText(
+  instances: readonly OwnedInstance[],
+  nowMs: number,
+  priceOf: (i: OwnedInstance) => PriceOfInstance,
+): string {
   return instances
     .map((i) => {
-      const record = ownerRecord(i, nowMs);
+      const record = ownerRecord(i, nowMs, priceOf(i));
       return CSV_FIELDS.map((field) => String(record[field] ?? '-').replace(/\s+/g, ' ')).join('\t');
     })
     .map((line) => `${line}\n`)
@@ -109,8 +148,34 @@ const EVIDENCE_WORDS = {
   tags: 'from tags',
 } as const;
 
+/** What runs costs an hour at list prices, and how many running instances have no price. */
+export interface RunningCost {
+  readonly hourlyUsd: number;
+  readonly unpriced: number;
+}
+
+export function runningCost(
+  instances: readonly OwnedInstance[],
+  priceOf: (i: OwnedInstance) => PriceOfInstance,
+): RunningCost {
+  let hourlyUsd = 0;
+  let unpriced = 0;
+  for (const instance of instances) {
+    if (instance.state !== 'running') continue;
+    const usd = priceOf(instance).hourlyUsd;
+    if (usd === null) unpriced++;
+    else hourlyUsd += usd;
+  }
+  return { hourlyUsd: Math.round(hourlyUsd * 10_000) / 10_000, unpriced };
+}
+
 /** The summary line: coverage as a percentage, how people were found, why the rest are unknown. */
-export function summaryLine(coverage: Coverage, regions: number, lookups: number): string {
+export function summaryLine(
+  coverage: Coverage,
+  regions: number,
+  lookups: number,
+  cost: RunningCost | null = null,
+): string {
   if (coverage.instances === 0) return `no instance in ${regions} region(s)`;
   const found = EVIDENCE.flatMap((e) =>
     coverage.byEvidence[e] ? [`${coverage.byEvidence[e]} ${EVIDENCE_WORDS[e]}`] : [],
@@ -124,5 +189,10 @@ export function summaryLine(coverage: Coverage, regions: number, lookups: number
     ...(found.length > 0 ? [found.join(', ')] : []),
     ...(unknownCount > 0 ? [`${unknownCount} unknown: ${unknown.join('; ')}`] : []),
     ...(lookups > 0 ? [`${lookups} Event history request(s), 2 a second per region at most`] : []),
+    ...(cost
+      ? [
+          `running: USD ${cost.hourlyUsd.toFixed(2)} an hour at on-demand list prices (an estimate, not the bill)${cost.unpriced > 0 ? `, ${cost.unpriced} running instance(s) without a price` : ''}`,
+        ]
+      : []),
   ].join('; ');
 }

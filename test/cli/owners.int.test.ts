@@ -8,6 +8,9 @@
  * unknown because Event history holds no launch of it, and its service is its group.
  */
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type _InstanceType, type EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -15,6 +18,7 @@ import { Replayer } from '../../cli/replay/replayer';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { EventHistoryStub } from '../../support/event-history-stub';
 import { MOTO_ACCOUNT } from '../../support/moto-server';
+import { ec2Product, PriceListStub } from '../../support/price-list-stub';
 import { runInProcess } from '../helpers/cli';
 import { loadJson } from '../helpers/fixtures';
 import { motoEc2 } from '../helpers/moto';
@@ -66,6 +70,14 @@ function launchRecord(user: string, id: string, region: string, at: Date, eventI
 describe('ec2trail owners', () => {
   const client = dynamoClient();
   const stub = new EventHistoryStub({});
+  // Hourly list prices of the scenario's type in its two regions (stand-ins, not AWS's figures).
+  // Moto's image is a Windows one (DescribeInstances says so): the Linux prices must not be taken.
+  const prices = new PriceListStub([
+    ec2Product('t3.micro', NORTH, 'Linux', '0.0104000000'),
+    ec2Product('t3.micro', NORTH, 'Windows', '0.0108000000'),
+    ec2Product('t3.micro', CANADA, 'Windows', '0.0116000000'),
+  ]);
+  const cache = mkdtempSync(join(tmpdir(), 'ec2trail-prices-'));
   let table: string;
   let env: NodeJS.ProcessEnv;
   const ids: Record<'A' | 'B' | 'C' | 'D' | 'E', string> = { A: '', B: '', C: '', D: '', E: '' };
@@ -109,17 +121,23 @@ describe('ec2trail owners', () => {
       },
     });
     const endpoint = await stub.start();
+    const pricing = await prices.start();
     env = {
       AWS_ENDPOINT_URL_EC2: motoEndpoint(),
       AWS_ENDPOINT_URL_CLOUDTRAIL: endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+      AWS_ENDPOINT_URL_PRICING: pricing,
+      XDG_CACHE_HOME: cache,
       AWS_ENDPOINT_URL_S3: process.env.EC2TRAIL_TEST_SNS_ENDPOINT,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: NORTH,
     };
   }, 60_000);
-  afterAll(() => stub.stop());
+  afterAll(async () => {
+    await stub.stop();
+    await prices.stop();
+  });
 
   const owners = (...extra: string[]) =>
     runInProcess(
@@ -153,8 +171,13 @@ describe('ec2trail owners', () => {
       service: 'autoscaling/web-asg',
     });
     expect(byId[ids.D]).toMatchObject({ person: 'carol', evidence: 'tags', personVerified: false });
+    // Each instance's list price, as the Price List gave it for its region; read once per product.
+    for (const id of [ids.A, ids.B, ids.E])
+      expect(byId[id]).toMatchObject({ hourlyUsd: 0.0108, priceDate: '2026-11-01T00:00:00Z', noPrice: null });
+    for (const id of [ids.C, ids.D]) expect(byId[id]).toMatchObject({ hourlyUsd: 0.0116 });
+    expect(prices.requests).toBe(2);
     for (const instance of instances) {
-      expect(instance).toMatchObject({ instanceType: 't3.micro', state: 'running', hourlyUsd: null });
+      expect(instance).toMatchObject({ instanceType: 't3.micro', state: 'running' });
       expect(typeof instance.launchTime).toBe('string');
     }
     expect(summary).toMatchObject({
@@ -163,6 +186,9 @@ describe('ec2trail owners', () => {
       percent: 80,
       byEvidence: { table: 1, 'event-history': 2, tags: 1 },
       unknownByReason: { 'not-in-event-history': 1 },
+      // 3 × 0.0108 + 2 × 0.0116
+      runningHourlyUsd: 0.0556,
+      unpriced: 0,
     });
     // Every instance the table did not know, asked once in its own region (D's tag is the last
     // evidence tried), and the throttled request once more. (The pace: test/cli/owners-lookup.test.ts.)
@@ -179,6 +205,8 @@ describe('ec2trail owners', () => {
   it('records what Event history held, so the next run and "who" answer from the table', async () => {
     stub.throttle = new Set();
     const first = await owners();
+    // The prices came from the cache: no Price List request this time.
+    expect(prices.requests).toBe(2);
     expect(first.stderr).toBe('');
     const who = await runInProcess(['who', ids.B, '--table', table, '--output', 'json'], { env });
     const rows = JSON.parse(who.stdout) as { action: string; actor: { name: string }; ingestedBy: string }[];
