@@ -31,7 +31,7 @@ import { TrailLaunchFinder } from '../inventory/trail-launch';
 import { chooseOwnerTags } from '../owner-tags/deployed';
 import { Replayer } from '../replay/replayer';
 import { outputFormat } from '../rows-output';
-import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
+import { openTarget, TARGET_FLAGS, TARGET_HELP, type TargetOptions, targetOptions } from '../target';
 import { parseTimeArg } from '../time-arg';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -91,9 +91,18 @@ async function pricesOf(
   return (instance) => found.get(instance.instanceId) ?? NO_PRICE_READ;
 }
 
-/** Whether S3 is reached through an endpoint of the user's (an emulator), not AWS's. */
-function s3EndpointGiven(endpointUrl: string | undefined): boolean {
-  return Boolean(endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
+/**
+ * The trail bucket's client: it may be in another region than the profile's, so it follows S3's
+ * redirect; an endpoint of the user's (an emulator) answers on one host, so buckets go in the path.
+ */
+function trailS3Options(aws: TargetOptions) {
+  const emulated = Boolean(
+    aws.endpointUrl || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL,
+  );
+  return {
+    followRegionRedirects: true,
+    ...(emulated ? { forcePathStyle: true } : {}),
+  };
 }
 
 /** The trail's bucket and prefix: the flags, else the deploy config's `trail`; null when neither. */
@@ -244,14 +253,7 @@ ${TARGET_HELP}`,
         ...(trail
           ? {
               trail: new TrailLaunchFinder(
-                client(
-                  new S3Client({
-                    ...awsClientConfig('s3', aws),
-                    followRegionRedirects: true,
-                    // An emulator answers on one host: buckets go in the path, not the host name.
-                    ...(s3EndpointGiven(options.endpointUrl) ? { forcePathStyle: true } : {}),
-                  }),
-                ),
+                client(new S3Client({ ...awsClientConfig('s3', aws), ...trailS3Options(aws) })),
                 trail,
               ),
             }
