@@ -6,8 +6,7 @@
  * ThrottlingException as the service does.
  */
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { JsonApiStub } from './json-api-stub';
 
 export interface StubRequest {
   readonly region: string;
@@ -17,7 +16,6 @@ export interface StubRequest {
 
 export class EventHistoryStub {
   readonly requests: StubRequest[] = [];
-  private server: Server | null = null;
   /** Requests (1-based, over all regions) answered with ThrottlingException. */
   throttle = new Set<number>();
 
@@ -27,52 +25,39 @@ export class EventHistoryStub {
     private readonly pageSize = 50,
   ) {}
 
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        const region =
-          /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(request.headers.authorization ?? '')?.[1] ?? '?';
-        const input = JSON.parse(body || '{}') as {
-          LookupAttributes?: { AttributeKey: string; AttributeValue: string }[];
-          NextToken?: string;
-        };
-        const resourceName =
-          input.LookupAttributes?.find((a) => a.AttributeKey === 'ResourceName')?.AttributeValue ?? null;
-        this.requests.push({ region, resourceName, at: Date.now() });
-        if (this.throttle.has(this.requests.length)) {
-          response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
-          response.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
-          return;
-        }
-        const matching = (this.events[region] ?? []).filter(
-          (e) => resourceName === null || e.resources.includes(resourceName),
-        );
-        const offset = input.NextToken ? Number(input.NextToken) : 0;
-        const page = matching.slice(offset, offset + this.pageSize);
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(
-          JSON.stringify({
-            Events: page.map((e, i) => ({
-              EventId: `stub-${offset + i}`,
-              EventName: (e.record as { eventName?: string }).eventName,
-              CloudTrailEvent: JSON.stringify(e.record),
-            })),
-            ...(offset + this.pageSize < matching.length
-              ? { NextToken: String(offset + this.pageSize) }
-              : {}),
-          }),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  private readonly api = new JsonApiStub(({ body, region }) => {
+    const input = body as {
+      LookupAttributes?: { AttributeKey: string; AttributeValue: string }[];
+      NextToken?: string;
+    };
+    const resourceName =
+      input.LookupAttributes?.find((a) => a.AttributeKey === 'ResourceName')?.AttributeValue ?? null;
+    this.requests.push({ region, resourceName, at: Date.now() });
+    if (this.throttle.has(this.requests.length))
+      return { status: 400, json: { __type: 'ThrottlingException', message: 'Rate exceeded' } };
+    const matching = (this.events[region] ?? []).filter(
+      (e) => resourceName === null || e.resources.includes(resourceName),
+    );
+    const offset = input.NextToken ? Number(input.NextToken) : 0;
+    const page = matching.slice(offset, offset + this.pageSize);
+    return {
+      status: 200,
+      json: {
+        Events: page.map((e, i) => ({
+          EventId: `stub-${offset + i}`,
+          EventName: (e.record as { eventName?: string }).eventName,
+          CloudTrailEvent: JSON.stringify(e.record),
+        })),
+        ...(offset + this.pageSize < matching.length ? { NextToken: String(offset + this.pageSize) } : {}),
+      },
+    };
+  });
+
+  start(): Promise<string> {
+    return this.api.start();
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  stop(): Promise<void> {
+    return this.api.stop();
   }
 }

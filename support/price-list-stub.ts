@@ -5,8 +5,7 @@
  * It answers from the hourly prices a caller gives it, matching every TERM_MATCH filter.
  */
 
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { JsonApiStub } from './json-api-stub';
 
 /** One product: the attributes GetProducts filters on, and its price an hour. */
 export interface StubProduct {
@@ -17,7 +16,6 @@ export interface StubProduct {
 
 export class PriceListStub {
   requests = 0;
-  private server: Server | null = null;
 
   constructor(private readonly products: readonly StubProduct[]) {}
 
@@ -52,35 +50,24 @@ export class PriceListStub {
     });
   }
 
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk) => {
-        body += chunk;
-      });
-      request.on('end', () => {
-        this.requests++;
-        const input = JSON.parse(body || '{}') as { Filters?: { Field: string; Value: string }[] };
-        const matching = this.products
-          .map((product, n) => ({ product, n }))
-          .filter(({ product }) =>
-            (input.Filters ?? []).every((f) => product.attributes[f.Field] === f.Value),
-          );
-        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(
-          JSON.stringify({
-            FormatVersion: 'aws_v1',
-            PriceList: matching.map(({ product, n }) => this.item(product, n)),
-          }),
-        );
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  private readonly api = new JsonApiStub(({ body }) => {
+    this.requests++;
+    const input = body as { Filters?: { Field: string; Value: string }[] };
+    const matching = this.products
+      .map((product, n) => ({ product, n }))
+      .filter(({ product }) => (input.Filters ?? []).every((f) => product.attributes[f.Field] === f.Value));
+    return {
+      status: 200,
+      json: { FormatVersion: 'aws_v1', PriceList: matching.map(({ product, n }) => this.item(product, n)) },
+    };
+  });
+
+  start(): Promise<string> {
+    return this.api.start();
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  stop(): Promise<void> {
+    return this.api.stop();
   }
 }
 

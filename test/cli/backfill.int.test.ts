@@ -2,19 +2,9 @@ import { backfillInputs, LOOKUP_INTERVAL_MS, RateLimiter } from '../../cli/backf
 import type { EventHistory, EventHistoryPage } from '../../cli/backfill/event-history';
 import { Replayer } from '../../cli/replay/replayer';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { fakeClock } from '../helpers/fake-clock';
 import { loadJson } from '../helpers/fixtures';
 import { documentClient, dynamoClient, freshTable } from '../helpers/services';
-
-/** A fake clock: sleeping advances time instantly. */
-function fakeClock(start = Date.parse('2026-03-20T00:00:00Z')) {
-  let now = start;
-  return {
-    now: () => now,
-    sleep: async (ms: number) => {
-      now += ms;
-    },
-  };
-}
 
 /** LookupEvents in memory: pages of two, and throttling on chosen calls. */
 class FakeHistory implements EventHistory {

@@ -7,16 +7,7 @@
 
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { RegionEventHistory } from '../../cli/inventory/launch-lookup';
-
-function fakeClock(start = Date.parse('2026-03-20T00:00:00Z')) {
-  let now = start;
-  return {
-    now: () => now,
-    sleep: async (ms: number) => {
-      now += ms;
-    },
-  };
-}
+import { fakeClock } from '../helpers/fake-clock';
 
 /** The one call RegionEventHistory makes, answered in memory, with the fake time of each. */
 function fakeCloudTrail(answer: (call: number) => object | Error, clock: { now: () => number }) {
