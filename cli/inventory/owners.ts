@@ -215,13 +215,14 @@ export async function lastTouches(
   const candidates = instances.filter((i) => i.state === 'running');
   await inPool(candidates, 16, async (instance) => {
     let newest: number | null = null;
-    // Newest first: the first touching call is the last touch, and rows past the window end the read.
-    for await (const row of queries.lifecycle(instance.instanceId)) {
+    // Newest first, in the window only: the first touching call is the last touch.
+    for await (const row of queries.lifecycle(instance.instanceId, { fromMs: nowMs - afterMs })) {
       const at = Date.parse(row.eventTime ?? '');
-      if (Number.isFinite(at) && nowMs - at > afterMs) break;
-      if (!(TOUCHING_ACTIONS as readonly string[]).includes(row.action) || row.outcome !== 'success')
-        continue;
-      if (Number.isFinite(at)) {
+      if (
+        (TOUCHING_ACTIONS as readonly string[]).includes(row.action) &&
+        row.outcome === 'success' &&
+        Number.isFinite(at)
+      ) {
         newest = at;
         break;
       }

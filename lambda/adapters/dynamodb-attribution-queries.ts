@@ -36,17 +36,32 @@ export class DynamoDbAttributionQueries {
     private readonly tableName: string,
   ) {}
 
-  /** Every row of one instance, newest first. */
+  /**
+   * Every row of one instance, newest first. A time window is a range of the sort key (the table
+   * refuses a filter on a key attribute), so rows outside it are never read.
+   */
   lifecycle(instanceId: string, filter: RowFilter = {}): AsyncGenerator<StoredRow> {
+    const windowed = filter.fromMs !== undefined || filter.toMs !== undefined;
     return this.rows(
       {
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
-        ExpressionAttributeValues: { ':pk': instanceId },
+        KeyConditionExpression: windowed ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk',
+        ExpressionAttributeNames: {
+          '#pk': ATTRIBUTION_TABLE.partitionKey,
+          ...(windowed ? { '#sk': ATTRIBUTION_TABLE.sortKey } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':pk': instanceId,
+          ...(windowed
+            ? {
+                ':from': filter.fromMs === undefined ? '0' : sortableTime(filter.fromMs),
+                ':to': filter.toMs === undefined ? '~' : `${sortableTime(filter.toMs)}${AFTER}`,
+              }
+            : {}),
+        },
         ScanIndexForward: false,
       },
       filter,
-      true,
+      false,
     );
   }
 
