@@ -158,3 +158,44 @@ describe('possibly forgotten', () => {
     expect(isPossiblyForgotten({ ...running(90), originalLaunchMs: null }, null, now, days(30))).toBe(false);
   });
 });
+
+describe('the service resource the tags name', () => {
+  // The tags AWS services put on what they launch, as their documentation names them.
+  it.each([
+    ['eks:nodegroup-name', 'ng-1', 'eks-nodegroup/ng-1'],
+    ['karpenter.sh/nodepool', 'default', 'karpenter-nodepool/default'],
+    ['aws:autoscaling:groupName', 'web-asg', 'autoscaling/web-asg'],
+    ['aws:ec2spot:fleet-request-id', 'sfr-1234', 'spot-fleet/sfr-1234'],
+    ['aws:ec2:fleet-id', 'fleet-1234', 'ec2-fleet/fleet-1234'],
+    ['elasticbeanstalk:environment-name', 'prod-env', 'elasticbeanstalk/prod-env'],
+    ['aws:elasticmapreduce:job-flow-id', 'j-1234', 'emr/j-1234'],
+    ['aws:cloudformation:stack-name', 'web', 'cloudformation/web'],
+  ])('%s=%s names %s', (key, value, service) => {
+    expect(ownershipOfTags({ [key]: value }, ['Owner'])?.service).toBe(service);
+  });
+
+  it('names the service alone when the launch row does not say which resource', () => {
+    expect(
+      ownershipOfLaunch(
+        {
+          actor: asgRole,
+          via: { service: 'autoscaling', resourceType: 'other', resourceId: null },
+          initiator: null,
+        },
+        'table',
+      ).service,
+    ).toBe('autoscaling');
+  });
+});
+
+describe('coverage of nothing', () => {
+  it('is every instance of none: nothing is unaccounted for', () => {
+    expect(coverageOf([])).toEqual({
+      instances: 0,
+      withPerson: 0,
+      percent: 100,
+      byEvidence: {},
+      unknownByReason: {},
+    });
+  });
+});

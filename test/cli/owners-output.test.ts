@@ -1,0 +1,33 @@
+/**
+ * The summary line of `owners`, word for word, for figures built by hand: coverage, how the
+ * people were found, why the rest are unknown, Event history's requests and the running cost.
+ */
+
+import { summaryLine } from '../../cli/inventory/owners-output';
+
+describe('the owners summary line', () => {
+  it('says coverage, evidence, every unknown reason, the requests and the cost', () => {
+    expect(
+      summaryLine(
+        {
+          instances: 10,
+          withPerson: 7,
+          percent: 70,
+          byEvidence: { table: 4, 'event-history': 2, tags: 1 },
+          unknownByReason: { 'before-event-history': 2, 'service-no-person': 1 },
+        },
+        3,
+        5,
+        { hourlyUsd: 1.2345, unpriced: 1 },
+      ),
+    ).toBe(
+      '10 instance(s) in 3 region(s); 7 with a person (70 %); 4 from the table, 2 from Event history, 1 from tags; 3 unknown: 2 launched more than 90 days ago: pass --trail-bucket to read the trail; 1 launched by a service; no person is linked to it; 5 Event history request(s), 2 a second per region at most; running: USD 1.23 an hour at on-demand list prices (an estimate, not the bill), 1 running instance(s) without a price',
+    );
+  });
+
+  it('says so when there is no instance', () => {
+    expect(
+      summaryLine({ instances: 0, withPerson: 0, percent: 100, byEvidence: {}, unknownByReason: {} }, 2, 0),
+    ).toBe('no instance in 2 region(s)');
+  });
+});
