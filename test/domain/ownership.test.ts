@@ -199,3 +199,29 @@ describe('coverage of nothing', () => {
     });
   });
 });
+
+describe('edges', () => {
+  const now = Date.parse('2026-06-01T00:00:00Z');
+  const day = 86_400_000;
+
+  it('takes an initiator known by name alone, or by ARN alone', () => {
+    const via = { service: 'autoscaling', resourceType: 'autoscaling-group', resourceId: 'web-asg' };
+    expect(
+      ownershipOfLaunch({ actor: asgRole, via, initiator: { arn: null, name: 'bob' } }, 'table').person,
+    ).toBe('bob');
+    expect(
+      ownershipOfLaunch(
+        { actor: asgRole, via, initiator: { arn: 'arn:aws:iam::111122223333:user/bob', name: null } },
+        'table',
+      ).person,
+    ).toBe('arn:aws:iam::111122223333:user/bob');
+  });
+
+  it('counts a launch exactly at the threshold as not yet past it, and a touch exactly at it as within it', () => {
+    const instance = { state: 'running', originalLaunchMs: now - 30 * day, person: 'alice' };
+    expect(isPossiblyForgotten(instance, null, now, 30 * day)).toBe(false);
+    const older = { ...instance, originalLaunchMs: now - 31 * day };
+    expect(isPossiblyForgotten(older, now - 30 * day, now, 30 * day)).toBe(false);
+    expect(isPossiblyForgotten(older, now - 30 * day - 1, now, 30 * day)).toBe(true);
+  });
+});
