@@ -100,3 +100,55 @@ describe('the hourly price in a GetProducts item', () => {
     expect(hourlyPriceOf('{"terms":{}}')).toBeNull();
   });
 });
+
+describe('every platform and tenancy priced here', () => {
+  it.each([
+    ['windows', 'Windows', 'License included'],
+    ['Red Hat Enterprise Linux', 'RHEL', 'No License required'],
+    ['SUSE Linux', 'SUSE', 'No License required'],
+  ])('%s is priced as %s with %s', (platform, operatingSystem, licenseModel) => {
+    expect(
+      priceQueryOf({ instanceType: 'm5.large', region: 'eu-west-1', platform, tenancy: 'host' }),
+    ).toMatchObject({
+      operatingSystem,
+      licenseModel,
+      tenancy: 'Host',
+    });
+  });
+});
+
+describe('the hourly price among several terms and dimensions', () => {
+  const product = (terms: object) => JSON.stringify({ terms: { OnDemand: terms } });
+
+  it('skips what is not an hourly dimension, and takes the first hourly one', () => {
+    expect(
+      hourlyPriceOf(
+        product({
+          broken: 'not a term',
+          T1: {
+            priceDimensions: {
+              D1: { unit: 'Quantity', pricePerUnit: { USD: '5' } },
+              D2: { unit: 'Hrs', pricePerUnit: { USD: '0.25' } },
+            },
+          },
+        }),
+      ),
+    ).toEqual({ usd: 0.25, effectiveDate: null });
+  });
+
+  it('keeps a price of zero as zero (a real answer), and refuses a negative one', () => {
+    expect(
+      hourlyPriceOf(product({ T: { priceDimensions: { D: { unit: 'Hrs', pricePerUnit: { USD: '0' } } } } })),
+    ).toEqual({
+      usd: 0,
+      effectiveDate: null,
+    });
+    expect(
+      hourlyPriceOf(product({ T: { priceDimensions: { D: { unit: 'Hrs', pricePerUnit: { USD: '-1' } } } } })),
+    ).toBeNull();
+    expect(
+      hourlyPriceOf(JSON.stringify({ terms: { OnDemand: { T: { priceDimensions: 'none' } } } })),
+    ).toBeNull();
+    expect(hourlyPriceOf('"just a string"')).toBeNull();
+  });
+});
