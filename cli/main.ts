@@ -40,6 +40,11 @@ const COMMANDS: readonly Entry[] = [
     load: () => (require('./commands/owners') as typeof import('./commands/owners')).ownersCommand,
   },
   {
+    name: 'costs',
+    summary: 'per person, instance-hours and list-price cost in a window: who runs the expensive ones',
+    load: () => (require('./commands/costs') as typeof import('./commands/costs')).costsCommand,
+  },
+  {
     name: 'digest',
     summary: 'the digest of a window: launches, alerts, top launchers, what still runs',
     load: () => (require('./commands/digest') as typeof import('./commands/digest')).digestCommand,

@@ -8,25 +8,24 @@ import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attri
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { coverageOf, isPossiblyForgotten } from '../../lambda/domain/inventory/ownership';
-import { priceQueryOf } from '../../lambda/domain/inventory/price';
 import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
 import { awsClientConfig } from '../aws-client-config';
-import { type Command, type Output, parseFlags } from '../command';
+import { type Command, parseFlags } from '../command';
 import { readDeployConfig } from '../deployed-policy';
 import { UsageError } from '../errors';
 import { findOwners, lastTouches, type OwnedInstance, regionsToList } from '../inventory/owners';
 import {
   ageDays,
-  NO_PRICE_READ,
   ownerRecord,
   ownersCsv,
   ownersTable,
   ownersText,
-  type PriceOfInstance,
   runningCost,
   summaryLine,
 } from '../inventory/owners-output';
 import { PriceBook, priceCacheFile } from '../inventory/price-book';
+import { NO_PRICE_READ, type PriceOfInstance, pricesOf } from '../inventory/prices';
+import { SpotPriceHistory } from '../inventory/spot-prices';
 import { TrailLaunchFinder } from '../inventory/trail-launch';
 import { chooseOwnerTags } from '../owner-tags/deployed';
 import { Replayer } from '../replay/replayer';
@@ -39,7 +38,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const SORTS = ['age', 'person', 'cost'] as const;
 
 /** The tag keys ec2trail writes the person to: the deploy config's, else the default `Owner`. */
-function personTagKeys(configFile: string | undefined): string[] {
+export function personTagKeys(configFile: string | undefined): string[] {
   const tags = chooseOwnerTags(configFile)?.settings.tags ?? DEFAULT_OWNER_TAGS;
   return Object.entries(tags).flatMap(([key, source]) => (source === 'person' ? [key] : []));
 }
@@ -51,45 +50,7 @@ function touchOf(touches: ReadonlyMap<string, number | null>, instance: OwnedIns
 }
 
 /** The Price List API answers in us-east-1 (and two other regions) for every region's prices. */
-const PRICING_REGION = 'us-east-1';
-
-/** Each instance's price, read once per product; Spot instances are not priced from the on-demand list. */
-async function pricesOf(
-  instances: readonly OwnedInstance[],
-  book: PriceBook,
-  output: Output,
-): Promise<(i: OwnedInstance) => PriceOfInstance> {
-  const found = new Map<string, PriceOfInstance>();
-  const none = (noPrice: string): PriceOfInstance => ({ hourlyUsd: null, priceDate: null, noPrice });
-  await Promise.all(
-    instances.map(async (instance) => {
-      if (instance.lifecycle === 'spot') {
-        found.set(instance.instanceId, none('Spot: not the on-demand list price'));
-        return;
-      }
-      const query = priceQueryOf(instance);
-      if (!query) {
-        found.set(instance.instanceId, none(`no list price for ${instance.platform ?? 'this platform'}`));
-        return;
-      }
-      const price = await book.price(query).catch(() => undefined);
-      found.set(
-        instance.instanceId,
-        price === undefined
-          ? none('the Price List could not be read')
-          : price === null
-            ? none('the Price List has no price for it')
-            : { hourlyUsd: price.usd, priceDate: price.effectiveDate, noPrice: null },
-      );
-    }),
-  );
-  book.save();
-  if (book.problems.length > 0)
-    output.err(
-      `ec2trail: ${book.problems.length} price(s) could not be read, shown as no price: ${book.problems[0]}`,
-    );
-  return (instance) => found.get(instance.instanceId) ?? NO_PRICE_READ;
-}
+export const PRICING_REGION = 'us-east-1';
 
 /**
  * The trail bucket's client: it may be in another region than the profile's, so it follows S3's
@@ -286,7 +247,15 @@ ${TARGET_HELP}`,
             client(new PricingClient(awsClientConfig('pricing', aws, PRICING_REGION))),
             priceCacheFile(),
           );
-      const priceOf = prices ? await pricesOf(result.instances, prices, output) : () => NO_PRICE_READ;
+      const priceById = prices
+        ? await pricesOf(
+            result.instances,
+            prices,
+            new SpotPriceHistory((region) => client(new EC2Client(awsClientConfig('ec2', aws, region)))),
+            (line) => output.err(line),
+          )
+        : () => NO_PRICE_READ;
+      const priceOf = (i: OwnedInstance) => priceById(i.instanceId);
       const coverage = coverageOf(result.instances);
       const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
       const touches = values.forgotten
@@ -321,7 +290,7 @@ ${TARGET_HELP}`,
       );
       if (format === 'json') {
         await output.out(
-          `${JSON.stringify({ instances: shown.map((i) => ({ ...ownerRecord(i, now, priceOf(i)), ...(values.forgotten ? { lastTouch: touchOf(touches, i) } : {}) })), summary: { ...coverage, regions, failedRegions: result.failedRegions, lookups: result.lookups, ...(cost ? { runningHourlyUsd: cost.hourlyUsd, unpriced: cost.unpriced } : {}), line: summary } }, null, 2)}\n`,
+          `${JSON.stringify({ instances: shown.map((i) => ({ ...ownerRecord(i, now, priceOf(i)), ...(values.forgotten ? { lastTouch: touchOf(touches, i) } : {}) })), summary: { ...coverage, regions, failedRegions: result.failedRegions, lookups: result.lookups, ...(cost ? { runningHourlyUsd: cost.hourlyUsd, unpriced: cost.unpriced, spotPriced: cost.spot } : {}), line: summary } }, null, 2)}\n`,
         );
       } else if (format === 'table') {
         await output.out(`${ownersTable(shown, now, priceOf, output.columns)}\n\n${summary}\n`);

@@ -26,6 +26,7 @@ export interface InventoryInstance {
   /** `Linux/UNIX`, `Windows`, … as EC2's `PlatformDetails` says. */
   readonly platform: string | null;
   readonly tenancy: string | null;
+  readonly availabilityZone: string | null;
   /** `spot` for Spot instances; null for on-demand. */
   readonly lifecycle: string | null;
 }
@@ -53,6 +54,7 @@ function inventoryOf(instance: Instance, account: string | null, region: string)
     tags: Object.fromEntries((instance.Tags ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : []))),
     platform: instance.PlatformDetails ?? instance.Platform ?? null,
     tenancy: instance.Placement?.Tenancy ?? null,
+    availabilityZone: instance.Placement?.AvailabilityZone ?? null,
     lifecycle: instance.InstanceLifecycle ?? null,
   };
 }

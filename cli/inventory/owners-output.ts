@@ -8,6 +8,7 @@ import {
 } from '../../lambda/domain/inventory/ownership';
 import { renderTable } from '../table';
 import type { OwnedInstance } from './owners';
+import { NO_PRICE_READ, type PriceOfInstance } from './prices';
 
 const DAY_MS = 86_400_000;
 
@@ -16,21 +17,6 @@ export function ageDays(instance: OwnedInstance, nowMs: number): number | null {
   const launched = Date.parse(instance.originalLaunchTime ?? instance.launchTime ?? '');
   return Number.isFinite(launched) ? Math.floor((nowMs - launched) / DAY_MS) : null;
 }
-
-/** What is known of an instance's price: the list price an hour, or why there is none. */
-export interface PriceOfInstance {
-  readonly hourlyUsd: number | null;
-  /** When the Price List says the price took effect. */
-  readonly priceDate: string | null;
-  /** Why there is no price, in words; null when there is one. */
-  readonly noPrice: string | null;
-}
-
-export const NO_PRICE_READ: PriceOfInstance = {
-  hourlyUsd: null,
-  priceDate: null,
-  noPrice: 'prices not read',
-};
 
 /** One instance as JSON and CSV show it. A missing price is null, never 0. */
 export function ownerRecord(instance: OwnedInstance, nowMs: number, price: PriceOfInstance = NO_PRICE_READ) {
@@ -49,6 +35,7 @@ export function ownerRecord(instance: OwnedInstance, nowMs: number, price: Price
     evidence: instance.evidence,
     reason: instance.reason,
     hourlyUsd: price.hourlyUsd,
+    priceKind: price.priceKind,
     priceDate: price.priceDate,
     noPrice: price.noPrice,
   };
@@ -105,6 +92,7 @@ const CSV_FIELDS = [
   'evidence',
   'reason',
   'hourlyUsd',
+  'priceKind',
   'priceDate',
   'noPrice',
 ] as const;
@@ -152,6 +140,8 @@ const EVIDENCE_WORDS = {
 export interface RunningCost {
   readonly hourlyUsd: number;
   readonly unpriced: number;
+  /** Running instances priced at the latest Spot price rather than the on-demand list. */
+  readonly spot: number;
 }
 
 export function runningCost(
@@ -160,13 +150,15 @@ export function runningCost(
 ): RunningCost {
   let hourlyUsd = 0;
   let unpriced = 0;
+  let spot = 0;
   for (const instance of instances) {
     if (instance.state !== 'running') continue;
-    const usd = priceOf(instance).hourlyUsd;
-    if (usd === null) unpriced++;
-    else hourlyUsd += usd;
+    const price = priceOf(instance);
+    if (price.hourlyUsd === null) unpriced++;
+    else hourlyUsd += price.hourlyUsd;
+    if (price.priceKind === 'spot') spot++;
   }
-  return { hourlyUsd: Math.round(hourlyUsd * 10_000) / 10_000, unpriced };
+  return { hourlyUsd: Math.round(hourlyUsd * 10_000) / 10_000, unpriced, spot };
 }
 
 /** The summary line: coverage as a percentage, how people were found, why the rest are unknown. */
@@ -191,7 +183,7 @@ export function summaryLine(
     ...(lookups > 0 ? [`${lookups} Event history request(s), 2 a second per region at most`] : []),
     ...(cost
       ? [
-          `running: USD ${cost.hourlyUsd.toFixed(2)} an hour at on-demand list prices (an estimate, not the bill)${cost.unpriced > 0 ? `, ${cost.unpriced} running instance(s) without a price` : ''}`,
+          `running: USD ${cost.hourlyUsd.toFixed(2)} an hour at on-demand list prices${cost.spot > 0 ? ` (${cost.spot} at the latest Spot price)` : ''} (an estimate, not the bill)${cost.unpriced > 0 ? `, ${cost.unpriced} running instance(s) without a price` : ''}`,
         ]
       : []),
   ].join('; ');

@@ -88,7 +88,12 @@ async function launchRow(queries: DynamoDbAttributionQueries, instanceId: string
   return null;
 }
 
-async function inPool<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/** Runs `work` over `items`, `size` at a time, keeping their order. */
+export async function inPool<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -18,7 +18,7 @@ describe('the owners summary line', () => {
         },
         3,
         5,
-        { hourlyUsd: 1.2345, unpriced: 1 },
+        { hourlyUsd: 1.2345, unpriced: 1, spot: 0 },
       ),
     ).toBe(
       '10 instance(s) in 3 region(s); 7 with a person (70 %); 4 from the table, 2 from Event history, 1 from tags; 3 unknown: 2 launched more than 90 days ago: pass --trail-bucket to read the trail; 1 launched by a service; no person is linked to it; 5 Event history request(s), 2 a second per region at most; running: USD 1.23 an hour at on-demand list prices (an estimate, not the bill), 1 running instance(s) without a price',
