@@ -10,7 +10,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { type _InstanceType, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOOKUP_INTERVAL_MS } from '../cli/backfill/backfill';
-import { findOwners } from '../cli/inventory/owners';
+import { findOwners } from '../lambda/inventory/find-owners';
 import { ensureTable, localClient } from '../cli/local/dynamodb-local';
 import { Replayer } from '../cli/replay/replayer';
 import { DynamoDbAttributionQueries } from '../lambda/adapters/dynamodb-attribution-queries';

@@ -1,13 +1,13 @@
 /** Pulls lifecycle events from CloudTrail Event history within its rate limit, as replay inputs. */
 
 import { backoffDelay } from '../../lambda/adapters/backoff';
+import { LOOKUP_INTERVAL_MS, RateLimiter } from '../../lambda/adapters/rate-limiter';
 import { type Action, LIFECYCLE_ACTIONS, SERVICE_CHANGE } from '../../lambda/domain';
 import { eventsOf } from '../../lambda/domain/watched-calls';
 import type { InputFile, InputItem } from '../inputs';
 import type { EventHistory } from './event-history';
 
-/** LookupEvents allows 2 requests per second per account and region. */
-export const LOOKUP_INTERVAL_MS = 500;
+export { LOOKUP_INTERVAL_MS, RateLimiter };
 export const MAX_DAYS = 90;
 
 export interface BackfillOptions {
@@ -17,27 +17,6 @@ export interface BackfillOptions {
   /** Retries of one request when throttled. @default 8 */
   readonly maxRetries?: number;
   readonly onThrottle?: (eventName: string, attempt: number, waitMs: number) => void;
-}
-
-/** Spaces calls at least `intervalMs` apart. */
-export class RateLimiter {
-  private next = 0;
-  constructor(
-    private readonly intervalMs: number,
-    private readonly now: () => number,
-    private readonly sleep: (ms: number) => Promise<void>,
-  ) {}
-
-  async wait(): Promise<void> {
-    const now = this.now();
-    if (now < this.next) await this.sleep(this.next - now);
-    this.next = Math.max(now, this.next) + this.intervalMs;
-  }
-
-  /** Pushes the next call back, after the service said to slow down. */
-  delay(ms: number): void {
-    this.next = Math.max(this.next, this.now() + ms);
-  }
 }
 
 function isThrottle(error: unknown): boolean {

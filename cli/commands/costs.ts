@@ -5,6 +5,10 @@ import { PricingClient } from '@aws-sdk/client-pricing';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { costsByPerson, type InstanceCost } from '../../lambda/domain/inventory/person-costs';
+import { findOwners, regionsToList } from '../../lambda/inventory/find-owners';
+import { PriceBook, priceCacheFile } from '../../lambda/inventory/price-book';
+import { NO_PRICE_READ, pricesOf } from '../../lambda/inventory/prices';
+import { SpotPriceHistory } from '../../lambda/inventory/spot-prices';
 import { awsClientConfig } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
 import { describeError, UsageError } from '../errors';
@@ -17,10 +21,6 @@ import {
   instanceCostRecord,
   personRecord,
 } from '../inventory/costs-output';
-import { findOwners, regionsToList } from '../inventory/owners';
-import { PriceBook, priceCacheFile } from '../inventory/price-book';
-import { NO_PRICE_READ, pricesOf } from '../inventory/prices';
-import { SpotPriceHistory } from '../inventory/spot-prices';
 import { outputFormat } from '../rows-output';
 import { openTarget, TARGET_FLAGS, TARGET_HELP, type TargetOptions, targetOptions } from '../target';
 import { parseWindow, WINDOW_FLAGS, windowHelp } from '../time-window';

@@ -7,13 +7,23 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
+import { S3TrailLogSource } from '../../lambda/adapters/s3-trail-log-source';
 import { coverageOf, isPossiblyForgotten } from '../../lambda/domain/inventory/ownership';
 import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
+import {
+  findOwners,
+  lastTouches,
+  type OwnedInstance,
+  regionsToList,
+} from '../../lambda/inventory/find-owners';
+import { PriceBook, priceCacheFile } from '../../lambda/inventory/price-book';
+import { NO_PRICE_READ, type PriceOfInstance, pricesOf } from '../../lambda/inventory/prices';
+import { SpotPriceHistory } from '../../lambda/inventory/spot-prices';
+import { TrailLaunchFinder, type TrailLocation } from '../../lambda/inventory/trail-launch';
 import { awsClientConfig } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
 import { readDeployConfig } from '../deployed-policy';
 import { UsageError } from '../errors';
-import { findOwners, lastTouches, type OwnedInstance, regionsToList } from '../inventory/owners';
 import {
   ageDays,
   ownerRecord,
@@ -23,10 +33,6 @@ import {
   runningCost,
   summaryLine,
 } from '../inventory/owners-output';
-import { PriceBook, priceCacheFile } from '../inventory/price-book';
-import { NO_PRICE_READ, type PriceOfInstance, pricesOf } from '../inventory/prices';
-import { SpotPriceHistory } from '../inventory/spot-prices';
-import { TrailLaunchFinder } from '../inventory/trail-launch';
 import { chooseOwnerTags } from '../owner-tags/deployed';
 import { Replayer } from '../replay/replayer';
 import { outputFormat } from '../rows-output';
@@ -84,6 +90,10 @@ function trailLocation(
     ? { bucket: trail.bucket, prefix: typeof trail.prefix === 'string' ? trail.prefix : '' }
     : null;
 }
+
+/** The trail's launches, listed and read with one client. */
+const trailFinder = (s3: S3Client, trail: TrailLocation) =>
+  new TrailLaunchFinder(s3, trail, new S3TrailLogSource(s3));
 
 function sortOwners(
   instances: OwnedInstance[],
@@ -213,7 +223,7 @@ ${TARGET_HELP}`,
         queries: new DynamoDbAttributionQueries(target.documents, target.tableName),
         ...(trail
           ? {
-              trail: new TrailLaunchFinder(
+              trail: trailFinder(
                 client(new S3Client({ ...awsClientConfig('s3', aws), ...trailS3Options(aws) })),
                 trail,
               ),

@@ -6,9 +6,9 @@ import {
   type InstanceCost,
   type PersonCost,
 } from '../../lambda/domain/inventory/person-costs';
+import type { PriceOfInstance } from '../../lambda/inventory/prices';
 import { renderTable } from '../table';
 import type { HoursOfInstance } from './costs';
-import type { PriceOfInstance } from './prices';
 
 const round = (value: number, places: number) => Math.round(value * 10 ** places) / 10 ** places;
 

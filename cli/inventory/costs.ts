@@ -16,8 +16,8 @@ import {
   type StateChange,
   stateAfter,
 } from '../../lambda/domain/inventory/running-hours';
+import { inPool, type OwnedInstance } from '../../lambda/inventory/find-owners';
 import type { StoredRow } from '../../lambda/schema/stored-row';
-import { inPool, type OwnedInstance } from './owners';
 
 /** One instance's hours in the window, and what pricing it needs. */
 export interface HoursOfInstance {

@@ -6,9 +6,9 @@ import {
   UNKNOWN_REASONS,
   type UnknownReason,
 } from '../../lambda/domain/inventory/ownership';
+import type { OwnedInstance } from '../../lambda/inventory/find-owners';
+import { NO_PRICE_READ, type PriceOfInstance } from '../../lambda/inventory/prices';
 import { renderTable } from '../table';
-import type { OwnedInstance } from './owners';
-import { NO_PRICE_READ, type PriceOfInstance } from './prices';
 
 const DAY_MS = 86_400_000;
 

@@ -7,7 +7,8 @@
 
 import * as z from 'zod/mini';
 import { renderDigest } from '../domain/digest/render';
-import { peopleIn, summarize } from '../domain/digest/summarize';
+import { peopleIn, summarize, withForgotten } from '../domain/digest/summarize';
+import { forgottenSection, type InventorySnapshot } from '../domain/inventory/snapshot';
 import type { AlertPublisher } from '../ports';
 import type { Log } from '../telemetry';
 import { collectDigestInputs, type DigestSource, type SentAlertSource } from './collect';
@@ -28,6 +29,8 @@ export interface DigestDeps {
   readonly clock?: () => Date;
   /** Send each person their own digest too. */
   readonly personal: boolean;
+  /** The latest inventory, for the section of possibly forgotten instances. @default none */
+  readonly snapshots?: { latest(): Promise<InventorySnapshot | null> };
 }
 
 export interface DigestResult {
@@ -40,6 +43,19 @@ export interface DigestResult {
 
 export class NotADigestEventError extends Error {
   override readonly name = 'NotADigestEventError';
+}
+
+/** The latest snapshot; a snapshot that cannot be read costs the digest its section, not the digest. */
+async function latestSnapshot(deps: DigestDeps): Promise<InventorySnapshot | null> {
+  if (!deps.snapshots) return null;
+  try {
+    return await deps.snapshots.latest();
+  } catch (error) {
+    deps.logger.warn('The inventory snapshot could not be read: the digest goes out without its section', {
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+    return null;
+  }
 }
 
 export function createDigestHandler(deps: DigestDeps): (event: unknown) => Promise<DigestResult> {
@@ -56,7 +72,8 @@ export function createDigestHandler(deps: DigestDeps): (event: unknown) => Promi
     const toMs = clock().getTime();
     const window = { fromMs: toMs - DIGEST_PERIODS[period], toMs };
     const { rows, alerts } = await collectDigestInputs(deps.source, deps.sent, window);
-    const team = summarize(rows, alerts, window);
+    const snapshot = await latestSnapshot(deps);
+    const team = withForgotten(summarize(rows, alerts, window), forgottenSection(snapshot, toMs));
     await deps.publisher.publish(renderDigest(team));
     let published = 1;
     const people = deps.personal ? peopleIn(rows, window) : [];
@@ -69,7 +86,10 @@ export function createDigestHandler(deps: DigestDeps): (event: unknown) => Promi
     const failures: string[] = [];
     for (const address of people.slice(0, PERSONAL_DIGESTS_MAX)) {
       try {
-        await deps.publisher.publish(renderDigest(summarize(rows, alerts, window, address.person), address));
+        const own = summarize(rows, alerts, window, address.person);
+        await deps.publisher.publish(
+          renderDigest(withForgotten(own, forgottenSection(snapshot, toMs, address.person)), address),
+        );
         published += 1;
       } catch (error) {
         failures.push(

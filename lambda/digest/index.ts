@@ -1,6 +1,7 @@
 /** The digest function's entry point: clients built once per cold start, the settings checked first. */
 
 import { DynamoDbAttributionQueries } from '../adapters/dynamodb-attribution-queries';
+import { DynamoDbInventorySnapshots } from '../adapters/dynamodb-inventory-snapshots';
 import { DynamoDbSentAlerts } from '../adapters/dynamodb-sent-alerts';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { dynamodbClient, snsClient } from '../runtime/clients';
@@ -15,6 +16,7 @@ const documents = documentsOf(dynamodbClient());
 export const handler = createDigestHandler({
   source: new DynamoDbAttributionQueries(documents, settings.tableName),
   sent: new DynamoDbSentAlerts(documents, settings.tableName),
+  snapshots: new DynamoDbInventorySnapshots(documents, settings.tableName),
   publisher: new SnsAlertPublisher(snsClient(), settings.topicArn, {
     chat: settings.chat,
   }),

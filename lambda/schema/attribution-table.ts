@@ -164,6 +164,15 @@ export function alertKey(eventKey: string): Record<string, string> {
   };
 }
 
+/**
+ * The key of the latest inventory snapshot (`owners` and the scheduled inventory write it; the
+ * digest and the report read it): one item, overwritten by each inventory.
+ */
+export const INVENTORY_SNAPSHOT_KEY = {
+  [ATTRIBUTION_TABLE.partitionKey]: 'inventory#latest',
+  [ATTRIBUTION_TABLE.sortKey]: 'snapshot',
+} as const;
+
 /** The partition key of a subject's launch counts (`quota#<subject>`). */
 export const QUOTA_PREFIX = 'quota#';
 

@@ -159,6 +159,7 @@ describe('ec2trail costs', () => {
     D: 'i-0c0570000000000d1',
     E: '',
     F: 'i-0c0570000000000f1',
+    G: '',
   };
   let table: string;
   let env: NodeJS.ProcessEnv;
@@ -255,7 +256,9 @@ describe('ec2trail costs', () => {
     expect(byId[ids.F]).toMatchObject({ person: 'erin', account: OTHER_ACCOUNT, uncertain: null });
     expect(byId[ids.E]).toMatchObject({ person: 'dave', evidence: 'tags' });
 
-    const people = Object.fromEntries(report.people.map((p) => [p.person, p]));
+    const people: Record<string, Report['people'][number]> = Object.fromEntries(
+      report.people.map((p) => [p.person, p]),
+    );
     // gina 48 × 0.0108; carol 30 × 0.0104; bob 24 × 0.0108; alice 10 × 0.0108 + 12 × 0.0104; erin 4 × 0.0104.
     expect(report.people.map((p) => p.person)).toEqual(['gina', 'carol', 'bob', 'alice', 'erin', 'dave']);
     expect(people.carol?.costUsd).toBeCloseTo(0.312, 3);

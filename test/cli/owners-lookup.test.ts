@@ -6,7 +6,7 @@
  */
 
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { RegionEventHistory } from '../../cli/inventory/launch-lookup';
+import { RegionEventHistory } from '../../lambda/inventory/launch-lookup';
 import { fakeClock } from '../helpers/fake-clock';
 
 /** The one call RegionEventHistory makes, answered in memory, with the fake time of each. */

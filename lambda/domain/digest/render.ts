@@ -5,6 +5,7 @@
  */
 
 import type { AlertMessage } from '../alert';
+import { HOURS_PER_MONTH } from '../inventory/snapshot';
 import { cut, cutGsm, gsmSafe, oneLine, plural, shown } from '../text';
 import { DIGEST_LIST_MAX, type Digest, type DigestAddress } from './summarize';
 
@@ -25,6 +26,31 @@ function section<T>(title: string, items: readonly T[], line: (item: T) => strin
 
 function whose(digest: Digest): string {
   return digest.scope.kind === 'team' ? 'everyone' : shown(digest.scope.person, 80);
+}
+
+const usd = (value: number) => `USD ${value.toFixed(2)}`;
+
+/** The possibly forgotten instances, when an inventory was taken lately: the dearest first. */
+function forgottenLines(digest: Digest): string[] {
+  const f = digest.forgotten;
+  if (!f) return [];
+  const lines = section(
+    `Running for a long time, untouched (more than ${f.afterDays} days; inventory of ${minute(f.asOf)}, ${plural(f.regions, 'region')})`,
+    f.instances,
+    (i) =>
+      `${shown(i.instanceId, 40)} ${shown(i.instanceType ?? '?', 30)} (${shown(i.account ?? '?', 20)}, ${shown(i.region, 30)}) ` +
+      `for ${i.person ? shown(i.person, 120) : 'no known person'}${i.service ? ` via ${shown(i.service, 80)}` : ''}: ` +
+      `launched ${i.launchedAt ? i.launchedAt.slice(0, 10) : 'at an unknown time'}, ` +
+      `last touched ${i.lastTouch ? i.lastTouch.slice(0, 10) : 'never that ec2trail saw'}; ` +
+      `${i.hourlyUsd === null ? 'no price' : `about ${usd(i.hourlyUsd * HOURS_PER_MONTH)} a month`}`,
+    'none',
+  );
+  return f.total > 0
+    ? [
+        ...lines,
+        `  ${plural(f.total, 'instance')} in all, about ${usd(f.monthlyUsd)} a month at list prices (an estimate)`,
+      ]
+    : lines;
 }
 
 /** The one-sentence summary the subject, SMS and email share. */
@@ -73,6 +99,7 @@ export function digestEmail(digest: Digest): string {
         ` (${shown(s.account ?? '?', 20)}, ${shown(s.region ?? '?', 30)})`,
       'none',
     ),
+    ...forgottenLines(digest),
     ...section(
       'Launched by services',
       digest.services,

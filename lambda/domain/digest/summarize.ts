@@ -5,6 +5,7 @@
  * scheduled function, `ec2trail digest` and `ec2trail report` agree by construction.
  */
 
+import type { ForgottenSection } from '../inventory/snapshot';
 import type { Severity } from '../policy/schema';
 
 /** The fields of a stored row the digest reads (a `StoredRow` has them all). */
@@ -101,6 +102,11 @@ export interface Digest {
   readonly stillRunning: readonly StillRunning[];
   readonly services: readonly ServiceLaunches[];
   readonly failed: readonly FailedAttempt[];
+  /**
+   * What the latest inventory found running a long time and untouched (possibly forgotten);
+   * absent when no inventory was taken lately.
+   */
+  readonly forgotten?: ForgottenSection;
 }
 
 /** The tags a launcher can set in the request to keep remediation from stopping (or marking) an instance. */
@@ -308,4 +314,9 @@ export function peopleIn(rows: Iterable<DigestRow>, window: Window): DigestAddre
   return [...people]
     .map(([person, personArn]) => ({ person: person.slice(0, 256), personArn: personArn.slice(0, 1024) }))
     .sort((a, b) => a.person.localeCompare(b.person));
+}
+
+/** The digest with the latest inventory's forgotten section, when there is one. */
+export function withForgotten(digest: Digest, section: ForgottenSection | null): Digest {
+  return section ? { ...digest, forgotten: section } : digest;
 }

@@ -5,7 +5,7 @@
  */
 
 import { DescribeSpotPriceHistoryCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { describeError } from '../errors';
+import { describeError } from '../ingest/decode';
 
 /** EC2's `PlatformDetails` to the product descriptions the Spot price history uses (with and without VPC). */
 const PRODUCTS: Record<string, readonly string[]> = {

@@ -8,8 +8,8 @@
 
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
-import { attribute } from '../../lambda/domain';
+import type { DynamoDbAttributionQueries } from '../adapters/dynamodb-attribution-queries';
+import { attribute } from '../domain';
 import {
   EVENT_HISTORY_DAYS,
   type Ownership,
@@ -17,9 +17,9 @@ import {
   ownershipOfTags,
   TOUCHING_ACTIONS,
   withinEventHistory,
-} from '../../lambda/domain/inventory/ownership';
-import type { StoredRow } from '../../lambda/schema/stored-row';
-import { describeError } from '../errors';
+} from '../domain/inventory/ownership';
+import { describeError } from '../ingest/decode';
+import type { StoredRow } from '../schema/stored-row';
 import { enabledRegions, type InventoryInstance, instancesIn } from './ec2-instances';
 import { type LookupClock, RegionEventHistory } from './launch-lookup';
 import type { TrailLaunchFinder } from './trail-launch';

@@ -7,13 +7,19 @@
  * interface's attachment, which a stop and start do not move.
  */
 
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { entriesOf } from '../../lambda/domain/shapes';
-import { logsFolder } from '../../lambda/domain/trail-log-key';
-import { nameTimeOf } from '../../lambda/trail/provenance';
-import { describeError } from '../errors';
-import { readS3Inputs, type S3Location } from '../s3-inputs';
+import { ListObjectsV2Command, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { entriesOf } from '../domain/shapes';
+import { logsFolder } from '../domain/trail-log-key';
+import { describeError, streamInput } from '../ingest/decode';
+import type { TrailLogSource } from '../ports';
+import { nameTimeOf } from '../trail/provenance';
 import type { InventoryInstance } from './ec2-instances';
+
+/** A trail's bucket, and the key prefix before `AWSLogs/` (empty when none). */
+export interface TrailLocation {
+  readonly bucket: string;
+  readonly prefix: string;
+}
 
 export type TrailLaunch =
   | { readonly status: 'found'; readonly record: Record<string, unknown> }
@@ -32,8 +38,18 @@ export class TrailLaunchFinder {
 
   constructor(
     private readonly s3: S3Client,
-    private readonly trail: S3Location,
+    private readonly trail: TrailLocation,
+    private readonly logs: TrailLogSource,
   ) {}
+
+  /** The keys under `prefix` that `keep` chooses, page by page. */
+  private async *keys(prefix: string, keep: (key: string) => boolean): AsyncGenerator<string> {
+    for await (const page of paginateListObjectsV2(
+      { client: this.s3 },
+      { Bucket: this.trail.bucket, Prefix: prefix },
+    ))
+      for (const object of page.Contents ?? []) if (object.Key && keep(object.Key)) yield object.Key;
+  }
 
   /** `AWSLogs/`, and each organization's folder under it when the trail is an organization's. */
   private logRoots(): Promise<string[]> {
@@ -65,14 +81,15 @@ export class TrailLaunchFinder {
     try {
       for (const root of await this.logRoots())
         for (const day of days) {
-          const location = {
-            bucket: this.trail.bucket,
-            prefix: `${root}${instance.account}/CloudTrail/${instance.region}/${day}/`,
-          };
-          for await (const file of readS3Inputs(this.s3, location, { keep })) {
+          const prefix = `${root}${instance.account}/CloudTrail/${instance.region}/${day}/`;
+          for await (const key of this.keys(prefix, keep)) {
             filesRead++;
             this.filesRead++;
-            for await (const item of file.items) {
+            const items = streamInput(
+              `s3://${this.trail.bucket}/${key}`,
+              await this.logs.open(this.trail.bucket, key),
+            );
+            for await (const item of items) {
               if (item.kind !== 'json') continue;
               // A log file is one document, `{"Records": [...]}`: its records one by one.
               for (const entry of entriesOf(item.value)) {

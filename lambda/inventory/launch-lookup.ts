@@ -6,8 +6,8 @@
  */
 
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { backoffDelay } from '../../lambda/adapters/backoff';
-import { LOOKUP_INTERVAL_MS, RateLimiter } from '../backfill/backfill';
+import { backoffDelay } from '../adapters/backoff';
+import { LOOKUP_INTERVAL_MS, RateLimiter } from '../adapters/rate-limiter';
 
 /** The records Event history holds about one instance, and whether it could be read. */
 export type LaunchLookup =

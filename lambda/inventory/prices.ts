@@ -4,7 +4,7 @@
  * Spot price history. A price that cannot be had says why, never 0.
  */
 
-import { priceQueryOf } from '../../lambda/domain/inventory/price';
+import { priceQueryOf } from '../domain/inventory/price';
 import type { PriceBook } from './price-book';
 import type { SpotPriceHistory } from './spot-prices';
 

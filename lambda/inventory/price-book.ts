@@ -8,13 +8,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GetProductsCommand, type PricingClient } from '@aws-sdk/client-pricing';
-import {
-  type HourlyPrice,
-  hourlyPriceOf,
-  type PriceQuery,
-  priceKey,
-} from '../../lambda/domain/inventory/price';
-import { describeError } from '../errors';
+import { type HourlyPrice, hourlyPriceOf, type PriceQuery, priceKey } from '../domain/inventory/price';
+import { describeError } from '../ingest/decode';
 
 /** How long a cached price is used before it is read again. */
 const FRESH_MS = 7 * 86_400_000;
