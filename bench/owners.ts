@@ -10,12 +10,12 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { type _InstanceType, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOOKUP_INTERVAL_MS } from '../cli/backfill/backfill';
-import { findOwners } from '../lambda/inventory/find-owners';
 import { ensureTable, localClient } from '../cli/local/dynamodb-local';
 import { Replayer } from '../cli/replay/replayer';
 import { DynamoDbAttributionQueries } from '../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../lambda/adapters/dynamodb-batch-importer';
 import { coverageOf } from '../lambda/domain/inventory/ownership';
+import { findOwners } from '../lambda/inventory/find-owners';
 import { EventHistoryStub } from '../support/event-history-stub';
 import { MOTO_ACCOUNT, startMotoServer } from '../support/moto-server';
 
