@@ -6,19 +6,15 @@ import { PricingClient } from '@aws-sdk/client-pricing';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
+import { DynamoDbInventorySnapshots } from '../../lambda/adapters/dynamodb-inventory-snapshots';
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { S3TrailLogSource } from '../../lambda/adapters/s3-trail-log-source';
-import { coverageOf, isPossiblyForgotten } from '../../lambda/domain/inventory/ownership';
 import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
-import {
-  findOwners,
-  lastTouches,
-  type OwnedInstance,
-  regionsToList,
-} from '../../lambda/inventory/find-owners';
+import { type OwnedInstance, regionsToList } from '../../lambda/inventory/find-owners';
 import { PriceBook, priceCacheFile } from '../../lambda/inventory/price-book';
-import { NO_PRICE_READ, type PriceOfInstance, pricesOf } from '../../lambda/inventory/prices';
+import { type PriceOfInstance, runningCost } from '../../lambda/inventory/prices';
 import { SpotPriceHistory } from '../../lambda/inventory/spot-prices';
+import { takeInventory } from '../../lambda/inventory/take-inventory';
 import { TrailLaunchFinder, type TrailLocation } from '../../lambda/inventory/trail-launch';
 import { awsClientConfig } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
@@ -30,7 +26,6 @@ import {
   ownersCsv,
   ownersTable,
   ownersText,
-  runningCost,
   summaryLine,
 } from '../inventory/owners-output';
 import { chooseOwnerTags } from '../owner-tags/deployed';
@@ -215,12 +210,13 @@ ${TARGET_HELP}`,
             now: () => new Date(),
             onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
           });
-      const result = await findOwners(regions, {
+      const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
+      const inventory = await takeInventory(regions, {
         ec2For: (region) => client(new EC2Client(awsClientConfig('ec2', aws, region))),
         cloudTrailFor: values['no-lookup']
           ? null
           : (region) => client(new CloudTrailClient(awsClientConfig('cloudtrail', aws, region))),
-        queries: new DynamoDbAttributionQueries(target.documents, target.tableName),
+        queries,
         ...(trail
           ? {
               trail: trailFinder(
@@ -247,39 +243,28 @@ ${TARGET_HELP}`,
             }
           : {}),
         personTagKeys: tagKeys,
-        clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+        clock: { now: () => now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+        prices: values['no-prices']
+          ? null
+          : {
+              book: new PriceBook(
+                client(new PricingClient(awsClientConfig('pricing', aws, PRICING_REGION))),
+                priceCacheFile(),
+              ),
+              spot: new SpotPriceHistory((region) =>
+                client(new EC2Client(awsClientConfig('ec2', aws, region))),
+              ),
+            },
+        forgottenAfterMs,
+        warn: (line) => output.err(line),
       });
+      const { result, priceOf, touches, forgotten } = inventory;
       for (const failed of result.failedRegions)
         output.err(`ec2trail: ${failed.region} could not be listed, left out: ${failed.error}`);
-      const prices = values['no-prices']
-        ? null
-        : new PriceBook(
-            client(new PricingClient(awsClientConfig('pricing', aws, PRICING_REGION))),
-            priceCacheFile(),
-          );
-      const priceById = prices
-        ? await pricesOf(
-            result.instances,
-            prices,
-            new SpotPriceHistory((region) => client(new EC2Client(awsClientConfig('ec2', aws, region)))),
-            (line) => output.err(line),
-          )
-        : () => NO_PRICE_READ;
-      const priceOf = (i: OwnedInstance) => priceById(i.instanceId);
-      const coverage = coverageOf(result.instances);
-      const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
-      const touches = values.forgotten
-        ? await lastTouches(result.instances, queries, now, forgottenAfterMs)
-        : new Map<string, number | null>();
-      const forgotten = (i: OwnedInstance) => {
-        const launched = Date.parse(i.originalLaunchTime ?? i.launchTime ?? '');
-        return isPossiblyForgotten(
-          { state: i.state, originalLaunchMs: Number.isFinite(launched) ? launched : null, person: i.person },
-          touches.get(i.instanceId) ?? null,
-          now,
-          forgottenAfterMs,
-        );
-      };
+      // What the digest and the report show of the fleet: saved when the table may be written.
+      if (replayer)
+        await new DynamoDbInventorySnapshots(target.documents, target.tableName).save(inventory.snapshot);
+      const coverage = inventory.snapshot.coverage;
       const shown = sortOwners(
         result.instances.filter(
           (i) =>
@@ -291,7 +276,7 @@ ${TARGET_HELP}`,
         now,
         priceOf,
       );
-      const cost = prices ? runningCost(result.instances, priceOf) : null;
+      const cost = values['no-prices'] ? null : runningCost(result.instances, priceOf);
       const summary = summaryLine(
         coverage,
         regions.length - result.failedRegions.length,

@@ -3,8 +3,11 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
+import { DynamoDbInventorySnapshots } from '../../lambda/adapters/dynamodb-inventory-snapshots';
 import { DynamoDbSentAlerts } from '../../lambda/adapters/dynamodb-sent-alerts';
 import { collectDigestInputs } from '../../lambda/digest/collect';
+import { withForgotten } from '../../lambda/domain/digest/summarize';
+import { forgottenSection } from '../../lambda/domain/inventory/snapshot';
 import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { renderReportHtml } from '../report/render-html';
@@ -42,7 +45,14 @@ ${TARGET_HELP}`,
         window,
         { ...(account ? { account } : {}), ...(region ? { region } : {}) },
       );
-      const html = renderReportHtml(buildReport(inputs.rows, inputs.alerts, window), new Date());
+      const built = buildReport(inputs.rows, inputs.alerts, window);
+      // The latest inventory's possibly forgotten instances, when one was taken in the last two days.
+      const snapshot = await new DynamoDbInventorySnapshots(target.documents, target.tableName).latest();
+      const report = {
+        ...built,
+        digest: withForgotten(built.digest, forgottenSection(snapshot, Date.now())),
+      };
+      const html = renderReportHtml(report, new Date());
       if (values.html === '-') {
         await output.out(html);
         return 0;

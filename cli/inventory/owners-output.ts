@@ -7,7 +7,7 @@ import {
   type UnknownReason,
 } from '../../lambda/domain/inventory/ownership';
 import type { OwnedInstance } from '../../lambda/inventory/find-owners';
-import { NO_PRICE_READ, type PriceOfInstance } from '../../lambda/inventory/prices';
+import { NO_PRICE_READ, type PriceOfInstance, type RunningCost } from '../../lambda/inventory/prices';
 import { renderTable } from '../table';
 
 const DAY_MS = 86_400_000;
@@ -135,31 +135,6 @@ const EVIDENCE_WORDS = {
   trail: "from the trail's files",
   tags: 'from tags',
 } as const;
-
-/** What runs costs an hour at list prices, and how many running instances have no price. */
-export interface RunningCost {
-  readonly hourlyUsd: number;
-  readonly unpriced: number;
-  /** Running instances priced at the latest Spot price rather than the on-demand list. */
-  readonly spot: number;
-}
-
-export function runningCost(
-  instances: readonly OwnedInstance[],
-  priceOf: (i: OwnedInstance) => PriceOfInstance,
-): RunningCost {
-  let hourlyUsd = 0;
-  let unpriced = 0;
-  let spot = 0;
-  for (const instance of instances) {
-    if (instance.state !== 'running') continue;
-    const price = priceOf(instance);
-    if (price.hourlyUsd === null) unpriced++;
-    else hourlyUsd += price.hourlyUsd;
-    if (price.priceKind === 'spot') spot++;
-  }
-  return { hourlyUsd: Math.round(hourlyUsd * 10_000) / 10_000, unpriced, spot };
-}
 
 /** The summary line: coverage as a percentage, how people were found, why the rest are unknown. */
 export function summaryLine(

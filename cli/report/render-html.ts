@@ -4,6 +4,8 @@
  * in data attributes (data-series, data-day, data-count) so a browser test can read them back.
  */
 
+import { lengthOfDays } from '../../lambda/domain/digest/render';
+import { monthlyUsd } from '../../lambda/domain/inventory/snapshot';
 import { plural } from '../../lambda/domain/text';
 import type { DailySeries, Report, Timeline } from './report-model';
 
@@ -133,6 +135,23 @@ function timeline(t: Timeline): string {
   return `<div class="timeline" data-instance="${escapeHtml(t.instanceId)}"><h3>${escapeHtml(t.instanceId)} <small>${escapeHtml(t.account ?? '?')} · ${escapeHtml(t.region ?? '?')}</small></h3><ol>${steps}</ol></div>`;
 }
 
+/** The latest inventory's possibly forgotten instances, the dearest first; nothing without a recent inventory. */
+function forgottenTable(report: Report): string {
+  const f = report.digest.forgotten;
+  if (!f) return '';
+  const intro = `<p>Running longer than ${escapeHtml(lengthOfDays(f.afterDays))} with nobody starting, stopping, rebooting or connecting to them, or nobody known behind them: inventory of ${escapeHtml(f.asOf.replace('T', ' ').slice(0, 16))} UTC, ${plural(f.regions, 'region')}. ${plural(f.total, 'instance')}, about USD ${f.monthlyUsd.toFixed(2)} a month at list prices (an estimate, not the bill).</p>`;
+  if (f.instances.length === 0)
+    return `<section><h2>Running for a long time, untouched</h2>${intro}</section>`;
+  const rows = f.instances
+    .map((i) => {
+      const monthly = monthlyUsd(i);
+      return `<tr><td>${escapeHtml(i.instanceId)}</td><td>${escapeHtml(i.instanceType ?? '?')}</td><td>${escapeHtml(i.account ?? '?')} ${escapeHtml(i.region)}</td><td>${i.person ? escapeHtml(i.person) : '<span class="none">unknown</span>'}${i.service ? ` <small>via ${escapeHtml(i.service)}</small>` : ''}</td><td>${escapeHtml(i.launchedAt?.slice(0, 10) ?? '?')}</td><td>${escapeHtml(i.lastTouch?.slice(0, 10) ?? 'never seen')}</td><td data-usd="${monthly ?? ''}">${monthly === null ? 'no price' : `USD ${monthly.toFixed(2)}`}</td></tr>`;
+    })
+    .join('');
+  const more = f.total > f.instances.length ? `<p>…and ${f.total - f.instances.length} more.</p>` : '';
+  return `<section><h2>Running for a long time, untouched</h2>${intro}<table id="forgotten"><thead><tr><th>Instance</th><th>Type</th><th>Where</th><th>Person</th><th>Launched</th><th>Last touched</th><th>A month</th></tr></thead><tbody>${rows}</tbody></table>${more}</section>`;
+}
+
 export function renderReportHtml(report: Report, generatedAt: Date): string {
   const { digest } = report;
   const t = digest.totals;
@@ -191,6 +210,7 @@ table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #dde;pad
 ${stackedBars('Launches per day by person', 'launches-by-person', report.launchesByPerson)}
 ${stackedBars('Launches per day by service', 'launches-by-service', report.launchesByService)}
 ${violationsChart(report)}
+${forgottenTable(report)}
 <section><h2>Failed attempts</h2>${failed}</section>
 <section><h2>Instances</h2><p>Each instance's calls, oldest first, with the person behind each (▲ launch, ■ stop, ▶ start, ✖ terminate).</p>${timelines}</section>
 </body>

@@ -85,3 +85,28 @@ export async function pricesOf(
     warn(`ec2trail: ${problems.length} price(s) could not be read, shown as no price: ${problems[0]}`);
   return (instanceId) => found.get(instanceId) ?? NO_PRICE_READ;
 }
+
+/** What runs costs an hour at list prices, and how many running instances have no price. */
+export interface RunningCost {
+  readonly hourlyUsd: number;
+  readonly unpriced: number;
+  /** Running instances priced at the latest Spot price rather than the on-demand list. */
+  readonly spot: number;
+}
+
+export function runningCost<T extends { readonly state: string | null }>(
+  instances: readonly T[],
+  priceOf: (i: T) => PriceOfInstance,
+): RunningCost {
+  let hourlyUsd = 0;
+  let unpriced = 0;
+  let spot = 0;
+  for (const instance of instances) {
+    if (instance.state !== 'running') continue;
+    const price = priceOf(instance);
+    if (price.hourlyUsd === null) unpriced++;
+    else hourlyUsd += price.hourlyUsd;
+    if (price.priceKind === 'spot') spot++;
+  }
+  return { hourlyUsd: Math.round(hourlyUsd * 10_000) / 10_000, unpriced, spot };
+}

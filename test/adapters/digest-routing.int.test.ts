@@ -14,6 +14,7 @@ import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attri
 import { DynamoDbSentAlerts } from '../../lambda/adapters/dynamodb-sent-alerts';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { createDigestHandler } from '../../lambda/digest/handler';
+import { type ForgottenInstance, snapshotOf } from '../../lambda/domain/inventory/snapshot';
 import { personFilterPolicy, teamFilterPolicy } from '../../lambda/domain/person-filter';
 import { ROOT } from '../helpers/cli';
 import { FakeLog } from '../helpers/fakes';
@@ -28,6 +29,18 @@ function trailRecords(dir: string): unknown[] {
     return (JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { Records: unknown[] }).Records;
   });
 }
+
+const forgottenOf = (instanceId: string, person: string | null): ForgottenInstance => ({
+  instanceId,
+  account: '111122223333',
+  region: 'eu-west-1',
+  instanceType: 'm5.large',
+  person,
+  service: null,
+  launchedAt: '2026-01-05T00:00:00Z',
+  lastTouch: null,
+  hourlyUsd: 0.1,
+});
 
 async function drain(queueUrl: string) {
   const all = [];
@@ -104,19 +117,73 @@ describe('scheduled digests on DynamoDB Local and the SNS emulator', () => {
       logger: new FakeLog(),
       clock: () => new Date('2026-03-04T00:00:00Z'),
       personal: true,
+      // The inventory of that morning: one instance of jane's and one of nobody's, forgotten.
+      snapshots: {
+        latest: async () =>
+          snapshotOf({
+            takenAt: '2026-03-03T23:00:00.000Z',
+            regions: ['eu-west-1'],
+            failedRegions: [],
+            coverage: {
+              instances: 2,
+              withPerson: 1,
+              percent: 50,
+              byEvidence: { table: 1 },
+              unknownByReason: {},
+            },
+            running: 2,
+            runningHourlyUsd: 0.2,
+            forgottenAfterDays: 30,
+            forgotten: [forgottenOf('i-0jane', 'jane.doe@example.com'), forgottenOf('i-0nobody', null)],
+          }),
+      },
     });
     await daily({ period: 'daily' });
     const janeGot = await drain(jane);
     expect(janeGot.map((m) => [m.MessageAttributes.kind.Value, m.MessageAttributes.person.Value])).toEqual([
       ['digest', 'jane.doe@example.com'],
     ]);
-    expect(JSON.parse(JSON.parse(janeGot[0].Message).default).totals).toMatchObject({
+    const janeDigest = JSON.parse(JSON.parse(janeGot[0].Message).default);
+    expect(janeDigest.totals).toMatchObject({
       instancesLaunched: 1,
       alerts: 1,
     });
+    // Her digest names her forgotten instance only; the team's names both.
+    expect(janeDigest.forgotten.instances.map((i: { instanceId: string }) => i.instanceId)).toEqual([
+      'i-0jane',
+    ]);
     expect(await drain(alice)).toEqual([]);
-    expect((await drain(team)).map((m) => m.MessageAttributes.scope.Value)).toEqual(['team']);
+    const teamDaily = await drain(team);
+    expect(teamDaily.map((m) => m.MessageAttributes.scope.Value)).toEqual(['team']);
+    const teamEmail = JSON.parse(teamDaily[0].Message).email as string;
+    expect(teamEmail).toContain(
+      'Running for a long time, untouched (more than 30 days; inventory of 2026-03-03 23:00 UTC, 1 region)',
+    );
+    expect(teamEmail).toContain(
+      '  2 instances in all, about USD 146.00 a month at list prices (an estimate)',
+    );
     client.destroy();
+  });
+
+  it('goes out without the forgotten section when the snapshot cannot be read', async () => {
+    const published: { json: string }[] = [];
+    const logger = new FakeLog();
+    const handler = createDigestHandler({
+      source: { recent: async function* () {} },
+      sent: { sentFor: async () => new Map() },
+      publisher: { publish: async (m) => void published.push(m) },
+      logger,
+      personal: false,
+      snapshots: {
+        latest: async () => {
+          throw new Error('ProvisionedThroughputExceededException');
+        },
+      },
+    });
+    await handler({ period: 'daily' });
+    expect(published).toHaveLength(1);
+    expect(JSON.parse(published[0]?.json ?? '{}').forgotten).toBeUndefined();
+    expect(JSON.stringify(logger.lines)).toContain('The inventory snapshot could not be read');
   });
 
   it('refuses an invocation that names no period, and publishes nothing', async () => {

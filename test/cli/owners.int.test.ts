@@ -286,6 +286,34 @@ describe('ec2trail owners', () => {
     };
     expect(instances.map((i) => i.instanceId).sort()).toEqual([ids.B, ids.C, ids.D, ids.E].sort());
     expect(instances.every((i) => i.lastTouch === null)).toBe(true);
+    // The run recorded, so it saved the snapshot the digest reads: the four, dearest first
+    // (Canada's price before the north's; launches of one second in id order), at list prices for a month.
+    const digest = await runInProcess(['digest', '--since', '1d', '--table', table], { env });
+    const section = digest.stdout.split('\n\n').find((part) => part.startsWith('Running for a long time'));
+    const lines = section?.split('\n') ?? [];
+    expect(lines[0]).toMatch(
+      /^Running for a long time, untouched \(more than 1 second; inventory of \d{4}-\d\d-\d\d \d\d:\d\d UTC, 2 regions\)$/,
+    );
+    const listed = lines.slice(1, 5).map((line) => line.trim().split(' ')[0]);
+    expect(new Set(listed.slice(0, 2))).toEqual(new Set([ids.C, ids.D]));
+    expect(new Set(listed.slice(2))).toEqual(new Set([ids.B, ids.E]));
+    const carolLine = lines.find((line) => line.includes(ids.D)) ?? '';
+    expect(carolLine).toContain(`t3.micro (${MOTO_ACCOUNT}, ${CANADA}) for carol: launched `);
+    // 730 hours × 0.0116 = 8.468; the four: 730 × (2 × 0.0116 + 2 × 0.0108) = 32.704.
+    expect(carolLine).toMatch(/last touched never that ec2trail saw; about USD 8\.47 a month$/);
+    expect(lines[5]).toBe('  4 instances in all, about USD 32.70 a month at list prices (an estimate)');
+    // A person's digest shows only their own.
+    const carol = await runInProcess(
+      ['digest', '--since', '1d', '--person', 'carol', '--json', '--table', table],
+      {
+        env,
+      },
+    );
+    const forgotten = (
+      JSON.parse(carol.stdout) as { forgotten: { total: number; instances: { instanceId: string }[] } }
+    ).forgotten;
+    expect(forgotten.total).toBe(1);
+    expect(forgotten.instances.map((i) => i.instanceId)).toEqual([ids.D]);
     const usage = await runInProcess(['owners', '--forgotten-after', '30d'], { env });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('ec2trail owners: --forgotten-after goes with --forgotten');

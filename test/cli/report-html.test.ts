@@ -1,6 +1,7 @@
 import { escapeHtml, renderReportHtml } from '../../cli/report/render-html';
 import { buildReport } from '../../cli/report/report-model';
-import type { DigestRow } from '../../lambda/domain/digest/summarize';
+import { type DigestRow, withForgotten } from '../../lambda/domain/digest/summarize';
+import { forgottenSection, snapshotOf } from '../../lambda/domain/inventory/snapshot';
 
 const WINDOW = { fromMs: Date.parse('2026-03-01T00:00:00Z'), toMs: Date.parse('2026-03-03T00:00:00Z') };
 
@@ -59,5 +60,50 @@ describe('report HTML', () => {
     const html = renderReportHtml(buildReport([], new Map(), WINDOW), new Date(WINDOW.toMs));
     expect(html).toContain('No launches in this window.');
     expect(html).not.toContain('<svg');
+  });
+
+  describe('the possibly forgotten instances of the latest inventory', () => {
+    const snapshot = snapshotOf({
+      takenAt: '2026-03-02T23:00:00.000Z',
+      regions: ['eu-west-1', 'us-east-1'],
+      failedRegions: [],
+      coverage: { instances: 3, withPerson: 2, percent: 66, byEvidence: {}, unknownByReason: {} },
+      running: 3,
+      runningHourlyUsd: 1,
+      forgottenAfterDays: 30,
+      forgotten: ['<b>mallory</b>', null].map((person, n) => ({
+        instanceId: `i-0forgotten${n}`,
+        account: '111122223333',
+        region: 'eu-west-1',
+        instanceType: 'r5.xlarge',
+        person,
+        service: null,
+        launchedAt: '2026-01-10T08:00:00Z',
+        lastTouch: null,
+        hourlyUsd: n === 0 ? 0.252 : null,
+      })),
+    });
+    const render = (at: number) => {
+      const built = buildReport([], new Map(), WINDOW);
+      return renderReportHtml(
+        { ...built, digest: withForgotten(built.digest, forgottenSection(snapshot, at)) },
+        new Date(WINDOW.toMs),
+      );
+    };
+
+    it('are a table, the dearest first, with what each costs a month', () => {
+      const html = render(WINDOW.toMs);
+      const table = html.slice(html.indexOf('<table id="forgotten">'));
+      expect(table.indexOf('i-0forgotten0')).toBeLessThan(table.indexOf('i-0forgotten1'));
+      // 730 hours × 0.252
+      expect(html).toContain('<td data-usd="183.96">USD 183.96</td>');
+      expect(html).toContain('<td data-usd="">no price</td>');
+      expect(html).toContain('2 instances, about USD 183.96 a month at list prices');
+      expect(html).not.toContain('<b>mallory');
+    });
+
+    it('are left out when the inventory is more than two days old', () => {
+      expect(render(WINDOW.toMs + 3 * 86_400_000)).not.toContain('Running for a long time');
+    });
   });
 });

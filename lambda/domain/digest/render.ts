@@ -30,12 +30,21 @@ function whose(digest: Digest): string {
 
 const usd = (value: number) => `USD ${value.toFixed(2)}`;
 
+/** A threshold in words: whole days from a day up, else hours, minutes or seconds. */
+export function lengthOfDays(days: number): string {
+  const seconds = Math.round(days * 86_400);
+  if (seconds >= 86_400) return plural(Math.round(seconds / 86_400), 'day');
+  if (seconds >= 3_600) return plural(Math.round(seconds / 3_600), 'hour');
+  if (seconds >= 60) return plural(Math.round(seconds / 60), 'minute');
+  return plural(seconds, 'second');
+}
+
 /** The possibly forgotten instances, when an inventory was taken lately: the dearest first. */
 function forgottenLines(digest: Digest): string[] {
   const f = digest.forgotten;
   if (!f) return [];
   const lines = section(
-    `Running for a long time, untouched (more than ${f.afterDays} days; inventory of ${minute(f.asOf)}, ${plural(f.regions, 'region')})`,
+    `Running for a long time, untouched (more than ${lengthOfDays(f.afterDays)}; inventory of ${minute(f.asOf)}, ${plural(f.regions, 'region')})`,
     f.instances,
     (i) =>
       `${shown(i.instanceId, 40)} ${shown(i.instanceType ?? '?', 30)} (${shown(i.account ?? '?', 20)}, ${shown(i.region, 30)}) ` +
