@@ -6,7 +6,13 @@
 
 import { coverageOf, isPossiblyForgotten } from '../domain/inventory/ownership';
 import { type ForgottenInstance, type InventorySnapshot, snapshotOf } from '../domain/inventory/snapshot';
-import { findOwners, lastTouches, type OwnedInstance, type OwnersDeps, type OwnersResult } from './find-owners';
+import {
+  findOwners,
+  lastTouches,
+  type OwnedInstance,
+  type OwnersDeps,
+  type OwnersResult,
+} from './find-owners';
 import type { PriceBook } from './price-book';
 import { NO_PRICE_READ, type PriceOfInstance, pricesOf, runningCost } from './prices';
 import type { SpotPriceHistory } from './spot-prices';
