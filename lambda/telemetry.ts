@@ -6,7 +6,7 @@ export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error' | 'appendKeys
 
 /** What the handler needs of Powertools Metrics: counters, flushed once per invocation. */
 export interface MetricSink {
-  addMetric(name: string, unit: 'Count' | 'Seconds', value: number): unknown;
+  addMetric(name: string, unit: 'Count' | 'Seconds' | 'Percent', value: number): unknown;
   publishStoredMetrics(): unknown;
 }
 

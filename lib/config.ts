@@ -186,6 +186,39 @@ const DigestsSchema = z
 /** The config's `digests`: when they run, and who receives them. */
 export type DigestsConfig = z.infer<typeof DigestsSchema>;
 
+/** The scheduled inventory: every instance, its person, coverage and the possibly forgotten. */
+const InventorySchema = z
+  .object({
+    /** Every day at this time, in `timeZone`. */
+    at: clock.default('05:00'),
+    /** The IANA time zone `at` is in. */
+    timeZone: z
+      .string()
+      .default('UTC')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as "Europe/Paris"'),
+    /** The regions listed; default: every region the account has enabled. */
+    regions: z.array(awsRegion()).min(1).max(40).optional(),
+    /** Running this many days untouched makes an instance possibly forgotten. */
+    forgottenAfterDays: z.number().int().min(1).max(3650).default(30),
+    /** Alarm when the share of instances with a person falls below this percentage. */
+    coverageAlarmBelow: z.number().int().min(1).max(100).optional(),
+    /** Ask CloudTrail Event history for launches the table does not hold (2 requests a second per region). */
+    eventHistory: z.boolean().default(true),
+    /** Read prices (the Price List, the Spot price history) for the hourly cost and the forgotten's cost. */
+    prices: z.boolean().default(true),
+  })
+  .strict();
+
+/** The config's `inventory`. */
+export type InventoryConfig = z.infer<typeof InventorySchema>;
+
 /** The schema of `ec2trail.config.json` (docs/configuration.md): each field's default and limits. */
 export const ConfigSchema = z
   .object({
@@ -337,6 +370,11 @@ export const ConfigSchema = z
     securityHub: z.boolean().default(false),
     /** Daily and/or weekly digests on the alert topic (`kind=digest`). */
     digests: DigestsSchema.optional(),
+    /**
+     * A daily inventory of every instance (ec2trail owners, deployed): records the launches it
+     * finds, saves the snapshot the digest shows, publishes coverage metrics.
+     */
+    inventory: InventorySchema.optional(),
     /** Tags put on every resource of every stack (also `cdk deploy --tags`, which tags the stacks). */
     tags: z
       .record(z.string(), z.string())
@@ -459,6 +497,7 @@ export const OVERRIDE_KINDS = {
   chat: 'json',
   people: 'json',
   digests: 'json',
+  inventory: 'json',
   tags: 'tags',
   logRetentionDays: 'number',
 } as const satisfies Record<keyof z.input<typeof ConfigSchema>, OverrideKind>;

@@ -24,6 +24,9 @@ export const ALARM_RELAY_ENTRY = join(LAMBDA_ROOT, 'alarm-relay', 'index.ts');
 /** The scheduled digest function. */
 export const DIGEST_ENTRY = join(LAMBDA_ROOT, 'digest', 'index.ts');
 
+/** The scheduled inventory function. */
+export const INVENTORY_ENTRY = join(LAMBDA_ROOT, 'inventory', 'index.ts');
+
 /** esbuild's node target for the Lambda runtime (nodejs24.x). */
 export const LAMBDA_TARGET = 'node24';
 

@@ -1,4 +1,7 @@
-/** Builds the Lambda bundle exactly as the stack does, for the benchmark and the bundle test. */
+/**
+ * Builds a function's bundle exactly as the stack does (the attribution function's unless another
+ * entry is named), for the benchmark and the tests that run a bundle.
+ */
 
 import { build } from 'esbuild';
 import { type BuildConstants, buildDefines } from '../lambda/settings/build';
@@ -9,9 +12,10 @@ import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 export async function buildLambdaBundle(
   outfile: string,
   options: Partial<Omit<BuildConstants, 'policy'>> = {},
+  entry = LAMBDA_ENTRY,
 ): Promise<void> {
   await build({
-    entryPoints: [LAMBDA_ENTRY],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',

@@ -8,9 +8,11 @@
  * Endpoints are the SDK's: it reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>.
  */
 
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { PricingClient } from '@aws-sdk/client-pricing';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -30,6 +32,12 @@ export const SDK_ATTEMPTS = {
   organizations: 2,
   /** The trail's log files. */
   s3: 3,
+  /** The inventory's listings (DescribeInstances, DescribeRegions, the Spot price history): reads, safe to repeat. */
+  ec2Reads: 5,
+  /** Event history: the inventory paces it at 2 a second and retries a throttle itself, after its pace. */
+  cloudtrail: 1,
+  /** The Price List. */
+  pricing: 3,
 } as const;
 
 export function dynamodbClient(): DynamoDBClient {
@@ -43,6 +51,21 @@ export function snsClient(): SNSClient {
 /** EC2 in `region`, as the function's own role or with a member account's credentials. */
 export function ec2Client(region: string, credentials?: () => Promise<AwsCredentialIdentity>): EC2Client {
   return new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2, ...(credentials ? { credentials } : {}) });
+}
+
+/** EC2 in `region` for the inventory's reads. */
+export function ec2ReadClient(region: string): EC2Client {
+  return new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2Reads });
+}
+
+/** CloudTrail Event history in `region`. */
+export function cloudTrailClient(region: string): CloudTrailClient {
+  return new CloudTrailClient({ region, maxAttempts: SDK_ATTEMPTS.cloudtrail });
+}
+
+/** The Price List API answers in us-east-1 for every region's prices. */
+export function pricingClient(): PricingClient {
+  return new PricingClient({ region: 'us-east-1', maxAttempts: SDK_ATTEMPTS.pricing });
 }
 
 export function stsClient(): STSClient {

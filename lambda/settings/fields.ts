@@ -26,3 +26,24 @@ export const RetentionDays = z.pipe(
   ),
   z.number().check(z.refine((days) => retentionProblem(days) === null, 'must be from 1 to 36500 days')),
 );
+
+/** A whole number of days, at least 1. */
+export const WholeDays = z.pipe(
+  z.pipe(
+    z
+      .string({ error: (issue) => (issue.input === undefined ? 'is not set' : 'must be text') })
+      .check(z.regex(/^[1-9]\d*$/, 'must be a whole number of days, at least 1')),
+    z.transform((value) => Number(value)),
+  ),
+  z.number(),
+);
+
+/** Comma-separated region codes such as `eu-west-1,us-east-1`. */
+export const RegionList = z.pipe(
+  z
+    .string()
+    .check(
+      z.regex(/^[a-z]{2}(-[a-z]+)+-\d(,[a-z]{2}(-[a-z]+)+-\d)*$/, 'must be region codes separated by commas'),
+    ),
+  z.transform((value) => value.split(',')),
+);

@@ -7,7 +7,7 @@
  */
 
 import * as z from 'zod/mini';
-import { AccountId, RetentionDays, TableName, TopicArn } from './fields';
+import { AccountId, RegionList, RetentionDays, TableName, TopicArn, WholeDays } from './fields';
 
 /**
  * What every recording function (live or trail-file) reads. Each optional feature reads its own
@@ -93,6 +93,35 @@ export const FUNCTION_SETTINGS = {
       topicArn: e.TOPIC_ARN,
       chat: e.CHAT_NOTIFICATIONS === 'custom',
       personal: e.PERSONAL_DIGESTS === 'on',
+    })),
+  ),
+  /** The scheduled inventory (every instance and its person → rows, the snapshot, metrics). */
+  inventory: z.pipe(
+    z.object({
+      TABLE_NAME: TableName,
+      RETENTION_DAYS: z.optional(RetentionDays),
+      /** Comma-separated regions; absent lists every region the account has enabled. */
+      INVENTORY_REGIONS: z.optional(RegionList),
+      FORGOTTEN_AFTER_DAYS: WholeDays,
+      EVENT_HISTORY: z.enum(['on', 'off']),
+      PRICES: z.enum(['on', 'off']),
+      /** Comma-separated tag keys that hold the person (the deploy's owner tags of source `person`). */
+      PERSON_TAG_KEYS: z.optional(z.string()),
+      /** The trail's bucket and key prefix, for launches older than Event history's 90 days. */
+      TRAIL_BUCKET: z.optional(
+        z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
+      ),
+      TRAIL_PREFIX: z.optional(z.string()),
+    }),
+    z.transform((e) => ({
+      tableName: e.TABLE_NAME,
+      retentionDays: e.RETENTION_DAYS,
+      regions: e.INVENTORY_REGIONS ?? null,
+      forgottenAfterDays: e.FORGOTTEN_AFTER_DAYS,
+      eventHistory: e.EVENT_HISTORY === 'on',
+      prices: e.PRICES === 'on',
+      personTagKeys: (e.PERSON_TAG_KEYS ?? '').split(',').filter(Boolean),
+      trail: e.TRAIL_BUCKET ? { bucket: e.TRAIL_BUCKET, prefix: e.TRAIL_PREFIX ?? '' } : null,
     })),
   ),
   /** The alarm relay (CloudWatch alarms → the alert topic). */

@@ -10,6 +10,7 @@ import type { Ec2TrailConfig } from '../config';
 import { chat } from './chat';
 import { digests } from './digests';
 import type { Ec2TrailCore, Ec2TrailFeature, FeaturePart } from './feature';
+import { inventory } from './inventory';
 import { organization } from './organization';
 import { ownerTags } from './owner-tags';
 import { people } from './people';
@@ -28,6 +29,7 @@ export const FEATURES = {
   violationEvents,
   securityHub,
   digests,
+  inventory,
   people,
   chat,
   trailPath,

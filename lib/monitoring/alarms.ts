@@ -34,6 +34,8 @@ export interface AlarmSpec {
   readonly metric: IMetric;
   /** The value at which it fires. @default 1 */
   readonly threshold?: number;
+  /** Fire below the threshold rather than at or above it. @default false */
+  readonly below?: boolean;
 }
 
 /** What an alarm does when it fires. */
@@ -63,7 +65,9 @@ export class AlarmFactory {
       metric: spec.metric,
       threshold: spec.threshold ?? 1,
       evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      comparisonOperator: spec.below
+        ? ComparisonOperator.LESS_THAN_THRESHOLD
+        : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     this.actions.apply(alarm);

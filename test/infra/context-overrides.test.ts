@@ -76,6 +76,18 @@ describe('-c overrides', () => {
       '{"weekly":{},"timeZone":"Europe/Paris"}',
       { timeZone: 'Europe/Paris', weekly: { day: 'mon', at: '08:00' }, team: true, people: true },
     ],
+    // The defaults, as docs/configuration.md gives them.
+    inventory: [
+      '{"coverageAlarmBelow":90}',
+      {
+        at: '05:00',
+        timeZone: 'UTC',
+        forgottenAfterDays: 30,
+        coverageAlarmBelow: 90,
+        eventHistory: true,
+        prices: true,
+      },
+    ],
     chat: [
       '{"slack":[{"workspaceId":"T0123ABCD","channelId":"C0123ABCD"}]}',
       { slack: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }], teams: [] },

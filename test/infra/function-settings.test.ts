@@ -35,6 +35,7 @@ function kindOf(logicalId: string): FunctionName | null {
   if (logicalId.startsWith('TrailPathReader')) return 'trailFile';
   if (logicalId.startsWith('Remediation')) return 'remediation';
   if (logicalId.startsWith('Digests')) return 'digest';
+  if (logicalId.startsWith('Inventory')) return 'inventory';
   if (logicalId.startsWith('AlarmRelay')) return 'alarmRelay';
   return null;
 }
@@ -52,12 +53,13 @@ function deployedEnvironment(variables: Record<string, unknown>): Record<string,
 
 const DEPLOYS: Record<string, object> = {
   default: {},
-  'organization, owner tags, Security Hub, trail path, digests, chat and an enforcing policy': {
+  'organization, owner tags, Security Hub, trail path, digests, inventory, chat and an enforcing policy': {
     ...JSON.parse(readFileSync(join(ROOT, 'ec2trail.organization.example.json'), 'utf8')),
     ownerTags: {},
     securityHub: true,
     trail: { bucket: 'org-trail-logs' },
     digests: { daily: {}, team: true, people: true },
+    inventory: { regions: ['eu-west-1', 'us-east-1'], coverageAlarmBelow: 90 },
     people: { contacts: [{ email: 'maria@example.com', names: ['maria.garcia'] }] },
     chat: { slack: [{ workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }] },
     policyFile: 'test/fixtures/policies/remediate-enforce.yaml',

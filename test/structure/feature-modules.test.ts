@@ -60,6 +60,15 @@ const FEATURE_FOLDERS: Record<string, { folder: string; own: readonly string[]; 
       own: ['lambda/trail/', 'lambda/adapters/s3-trail-log-source.ts'],
       configKey: /\bconfig\.trail\b|\bTrailConfig\b/,
     },
+    inventory: {
+      folder: 'inventory',
+      own: [
+        'lambda/inventory/',
+        'lambda/domain/inventory/',
+        'lambda/adapters/dynamodb-inventory-snapshots.ts',
+      ],
+      configKey: /\bconfig\.inventory\b|^\s*inventory: (InventorySchema|'json')/m,
+    },
     organization: {
       folder: 'organization',
       own: ['lambda/adapters/organizations-account-directory.ts'],
@@ -106,12 +115,24 @@ describe('every optional feature is a module', () => {
     );
   });
 
-  it.each(['violationEvents', 'securityHub', 'ownerTags'])(
+  it.each(['violationEvents', 'securityHub'])(
     '%s touches the two registries and the config schema only',
     (name) => {
       expect(sharedFilesOf(name)).toEqual([...REGISTRIES, 'lib/config.ts'].sort());
     },
   );
+
+  it('owner tags touch the two registries, the config schema and the inventory', () => {
+    // The scheduled inventory reads which tag holds the person.
+    expect(sharedFilesOf('ownerTags')).toEqual(
+      [...REGISTRIES, 'lib/config.ts', 'lib/features/inventory/index.ts'].sort(),
+    );
+  });
+
+  it('the inventory touches the registry and the config schema only', () => {
+    // Its function's settings are in lambda/settings/functions.ts with every function's.
+    expect(sharedFilesOf('inventory')).toEqual(['lib/config.ts', 'lib/features/index.ts']);
+  });
 
   it('remediation touches the registries, and the construct for its public `remediation`', () => {
     expect(sharedFilesOf('remediation')).toEqual([...REGISTRIES, 'lib/ec2trail.ts'].sort());
@@ -138,13 +159,15 @@ describe('every optional feature is a module', () => {
     ]);
   });
 
-  it('the trail path touches the registry, the config schema, the construct and the app (the log-archive stack)', () => {
+  it('the trail path touches the registry, the config schema, the construct, the app (the log-archive stack) and the inventory', () => {
     // A trail in another account gets a stack of its own there, which the app builds and lib/index.ts exports.
     expect(sharedFilesOf('trailPath')).toEqual([
       'lib/app.ts',
       'lib/config.ts',
       'lib/ec2trail.ts',
       'lib/features/index.ts',
+      // The scheduled inventory reads the trail's files for launches older than Event history.
+      'lib/features/inventory/index.ts',
       'lib/index.ts',
     ]);
   });

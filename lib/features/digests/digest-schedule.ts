@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { ATTRIBUTION_TABLE } from '../../../lambda/schema/attribution-table';
 import { environmentOf } from '../../../lambda/settings/functions';
 import type { DigestsConfig } from '../../config';
+import { cronAt } from '../../constructs/cron';
 import { DeadLetterQueue } from '../../constructs/dead-letter-queue';
 import { bundlingOptions, DIGEST_ENTRY } from '../../lambda-bundling';
 import { type AlarmSpec, backlogOf } from '../../monitoring/alarms';
@@ -25,22 +26,6 @@ export interface DigestScheduleProps {
   readonly personal: boolean;
   readonly chatNotifications: boolean;
   readonly logRetention: RetentionDays;
-}
-
-const CRON_DAYS = {
-  mon: 'MON',
-  tue: 'TUE',
-  wed: 'WED',
-  thu: 'THU',
-  fri: 'FRI',
-  sat: 'SAT',
-  sun: 'SUN',
-} as const;
-
-/** A Scheduler cron expression (minutes hours day-of-month month day-of-week year) for `HH:MM`. */
-export function cronAt(at: string, day?: keyof typeof CRON_DAYS): string {
-  const [hours, minutes] = at.split(':').map(Number);
-  return day ? `cron(${minutes} ${hours} ? * ${CRON_DAYS[day]} *)` : `cron(${minutes} ${hours} * * ? *)`;
 }
 
 /**

@@ -1,0 +1,153 @@
+/**
+ * The scheduled inventory in the template: one daily Scheduler schedule in the configured time
+ * zone, a function whose role can read what the inventory reads (EC2, Event history, the Price
+ * List, the trail's files under its prefix) and write only rows, links and the snapshot, and the
+ * alarms the config asks for. cdk-nag runs on the whole app (test/infra/stack.test.ts runs it on
+ * the default deploy; this one on a deploy with the inventory and a trail).
+ */
+
+import { Match } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+import { bareApp, synthesize, testConfig } from '../helpers/app';
+
+type Resource = { Properties: Record<string, unknown> };
+type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+const CONFIG = {
+  inventory: { at: '04:30', timeZone: 'Europe/Berlin', coverageAlarmBelow: 95, forgottenAfterDays: 14 },
+  trail: { bucket: 'org-trail-logs', prefix: 'org' },
+};
+
+function statementsOf(template: ReturnType<typeof synthesize>['template']): Statement[] {
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([id]) => id.startsWith('InventoryRole'))
+    .flatMap(
+      ([, policy]) =>
+        ((policy as Resource).Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('the scheduled inventory in the template', () => {
+  const { template } = synthesize(CONFIG);
+
+  it('runs daily at the configured time, in its time zone, and keeps a failed run', () => {
+    const schedules = (
+      Object.entries(template.findResources('AWS::Scheduler::Schedule')) as [string, Resource][]
+    )
+      .filter(([id]) => id.startsWith('Inventory'))
+      .map(([, s]) => s.Properties);
+    expect(schedules).toEqual([
+      expect.objectContaining({
+        ScheduleExpression: 'cron(30 4 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Berlin',
+        Target: expect.objectContaining({
+          Input: '{}',
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: expect.anything() },
+        }),
+      }),
+    ]);
+  });
+
+  it('gives the function its settings: threshold, evidence, prices, the person tag, the trail', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Timeout: 900,
+      Environment: {
+        Variables: Match.objectLike({
+          FORGOTTEN_AFTER_DAYS: '14',
+          EVENT_HISTORY: 'on',
+          PRICES: 'on',
+          PERSON_TAG_KEYS: 'Owner',
+          TRAIL_BUCKET: 'org-trail-logs',
+          TRAIL_PREFIX: 'org',
+        }),
+      },
+    });
+  });
+
+  it('lets the function read EC2, Event history and prices, and nothing else with "*"', () => {
+    const star = statementsOf(template).filter((s) => JSON.stringify(s.Resource) === '"*"');
+    expect(star.flatMap(actionsOf).sort()).toEqual([
+      'cloudtrail:LookupEvents',
+      'ec2:DescribeInstances',
+      'ec2:DescribeRegions',
+      'ec2:DescribeSpotPriceHistory',
+      'pricing:GetProducts',
+    ]);
+  });
+
+  it('lets it write only rows, lineage links and the snapshot: no delete, no scan, links by attribute', () => {
+    const statements = statementsOf(template);
+    const dynamo = statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+    expect([...new Set(dynamo)].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    const update = statements.find((s) => actionsOf(s).includes('dynamodb:UpdateItem'));
+    expect(JSON.stringify(update?.Condition)).toContain('dynamodb:Attributes');
+    // The table itself, never its indexes.
+    expect(
+      JSON.stringify(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))),
+    ).not.toContain('/index/');
+  });
+
+  it("reads the trail's files under its prefix only", () => {
+    const statements = statementsOf(template);
+    const list = statements.find((s) => actionsOf(s).includes('s3:ListBucket'));
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['org/AWSLogs/*'] } });
+    const get = statements.find((s) => actionsOf(s).includes('s3:GetObject'));
+    expect(JSON.stringify(get?.Resource)).toContain(':s3:::org-trail-logs/org/AWSLogs/*');
+    expect(
+      statements
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('s3:'))
+        .sort(),
+    ).toEqual(['s3:GetObject', 's3:ListBucket']);
+  });
+
+  it('alarms when coverage falls below the threshold, on the day’s lowest value, and on a failed run', () => {
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm')) as [string, Resource][];
+    const coverage = alarms.find(([id]) => id.startsWith('MonitoringInventoryCoverageLow'))?.[1].Properties;
+    expect(coverage).toMatchObject({
+      Threshold: 95,
+      ComparisonOperator: 'LessThanThreshold',
+      Metrics: [
+        {
+          MetricStat: {
+            Metric: {
+              MetricName: 'InventoryCoverage',
+              Namespace: 'ec2trail',
+              Dimensions: [{ Name: 'service', Value: 'ec2trail' }],
+            },
+            Period: 86_400,
+            Stat: 'Minimum',
+          },
+        },
+      ],
+    });
+    expect(alarms.some(([id]) => id.startsWith('MonitoringInventoryDeadLetters'))).toBe(true);
+  });
+
+  it('has no coverage alarm when no threshold is set, and no inventory when not configured', () => {
+    const plain = synthesize({ inventory: {} }).template;
+    const ids = Object.keys(plain.findResources('AWS::CloudWatch::Alarm'));
+    expect(ids.some((id) => id.startsWith('MonitoringInventoryCoverageLow'))).toBe(false);
+    expect(ids.some((id) => id.startsWith('MonitoringInventoryDeadLetters'))).toBe(true);
+    const none = synthesize({}).template;
+    expect(
+      Object.keys(none.findResources('AWS::Lambda::Function')).some((id) => id.startsWith('Inventory')),
+    ).toBe(false);
+  });
+
+  it('passes cdk-nag with the inventory and a trail (each acknowledgement with its reason)', () => {
+    const app = bareApp({ prefix: 'ec2trail-nag-' });
+    buildApp(app, testConfig(CONFIG));
+    expect(() => app.synth()).not.toThrow();
+  });
+});

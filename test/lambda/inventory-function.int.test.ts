@@ -1,0 +1,168 @@
+/**
+ * The scheduled inventory function, bundled as the stack bundles it and run in a fresh Node.js
+ * process, against moto's EC2, DynamoDB Local, a local Event history and a local Price List. The
+ * scenario, by construction, in eu-central-2:
+ * - X: bob's launch is in Event history only → recorded as a backfill row, person bob;
+ * - Y: tagged Owner=erin → person erin, from tags;
+ * - Z: nothing anywhere → unknown (Event history holds no launch of it).
+ * So 2 of 3 have a person (66 %), 1 running instance is unknown, and 1 row is recorded.
+ */
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type _InstanceType, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
+import { DynamoDbInventorySnapshots } from '../../lambda/adapters/dynamodb-inventory-snapshots';
+import { INVENTORY_ENTRY } from '../../lib/lambda-bundling';
+import { EventHistoryStub } from '../../support/event-history-stub';
+import { buildLambdaBundle } from '../../support/lambda-bundle';
+import { MOTO_ACCOUNT } from '../../support/moto-server';
+import { ec2Product, PriceListStub } from '../../support/price-list-stub';
+import { loadJson } from '../helpers/fixtures';
+import { motoEc2 } from '../helpers/moto';
+import { documentClient, dynamoClient, dynamoEndpoint, freshTable, motoEndpoint } from '../helpers/services';
+
+const REGION = 'eu-central-2';
+const run = promisify(execFile);
+
+/** The IAM-user launch fixture, by `user`, for one of moto's instances (the fixture's second instance dropped). */
+function launchRecord(user: string, id: string, at: Date) {
+  const text = JSON.stringify(loadJson('events/runinstances-iamuser-cli.json'))
+    .replaceAll('111122223333', MOTO_ACCOUNT)
+    .replaceAll('i-0a1b2c3d4e5f60001', id)
+    .replaceAll('user/alice', `user/${user}`)
+    .replaceAll('"userName":"alice"', `"userName":"${user}"`)
+    .replaceAll('"eu-west-1', `"${REGION}`);
+  const record = JSON.parse(text) as { responseElements: { instancesSet: { items: unknown[] } } };
+  record.responseElements.instancesSet.items = record.responseElements.instancesSet.items.slice(0, 1);
+  return { ...record, eventTime: `${at.toISOString().slice(0, 19)}Z`, eventID: 'evt-x', awsRegion: REGION };
+}
+
+describe('the scheduled inventory function', () => {
+  const client = dynamoClient();
+  const dir = mkdtempSync(join(tmpdir(), 'ec2trail-inventory-'));
+  const bundle = join(dir, 'inventory.mjs');
+  const ids = { X: '', Y: '', Z: '' };
+  let table: string;
+  let history: EventHistoryStub;
+  const prices = new PriceListStub([ec2Product('t3.micro', REGION, 'Windows', '0.0120000000')]);
+
+  beforeAll(async () => {
+    const building = buildLambdaBundle(bundle, {}, INVENTORY_ENTRY);
+    table = await freshTable(client, 'inventory');
+    const ec2 = motoEc2(REGION);
+    const launch = async (tags?: Record<string, string>) => {
+      const answer = await ec2.send(
+        new RunInstancesCommand({
+          ImageId: 'ami-12c6146b',
+          InstanceType: 't3.micro' as _InstanceType,
+          MinCount: 1,
+          MaxCount: 1,
+          ...(tags
+            ? {
+                TagSpecifications: [
+                  {
+                    ResourceType: 'instance',
+                    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+                  },
+                ],
+              }
+            : {}),
+        }),
+      );
+      const instance = answer.Instances?.[0];
+      if (!instance?.InstanceId || !instance.LaunchTime) throw new Error('moto did not launch');
+      return { id: instance.InstanceId, at: instance.LaunchTime };
+    };
+    const x = await launch();
+    ids.X = x.id;
+    ids.Y = (await launch({ Owner: 'erin' })).id;
+    ids.Z = (await launch()).id;
+    ec2.destroy();
+    history = new EventHistoryStub({
+      [REGION]: [{ record: launchRecord('bob', x.id, x.at), resources: [x.id] }],
+    });
+    await building;
+  }, 120_000);
+  afterAll(async () => {
+    await history.stop();
+    await prices.stop();
+  });
+
+  it('names each instance, records what Event history held, saves the snapshot and publishes coverage', async () => {
+    const script = join(dir, 'invoke.mjs');
+    writeFileSync(
+      script,
+      `const { handler } = await import(${JSON.stringify(bundle)});
+       const result = await handler({});
+       process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');`,
+    );
+    const before = new Date().toISOString();
+    const { stdout } = await run(process.execPath, [script], {
+      env: {
+        PATH: process.env.PATH,
+        TABLE_NAME: table,
+        INVENTORY_REGIONS: REGION,
+        FORGOTTEN_AFTER_DAYS: '30',
+        EVENT_HISTORY: 'on',
+        PRICES: 'on',
+        PERSON_TAG_KEYS: 'Owner',
+        AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ENDPOINT_URL_EC2: motoEndpoint(),
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+        AWS_ENDPOINT_URL_CLOUDTRAIL: await history.start(),
+        AWS_ENDPOINT_URL_PRICING: await prices.start(),
+        POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    const lines = stdout.split('\n');
+    const result = JSON.parse(lines.find((l) => l.startsWith('RESULT '))?.slice(7) ?? '{}');
+    expect(result).toEqual({
+      instances: 3,
+      withPerson: 2,
+      percent: 66,
+      runningUnknown: 1,
+      forgotten: 0,
+      failedRegions: [],
+      // X, Y and Z were each asked once (Y's tag is the last evidence tried).
+      lookups: 3,
+      recorded: 1,
+    });
+    // The metrics, in CloudWatch's embedded metric format on stdout.
+    const emf = lines
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((m) => 'InventoryCoverage' in m);
+    expect(emf).toMatchObject({
+      InventoryCoverage: 66,
+      RunningInstancesUnknown: 1,
+      InventoryRegionsFailed: 0,
+    });
+
+    // X's launch is a row now, as a backfill writes it: "who" answers from the table.
+    const rows = [];
+    for await (const row of new DynamoDbAttributionQueries(documentClient(client), table).lifecycle(ids.X))
+      rows.push(row);
+    expect(rows.map((r) => [r.action, r.actor.name, r.ingestedBy])).toEqual([['launch', 'bob', 'backfill']]);
+
+    const snapshot = await new DynamoDbInventorySnapshots(documentClient(client), table).latest();
+    expect(snapshot).toMatchObject({
+      regions: [REGION],
+      coverage: { instances: 3, withPerson: 2, byEvidence: { 'event-history': 1, tags: 1 } },
+      running: 3,
+      // 3 × 0.012
+      runningHourlyUsd: 0.036,
+      forgottenTotal: 0,
+    });
+    // Taken by this run: after it started, before it ended.
+    expect(
+      snapshot?.takenAt && snapshot.takenAt >= before && snapshot.takenAt <= new Date().toISOString(),
+    ).toBe(true);
+  });
+});
