@@ -1,20 +1,31 @@
 /** The scheduled inventory function's entry point: settings checked and clients built once per cold start. */
 
+import { assumedRoleSessions } from '../adapters/assumed-role-sessions';
 import { DynamoDbAttributionQueries } from '../adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../adapters/dynamodb-batch-importer';
 import { DynamoDbInventorySnapshots } from '../adapters/dynamodb-inventory-snapshots';
 import { DynamoDbLineageStore } from '../adapters/dynamodb-lineage-store';
 import { S3TrailLogSource } from '../adapters/s3-trail-log-source';
-import { cloudTrailClient, dynamodbClient, ec2ReadClient, pricingClient, s3Client } from '../runtime/clients';
+import { describeError } from '../ingest/decode';
+import {
+  cloudTrailClient,
+  dynamodbClient,
+  ec2ReadClient,
+  organizationsClient,
+  pricingClient,
+  s3Client,
+  stsClient,
+} from '../runtime/clients';
 import { telemetryOf } from '../runtime/powertools';
 import { documentsOf } from '../runtime/recording-deps';
 import { readSettings } from '../settings/functions';
 import { enabledRegions } from './ec2-instances';
 import { createInventoryHandler } from './handler';
+import { accountScopes, activeAccounts } from './member-accounts';
 import { PriceBook } from './price-book';
 import { recorderOf } from './record-found';
 import { SpotPriceHistory } from './spot-prices';
-import { takeInventory } from './take-inventory';
+import { type AccountScope, takeInventory } from './take-inventory';
 import { TrailLaunchFinder } from './trail-launch';
 
 const settings = readSettings('inventory', process.env);
@@ -35,9 +46,35 @@ function perRegion<C>(make: (region: string) => C): (region: string) => C {
   };
 }
 
-const ec2For = perRegion(ec2ReadClient);
-const cloudTrailFor = perRegion(cloudTrailClient);
+const ec2For = perRegion((region) => ec2ReadClient(region));
+const cloudTrailFor = perRegion((region) => cloudTrailClient(region));
 const s3 = settings.trail ? s3Client() : null;
+const home = { ec2For, cloudTrailFor: settings.eventHistory ? cloudTrailFor : null };
+
+/** In an organization deploy, every active account, members through their reader role; else none (the home account alone). */
+async function accountsToList(): Promise<readonly AccountScope[] | undefined> {
+  const { members } = settings;
+  if (!members) return undefined;
+  let accounts: string[];
+  try {
+    accounts = await activeAccounts(organizationsClient());
+  } catch (error) {
+    logger.warn("The organization's accounts could not be listed: the home account alone is listed", {
+      error: describeError(error),
+    });
+    return undefined;
+  }
+  const credentialsOf = assumedRoleSessions(stsClient(), { ...members, sessionName: 'ec2trail-inventory' });
+  return accountScopes(accounts, settings.homeAccount, home, (account) => {
+    const credentials = credentialsOf(account);
+    return {
+      ec2For: perRegion((region) => ec2ReadClient(region, credentials)),
+      cloudTrailFor: settings.eventHistory
+        ? perRegion((region) => cloudTrailClient(region, credentials))
+        : null,
+    };
+  });
+}
 
 export const handler = createInventoryHandler({
   regions: async () => settings.regions ?? enabledRegions(ec2For(process.env.AWS_REGION ?? 'us-east-1')),
@@ -48,9 +85,10 @@ export const handler = createInventoryHandler({
       now: () => new Date(),
       retentionDays: settings.retentionDays,
     });
+    const accounts = await accountsToList();
     const inventory = await takeInventory(regions, {
-      ec2For,
-      cloudTrailFor: settings.eventHistory ? cloudTrailFor : null,
+      ...home,
+      ...(accounts ? { accounts } : {}),
       queries,
       ...(s3 && settings.trail
         ? { trail: new TrailLaunchFinder(s3, settings.trail, new S3TrailLogSource(s3)) }

@@ -8,6 +8,7 @@ import { coverageOf, isPossiblyForgotten } from '../domain/inventory/ownership';
 import { type ForgottenInstance, type InventorySnapshot, snapshotOf } from '../domain/inventory/snapshot';
 import {
   findOwners,
+  inPool,
   lastTouches,
   type OwnedInstance,
   type OwnersDeps,
@@ -17,7 +18,20 @@ import type { PriceBook } from './price-book';
 import { NO_PRICE_READ, type PriceOfInstance, pricesOf, runningCost } from './prices';
 import type { SpotPriceHistory } from './spot-prices';
 
+/** One account's clients: the function's own account, or a member account through its reader role. */
+export interface AccountScope {
+  /** The account id, or null for the caller's own account. */
+  readonly account: string | null;
+  readonly ec2For: OwnersDeps['ec2For'];
+  readonly cloudTrailFor: OwnersDeps['cloudTrailFor'];
+}
+
+/** Accounts listed at once: each lists its regions side by side, Event history paced per account and region. */
+const ACCOUNTS_AT_ONCE = 4;
+
 export interface InventoryDeps extends OwnersDeps {
+  /** The accounts to list, each with its clients. @default the caller's own, with `ec2For` and `cloudTrailFor` */
+  readonly accounts?: readonly AccountScope[];
   /** The Price List and the Spot price history; null to read no price. */
   readonly prices: { readonly book: PriceBook; readonly spot: SpotPriceHistory | null } | null;
   /** Possibly forgotten after this long running untouched. */
@@ -40,9 +54,32 @@ const launchedMs = (i: OwnedInstance) => {
   return Number.isFinite(at) ? at : null;
 };
 
+/** Every account's instances; a region or an account that cannot be read is named (`account/region`) and left out. */
+async function ownersOfAccounts(regions: readonly string[], deps: InventoryDeps): Promise<OwnersResult> {
+  const scopes = deps.accounts ?? [{ account: null, ec2For: deps.ec2For, cloudTrailFor: deps.cloudTrailFor }];
+  const results = await inPool(scopes, ACCOUNTS_AT_ONCE, async (scope) => {
+    const found = await findOwners(regions, {
+      ...deps,
+      ec2For: scope.ec2For,
+      cloudTrailFor: scope.cloudTrailFor,
+    });
+    return scope.account === null
+      ? found
+      : {
+          ...found,
+          failedRegions: found.failedRegions.map((f) => ({ ...f, region: `${scope.account}/${f.region}` })),
+        };
+  });
+  return {
+    instances: results.flatMap((r) => r.instances),
+    failedRegions: results.flatMap((r) => r.failedRegions),
+    lookups: results.reduce((sum, r) => sum + r.lookups, 0),
+  };
+}
+
 export async function takeInventory(regions: readonly string[], deps: InventoryDeps): Promise<Inventory> {
   const nowMs = deps.clock.now();
-  const result = await findOwners(regions, deps);
+  const result = await ownersOfAccounts(regions, deps);
   const byId = deps.prices
     ? await pricesOf(result.instances, deps.prices.book, deps.prices.spot, deps.warn)
     : () => NO_PRICE_READ;
@@ -64,7 +101,10 @@ export async function takeInventory(regions: readonly string[], deps: InventoryD
   const failed = new Set(result.failedRegions.map((f) => f.region));
   const snapshot = snapshotOf({
     takenAt: new Date(nowMs).toISOString(),
-    regions: regions.filter((r) => !failed.has(r)),
+    // A region is listed when some account's listing of it was read.
+    regions: regions.filter(
+      (r) => [...failed].filter((f) => f === r || f.endsWith(`/${r}`)).length < (deps.accounts?.length ?? 1),
+    ),
     failedRegions: [...failed],
     coverage: coverageOf(result.instances),
     running: result.instances.filter((i) => i.state === 'running').length,

@@ -53,14 +53,25 @@ export function ec2Client(region: string, credentials?: () => Promise<AwsCredent
   return new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2, ...(credentials ? { credentials } : {}) });
 }
 
-/** EC2 in `region` for the inventory's reads. */
-export function ec2ReadClient(region: string): EC2Client {
-  return new EC2Client({ region, maxAttempts: SDK_ATTEMPTS.ec2Reads });
+/** EC2 in `region` for the inventory's reads, as the function's own role or a member account's reader. */
+export function ec2ReadClient(region: string, credentials?: () => Promise<AwsCredentialIdentity>): EC2Client {
+  return new EC2Client({
+    region,
+    maxAttempts: SDK_ATTEMPTS.ec2Reads,
+    ...(credentials ? { credentials } : {}),
+  });
 }
 
-/** CloudTrail Event history in `region`. */
-export function cloudTrailClient(region: string): CloudTrailClient {
-  return new CloudTrailClient({ region, maxAttempts: SDK_ATTEMPTS.cloudtrail });
+/** CloudTrail Event history in `region`, as the function's own role or a member account's reader. */
+export function cloudTrailClient(
+  region: string,
+  credentials?: () => Promise<AwsCredentialIdentity>,
+): CloudTrailClient {
+  return new CloudTrailClient({
+    region,
+    maxAttempts: SDK_ATTEMPTS.cloudtrail,
+    ...(credentials ? { credentials } : {}),
+  });
 }
 
 /** The Price List API answers in us-east-1 for every region's prices. */

@@ -112,6 +112,16 @@ export const FUNCTION_SETTINGS = {
         z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')),
       ),
       TRAIL_PREFIX: z.optional(z.string()),
+      /** The function's own account. */
+      HOME_ACCOUNT: AccountId,
+      /** The reader role the member StackSet puts in each member account; absent lists the home account only. */
+      MEMBER_ROLE_NAME: z.optional(
+        z.string().check(z.regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name')),
+      ),
+      /** The accounts' partition, for the member roles' ARNs. */
+      PARTITION: z.optional(
+        z.string().check(z.regex(/^aws(-[a-z]+)*$/, 'must be an AWS partition such as aws')),
+      ),
     }),
     z.transform((e) => ({
       tableName: e.TABLE_NAME,
@@ -122,6 +132,8 @@ export const FUNCTION_SETTINGS = {
       prices: e.PRICES === 'on',
       personTagKeys: (e.PERSON_TAG_KEYS ?? '').split(',').filter(Boolean),
       trail: e.TRAIL_BUCKET ? { bucket: e.TRAIL_BUCKET, prefix: e.TRAIL_PREFIX ?? '' } : null,
+      homeAccount: e.HOME_ACCOUNT,
+      members: e.MEMBER_ROLE_NAME ? { roleName: e.MEMBER_ROLE_NAME, partition: e.PARTITION ?? 'aws' } : null,
     })),
   ),
   /** The alarm relay (CloudWatch alarms → the alert topic). */

@@ -13,7 +13,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type _InstanceType, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { type _InstanceType, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbInventorySnapshots } from '../../lambda/adapters/dynamodb-inventory-snapshots';
 import { INVENTORY_ENTRY } from '../../lib/lambda-bundling';
@@ -23,7 +29,14 @@ import { MOTO_ACCOUNT } from '../../support/moto-server';
 import { ec2Product, PriceListStub } from '../../support/price-list-stub';
 import { loadJson } from '../helpers/fixtures';
 import { motoEc2 } from '../helpers/moto';
-import { documentClient, dynamoClient, dynamoEndpoint, freshTable, motoEndpoint } from '../helpers/services';
+import {
+  documentClient,
+  dynamoClient,
+  dynamoEndpoint,
+  freshTable,
+  motoConfig,
+  motoEndpoint,
+} from '../helpers/services';
 
 const REGION = 'eu-central-2';
 const run = promisify(execFile);
@@ -39,6 +52,22 @@ function launchRecord(user: string, id: string, at: Date) {
   const record = JSON.parse(text) as { responseElements: { instancesSet: { items: unknown[] } } };
   record.responseElements.instancesSet.items = record.responseElements.instancesSet.items.slice(0, 1);
   return { ...record, eventTime: `${at.toISOString().slice(0, 19)}Z`, eventID: 'evt-x', awsRegion: REGION };
+}
+
+/** Runs the bundled function once in a fresh Node.js process with `env`; its result and its stdout lines. */
+async function invoke(bundle: string, dir: string, env: NodeJS.ProcessEnv) {
+  const script = join(dir, 'invoke.mjs');
+  writeFileSync(
+    script,
+    `const { handler } = await import(${JSON.stringify(bundle)});
+     const result = await handler({});
+     process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');`,
+  );
+  const { stdout } = await run(process.execPath, [script], {
+    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+  });
+  const lines = stdout.split('\n');
+  return { result: JSON.parse(lines.find((l) => l.startsWith('RESULT '))?.slice(7) ?? '{}'), lines };
 }
 
 describe('the scheduled inventory function', () => {
@@ -93,36 +122,24 @@ describe('the scheduled inventory function', () => {
   });
 
   it('names each instance, records what Event history held, saves the snapshot and publishes coverage', async () => {
-    const script = join(dir, 'invoke.mjs');
-    writeFileSync(
-      script,
-      `const { handler } = await import(${JSON.stringify(bundle)});
-       const result = await handler({});
-       process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');`,
-    );
     const before = new Date().toISOString();
-    const { stdout } = await run(process.execPath, [script], {
-      env: {
-        PATH: process.env.PATH,
-        TABLE_NAME: table,
-        INVENTORY_REGIONS: REGION,
-        FORGOTTEN_AFTER_DAYS: '30',
-        EVENT_HISTORY: 'on',
-        PRICES: 'on',
-        PERSON_TAG_KEYS: 'Owner',
-        AWS_REGION: REGION,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_ENDPOINT_URL_EC2: motoEndpoint(),
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
-        AWS_ENDPOINT_URL_CLOUDTRAIL: await history.start(),
-        AWS_ENDPOINT_URL_PRICING: await prices.start(),
-        POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
+    const { result, lines } = await invoke(bundle, dir, {
+      TABLE_NAME: table,
+      INVENTORY_REGIONS: REGION,
+      FORGOTTEN_AFTER_DAYS: '30',
+      EVENT_HISTORY: 'on',
+      PRICES: 'on',
+      PERSON_TAG_KEYS: 'Owner',
+      HOME_ACCOUNT: MOTO_ACCOUNT,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_EC2: motoEndpoint(),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+      AWS_ENDPOINT_URL_CLOUDTRAIL: await history.start(),
+      AWS_ENDPOINT_URL_PRICING: await prices.start(),
+      POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',
     });
-    const lines = stdout.split('\n');
-    const result = JSON.parse(lines.find((l) => l.startsWith('RESULT '))?.slice(7) ?? '{}');
     expect(result).toEqual({
       instances: 3,
       withPerson: 2,
@@ -164,5 +181,91 @@ describe('the scheduled inventory function', () => {
     expect(
       snapshot?.takenAt && snapshot.takenAt >= before && snapshot.takenAt <= new Date().toISOString(),
     ).toBe(true);
+  });
+
+  it("lists an organization's member accounts through their reader role, and goes on without one it cannot list", async () => {
+    // A home account of its own in moto (assumed-role credentials act in the role's account), with
+    // an organization and one member account; one instance at home, two in the member.
+    const HOME = '210987654321';
+    const ORG_REGION = 'me-central-1';
+    const sts = new STSClient(motoConfig(ORG_REGION));
+    const as = async (account: string) => {
+      const c = (
+        await sts.send(
+          new AssumeRoleCommand({
+            RoleArn: `arn:aws:iam::${account}:role/${account === HOME ? 'admin' : 'ec2trail-inventory-reader'}`,
+            RoleSessionName: 'test',
+          }),
+        )
+      ).Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+        throw new Error('moto gave no credentials');
+      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+    };
+    const home = await as(HOME);
+    const org = new OrganizationsClient({ ...motoConfig('us-east-1'), credentials: home });
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const created = await org.send(
+      new CreateAccountCommand({ AccountName: 'member', Email: 'member@example.com' }),
+    );
+    const member = created.CreateAccountStatus?.AccountId;
+    if (!member) throw new Error('moto created no account');
+    org.destroy();
+    const launchAs = async (credentials: typeof home, tags: Record<string, string>[]) => {
+      const ec2 = new EC2Client({ ...motoConfig(ORG_REGION), credentials });
+      for (const tag of tags)
+        await ec2.send(
+          new RunInstancesCommand({
+            ImageId: 'ami-12c6146b',
+            InstanceType: 't3.micro' as _InstanceType,
+            MinCount: 1,
+            MaxCount: 1,
+            ...(Object.keys(tag).length > 0
+              ? {
+                  TagSpecifications: [
+                    {
+                      ResourceType: 'instance',
+                      Tags: Object.entries(tag).map(([Key, Value]) => ({ Key, Value })),
+                    },
+                  ],
+                }
+              : {}),
+          }),
+        );
+      ec2.destroy();
+    };
+    await launchAs(home, [{ Owner: 'hank' }]);
+    await launchAs(await as(member), [{ Owner: 'ivy' }, {}]);
+    sts.destroy();
+
+    const orgTable = await freshTable(client, 'inventory-org');
+    const { result } = await invoke(bundle, dir, {
+      TABLE_NAME: orgTable,
+      INVENTORY_REGIONS: ORG_REGION,
+      FORGOTTEN_AFTER_DAYS: '30',
+      EVENT_HISTORY: 'off',
+      PRICES: 'off',
+      PERSON_TAG_KEYS: 'Owner',
+      HOME_ACCOUNT: HOME,
+      MEMBER_ROLE_NAME: 'ec2trail-inventory-reader',
+      PARTITION: 'aws',
+      AWS_REGION: ORG_REGION,
+      AWS_ACCESS_KEY_ID: home.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: home.secretAccessKey,
+      AWS_SESSION_TOKEN: home.sessionToken,
+      AWS_ENDPOINT_URL: motoEndpoint(),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint(),
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    // hank's at home, ivy's and an untagged one in the member account.
+    expect(result).toMatchObject({
+      instances: 3,
+      withPerson: 2,
+      percent: 66,
+      runningUnknown: 1,
+      failedRegions: [],
+    });
+    const snapshot = await new DynamoDbInventorySnapshots(documentClient(client), orgTable).latest();
+    expect(snapshot?.regions).toEqual([ORG_REGION]);
   });
 });

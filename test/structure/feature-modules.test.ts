@@ -172,13 +172,14 @@ describe('every optional feature is a module', () => {
     ]);
   });
 
-  it('the organization touches the registry, the config schema, the construct (account names) and owner tags', () => {
-    // The attribution function reads account names from the organization; owner tags reach
-    // member accounts only in an organization deploy.
+  it('the organization touches the registry, the config schema, the construct (account names), owner tags and the inventory', () => {
+    // The attribution function reads account names from the organization; owner tags and the
+    // inventory reach member accounts only in an organization deploy.
     expect(sharedFilesOf('organization')).toEqual([
       'lib/config.ts',
       'lib/ec2trail.ts',
       'lib/features/index.ts',
+      'lib/features/inventory/index.ts',
       'lib/features/owner-tags/index.ts',
     ]);
   });

@@ -18,6 +18,7 @@ import { cronAt } from '../../constructs/cron';
 import { DeadLetterQueue } from '../../constructs/dead-letter-queue';
 import { bundlingOptions, INVENTORY_ENTRY } from '../../lambda-bundling';
 import { type AlarmSpec, backlogOf } from '../../monitoring/alarms';
+import { MEMBER_INVENTORY_ROLE } from './member-reader-role';
 
 /** What the inventory lists, where it records, and which trail it may read. */
 export interface InventoryScheduleProps {
@@ -29,6 +30,8 @@ export interface InventoryScheduleProps {
   readonly retentionDays?: number;
   /** The trail's bucket and prefix, when the bucket is in this account. @default no trail read */
   readonly trail?: { readonly bucket: string; readonly prefix: string; readonly kmsKeyArn?: string };
+  /** In an organization deploy, the organization whose member accounts are listed through their reader role. @default the home account only */
+  readonly organizationId?: string;
   readonly logRetention: RetentionDays;
 }
 
@@ -73,6 +76,9 @@ export class InventorySchedule extends Construct {
           PERSON_TAG_KEYS: props.personTagKeys.join(','),
           TRAIL_BUCKET: props.trail?.bucket,
           TRAIL_PREFIX: props.trail?.prefix,
+          HOME_ACCOUNT: Stack.of(this).account,
+          MEMBER_ROLE_NAME: props.organizationId ? MEMBER_INVENTORY_ROLE : undefined,
+          PARTITION: props.organizationId ? Stack.of(this).partition : undefined,
         }),
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
@@ -138,6 +144,7 @@ export class InventorySchedule extends Construct {
       }),
     );
     if (props.trail) this.grantTrail(role, props.trail);
+    if (props.organizationId) this.grantMembers(role, props.organizationId);
     return { role, logGroup };
   }
 
@@ -175,6 +182,33 @@ export class InventorySchedule extends Construct {
           },
         }),
       );
+  }
+
+  /** The organization's accounts, and each member's reader role: only within the organization. */
+  private grantMembers(role: Role, organizationId: string): void {
+    const stack = Stack.of(this);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ListAccounts',
+        // ListAccounts takes no resource: IAM accepts only "*".
+        actions: ['organizations:ListAccounts'],
+        resources: ['*'],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'AssumeMemberReaders',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${stack.partition}:iam::*:role/${MEMBER_INVENTORY_ROLE}`],
+        conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+      }),
+    );
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${partition}:iam::*:role/${MEMBER_INVENTORY_ROLE}]`,
+      reason:
+        "The reader role has one name in every member account; the account is the wildcard, and aws:ResourceOrgID keeps it within the deploy's organization.",
+    });
   }
 
   /** Scheduler's role: it may invoke the function and send a failed run to the queue. */
@@ -215,7 +249,7 @@ export class InventorySchedule extends Construct {
     Validations.of(role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
-        'ec2:DescribeInstances, ec2:DescribeRegions, ec2:DescribeSpotPriceHistory, cloudtrail:LookupEvents and pricing:GetProducts support no resource-level permissions: IAM accepts only "*" for them. They are read-only.',
+        'ec2:DescribeInstances, ec2:DescribeRegions, ec2:DescribeSpotPriceHistory, cloudtrail:LookupEvents, pricing:GetProducts and organizations:ListAccounts support no resource-level permissions: IAM accepts only "*" for them. They are read-only.',
     });
     if (this.trailLogs)
       Validations.of(role).acknowledge({
