@@ -47,7 +47,7 @@ describe('the inventory in member accounts', () => {
     );
     expect(policies).toHaveLength(1);
     const statements = (
-      policies[0]?.Properties.PolicyDocument as { Statement: { Action: string[]; Resource: string }[] }
+      policies[0]!.Properties.PolicyDocument as { Statement: { Action: string[]; Resource: string }[] }
     ).Statement;
     expect(statements).toEqual([
       expect.objectContaining({
