@@ -38,7 +38,7 @@ describe('digests in the template', () => {
       });
   });
 
-  it('lets the digest function read only the byDay index and the alert markers, and publish', () => {
+  it('lets the digest function read only the byDay index, the alert markers and the inventory snapshot, and publish', () => {
     const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) =>
       id.startsWith('DigestsRole'),
     );
@@ -50,8 +50,16 @@ describe('digests in the template', () => {
     const actions = statements.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
       'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
       'dynamodb:Query',
     ]);
+    // GetItem reaches the inventory snapshot's key only.
+    const snapshot = statements.Statement.find((s) =>
+      JSON.stringify(s.Action).includes('dynamodb:GetItem'),
+    ) as { Condition?: unknown } | undefined;
+    expect(snapshot?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['inventory#latest'] },
+    });
     expect(actions.some((a) => /Put|Update|Delete|Scan|Write/.test(a) && a.startsWith('dynamodb:'))).toBe(
       false,
     );

@@ -8,7 +8,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ATTRIBUTION_TABLE } from '../../../lambda/schema/attribution-table';
+import { ATTRIBUTION_TABLE, INVENTORY_SNAPSHOT_KEY } from '../../../lambda/schema/attribution-table';
 import { environmentOf } from '../../../lambda/settings/functions';
 import type { DigestsConfig } from '../../config';
 import { cronAt } from '../../constructs/cron';
@@ -99,6 +99,19 @@ export class DigestSchedule extends Construct {
           `${props.table.tableArn}/index/${ATTRIBUTION_TABLE.indexes.byDay.name}`,
           props.table.tableArn,
         ],
+      }),
+    );
+    // The latest inventory's snapshot, one item: its key and nothing else.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadInventorySnapshot',
+        actions: ['dynamodb:GetItem'],
+        resources: [props.table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': {
+            'dynamodb:LeadingKeys': [INVENTORY_SNAPSHOT_KEY[ATTRIBUTION_TABLE.partitionKey]],
+          },
+        },
       }),
     );
     props.topic.grantPublish(role);
