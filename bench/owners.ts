@@ -10,6 +10,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { type _InstanceType, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOOKUP_INTERVAL_MS } from '../cli/backfill/backfill';
+import { hoursInWindow } from '../cli/inventory/costs';
 import { ensureTable, localClient } from '../cli/local/dynamodb-local';
 import { Replayer } from '../cli/replay/replayer';
 import { DynamoDbAttributionQueries } from '../lambda/adapters/dynamodb-attribution-queries';
@@ -136,6 +137,17 @@ export async function benchOwners(
     const coverage = coverageOf(result.instances);
     if (coverage.instances !== sizes.instances)
       throw new Error(`owners listed ${coverage.instances} instances, ${sizes.instances} were launched`);
+    // `costs --since 30d` over the same table and fleet: 30 days read by day, each instance's older rows once.
+    const costsStarted = performance.now();
+    const now = Date.now();
+    const hours = await hoursInWindow(
+      new DynamoDbAttributionQueries(documents, table),
+      { fromMs: now - 30 * 86_400_000, toMs: now },
+      { instances: result.instances, account: MOTO_ACCOUNT, regions: REGIONS },
+    );
+    const costsSeconds = (performance.now() - costsStarted) / 1000;
+    if (hours.length !== sizes.instances)
+      throw new Error(`costs counted ${hours.length} instances, ${sizes.instances} were launched`);
     return {
       ownersInstances: coverage.instances,
       ownersCoveragePercent: coverage.percent,
@@ -144,6 +156,7 @@ export async function benchOwners(
       // The floor: one region's unknown instances, one request each, at the documented pace.
       ownersFloorS: ((unknownPerRegion - 1) * LOOKUP_INTERVAL_MS) / 1000,
       ownersPeakRssMb: Math.round(peakRss / 1_048_576),
+      costsThirtyDaysWallS: Math.round(costsSeconds * 10) / 10,
     };
   } finally {
     for (const made of clients) made.destroy();
