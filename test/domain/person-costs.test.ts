@@ -59,4 +59,25 @@ describe('cost per person', () => {
     ]);
     expect(tied.map((p) => p.person)).toEqual(['amy', 'bob', 'carol']);
   });
+
+  it("orders a person's services by hours, whatever order their instances came in", () => {
+    const [bob] = costsByPerson([
+      instance({ instanceId: 'i-1', person: 'bob', service: 'karpenter-nodepool/gpu', hours: 1 }),
+      instance({ instanceId: 'i-2', person: 'bob', service: null, hours: 9 }),
+    ]);
+    expect(bob?.services.map((s) => s.service)).toEqual([null, 'karpenter-nodepool/gpu']);
+  });
+
+  it('puts an unpriced instance after a priced one however cheap, and the unknown person after a named one at a tie', () => {
+    const [dave] = costsByPerson([
+      instance({ instanceId: 'i-free', person: 'dave', hours: 100, hourlyUsd: null }),
+      instance({ instanceId: 'i-cheap', person: 'dave', hours: 1, hourlyUsd: 0.5 }),
+    ]);
+    expect(dave?.top.map((i) => i.instanceId)).toEqual(['i-cheap', 'i-free']);
+    const tied = costsByPerson([
+      instance({ instanceId: 'i-u', person: null, hours: 2, hourlyUsd: 1 }),
+      instance({ instanceId: 'i-z', person: 'zoe', hours: 2, hourlyUsd: 1 }),
+    ]);
+    expect(tied.map((p) => p.person)).toEqual(['zoe', null]);
+  });
 });

@@ -106,6 +106,18 @@ describe('what the instance is now', () => {
     ).toBe(32);
   });
 
+  it("lets EC2's running-since win over a stop the table holds after it", () => {
+    // Calls: running 0–20, stopped 20–30, running 30–48; EC2: running without a break since hour 5.
+    expect(
+      runningHours({
+        ...window,
+        changes: [at(20, 'stop'), at(30, 'start')],
+        before: 'running',
+        present: { state: 'running', runningSinceMs: 5 * H },
+      }).hours,
+    ).toBe(48);
+  });
+
   it('says when it is stopped or gone with no call held, and counts to the end of the window', () => {
     const stopped = runningHours({
       ...window,

@@ -4,6 +4,7 @@ import { lengthOfDays } from '../../lambda/domain/digest/render';
 import {
   type ForgottenInstance,
   forgottenSection,
+  monthlyUsd,
   SNAPSHOT_FORGOTTEN_MAX,
   SNAPSHOT_FRESH_MS,
   snapshotOf,
@@ -40,19 +41,26 @@ describe('the snapshot', () => {
     forgotten: [
       instance('i-cheap', { hourlyUsd: 0.01 }),
       instance('i-none', { hourlyUsd: null }),
+      instance('i-nobody', { hourlyUsd: 0.01, person: null, launchedAt: '2026-12-01T00:00:00Z' }),
       instance('i-dear', { hourlyUsd: 1, person: 'Bob' }),
       instance('i-older', { hourlyUsd: 0.01, launchedAt: '2026-01-01T00:00:00Z' }),
     ],
   });
 
   it('keeps the dearest first, the older first at one price, the unpriced last', () => {
-    expect(snapshot.forgotten.map((i) => i.instanceId)).toEqual(['i-dear', 'i-older', 'i-cheap', 'i-none']);
+    expect(snapshot.forgotten.map((i) => i.instanceId)).toEqual([
+      'i-dear',
+      'i-older',
+      'i-cheap',
+      'i-nobody',
+      'i-none',
+    ]);
   });
 
   it('counts them all and what the priced ones cost a month', () => {
-    expect(snapshot.forgottenTotal).toBe(4);
-    // 730 × (1 + 0.01 + 0.01)
-    expect(snapshot.forgottenMonthlyUsd).toBeCloseTo(744.6, 6);
+    expect(snapshot.forgottenTotal).toBe(5);
+    // 730 × (1 + 0.01 + 0.01 + 0.01)
+    expect(snapshot.forgottenMonthlyUsd).toBeCloseTo(751.9, 6);
   });
 
   it('keeps at most SNAPSHOT_FORGOTTEN_MAX, and still counts every one', () => {
@@ -62,17 +70,23 @@ describe('the snapshot', () => {
     });
     expect(many.forgotten).toHaveLength(SNAPSHOT_FORGOTTEN_MAX);
     expect(many.forgottenTotal).toBe(SNAPSHOT_FORGOTTEN_MAX + 5);
+    // The team's section counts them all, and their month: 105 × 0.1 × 730.
+    const section = forgottenSection(many, taken);
+    expect(section?.total).toBe(SNAPSHOT_FORGOTTEN_MAX + 5);
+    expect(section?.monthlyUsd).toBeCloseTo(7665, 6);
+    expect(section?.instances).toHaveLength(SNAPSHOT_FORGOTTEN_MAX);
   });
 
   it("gives a digest everyone's, or one person's compared without case", () => {
     expect(forgottenSection(snapshot, taken + 3_600_000)).toMatchObject({
-      total: 4,
+      total: 5,
       regions: 2,
       afterDays: 30,
     });
     const bob = forgottenSection(snapshot, taken, 'bob');
     expect(bob?.instances.map((i) => i.instanceId)).toEqual(['i-dear']);
     expect(bob).toMatchObject({ total: 1, monthlyUsd: 730 });
+    // Nobody's instance is in no person's section.
     expect(forgottenSection(snapshot, taken, 'nobody')).toMatchObject({ total: 0, instances: [] });
   });
 
@@ -81,6 +95,14 @@ describe('the snapshot', () => {
     expect(forgottenSection(snapshot, taken + SNAPSHOT_FRESH_MS)).not.toBeNull();
     expect(forgottenSection(snapshot, taken + SNAPSHOT_FRESH_MS + 1)).toBeNull();
     expect(forgottenSection({ ...snapshot, takenAt: 'not a time' }, taken)).toBeNull();
+    // A snapshot dated more than two days ahead (a clock gone wrong) is not shown either.
+    expect(forgottenSection(snapshot, taken - SNAPSHOT_FRESH_MS)).not.toBeNull();
+    expect(forgottenSection(snapshot, taken - SNAPSHOT_FRESH_MS - 1)).toBeNull();
+  });
+
+  it('prices a month at 730 hours, and no price as none', () => {
+    expect(monthlyUsd({ hourlyUsd: 0.0104 })).toBeCloseTo(7.592, 9);
+    expect(monthlyUsd({ hourlyUsd: null })).toBeNull();
   });
 });
 

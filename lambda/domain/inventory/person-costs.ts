@@ -84,7 +84,12 @@ export function costsByPerson(instances: readonly InstanceCost[], topN = 3): Per
     });
   }
   return people.sort(
-    (a, b) => b.costUsd - a.costUsd || b.hours - a.hours || (a.person ?? '~').localeCompare(b.person ?? '~'),
+    (a, b) =>
+      b.costUsd - a.costUsd ||
+      b.hours - a.hours ||
+      // At a tie the unknown person comes after the named ones.
+      Number(a.person === null) - Number(b.person === null) ||
+      (a.person ?? '').localeCompare(b.person ?? ''),
   );
 }
 

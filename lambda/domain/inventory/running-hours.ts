@@ -63,8 +63,8 @@ export function runningHours(input: {
   let state = input.before ?? (first ? impliedBefore(first.call) : null);
   const runningNow = present !== null && RUNNING_NOW.has(present.state);
   const since = present && 'runningSinceMs' in present ? present.runningSinceMs : null;
-  // No call at all: only the instance itself can say; running since before the window is running throughout.
-  if (state === null) state = runningNow && since !== null && since <= fromMs ? 'running' : 'gone';
+  // No call at all: only the instance itself can say, through the anchor below.
+  if (state === null) state = 'gone';
   const intervals: [number, number][] = [];
   let openedAt = fromMs;
   for (const change of changes) {
