@@ -1,22 +1,19 @@
 /**
- * `ec2trail owners` at fleet size: instances in moto's EC2 across four regions, most of them
- * known to the table, the rest only to Event history (the local stub), and the time and memory
- * it takes to name every person. Event history's pace is the floor: each region's unknown
+ * `ec2trail owners` at fleet size, run as a user runs it (the command, in this process):
+ * instances in moto's EC2 across four regions, most of them known to the table, the rest only to
+ * Event history (the local stub), and the time and memory it takes to name every person; then
+ * `ec2trail costs --since 30d` over the same table and fleet. Event history's pace is the floor: each region's unknown
  * instances are asked one by one, at most 2 a second, so 50 unknown in a region take 24.5 s
  * whatever else is fast; the regions run side by side.
  */
 
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { type _InstanceType, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOOKUP_INTERVAL_MS } from '../cli/backfill/backfill';
-import { hoursInWindow } from '../cli/inventory/costs';
 import { ensureTable, localClient } from '../cli/local/dynamodb-local';
+import { main } from '../cli/main';
 import { Replayer } from '../cli/replay/replayer';
-import { DynamoDbAttributionQueries } from '../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../lambda/adapters/dynamodb-batch-importer';
-import { coverageOf } from '../lambda/domain/inventory/ownership';
-import { findOwners } from '../lambda/inventory/find-owners';
 import { EventHistoryStub } from '../support/event-history-stub';
 import { MOTO_ACCOUNT, startMotoServer } from '../support/moto-server';
 
@@ -116,42 +113,71 @@ export async function benchOwners(
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }, 100);
     const started = performance.now();
-    const result = await findOwners(REGIONS, {
-      ec2For: (region) => {
-        const made = new EC2Client({ endpoint: moto.endpoint, region, credentials, maxAttempts: 5 });
-        clients.push(made);
-        return made;
-      },
-      cloudTrailFor: (region) => {
-        const made = new CloudTrailClient({ endpoint: stubEndpoint, region, credentials, maxAttempts: 1 });
-        clients.push(made);
-        return made;
-      },
-      queries: new DynamoDbAttributionQueries(documents, table),
-      record: (records, origin) => replay(records, origin),
-      personTagKeys: ['Owner'],
-      clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+    // The command as a user runs it (its clients, its pace, its recording), in this process.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_EC2: moto.endpoint,
+      AWS_ENDPOINT_URL_CLOUDTRAIL: stubEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      AWS_ENDPOINT_URL_STS: moto.endpoint,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_REGION: REGIONS[0],
     });
+    let stdout = '';
+    const status = await main(
+      ['owners', '--regions', REGIONS.join(','), '--table', table, '--no-prices', '--output', 'json'],
+      {
+        isTTY: false,
+        out: async (text) => {
+          stdout += text;
+        },
+        err: (line) => say(`owners: ${line}`),
+      },
+    );
+    if (status !== 0) throw new Error(`owners exited with ${status}`);
+    const listed = JSON.parse(stdout) as {
+      instances: { instanceId: string; state: string; launchTime: string; person: string | null }[];
+      summary: { instances: number; percent: number; lookups: number };
+    };
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
-    const coverage = coverageOf(result.instances);
+    const coverage = listed.summary;
     if (coverage.instances !== sizes.instances)
       throw new Error(`owners listed ${coverage.instances} instances, ${sizes.instances} were launched`);
     // `costs --since 30d` over the same table and fleet: 30 days read by day, each instance's older rows once.
     const costsStarted = performance.now();
-    const now = Date.now();
-    const hours = await hoursInWindow(
-      new DynamoDbAttributionQueries(documents, table),
-      { fromMs: now - 30 * 86_400_000, toMs: now },
-      { instances: result.instances, account: MOTO_ACCOUNT, regions: REGIONS },
+    let costsOut = '';
+    const costsStatus = await main(
+      [
+        'costs',
+        '--since',
+        '30d',
+        '--regions',
+        REGIONS.join(','),
+        '--table',
+        table,
+        '--no-prices',
+        '--output',
+        'json',
+      ],
+      {
+        isTTY: false,
+        out: async (text) => {
+          costsOut += text;
+        },
+        err: (line) => say(`costs: ${line}`),
+      },
     );
     const costsSeconds = (performance.now() - costsStarted) / 1000;
-    if (hours.length !== sizes.instances)
-      throw new Error(`costs counted ${hours.length} instances, ${sizes.instances} were launched`);
+    const costed = (JSON.parse(costsOut) as { instances: unknown[] }).instances.length;
+    if (costsStatus !== 0 || costed !== sizes.instances)
+      throw new Error(
+        `costs exited with ${costsStatus} and counted ${costed} instances, ${sizes.instances} were launched`,
+      );
     return {
       ownersInstances: coverage.instances,
       ownersCoveragePercent: coverage.percent,
-      ownersLookups: result.lookups,
+      ownersLookups: coverage.lookups,
       ownersWallS: Math.round(seconds * 10) / 10,
       // The floor: one region's unknown instances, one request each, at the documented pace.
       ownersFloorS: ((unknownPerRegion - 1) * LOOKUP_INTERVAL_MS) / 1000,

@@ -207,6 +207,22 @@ const InventorySchema = z
     regions: z.array(awsRegion()).min(1).max(40).optional(),
     /** Running this many days untouched makes an instance possibly forgotten. */
     forgottenAfterDays: z.number().int().min(1).max(3650).default(30),
+    /**
+     * In an organization deploy, the home account's principals (role ARNs, `*` allowed) that may
+     * assume the member accounts' reader role besides the inventory function: who runs
+     * `ec2trail owners --accounts`.
+     */
+    readers: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@*/-]+$/,
+            'must be an IAM principal ARN of the home account, such as arn:aws:iam::111122223333:role/platform-admin',
+          ),
+      )
+      .max(10)
+      .default([]),
     /** Alarm when the share of instances with a person falls below this percentage. */
     coverageAlarmBelow: z.number().int().min(1).max(100).optional(),
     /** Ask CloudTrail Event history for launches the table does not hold (2 requests a second per region). */

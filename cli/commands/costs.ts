@@ -6,6 +6,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { costsByPerson, type InstanceCost } from '../../lambda/domain/inventory/person-costs';
 import { findOwners, regionsToList } from '../../lambda/inventory/find-owners';
+import { SYSTEM_CLOCK } from '../../lambda/inventory/launch-lookup';
 import { PriceBook, priceCacheFile } from '../../lambda/inventory/price-book';
 import { NO_PRICE_READ, pricesOf } from '../../lambda/inventory/prices';
 import { SpotPriceHistory } from '../../lambda/inventory/spot-prices';
@@ -49,7 +50,7 @@ async function readInventory(
       cloudTrailFor: null,
       queries,
       personTagKeys: tagKeys,
-      clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+      clock: SYSTEM_CLOCK,
     });
     for (const failed of found.failedRegions)
       warn(`ec2trail: ${failed.region} could not be listed, left out: ${failed.error}`);

@@ -2,8 +2,11 @@
 
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PricingClient } from '@aws-sdk/client-pricing';
 import { S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { assumedRoleSessions } from '../../lambda/adapters/assumed-role-sessions';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbInventorySnapshots } from '../../lambda/adapters/dynamodb-inventory-snapshots';
@@ -11,10 +14,12 @@ import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-sto
 import { S3TrailLogSource } from '../../lambda/adapters/s3-trail-log-source';
 import { DEFAULT_OWNER_TAGS } from '../../lambda/domain/owner-tags';
 import { type OwnedInstance, regionsToList } from '../../lambda/inventory/find-owners';
+import { SYSTEM_CLOCK } from '../../lambda/inventory/launch-lookup';
+import { activeAccounts, MEMBER_INVENTORY_ROLE } from '../../lambda/inventory/member-accounts';
 import { PriceBook, priceCacheFile } from '../../lambda/inventory/price-book';
 import { type PriceOfInstance, runningCost } from '../../lambda/inventory/prices';
 import { SpotPriceHistory } from '../../lambda/inventory/spot-prices';
-import { takeInventory } from '../../lambda/inventory/take-inventory';
+import { type AccountScope, takeInventory } from '../../lambda/inventory/take-inventory';
 import { TrailLaunchFinder, type TrailLocation } from '../../lambda/inventory/trail-launch';
 import { awsClientConfig } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
@@ -90,6 +95,57 @@ function trailLocation(
 const trailFinder = (s3: S3Client, trail: TrailLocation) =>
   new TrailLaunchFinder(s3, trail, new S3TrailLogSource(s3));
 
+const ACCOUNT = /^\d{12}$/;
+
+/** `--accounts`: account ids, or every active account of the organization; null when not asked. */
+function parseAccounts(text: string | undefined): readonly string[] | 'organization' | null {
+  if (text === undefined) return null;
+  if (text.trim() === 'organization') return 'organization';
+  const ids = text
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw new UsageError('--accounts needs account ids or "organization"');
+  for (const id of ids)
+    if (!ACCOUNT.test(id))
+      throw new UsageError(`--accounts: "${id}" is not a 12-digit account id (or say "organization")`);
+  return [...new Set(ids)];
+}
+
+type Made = <C extends { destroy(): void }>(made: C) => C;
+
+/** Each account asked: the caller's own with its credentials, the others through `roleName`. */
+async function otherAccounts(
+  asked: readonly string[] | 'organization',
+  roleName: string,
+  home: Omit<AccountScope, 'account'>,
+  aws: TargetOptions,
+  client: Made,
+): Promise<AccountScope[]> {
+  const sts = client(new STSClient(awsClientConfig('sts', aws)));
+  const caller = await sts.send(new GetCallerIdentityCommand({}));
+  const callerAccount = caller.Account ?? '';
+  const partition = caller.Arn?.split(':')[1] ?? 'aws';
+  const ids =
+    asked === 'organization'
+      ? await activeAccounts(client(new OrganizationsClient(awsClientConfig('organizations', aws))))
+      : asked;
+  const credentialsOf = assumedRoleSessions(sts, { roleName, partition, sessionName: 'ec2trail-owners' });
+  return ids.map((account) => {
+    if (account === callerAccount) return { account, ...home };
+    const credentials = credentialsOf(account);
+    return {
+      account,
+      ec2For: (region: string) =>
+        client(new EC2Client({ ...awsClientConfig('ec2', aws, region), credentials })),
+      cloudTrailFor: home.cloudTrailFor
+        ? (r: string) =>
+            client(new CloudTrailClient({ ...awsClientConfig('cloudtrail', aws, r), credentials }))
+        : null,
+    };
+  });
+}
+
 function sortOwners(
   instances: OwnedInstance[],
   by: (typeof SORTS)[number],
@@ -127,6 +183,11 @@ Ends with a summary: how many have a person (coverage, in percent), and why the 
 
   --regions LIST      regions to list (comma-separated; default: every region the account has
                       enabled)
+  --accounts LIST     other accounts too: account ids (comma-separated) or "organization"
+                      (every active account; from the management or a delegated administrator
+                      account), each read through its reader role (the member StackSet's)
+  --role-name NAME    the role assumed in each other account (default
+                      ec2trail-inventory-reader; the config's inventory.readers may assume it)
   --person NAME       only this person's instances
   --older-than AGE    only instances launched longer ago than AGE (30d, 12h, 2w)
   --sort KEY          age (oldest first, the default), person, or cost (dearest first)
@@ -158,6 +219,8 @@ ${TARGET_HELP}`,
       'forgotten-after': { type: 'string' },
       'trail-bucket': { type: 'string' },
       'trail-prefix': { type: 'string' },
+      accounts: { type: 'string' },
+      'role-name': { type: 'string' },
       'no-record': { type: 'boolean' },
       config: { type: 'string' },
       output: { type: 'string' },
@@ -170,6 +233,12 @@ ${TARGET_HELP}`,
     for (const region of asked ?? [])
       if (!REGION.test(region))
         throw new UsageError(`--regions: "${region}" is not an AWS region such as eu-west-1`);
+    const accountsAsked = parseAccounts(values.accounts);
+    if (values['role-name'] !== undefined && accountsAsked === null)
+      throw new UsageError('--role-name goes with --accounts');
+    const roleName = values['role-name'] ?? MEMBER_INVENTORY_ROLE;
+    if (!/^[\w+=,.@-]{1,64}$/.test(roleName))
+      throw new UsageError(`--role-name "${roleName}" is not an IAM role name`);
     const sort = values.sort ?? 'age';
     if (!(SORTS as readonly string[]).includes(sort))
       throw new UsageError(`--sort "${sort}" is not one of ${SORTS.join(', ')}`);
@@ -211,11 +280,17 @@ ${TARGET_HELP}`,
             onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
           });
       const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
-      const inventory = await takeInventory(regions, {
-        ec2For: (region) => client(new EC2Client(awsClientConfig('ec2', aws, region))),
+      const home = {
+        ec2For: (region: string) => client(new EC2Client(awsClientConfig('ec2', aws, region))),
         cloudTrailFor: values['no-lookup']
           ? null
-          : (region) => client(new CloudTrailClient(awsClientConfig('cloudtrail', aws, region))),
+          : (region: string) => client(new CloudTrailClient(awsClientConfig('cloudtrail', aws, region))),
+      };
+      const accounts =
+        accountsAsked === null ? undefined : await otherAccounts(accountsAsked, roleName, home, aws, client);
+      const inventory = await takeInventory(regions, {
+        ...home,
+        ...(accounts ? { accounts } : {}),
         queries,
         ...(trail
           ? {
@@ -243,7 +318,7 @@ ${TARGET_HELP}`,
             }
           : {}),
         personTagKeys: tagKeys,
-        clock: { now: () => now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+        clock: SYSTEM_CLOCK,
         prices: values['no-prices']
           ? null
           : {

@@ -21,6 +21,7 @@ import { documentsOf } from '../runtime/recording-deps';
 import { readSettings } from '../settings/functions';
 import { enabledRegions } from './ec2-instances';
 import { createInventoryHandler } from './handler';
+import { SYSTEM_CLOCK } from './launch-lookup';
 import { accountScopes, activeAccounts } from './member-accounts';
 import { PriceBook } from './price-book';
 import { recorderOf } from './record-found';
@@ -95,7 +96,7 @@ export const handler = createInventoryHandler({
         : {}),
       record: (records) => recorder.record(records),
       personTagKeys: settings.personTagKeys,
-      clock: { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+      clock: SYSTEM_CLOCK,
       // Lambda's /tmp keeps the prices between the runs of a warm function.
       prices: settings.prices
         ? {

@@ -19,6 +19,12 @@ export interface LookupClock {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
+/** The system's clock: what every caller outside a test paces Event history by (a frozen `now` would slow each request more than the last). */
+export const SYSTEM_CLOCK: LookupClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 const THROTTLED = /Throttl|TooManyRequests|RequestLimitExceeded/i;
 
 /** One region's Event history, paced. */

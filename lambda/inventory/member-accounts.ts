@@ -8,6 +8,9 @@
 import { type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import type { AccountScope } from './take-inventory';
 
+/** The reader role's name, the same in every member account (the member StackSet creates it). */
+export const MEMBER_INVENTORY_ROLE = 'ec2trail-inventory-reader';
+
 /** The active accounts of the organization (ListAccounts, from the management or a delegated administrator account). */
 export async function activeAccounts(organizations: OrganizationsClient): Promise<string[]> {
   const accounts: string[] = [];

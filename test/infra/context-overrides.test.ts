@@ -83,6 +83,7 @@ describe('-c overrides', () => {
         at: '05:00',
         timeZone: 'UTC',
         forgottenAfterDays: 30,
+        readers: [],
         coverageAlarmBelow: 90,
         eventHistory: true,
         prices: true,

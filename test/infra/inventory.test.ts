@@ -3,12 +3,21 @@
  * zone, a function whose role can read what the inventory reads (EC2, Event history, the Price
  * List, the trail's files under its prefix) and write only rows, links and the snapshot, and the
  * alarms the config asks for. cdk-nag runs on the whole app (test/infra/stack.test.ts runs it on
- * the default deploy; this one on a deploy with the inventory and a trail).
+ * the default deploy; this one on a deploy with the inventory and a trail). Across an
+ * organization, the member StackSet carries a read-only role in each member account (once per
+ * account, in the home region) that only the home inventory function's role and the configured
+ * readers may assume, from this organization; the home role may assume it by name in this
+ * organization's accounts only, and list the organization's accounts. Condition keys as IAM
+ * documents them (aws:PrincipalOrgID, aws:PrincipalArn, aws:ResourceOrgID).
  */
 
-import { Match } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import { parseConfig } from '../../lib/config';
 import { bareApp, synthesize, testConfig } from '../helpers/app';
+import { ROOT } from '../helpers/cli';
 
 type Resource = { Properties: Record<string, unknown> };
 type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
@@ -134,20 +143,117 @@ describe('the scheduled inventory in the template', () => {
     expect(alarms.some(([id]) => id.startsWith('MonitoringInventoryDeadLetters'))).toBe(true);
   });
 
-  it('has no coverage alarm when no threshold is set, and no inventory when not configured', () => {
+  it('has no coverage alarm when no threshold is set', () => {
     const plain = synthesize({ inventory: {} }).template;
     const ids = Object.keys(plain.findResources('AWS::CloudWatch::Alarm'));
     expect(ids.some((id) => id.startsWith('MonitoringInventoryCoverageLow'))).toBe(false);
     expect(ids.some((id) => id.startsWith('MonitoringInventoryDeadLetters'))).toBe(true);
-    const none = synthesize({}).template;
-    expect(
-      Object.keys(none.findResources('AWS::Lambda::Function')).some((id) => id.startsWith('Inventory')),
-    ).toBe(false);
   });
 
   it('passes cdk-nag with the inventory and a trail (each acknowledgement with its reason)', () => {
     const app = bareApp({ prefix: 'ec2trail-nag-' });
     buildApp(app, testConfig(CONFIG));
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+const ORG_CONFIG = join(ROOT, 'ec2trail.organization.example.json');
+
+type Body = {
+  Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>;
+  Parameters?: Record<string, unknown>;
+};
+
+function synthOrganization(inventory: object) {
+  const raw = JSON.parse(readFileSync(ORG_CONFIG, 'utf8'));
+  const app = bareApp({ prefix: 'ec2trail-org-inventory-' });
+  const home = Template.fromStack(buildApp(app, parseConfig({ ...raw, inventory }, ORG_CONFIG)));
+  const [stackSet] = Object.values(home.findResources('AWS::CloudFormation::StackSet')) as {
+    Properties: { TemplateBody: string; Parameters?: { ParameterKey: string; ParameterValue: unknown }[] };
+  }[];
+  if (!stackSet) throw new Error('no StackSet');
+  return { home, stackSet, body: JSON.parse(stackSet.Properties.TemplateBody) as Body, app };
+}
+
+describe('the inventory in member accounts', () => {
+  // The home account's platform team, through IAM Identity Center, may read members from a laptop.
+  const reader =
+    'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_PlatformAdmin_*';
+  const { home, stackSet, body } = synthOrganization({ readers: [reader] });
+  const readerRole = Object.entries(body.Resources).find(
+    ([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'ec2trail-inventory-reader',
+  );
+
+  it('puts one read-only role per member account, in the home region, never in the home account', () => {
+    expect(readerRole?.[1].Condition).toBe('InventoryReaderRoleHere');
+    const policies = Object.values(body.Resources).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && r.Condition === 'InventoryReaderRoleHere',
+    );
+    expect(policies).toHaveLength(1);
+    const statements = (
+      policies[0]!.Properties.PolicyDocument as { Statement: { Action: string[]; Resource: string }[] }
+    ).Statement;
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: [
+          'ec2:DescribeInstances',
+          'ec2:DescribeRegions',
+          'ec2:DescribeSpotPriceHistory',
+          'cloudtrail:LookupEvents',
+        ],
+        Resource: '*',
+      }),
+    ]);
+  });
+
+  it('trusts only the home inventory function role and the configured readers, from this organization', () => {
+    expect(readerRole?.[1].Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: {
+            AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:root']] },
+          },
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+            ArnLike: { 'aws:PrincipalArn': { Ref: 'InventoryReaderArns' } },
+          },
+        },
+      ],
+    });
+    // The StackSet passes the home function's role ARN, and the readers the config names.
+    const parameter = stackSet.Properties.Parameters?.find((p) => p.ParameterKey === 'InventoryReaderArns');
+    expect(JSON.stringify(parameter?.ParameterValue)).toContain('InventoryRole');
+    expect(JSON.stringify(parameter?.ParameterValue)).toContain(reader);
+  });
+
+  it("lets the home function list the accounts and assume the reader by name, in this organization's accounts only", () => {
+    home.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Sid: 'ListAccounts', Action: 'organizations:ListAccounts', Effect: 'Allow', Resource: '*' },
+          {
+            Sid: 'AssumeMemberReaders',
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Resource: {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/ec2trail-inventory-reader']],
+            },
+            Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } },
+          },
+        ]),
+      },
+    });
+    home.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          HOME_ACCOUNT: '111122223333',
+          MEMBER_ROLE_NAME: 'ec2trail-inventory-reader',
+          PARTITION: { Ref: 'AWS::Partition' },
+        }),
+      },
+    });
   });
 });

@@ -166,5 +166,7 @@ describe('owner tags in member accounts', () => {
     ).toBe(false);
     expect(JSON.stringify(plain.home.toJSON())).not.toContain('MEMBER_TAG_ROLE');
     expect(JSON.stringify(plain.home.toJSON())).not.toContain('AssumeMemberOwnerTagRole');
+    // Nor the inventory's reader role, which comes with `inventory` (test/infra/inventory.test.ts).
+    expect(JSON.stringify(plain.body)).not.toContain('ec2trail-inventory-reader');
   });
 });

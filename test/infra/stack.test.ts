@@ -55,6 +55,12 @@ describe('Ec2TrailStack', () => {
     }));
   });
 
+  it('takes no inventory unless the config asks (test/infra/inventory.test.ts)', () => {
+    expect(
+      Object.keys(template.findResources('AWS::Lambda::Function')).some((id) => id.startsWith('Inventory')),
+    ).toBe(false);
+  });
+
   it('matches exactly the CloudTrail lifecycle calls on the default bus', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: Match.absent(),

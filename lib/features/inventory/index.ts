@@ -3,6 +3,7 @@
  * deployed. Runtime: lambda/inventory/.
  */
 
+import { Fn } from 'aws-cdk-lib';
 import { DEFAULT_OWNER_TAGS } from '../../../lambda/domain/owner-tags';
 import type { Ec2TrailFeature, FeaturePart } from '../feature';
 import { InventorySchedule, inventoryAlarms } from './inventory-schedule';
@@ -55,7 +56,12 @@ export const inventory: Ec2TrailFeature<InventoryPart> = {
                   homeAccount: organization.homeAccount,
                   organizationId: organization.id,
                 }),
-              parameters: { [MEMBER_READER_PARAMETERS.readerArns]: schedule.function.role?.roleArn ?? '' },
+              parameters: {
+                [MEMBER_READER_PARAMETERS.readerArns]: Fn.join(',', [
+                  schedule.function.role?.roleArn ?? '',
+                  ...(config.inventory?.readers ?? []),
+                ]),
+              },
             }),
           }
         : {}),
