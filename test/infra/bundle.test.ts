@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INVENTORY_ENTRY } from '../../lib/lambda-bundling';
 import { buildLambdaBundle, sampleLambdaEnv } from '../../support/lambda-bundle';
 
 describe('the Lambda bundle', () => {
@@ -89,5 +90,21 @@ describe('the Lambda bundle', () => {
         env: { PATH: process.env.PATH },
       }),
     ).toThrow(/Invalid Lambda environment: TABLE_NAME: .*TOPIC_ARN: /);
+  });
+
+  it('builds the scheduled inventory function, which loads and names every setting it misses', async () => {
+    const inventory = join(dir, 'inventory.mjs');
+    await buildLambdaBundle(inventory, {}, INVENTORY_ENTRY);
+    // A daily function: its size only costs a cold start a day (EC2, CloudTrail, Price List, S3, DynamoDB, STS, Organizations).
+    expect(statSync(inventory).size).toBeLessThan(2_000_000);
+    const script = join(dir, 'inventory-bad-env.mjs');
+    writeFileSync(script, `await import(${JSON.stringify(inventory)});`);
+    expect(() =>
+      execFileSync(process.execPath, [script], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+        env: { PATH: process.env.PATH },
+      }),
+    ).toThrow(/TABLE_NAME: is not set.*FORGOTTEN_AFTER_DAYS: is not set.*HOME_ACCOUNT: is not set/s);
   });
 });

@@ -1,6 +1,5 @@
 /**
- * The scheduled inventory function, bundled as the stack bundles it and run in a fresh Node.js
- * process, against moto's EC2, DynamoDB Local, a local Event history and a local Price List. The
+ * The scheduled inventory function, its entry module loaded fresh for each run, against moto's EC2, DynamoDB Local, a local Event history and a local Price List. The
  * scenario, by construction, in eu-central-2:
  * - X: bob's launch is in Event history only → recorded as a backfill row, person bob;
  * - Y: tagged Owner=erin → person erin, from tags;
@@ -8,11 +7,6 @@
  * So 2 of 3 have a person (66 %), 1 running instance is unknown, and 1 row is recorded.
  */
 
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { type _InstanceType, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   CreateAccountCommand,
@@ -22,9 +16,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { DynamoDbInventorySnapshots } from '../../lambda/adapters/dynamodb-inventory-snapshots';
-import { INVENTORY_ENTRY } from '../../lib/lambda-bundling';
 import { EventHistoryStub } from '../../support/event-history-stub';
-import { buildLambdaBundle } from '../../support/lambda-bundle';
 import { MOTO_ACCOUNT } from '../../support/moto-server';
 import { ec2Product, PriceListStub } from '../../support/price-list-stub';
 import { loadJson } from '../helpers/fixtures';
@@ -39,7 +31,6 @@ import {
 } from '../helpers/services';
 
 const REGION = 'eu-central-2';
-const run = promisify(execFile);
 
 /** The IAM-user launch fixture, by `user`, for one of moto's instances (the fixture's second instance dropped). */
 function launchRecord(user: string, id: string, at: Date) {
@@ -54,33 +45,44 @@ function launchRecord(user: string, id: string, at: Date) {
   return { ...record, eventTime: `${at.toISOString().slice(0, 19)}Z`, eventID: 'evt-x', awsRegion: REGION };
 }
 
-/** Runs the bundled function once in a fresh Node.js process with `env`; its result and its stdout lines. */
-async function invoke(bundle: string, dir: string, env: NodeJS.ProcessEnv) {
-  const script = join(dir, 'invoke.mjs');
-  writeFileSync(
-    script,
-    `const { handler } = await import(${JSON.stringify(bundle)});
-     const result = await handler({});
-     process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');`,
-  );
-  const { stdout } = await run(process.execPath, [script], {
-    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+/**
+ * Runs the function's entry module once, freshly loaded with `env` as its environment (it reads
+ * its settings and builds its clients at load, as at a cold start); its result and what it
+ * printed (the metrics, in CloudWatch's embedded metric format). In this process: a bundle's
+ * esbuild beside DynamoDB Local and moto would take more memory than the suite has
+ * (test/infra/bundle.test.ts builds and loads the bundle).
+ */
+async function invoke(env: NodeJS.ProcessEnv) {
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  Object.assign(process.env, env);
+  const printed: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    printed.push(String(chunk));
+    return true;
   });
-  const lines = stdout.split('\n');
-  return { result: JSON.parse(lines.find((l) => l.startsWith('RESULT '))?.slice(7) ?? '{}'), lines };
+  try {
+    let entry: { handler: (event: unknown) => Promise<Record<string, unknown>> } | undefined;
+    jest.isolateModules(() => {
+      entry = require('../../lambda/inventory/index');
+    });
+    if (!entry) throw new Error('the entry module did not load');
+    const result = await entry.handler({});
+    return { result, lines: printed.join('').split('\n') };
+  } finally {
+    write.mockRestore();
+    process.env = saved;
+  }
 }
 
 describe('the scheduled inventory function', () => {
   const client = dynamoClient();
-  const dir = mkdtempSync(join(tmpdir(), 'ec2trail-inventory-'));
-  const bundle = join(dir, 'inventory.mjs');
   const ids = { X: '', Y: '', Z: '' };
   let table: string;
   let history: EventHistoryStub;
   const prices = new PriceListStub([ec2Product('t3.micro', REGION, 'Windows', '0.0120000000')]);
 
   beforeAll(async () => {
-    const building = buildLambdaBundle(bundle, {}, INVENTORY_ENTRY);
     table = await freshTable(client, 'inventory');
     const ec2 = motoEc2(REGION);
     const launch = async (tags?: Record<string, string>) => {
@@ -114,7 +116,6 @@ describe('the scheduled inventory function', () => {
     history = new EventHistoryStub({
       [REGION]: [{ record: launchRecord('bob', x.id, x.at), resources: [x.id] }],
     });
-    await building;
   }, 120_000);
   afterAll(async () => {
     await history.stop();
@@ -123,7 +124,7 @@ describe('the scheduled inventory function', () => {
 
   it('names each instance, records what Event history held, saves the snapshot and publishes coverage', async () => {
     const before = new Date().toISOString();
-    const { result, lines } = await invoke(bundle, dir, {
+    const { result, lines } = await invoke({
       TABLE_NAME: table,
       INVENTORY_REGIONS: REGION,
       FORGOTTEN_AFTER_DAYS: '30',
@@ -239,7 +240,7 @@ describe('the scheduled inventory function', () => {
     sts.destroy();
 
     const orgTable = await freshTable(client, 'inventory-org');
-    const { result } = await invoke(bundle, dir, {
+    const { result } = await invoke({
       TABLE_NAME: orgTable,
       INVENTORY_REGIONS: ORG_REGION,
       FORGOTTEN_AFTER_DAYS: '30',
