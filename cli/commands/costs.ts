@@ -5,11 +5,12 @@ import { PricingClient } from '@aws-sdk/client-pricing';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { costsByPerson, type InstanceCost } from '../../lambda/domain/inventory/person-costs';
-import { findOwners, regionsToList } from '../../lambda/inventory/find-owners';
+import { regionsToList } from '../../lambda/inventory/find-owners';
 import { SYSTEM_CLOCK } from '../../lambda/inventory/launch-lookup';
 import { PriceBook, priceCacheFile } from '../../lambda/inventory/price-book';
 import { NO_PRICE_READ, pricesOf } from '../../lambda/inventory/prices';
 import { SpotPriceHistory } from '../../lambda/inventory/spot-prices';
+import { ownersOfAccounts } from '../../lambda/inventory/take-inventory';
 import { awsClientConfig } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
 import { describeError, UsageError } from '../errors';
@@ -25,14 +26,16 @@ import {
 import { outputFormat } from '../rows-output';
 import { openTarget, TARGET_FLAGS, TARGET_HELP, type TargetOptions, targetOptions } from '../target';
 import { parseWindow, WINDOW_FLAGS, windowHelp } from '../time-window';
-import { PRICING_REGION, personTagKeys } from './owners';
+import { otherAccounts, PRICING_REGION, parseAccounts, personTagKeys, roleNameOf } from './owners';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
-/** What EC2 lists now in the account the credentials belong to; null when it cannot be read. */
+/** What EC2 lists now in the caller's account (and the accounts asked); null when it cannot be read. */
 async function readInventory(
   aws: TargetOptions,
   asked: readonly string[] | undefined,
+  accountsAsked: readonly string[] | 'organization' | null,
+  roleName: string,
   tagKeys: readonly string[],
   queries: DynamoDbAttributionQueries,
   client: <C extends { destroy(): void }>(made: C) => C,
@@ -44,18 +47,28 @@ async function readInventory(
     ).Account;
     if (!account) throw new Error('STS named no account');
     const regions = await regionsToList(asked, client(new EC2Client(awsClientConfig('ec2', aws))));
-    const found = await findOwners(regions, {
-      ec2For: (region) => client(new EC2Client(awsClientConfig('ec2', aws, region))),
-      // The table and the tags only: `owners` is the command that asks Event history.
+    // The table and the tags only: `owners` is the command that asks Event history.
+    const home = {
+      ec2For: (region: string) => client(new EC2Client(awsClientConfig('ec2', aws, region))),
       cloudTrailFor: null,
+    };
+    const scopes =
+      accountsAsked === null ? undefined : await otherAccounts(accountsAsked, roleName, home, aws, client);
+    const found = await ownersOfAccounts(regions, {
+      ...home,
+      ...(scopes ? { accounts: scopes } : {}),
       queries,
       personTagKeys: tagKeys,
       clock: SYSTEM_CLOCK,
     });
     for (const failed of found.failedRegions)
       warn(`ec2trail: ${failed.region} could not be listed, left out: ${failed.error}`);
-    const failed = new Set(found.failedRegions.map((f) => f.region));
-    return { instances: found.instances, account, regions: regions.filter((r) => !failed.has(r)) };
+    return {
+      instances: found.instances,
+      accounts: scopes ? scopes.flatMap((s) => (s.account ? [s.account] : [])) : [account],
+      regions,
+      failed: found.failedRegions.map((f) => f.region),
+    };
   } catch (error) {
     warn(`ec2trail: EC2 could not be read, the table alone is used: ${describeError(error)}`);
     return null;
@@ -77,6 +90,8 @@ ${windowHelp('30d')}
   --person NAME       only this person's instances
   --regions LIST      regions EC2 is read in (comma-separated; default: every region the
                       account has enabled)
+  --accounts LIST     read EC2 in these accounts too (ids, or "organization"), through
+                      --role-name (default ec2trail-inventory-reader), as owners does
   --no-inventory      the table alone: no EC2 request (instances that made no call in the
                       window are left out)
   --no-prices         no Price List request: hours only
@@ -95,6 +110,8 @@ ${TARGET_HELP}`,
       'no-inventory': { type: 'boolean' },
       'no-prices': { type: 'boolean' },
       top: { type: 'string' },
+      accounts: { type: 'string' },
+      'role-name': { type: 'string' },
       config: { type: 'string' },
       output: { type: 'string' },
     });
@@ -109,6 +126,10 @@ ${TARGET_HELP}`,
         throw new UsageError(`--regions: "${region}" is not an AWS region such as eu-west-1`);
     if (asked && values['no-inventory'])
       throw new UsageError('--regions and --no-inventory do not go together');
+    const accountsAsked = parseAccounts(values.accounts);
+    if (accountsAsked !== null && values['no-inventory'])
+      throw new UsageError('--accounts and --no-inventory do not go together');
+    const roleName = roleNameOf(values['role-name'], accountsAsked);
     const top = values.top === undefined ? 3 : Number(values.top);
     if (!Number.isInteger(top) || top < 0 || !/^\d+$/.test(values.top ?? '3'))
       throw new UsageError(`--top "${values.top}" is not a whole number`);
@@ -128,7 +149,7 @@ ${TARGET_HELP}`,
       const warn = (line: string) => output.err(line);
       const inventory = values['no-inventory']
         ? null
-        : await readInventory(aws, asked, tagKeys, queries, client, warn);
+        : await readInventory(aws, asked, accountsAsked, roleName, tagKeys, queries, client, warn);
       const hours = (await hoursInWindow(queries, window, inventory)).filter(
         (i) => i.hours > 0 && (values.person === undefined || i.ownership.person === values.person),
       );

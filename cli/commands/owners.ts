@@ -98,7 +98,7 @@ const trailFinder = (s3: S3Client, trail: TrailLocation) =>
 const ACCOUNT = /^\d{12}$/;
 
 /** `--accounts`: account ids, or every active account of the organization; null when not asked. */
-function parseAccounts(text: string | undefined): readonly string[] | 'organization' | null {
+export function parseAccounts(text: string | undefined): readonly string[] | 'organization' | null {
   if (text === undefined) return null;
   if (text.trim() === 'organization') return 'organization';
   const ids = text
@@ -112,10 +112,18 @@ function parseAccounts(text: string | undefined): readonly string[] | 'organizat
   return [...new Set(ids)];
 }
 
+/** `--role-name`, checked: it goes with `--accounts`, and defaults to the member StackSet's reader. */
+export function roleNameOf(name: string | undefined, accounts: unknown): string {
+  if (name !== undefined && accounts === null) throw new UsageError('--role-name goes with --accounts');
+  const role = name ?? MEMBER_INVENTORY_ROLE;
+  if (!/^[\w+=,.@-]{1,64}$/.test(role)) throw new UsageError(`--role-name "${role}" is not an IAM role name`);
+  return role;
+}
+
 type Made = <C extends { destroy(): void }>(made: C) => C;
 
 /** Each account asked: the caller's own with its credentials, the others through `roleName`. */
-async function otherAccounts(
+export async function otherAccounts(
   asked: readonly string[] | 'organization',
   roleName: string,
   home: Omit<AccountScope, 'account'>,

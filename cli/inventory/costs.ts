@@ -43,11 +43,13 @@ export interface CostWindow {
   readonly region?: string;
 }
 
-/** What EC2 was read for: the instances it lists, and the account and regions it listed. */
+/** What EC2 was read for: the instances it lists, and the accounts and regions it listed. */
 export interface Inventory {
   readonly instances: readonly OwnedInstance[];
-  readonly account: string;
+  readonly accounts: readonly string[];
+  /** The regions listed, and the `account/region` pairs that could not be. */
   readonly regions: readonly string[];
+  readonly failed: readonly string[];
 }
 
 const isStateCall = (action: string): action is StateCall =>
@@ -116,12 +118,15 @@ function presentOf(
     const since = Date.parse(listed.launchTime ?? '');
     return { state: listed.state ?? 'unknown', runningSinceMs: Number.isFinite(since) ? since : null };
   }
-  // Gone only where EC2 was read: its own account and one of the regions listed.
+  // Gone only where EC2 was read: an account and a region listed, and not among those that failed.
   const read =
     inventory !== null &&
-    seen?.account === inventory.account &&
+    seen?.account != null &&
     seen.region !== null &&
-    inventory.regions.includes(seen.region);
+    inventory.accounts.includes(seen.account) &&
+    inventory.regions.includes(seen.region) &&
+    !inventory.failed.includes(seen.region) &&
+    !inventory.failed.includes(`${seen.account}/${seen.region}`);
   return read ? { state: 'gone' } : null;
 }
 

@@ -55,7 +55,10 @@ const launchedMs = (i: OwnedInstance) => {
 };
 
 /** Every account's instances; a region or an account that cannot be read is named (`account/region`) and left out. */
-async function ownersOfAccounts(regions: readonly string[], deps: InventoryDeps): Promise<OwnersResult> {
+export async function ownersOfAccounts(
+  regions: readonly string[],
+  deps: OwnersDeps & Pick<InventoryDeps, 'accounts'>,
+): Promise<OwnersResult> {
   const scopes = deps.accounts ?? [{ account: null, ec2For: deps.ec2For, cloudTrailFor: deps.cloudTrailFor }];
   const results = await inPool(scopes, ACCOUNTS_AT_ONCE, async (scope) => {
     const found = await findOwners(regions, {

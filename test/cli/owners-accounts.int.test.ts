@@ -105,6 +105,31 @@ describe('ec2trail owners --accounts', () => {
     expect(people((await owners()).stdout)).toEqual([`${HOME} hank`]);
   });
 
+  it('costs reads EC2 in the same accounts', async () => {
+    const result = await runInProcess(
+      [
+        'costs',
+        '--since',
+        '1h',
+        '--regions',
+        REGION,
+        '--accounts',
+        'organization',
+        '--no-prices',
+        '--table',
+        table,
+        '--output',
+        'json',
+      ],
+      { env },
+    );
+    expect(result.stderr).toBe('');
+    const { instances } = JSON.parse(result.stdout) as { instances: { account: string; person: string }[] };
+    expect(instances.map((i) => `${i.account} ${i.person}`).sort()).toEqual(
+      [`${HOME} hank`, `${member} ivy`].sort(),
+    );
+  });
+
   it('refuses a malformed account or a role without accounts', async () => {
     for (const [args, message] of [
       [['--accounts', '1234'], '--accounts: "1234" is not a 12-digit account id (or say "organization")'],
