@@ -206,6 +206,18 @@ describe('the inventory in member accounts', () => {
     ]);
   });
 
+  it('describes every role in the characters IAM accepts (Latin-1, as cfn-lint checks)', () => {
+    const roles = [
+      ...Object.values(body.Resources),
+      ...Object.values(home.findResources('AWS::IAM::Role')),
+    ].filter((r) => (r as { Type: string }).Type === 'AWS::IAM::Role') as {
+      Properties: { Description?: string };
+    }[];
+    expect(roles.length).toBeGreaterThan(2);
+    for (const role of roles)
+      expect(role.Properties.Description ?? '').toMatch(/^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/);
+  });
+
   it('trusts only the home inventory function role and the configured readers, from this organization', () => {
     expect(readerRole?.[1].Properties.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',

@@ -41,7 +41,7 @@ export class MemberInventoryReaderRole extends Construct {
     });
     this.role = new Role(this, 'Role', {
       roleName: MEMBER_INVENTORY_ROLE,
-      description: 'ec2trail: lets the home inventory function list this account’s instances (read-only)',
+      description: "ec2trail: lets the home inventory function list this account's instances (read-only)",
       assumedBy: new AccountPrincipal(props.homeAccount).withConditions({
         StringEquals: { 'aws:PrincipalOrgID': props.organizationId },
         // ArnLike: a reader may be a pattern (an IAM Identity Center role's path and suffix).
