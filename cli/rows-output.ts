@@ -85,8 +85,10 @@ export const CSV_FIELDS: readonly [string, (r: DelimitedRow) => string | null | 
   ['initiatorReason', (r) => r.initiatorReason],
 ];
 
-function csvCell(value: string | null | undefined): string {
+/** One CSV cell: quoted when it needs it, and a cell a spreadsheet would run as a formula defused. */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value !== 'string') return csvCell(String(value));
   // Quote what needs it, and defuse cells a spreadsheet would run as formulas.
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

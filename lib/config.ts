@@ -145,21 +145,26 @@ const PeopleSchema = z
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const clock = z.string().regex(CLOCK, 'must be a 24-hour time such as "08:00"');
 
+/** An IANA time zone, `UTC` unless set: Scheduler follows its daylight saving changes. */
+function timeZone() {
+  return z
+    .string()
+    .default('UTC')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as "Europe/Paris"');
+}
+
 /** Scheduled digests: when they run, and who receives them. */
 const DigestsSchema = z
   .object({
     /** The IANA time zone the times are in; Scheduler follows its daylight saving changes. */
-    timeZone: z
-      .string()
-      .default('UTC')
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat('en-US', { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone such as "Europe/Paris"'),
+    timeZone: timeZone(),
     /** The last 24 hours, every day at this time. */
     daily: z
       .object({ at: clock.default('08:00') })
@@ -192,17 +197,7 @@ const InventorySchema = z
     /** Every day at this time, in `timeZone`. */
     at: clock.default('05:00'),
     /** The IANA time zone `at` is in. */
-    timeZone: z
-      .string()
-      .default('UTC')
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat('en-US', { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone such as "Europe/Paris"'),
+    timeZone: timeZone(),
     /** The regions listed; default: every region the account has enabled. */
     regions: z.array(awsRegion()).min(1).max(40).optional(),
     /** Running this many days untouched makes an instance possibly forgotten. */

@@ -7,6 +7,7 @@ import {
   type PersonCost,
 } from '../../lambda/domain/inventory/person-costs';
 import type { PriceOfInstance } from '../../lambda/inventory/prices';
+import { csvCell } from '../rows-output';
 import { renderTable } from '../table';
 import type { HoursOfInstance } from './costs';
 
@@ -108,11 +109,6 @@ const CSV_FIELDS = [
   'platformAssumed',
   'uncertain',
 ] as const;
-
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 /** One row per instance that ran in the window. */
 export function costsCsv(records: readonly ReturnType<typeof instanceCostRecord>[]): string {

@@ -8,6 +8,7 @@ import {
 } from '../../lambda/domain/inventory/ownership';
 import type { OwnedInstance } from '../../lambda/inventory/find-owners';
 import { NO_PRICE_READ, type PriceOfInstance, type RunningCost } from '../../lambda/inventory/prices';
+import { csvCell } from '../rows-output';
 import { renderTable } from '../table';
 
 const DAY_MS = 86_400_000;
@@ -96,11 +97,6 @@ const CSV_FIELDS = [
   'priceDate',
   'noPrice',
 ] as const;
-
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 export function ownersCsv(
   instances: readonly OwnedInstance[],

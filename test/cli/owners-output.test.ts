@@ -3,7 +3,9 @@
  * people were found, why the rest are unknown, Event history's requests and the running cost.
  */
 
-import { summaryLine } from '../../cli/inventory/owners-output';
+import { costsCsv, instanceCostRecord } from '../../cli/inventory/costs-output';
+import { ownersCsv, summaryLine } from '../../cli/inventory/owners-output';
+import { NO_PRICE_READ } from '../../lambda/inventory/prices';
 
 describe('the owners summary line', () => {
   it('says coverage, evidence, every unknown reason, the requests and the cost', () => {
@@ -29,5 +31,56 @@ describe('the owners summary line', () => {
     expect(
       summaryLine({ instances: 0, withPerson: 0, percent: 100, byEvidence: {}, unknownByReason: {} }, 2, 0),
     ).toBe('no instance in 2 region(s)');
+  });
+});
+
+describe('the owners and costs CSV', () => {
+  // A person read from a tag is whatever anyone who may tag the instance wrote: a spreadsheet must
+  // not run it.
+  const hostile = '=HYPERLINK("https://example.com/x","click")';
+  const instance = {
+    instanceId: 'i-0a1b2c3d4e5f60001',
+    account: '111122223333',
+    region: 'eu-west-1',
+    instanceType: 't3.micro',
+    state: 'running',
+    launchTime: '2026-12-01T00:00:00.000Z',
+    originalLaunchTime: '2026-12-01T00:00:00.000Z',
+    tags: { Owner: hostile },
+    platform: 'Linux/UNIX',
+    tenancy: 'default',
+    availabilityZone: 'eu-west-1a',
+    lifecycle: null,
+    person: hostile,
+    personVerified: false,
+    service: null,
+    evidence: 'tags' as const,
+    reason: null,
+  };
+
+  it('defuses a formula in a cell and quotes what needs quoting', () => {
+    const csv = ownersCsv([instance], Date.parse('2026-12-07T00:00:00Z'), () => NO_PRICE_READ);
+    expect(csv).toContain(`"'=HYPERLINK(""https://example.com/x"",""click"")"`);
+    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+    const costs = costsCsv([
+      instanceCostRecord(
+        {
+          ...instance,
+          region: 'eu-west-1',
+          platformAssumed: false,
+          ownership: {
+            person: hostile,
+            personVerified: false,
+            service: null,
+            evidence: 'tags',
+            reason: null,
+          },
+          hours: 1,
+          uncertain: null,
+        },
+        NO_PRICE_READ,
+      ),
+    ]);
+    expect(costs).not.toMatch(/(^|,)"?=HYPERLINK/m);
   });
 });
