@@ -94,7 +94,7 @@ ${windowHelp('30d')}
                       --role-name (default ec2trail-inventory-reader), as owners does
   --no-inventory      the table alone: no EC2 request (instances that made no call in the
                       window are left out)
-  --no-prices         no Price List request: hours only
+  --no-prices         no Price List or Spot price history request: hours only
   --top N             dearest instances shown per person (default 3)
   --config FILE       the deploy config whose ownerTags say which tag holds the person
   --output FORMAT     table (default on a terminal: one line per person), json (people,

@@ -184,9 +184,10 @@ Lists every pending, running, stopping and stopped instance (DescribeInstances) 
 person behind its launch, how that is known, and why when it is not. Evidence, cheapest first:
 the table's launch row; CloudTrail Event history (LookupEvents by instance id, 90 days, at most
 2 requests a second per region, each instance asked once), recorded into the table as a backfill
-(no alert) so the next "who" answers at once; the trail's log files in S3, for what Event history does not hold (only
-the files of the launch day, account and region); the instance's own tags (ec2trail's owner tag,
-or the Auto Scaling group, EKS node group, Karpenter node pool, fleet or stack they name).
+(no alert) so the next "who" answers at once; the trail's log files in S3, for what Event
+history does not hold (only the files of the launch day, account and region); the instance's
+own tags (ec2trail's owner tag, or the Auto Scaling group, EKS node group, Karpenter node pool,
+fleet or stack they name).
 Ends with a summary: how many have a person (coverage, in percent), and why the rest do not.
 
   --regions LIST      regions to list (comma-separated; default: every region the account has
@@ -199,7 +200,7 @@ Ends with a summary: how many have a person (coverage, in percent), and why the 
   --person NAME       only this person's instances
   --older-than AGE    only instances launched longer ago than AGE (30d, 12h, 2w)
   --sort KEY          age (oldest first, the default), person, or cost (dearest first)
-  --no-prices         no Price List request: hourlyUsd stays null
+  --no-prices         no Price List or Spot price history request: hourlyUsd stays null
   --trail-bucket B    the trail's bucket (default: the deploy config's trail.bucket, if any)
   --trail-prefix P    the trail's key prefix, the folder before AWSLogs/
   --forgotten         only the instances possibly forgotten: running longer than
