@@ -74,10 +74,10 @@ describe('cost per person', () => {
       instance({ instanceId: 'i-cheap', person: 'dave', hours: 1, hourlyUsd: 0.5 }),
     ]);
     expect(dave?.top.map((i) => i.instanceId)).toEqual(['i-cheap', 'i-free']);
-    const tied = costsByPerson([
-      instance({ instanceId: 'i-u', person: null, hours: 2, hourlyUsd: 1 }),
-      instance({ instanceId: 'i-z', person: 'zoe', hours: 2, hourlyUsd: 1 }),
-    ]);
-    expect(tied.map((p) => p.person)).toEqual(['zoe', null]);
+    const unknown = instance({ instanceId: 'i-u', person: null, hours: 2, hourlyUsd: 1 });
+    const zoe = instance({ instanceId: 'i-z', person: 'zoe', hours: 2, hourlyUsd: 1 });
+    // Whichever order they come in (a sort compares them one way or the other).
+    expect(costsByPerson([unknown, zoe]).map((p) => p.person)).toEqual(['zoe', null]);
+    expect(costsByPerson([zoe, unknown]).map((p) => p.person)).toEqual(['zoe', null]);
   });
 });
