@@ -118,6 +118,18 @@ describe('what the instance is now', () => {
     ).toBe(48);
   });
 
+  it("counts an interval inside EC2's running-since once", () => {
+    // Calls: running 0–20, 25–30 and 40–48; EC2: running without a break since hour 5, so 48.
+    expect(
+      runningHours({
+        ...window,
+        changes: [at(20, 'stop'), at(25, 'start'), at(30, 'stop'), at(40, 'start')],
+        before: 'running',
+        present: { state: 'running', runningSinceMs: 5 * H },
+      }).hours,
+    ).toBe(48);
+  });
+
   it('says when it is stopped or gone with no call held, and counts to the end of the window', () => {
     const stopped = runningHours({
       ...window,
