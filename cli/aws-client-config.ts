@@ -97,3 +97,20 @@ export function awsClientConfig(
     ...(attempts ? { maxAttempts: attempts } : {}),
   };
 }
+
+/** The clients a command builds, kept so it can destroy them all when it ends. */
+export function clientKeeper(): {
+  readonly keep: <C extends { destroy(): void }>(made: C) => C;
+  readonly destroyAll: () => void;
+} {
+  const made: { destroy(): void }[] = [];
+  return {
+    keep: (client) => {
+      made.push(client);
+      return client;
+    },
+    destroyAll: () => {
+      for (const client of made) client.destroy();
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { PriceBook, priceCacheFile } from '../../lambda/inventory/price-book';
 import { NO_PRICE_READ, pricesOf } from '../../lambda/inventory/prices';
 import { SpotPriceHistory } from '../../lambda/inventory/spot-prices';
 import { ownersOfAccounts } from '../../lambda/inventory/take-inventory';
-import { awsClientConfig } from '../aws-client-config';
+import { awsClientConfig, clientKeeper } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
 import { describeError, UsageError } from '../errors';
 import { hoursInWindow, type Inventory } from '../inventory/costs';
@@ -137,11 +137,7 @@ ${TARGET_HELP}`,
     const tagKeys = personTagKeys(values.config);
     const options = targetOptions(values);
     const target = await openTarget(options);
-    const clients: { destroy(): void }[] = [];
-    const client = <C extends { destroy(): void }>(made: C): C => {
-      clients.push(made);
-      return made;
-    };
+    const { keep: client, destroyAll } = clientKeeper();
     try {
       // The AWS side is the account's, never the embedded store's: --local only picks the table.
       const aws = { ...options, local: false };
@@ -207,7 +203,7 @@ ${TARGET_HELP}`,
       }
       return 0;
     } finally {
-      for (const made of clients) made.destroy();
+      destroyAll();
       await target.close();
     }
   },

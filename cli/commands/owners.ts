@@ -21,7 +21,7 @@ import { type PriceOfInstance, runningCost } from '../../lambda/inventory/prices
 import { SpotPriceHistory } from '../../lambda/inventory/spot-prices';
 import { type AccountScope, takeInventory } from '../../lambda/inventory/take-inventory';
 import { TrailLaunchFinder, type TrailLocation } from '../../lambda/inventory/trail-launch';
-import { awsClientConfig } from '../aws-client-config';
+import { awsClientConfig, clientKeeper } from '../aws-client-config';
 import { type Command, parseFlags } from '../command';
 import { readDeployConfig } from '../deployed-policy';
 import { UsageError } from '../errors';
@@ -270,11 +270,7 @@ ${TARGET_HELP}`,
       : trailLocation(values['trail-bucket'], values['trail-prefix'], values.config);
     const options = targetOptions(values);
     const target = await openTarget(options);
-    const clients: { destroy(): void }[] = [];
-    const client = <C extends { destroy(): void }>(made: C): C => {
-      clients.push(made);
-      return made;
-    };
+    const { keep: client, destroyAll } = clientKeeper();
     try {
       // The AWS side is the account's, never the embedded store's: --local only picks the table.
       const aws = { ...options, local: false };
@@ -379,7 +375,7 @@ ${TARGET_HELP}`,
       }
       return result.failedRegions.length > 0 ? 1 : 0;
     } finally {
-      for (const made of clients) made.destroy();
+      destroyAll();
       await target.close();
     }
   },
