@@ -5,6 +5,7 @@
 
 export { PolicyError } from '../lambda/domain/policy/load';
 export { RECORD_SCHEMA_VERSION, ROW_SCHEMA_VERSION } from '../lambda/schema/public-schema';
+export { restoreRow } from '../lambda/schema/row-codec';
 export { buildApp, loadConfig } from './app';
 export { ConfigError, type Ec2TrailConfig, parseConfig } from './config';
 export { Ec2Trail, type Ec2TrailPolicy, type Ec2TrailProps } from './ec2trail';

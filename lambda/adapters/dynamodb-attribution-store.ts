@@ -1,7 +1,9 @@
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   type QueryCommandInput,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AttributionRecord, type HistoryEntry, isAction } from '../domain';
 import { at, isObject } from '../domain/json';
@@ -15,6 +17,7 @@ import {
   type WriteMeta,
 } from '../schema/attribution-table';
 import { recordOfRow } from '../schema/record-row';
+import { restoreRow } from '../schema/row-codec';
 import { putRowIfAbsent } from './put-row-if-absent';
 import { queryItems } from './query-items';
 
@@ -54,13 +57,14 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
 
   async history(instanceId: string): Promise<readonly HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
-    for await (const item of this.query({
+    for await (const stored of this.query({
       KeyConditionExpression: '#pk = :id',
       ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
       ExpressionAttributeValues: { ':id': instanceId },
       // A row written before this read must be in it: concurrent events then see each other.
       ConsistentRead: true,
     })) {
+      const item = restoreRow(stored);
       const action = typeof item.action === 'string' && isAction(item.action) ? item.action : null;
       if (action === null || typeof item.eventKey !== 'string') continue;
       const tags = at(item, 'launch', 'tags');
@@ -77,8 +81,53 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
     return entries;
   }
 
-  async countLaunch(launch: LaunchCount): Promise<void> {
-    // The marker and the count change together or not at all: a redelivery finds the marker.
+  /**
+   * One conditional update of the minute's count: it adds the launches and the event's key to the
+   * minute's `counted` set unless the set holds the key already, so a redelivery is not counted
+   * twice. A minute counted before `counted` existed (its count has no set) is counted the way it
+   * was then, a transaction with a marker per event, so no event of it is counted twice either.
+   */
+  async countLaunch(launch: LaunchCount, attempt = 1): Promise<void> {
+    const key = quotaMinuteKey(launch.subject, minuteOf(launch.atMs));
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'ADD launches :n, #counted :key SET expiresAt = :expires',
+          ConditionExpression:
+            'attribute_not_exists(launches) OR (attribute_exists(#counted) AND NOT contains(#counted, :event))',
+          ExpressionAttributeNames: { '#counted': 'counted' },
+          ExpressionAttributeValues: {
+            ':n': launch.instances,
+            ':key': new Set([launch.eventKey]),
+            ':event': launch.eventKey,
+            ':expires': launch.expiresAt,
+          },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') throw error;
+    }
+    const minute = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    const counted = minute.Item?.counted;
+    if (counted instanceof Set && counted.has(launch.eventKey)) return;
+    const legacy = minute.Item !== undefined && !(counted instanceof Set);
+    if (legacy && (await this.countInLegacyMinute(launch, key))) return;
+    // Another writer changed the minute between the two requests: count again, from the top.
+    if (attempt >= 5)
+      throw new Error(`the launch count of ${key[ATTRIBUTION_TABLE.partitionKey]} kept changing`);
+    return this.countLaunch(launch, attempt + 1);
+  }
+
+  /**
+   * The count of a minute written before `counted`: the marker and the count change together.
+   * False when the minute gained a `counted` set meanwhile.
+   */
+  private async countInLegacyMinute(launch: LaunchCount, key: Record<string, string>): Promise<boolean> {
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -94,16 +143,21 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
             {
               Update: {
                 TableName: this.tableName,
-                Key: quotaMinuteKey(launch.subject, minuteOf(launch.atMs)),
+                Key: key,
                 UpdateExpression: 'ADD launches :n SET expiresAt = :expires',
+                ConditionExpression: 'attribute_not_exists(#counted)',
+                ExpressionAttributeNames: { '#counted': 'counted' },
                 ExpressionAttributeValues: { ':n': launch.instances, ':expires': launch.expiresAt },
               },
             },
           ],
         }),
       );
+      return true;
     } catch (error) {
-      if (alreadyCounted(error)) return;
+      const reason = cancellationReasons(error);
+      if (reason[0] === 'ConditionalCheckFailed') return true;
+      if (reason[1] === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }
@@ -135,13 +189,15 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
   }
 }
 
-/** True when a count's transaction was cancelled because the event's marker exists. */
-function alreadyCounted(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+/** The code of each item of a cancelled transaction (the marker's first); empty for any other error. */
+function cancellationReasons(error: unknown): readonly (string | null)[] {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return [];
   const reasons = 'CancellationReasons' in error ? error.CancellationReasons : undefined;
-  const first: unknown = Array.isArray(reasons) ? reasons[0] : undefined;
-  return (
-    typeof first === 'object' && first !== null && 'Code' in first && first.Code === 'ConditionalCheckFailed'
+  if (!Array.isArray(reasons)) return [];
+  return reasons.map((reason: unknown) =>
+    typeof reason === 'object' && reason !== null && 'Code' in reason && typeof reason.Code === 'string'
+      ? reason.Code
+      : null,
   );
 }
 

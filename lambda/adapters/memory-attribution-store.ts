@@ -8,6 +8,7 @@ import {
   toItem,
   type WriteMeta,
 } from '../schema/attribution-table';
+import { restoreRow } from '../schema/row-codec';
 
 /**
  * Attribution rows and launch counts in memory, with the DynamoDB store's rules (one row per
@@ -41,7 +42,8 @@ export class MemoryAttributionStore implements AttributionStore, PolicyLookups {
       }
       this.keys.add(key);
       // The whole item only when rows are kept: building it is most of the cost of a write.
-      if (this.options.keepRows !== false) this.rows.set(key, toItem(record, meta));
+      if (this.options.keepRows !== false)
+        this.rows.set(key, restoreRow(toItem(record, meta)) as unknown as AttributionItem);
       if (this.options.keepHistory !== false) {
         const partition = partitionKeyOf(record);
         const list = this.byInstance.get(partition) ?? [];

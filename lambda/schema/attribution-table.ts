@@ -5,6 +5,7 @@
 
 import type { AttributionRecord } from '../domain';
 import { shardedKey, shardOf } from './index-shards';
+import { compactRow } from './row-codec';
 
 export const ATTRIBUTION_TABLE = {
   partitionKey: 'instanceId',
@@ -53,7 +54,7 @@ export interface WriteMeta {
   readonly retentionDays?: number | undefined;
 }
 
-/** A row as stored: the record, plus the key attributes and bookkeeping. */
+/** A row before compaction (./row-codec.ts): the record, plus the key attributes and bookkeeping. */
 export interface AttributionItem extends Omit<AttributionRecord, 'instanceId'> {
   readonly instanceId: string;
   readonly eventTimeId: string;
@@ -108,7 +109,20 @@ export function rowExpiry(
   return Math.floor((epochMs ?? meta.now.getTime()) / 1000) + Math.round(meta.retentionDays * 86_400);
 }
 
-export function toItem(record: AttributionRecord, meta: WriteMeta): AttributionItem {
+/** A row as written: the compact form of an `AttributionItem` (./row-codec.ts). */
+export type StoredItem = Readonly<Record<string, unknown>> & {
+  readonly instanceId: string;
+  readonly eventTimeId: string;
+};
+
+/** The row a record is written as: its `AttributionItem`, compacted. */
+export function toItem(record: AttributionRecord, meta: WriteMeta): StoredItem {
+  const item = fullItem(record, meta);
+  return { ...compactRow(item), instanceId: item.instanceId, eventTimeId: item.eventTimeId };
+}
+
+/** The row of a record with every field, as `restoreRow` gives it back. */
+export function fullItem(record: AttributionRecord, meta: WriteMeta): AttributionItem {
   const epochMs = eventEpochMs(record);
   const instanceId = partitionKeyOf(record);
   const eventTimeId = sortKeyOf(record);

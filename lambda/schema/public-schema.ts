@@ -9,4 +9,4 @@
 export const RECORD_SCHEMA_VERSION = 1;
 
 /** The version of the attribution row, as `aws dynamodb query` returns it. */
-export const ROW_SCHEMA_VERSION = 1;
+export const ROW_SCHEMA_VERSION = 2;

@@ -15,6 +15,7 @@ import type { Via } from '../domain/lineage/via';
 import type { Lineage } from '../domain/record';
 import { TOOLS, type Tool } from '../domain/user-agent';
 import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
+import { restoreRow } from './row-codec';
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -33,8 +34,9 @@ function oneOf<T extends string>(list: readonly T[], value: unknown, fallback: T
  * about an earlier event; null for a launch row (its tags travel in `HistoryEntry.tags`) or a row
  * that is not an attribution row.
  */
-export function recordOfRow(item: unknown): AttributionRecord | null {
-  if (!isObject(item)) return null;
+export function recordOfRow(stored: unknown): AttributionRecord | null {
+  if (!isObject(stored)) return null;
+  const item = restoreRow(stored);
   const { instanceId, eventKey, eventName, action, outcome } = item;
   if (typeof instanceId !== 'string' || typeof eventKey !== 'string' || typeof eventName !== 'string')
     return null;

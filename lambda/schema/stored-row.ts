@@ -3,8 +3,10 @@
 import { z } from 'zod';
 import { LIFECYCLE_ACTIONS, REMEDIATE, SERVICE_CHANGE, TRAIL_ACTIONS } from '../domain/actions';
 import { IDENTITY_TYPES } from '../domain/identity';
+import { isObject } from '../domain/json';
 import { RESOURCE_TYPES } from '../domain/lineage/resources';
 import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
+import { restoreRow } from './row-codec';
 
 const nullableString = z.string().nullable().catch(null);
 
@@ -91,7 +93,8 @@ export type StoredRow = Omit<z.infer<typeof StoredRowSchema>, 'instanceId'> & {
 
 /** Checks a row read from the table; null when it is not an attribution row (an alert marker, say). */
 export function parseStoredRow(item: unknown): StoredRow | null {
-  const result = StoredRowSchema.safeParse(item);
+  if (!isObject(item)) return null;
+  const result = StoredRowSchema.safeParse(restoreRow(item));
   if (!result.success) return null;
   const row = result.data;
   const noInstance = row.instanceId.startsWith(NO_INSTANCE_PREFIX) || row.instanceId.startsWith(TRAIL_PREFIX);

@@ -2,6 +2,7 @@
  * Late causes against DynamoDB Local: the handler fills in initiators when a cause arrives after
  * its effects, and replay writes the same rows whatever the order of the files.
  */
+
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { readInputs } from '../../cli/inputs';
 import { Replayer } from '../../cli/replay/replayer';
@@ -11,6 +12,7 @@ import { DynamoDbBatchImporter } from '../../lambda/adapters/dynamodb-batch-impo
 import { DynamoDbLineageStore } from '../../lambda/adapters/dynamodb-lineage-store';
 import { compilePolicy, parsePolicy } from '../../lambda/domain';
 import { createHandler } from '../../lambda/handler';
+import { restoreRow } from '../../lambda/schema/row-codec';
 import { FakeLog, FakeMetrics, FakePublisher } from '../helpers/fakes';
 import { documentClient, dynamoClient, freshTable } from '../helpers/services';
 import { eventsOf, permutations, scenarioFiles } from '../lineage/fixture-trails';
@@ -39,10 +41,14 @@ async function attributionRows(table: string) {
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   // Attribution rows only (not causes, pointers or markers), without what depends on when they were written.
-  return rows
-    .filter((r) => typeof r.eventKey === 'string' && !String(r.instanceId).startsWith('res#'))
-    .map(({ recordedAt: _r, ...rest }) => rest)
-    .sort((a, b) => `${a.instanceId}|${a.eventTimeId}`.localeCompare(`${b.instanceId}|${b.eventTimeId}`));
+  return (
+    rows
+      .filter((r) => typeof r.eventKey === 'string' && !String(r.instanceId).startsWith('res#'))
+      // As readers see them: a compact row and a whole one with the same fields are the same row.
+      .map((r) => restoreRow(r))
+      .map(({ recordedAt: _r, ...rest }) => rest)
+      .sort((a, b) => `${a.instanceId}|${a.eventTimeId}`.localeCompare(`${b.instanceId}|${b.eventTimeId}`))
+  );
 }
 
 /** The rows of one instance, read consistently. */

@@ -1,5 +1,6 @@
 /** One contract for every store the policy reads: the in-memory one (`inspect`, tests) and DynamoDB's. */
 
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAttributionStore } from '../../lambda/adapters/dynamodb-attribution-store';
 import { MemoryAttributionStore } from '../../lambda/adapters/memory-attribution-store';
 import type { AttributionStore, LaunchCount, PolicyLookups } from '../../lambda/ports';
@@ -103,4 +104,52 @@ describe.each(adapters)('policy lookups contract (%s)', (_name, make) => {
     expect(counts).toHaveLength(60);
     expect(counts.reduce((n, c) => n + c.launches, 0)).toBe(3_000);
   }, 120_000);
+});
+
+describe('launch counts in DynamoDB', () => {
+  const documents = documentClient(client);
+  let table: string;
+  let store: DynamoDbAttributionStore;
+  beforeEach(async () => {
+    table = await freshTable(client, 'counts');
+    store = new DynamoDbAttributionStore(documents, table);
+  });
+
+  const minuteKey = {
+    instanceId: 'quota#person:alice',
+    eventTimeId: `m#${new Date(Math.floor(AT / MINUTE) * MINUTE).toISOString()}`,
+  };
+
+  it('counts a launch with one update and keeps the counted keys on the minute itself', async () => {
+    await store.countLaunch(launch('e-1', 0, 2));
+    await store.countLaunch(launch('e-2', 0, 1));
+    const minute = await documents.send(new GetCommand({ TableName: table, Key: minuteKey }));
+    expect(minute.Item).toMatchObject({ launches: 3, counted: new Set(['e-1', 'e-2']) });
+    // No marker items: the minute is the only item of the subject.
+    const all = await documents.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'instanceId = :pk',
+        ExpressionAttributeValues: { ':pk': 'quota#person:alice' },
+      }),
+    );
+    expect(all.Items).toHaveLength(1);
+  });
+
+  it('goes on counting a minute counted before the counted set, without counting an event twice', async () => {
+    // A minute as the transaction of earlier versions left it: the count, and one marker per event.
+    await documents.send(new PutCommand({ TableName: table, Item: { ...minuteKey, launches: 2 } }));
+    await documents.send(
+      new PutCommand({
+        TableName: table,
+        Item: { instanceId: 'quota#person:alice', eventTimeId: 'e#old-1' },
+      }),
+    );
+    await store.countLaunch(launch('old-1', 0, 2)); // a redelivery of the event counted before
+    await store.countLaunch(launch('new-1', 0, 4));
+    await store.countLaunch(launch('new-1', 0, 4)); // and of one counted now
+    expect(await store.launchCounts('person:alice', AT, AT)).toEqual([
+      { minuteMs: Math.floor(AT / MINUTE) * MINUTE, launches: 6 },
+    ]);
+  });
 });

@@ -28,11 +28,13 @@ function failing(
   command: string,
   times: number,
   error = 'ServiceUnavailable',
+  /** Only requests this says yes to fail (all of the command's by default). */
+  when: (input: Record<string, unknown>) => boolean = () => true,
 ) {
   let left = times;
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === command && left > 0) {
+      if (context.commandName === command && left > 0 && when(args.input as Record<string, unknown>)) {
         left--;
         throw Object.assign(new Error(`${command} failed (injected)`), {
           name: error,
@@ -43,6 +45,14 @@ function failing(
     },
     { step: 'initialize', name: `fail-${command}-${Math.random()}` },
   );
+}
+
+/** An update of an alert marker (its key is `alert#<event>`). */
+function alertMark(input: Record<string, unknown>): boolean {
+  // Marshalled ({ S: … }) or not, depending on where in the stack the request is.
+  const value: unknown = (input.Key as Record<string, unknown> | undefined)?.instanceId;
+  const key = typeof value === 'string' ? value : (value as { S?: string } | undefined)?.S;
+  return key?.startsWith('alert#') === true;
 }
 
 describe('delivery faults, end to end', () => {
@@ -174,8 +184,8 @@ describe('delivery faults, end to end', () => {
       const client = dynamoClient();
       const p = await pipeline(client, policy ? { policy } : {});
       const event = envelope(loadJson(ROOT_LAUNCH));
-      // The only UpdateItem of this handler is the ledger's mark, right after the publish.
-      failing(client, 'UpdateItemCommand', 1);
+      // The ledger's mark, right after the publish (the launch count is an UpdateItem too).
+      failing(client, 'UpdateItemCommand', 1, 'ServiceUnavailable', alertMark);
       await expect(p.handle(structuredClone(event))).resolves.toMatchObject({ alert: 'sent' });
       // Redeliveries, now and after the lease: the alert was sent, whatever the first mark said.
       await p.handle(structuredClone(event));
@@ -187,7 +197,7 @@ describe('delivery faults, end to end', () => {
     const client = dynamoClient();
     const p = await pipeline(client);
     const event = envelope(loadJson(ROOT_LAUNCH));
-    failing(client, 'UpdateItemCommand', 10);
+    failing(client, 'UpdateItemCommand', 10, 'ServiceUnavailable', alertMark);
     await expect(p.handle(structuredClone(event))).resolves.toMatchObject({ alert: 'sent' });
     expect(p.metrics.total(METRIC.alertMarkFailures)).toBe(1);
     // Within the lease a redelivery finds the claim still held: it is retried, not re-sent.

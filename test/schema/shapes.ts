@@ -4,6 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { recordLines } from '../../cli/record-json';
 import { type AttributionRecord, attribute, compilePolicy, entriesOf, evaluate } from '../../lambda/domain';
+import { callerFacts, initiatorOf } from '../../lambda/domain/lineage/link';
 import { remediationRecord } from '../../lambda/domain/remediation/rows';
 import { toItem } from '../../lambda/schema/attribution-table';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../../lib/policy-file';
@@ -30,11 +31,13 @@ export function publicShapes(): { record: Fields; row: Fields } {
     (file) => [...entriesOf(loadJson(relative(FIXTURES, file)))],
   );
   const launches: AttributionRecord[] = [];
+  const directCallers: AttributionRecord[] = [];
   for (const entry of events) {
     if (entry.kind !== 'record') continue;
     const result = attribute(entry.record, entry.context);
     if (result.kind !== 'records') continue;
     launches.push(...result.records.filter((r) => r.action === 'launch' && r.via !== null));
+    directCallers.push(...result.records.filter((r) => r.via === null && r.actor.kind === 'person'));
     const text = recordLines(result.records, evaluate(result.records, policy, {}));
     lines.push(
       ...text
@@ -68,9 +71,18 @@ export function publicShapes(): { record: Fields; row: Fields } {
   });
   const launch = launches[0];
   if (!launch) throw new Error('no fixture launch by a service');
+  // Linked as the linker links it: the person's own call, with every fact an initiator carries.
+  const person = directCallers[0];
+  if (!person) throw new Error('no fixture call by a person');
   const linked = {
     ...launch,
-    initiator: { ...(launch.initiator ?? {}), name: 'alice', arn: 'arn:aws:iam::111122223333:user/alice' },
+    initiator: initiatorOf(callerFacts(person.actor), {
+      eventId: person.eventId,
+      eventName: 'CreateAutoScalingGroup',
+      eventTime: person.eventTime,
+      resourceType: 'auto-scaling-group',
+      resourceId: 'web-asg',
+    }),
     lineage: { ...launch.lineage, byPerson: false },
   } as AttributionRecord;
   for (const record of [remediation, linked])
