@@ -14,16 +14,18 @@ import { Replayer } from '../cli/replay/replayer';
 import { DynamoDbBatchImporter } from '../lambda/adapters/dynamodb-batch-importer';
 import { DynamoDbLineageStore } from '../lambda/adapters/dynamodb-lineage-store';
 import { SnsAlertPublisher } from '../lambda/adapters/sns-alert-publisher';
-import { compilePolicy } from '../lambda/domain';
+import { attribute, compilePolicy } from '../lambda/domain';
 import { createHandler } from '../lambda/handler';
 import { recordingDeps } from '../lambda/runtime/recording-deps';
+import { ATTRIBUTION_TABLE, fullItem, toItem } from '../lambda/schema/attribution-table';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
+import { itemSize } from '../support/dynamodb-item-size';
 import { simulate } from '../support/hot-keys';
 import { massTerminate, organizationScaleOut, replayAtRate } from '../support/scale-workloads';
 import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail';
 import { meterCapacity } from './consumed-capacity';
 import { emulatorTopic } from './emulator-topic';
-import { ASSUMPTIONS, PRICES } from './prices';
+import { ASSUMPTIONS, PRICES, PRICES_AS_OF } from './prices';
 import { SILENT_LOG, SILENT_METRICS } from './silent';
 
 function round(value: number, digits: number): number {
@@ -105,6 +107,69 @@ export async function benchCost(dynamoEndpoint: string, snsEndpoint: string, eve
     replayRcuPerEvent: round(replayRcu, 3),
     replayCostPerMillionEventsUsd: round(
       (replayWcu * PRICES.dynamoDbWriteUnit + replayRcu * PRICES.dynamoDbReadUnit) * 1e6,
+      2,
+    ),
+  };
+}
+
+/** DynamoDB's storage overhead per item, and per index entry (the developer guide's sizing rules). */
+const ITEM_OVERHEAD_BYTES = 100;
+const GIB = 1024 ** 3;
+
+/**
+ * What the rows of `events` synthetic events keep on disk: each row on the table, and once more on
+ * every index that holds it (projection ALL: the whole row), with DynamoDB's 100 bytes per item.
+ */
+export function storagePerRow(
+  events: number,
+  form: 'compact' | 'whole' = 'compact',
+): { tableBytes: number; indexBytes: number } {
+  let rows = 0;
+  let tableBytes = 0;
+  let indexBytes = 0;
+  const meta = { ingestedBy: 'live' as const, now: new Date('2026-03-02T00:00:00Z') };
+  for (const event of syntheticEvents(events, 21)) {
+    const result = attribute(JSON.parse(event.text));
+    if (result.kind !== 'records') continue;
+    for (const record of result.records) {
+      const item =
+        form === 'compact'
+          ? toItem(record, meta)
+          : (fullItem(record, meta) as unknown as Record<string, unknown>);
+      const size = itemSize(item) + ITEM_OVERHEAD_BYTES;
+      rows++;
+      tableBytes += size;
+      for (const index of Object.values(ATTRIBUTION_TABLE.indexes))
+        if (typeof item[index.partitionKey] === 'string') indexBytes += size;
+    }
+  }
+  return { tableBytes: tableBytes / rows, indexBytes: indexBytes / rows };
+}
+
+/** Storage per million rows, and the README's organization month priced from the measured cost. */
+export function benchStorage(
+  events: number,
+  cost: { costPerMillionEventsUsd: number; costRowsPerEvent: number },
+) {
+  const perRow = storagePerRow(events);
+  const whole = storagePerRow(events, 'whole');
+  const bytesPerRow = perRow.tableBytes + perRow.indexBytes;
+  const rowsPerMonth = ASSUMPTIONS.organizationEventsPerMonth * cost.costRowsPerEvent;
+  const gbPerMonth = (rowsPerMonth * bytesPerRow) / GIB;
+  const requestsUsd =
+    (ASSUMPTIONS.organizationEventsPerMonth / 1e6) * cost.costPerMillionEventsUsd +
+    ASSUMPTIONS.organizationEventsPerMonth * PRICES.eventBridgeCrossAccountEvent;
+  return {
+    pricesAsOf: PRICES_AS_OF,
+    storageBytesPerRowTable: Math.round(perRow.tableBytes),
+    storageBytesPerRowIndexes: Math.round(perRow.indexBytes),
+    storageGbPerMillionRows: round((1e6 * bytesPerRow) / GIB, 2),
+    // The same rows written whole (row version 1), for comparison in the same run.
+    storageGbPerMillionRowsWhole: round((1e6 * (whole.tableBytes + whole.indexBytes)) / GIB, 2),
+    orgStorageGbAddedPerMonth: round(gbPerMonth, 1),
+    orgStorageUsdAddedPerMonth: round(gbPerMonth * PRICES.dynamoDbStorageGbMonth, 2),
+    orgMonthlyUsdFirstMonth: round(
+      requestsUsd + ASSUMPTIONS.fixedUsdPerMonth + gbPerMonth * PRICES.dynamoDbStorageGbMonth,
       2,
     ),
   };

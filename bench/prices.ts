@@ -1,13 +1,19 @@
 /**
  * The prices the bench turns measured units into dollars with: us-east-1, on-demand, as AWS's
- * pricing pages list them (DynamoDB on-demand since its November 2024 price change). One place,
- * so a region or a price change is one edit.
+ * pricing pages list them (DynamoDB on-demand since its price change of 1 November 2024, which
+ * halved the request prices). One place, so a region or a price change is one edit.
  */
+export const PRICES_AS_OF = '2026-12-07';
+
 export const PRICES = {
   /** DynamoDB on-demand, USD per write request unit (USD 0.625 per million). */
   dynamoDbWriteUnit: 0.625 / 1e6,
   /** DynamoDB on-demand, USD per read request unit (USD 0.125 per million). */
   dynamoDbReadUnit: 0.125 / 1e6,
+  /** DynamoDB Standard table class, USD per GB-month stored (the first 25 GB a month are free). */
+  dynamoDbStorageGbMonth: 0.25,
+  /** EventBridge, USD per event delivered to a bus in another account (USD 1.00 per million). */
+  eventBridgeCrossAccountEvent: 1 / 1e6,
   /** Lambda, USD per request (USD 0.20 per million). */
   lambdaRequest: 0.2 / 1e6,
   /** Lambda on arm64, USD per GB-second. */
@@ -48,4 +54,10 @@ export const ASSUMPTIONS = {
   trailFilesPerRegionDay: 288,
   /** Regions with activity in a typical account (the rest deliver few or no files). */
   activeRegionsPerAccount: 4,
+  /**
+   * The README's organization: 500 accounts sending 10 million lifecycle events a month, and the
+   * stack's fixed monthly cost (the KMS key USD 1, seven alarms USD 0.70, the dashboard USD 3).
+   */
+  organizationEventsPerMonth: 10_000_000,
+  fixedUsdPerMonth: 4.7,
 } as const;

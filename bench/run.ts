@@ -35,7 +35,7 @@ import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 import { startFauxqsServer } from '../support/fauxqs-server';
 import { buildLambdaBundle, sampleLambdaEnv } from '../support/lambda-bundle';
 import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail';
-import { benchCost, benchHotKeys } from './cost';
+import { benchCost, benchHotKeys, benchStorage } from './cost';
 import { emulatorTopic } from './emulator-topic';
 import { benchLocal } from './local';
 import { benchOwners } from './owners';
@@ -499,11 +499,12 @@ async function main(): Promise<void> {
       },
       bundle: benchBundle,
       handler: () => benchHandler(dynamo.endpoint, fauxqs.endpoint),
-      cost: () => {
+      cost: async () => {
         say(
           `cost: ${SIZES.costEvents} events through the live handler and through replay, units as DynamoDB reports them`,
         );
-        return benchCost(dynamo.endpoint, fauxqs.endpoint, SIZES.costEvents);
+        const cost = await benchCost(dynamo.endpoint, fauxqs.endpoint, SIZES.costEvents);
+        return { ...cost, ...benchStorage(SIZES.costEvents, cost) };
       },
       hotKeys: () => {
         say('hot keys: the organization-scale workloads, write units per partition key per second');
