@@ -22,6 +22,12 @@ import { putRowIfAbsent } from './put-row-if-absent';
 import { queryItems } from './query-items';
 
 /**
+ * Event keys a minute's count keeps in its `counted` set: 20 event ids of 36 characters and the
+ * rest of the item stay under 1 KB, so each update costs one write unit.
+ */
+const COUNTED_PER_MINUTE = 20;
+
+/**
  * Attribution rows in DynamoDB. Each row is written with a condition on its key, so an event
  * delivered twice (EventBridge delivers at least once) never creates a second row.
  */
@@ -84,8 +90,10 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
   /**
    * One conditional update of the minute's count: it adds the launches and the event's key to the
    * minute's `counted` set unless the set holds the key already, so a redelivery is not counted
-   * twice. A minute counted before `counted` existed (its count has no set) is counted the way it
-   * was then, a transaction with a marker per event, so no event of it is counted twice either.
+   * twice. The set takes the minute's first `COUNTED_PER_MINUTE` events, which keeps the item
+   * near 1 KB (an update is billed at the item's size). Later events of a busy minute, and every
+   * event of a minute counted before the set existed, are counted as they were before: a
+   * transaction of the count and a marker per event, so no event is counted twice either way.
    */
   async countLaunch(launch: LaunchCount, attempt = 1): Promise<void> {
     const key = quotaMinuteKey(launch.subject, minuteOf(launch.atMs));
@@ -96,9 +104,10 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
           Key: key,
           UpdateExpression: 'ADD launches :n, #counted :key SET expiresAt = :expires',
           ConditionExpression:
-            'attribute_not_exists(launches) OR (attribute_exists(#counted) AND NOT contains(#counted, :event))',
+            'attribute_not_exists(launches) OR (size(#counted) < :cap AND NOT contains(#counted, :event))',
           ExpressionAttributeNames: { '#counted': 'counted' },
           ExpressionAttributeValues: {
+            ':cap': COUNTED_PER_MINUTE,
             ':n': launch.instances,
             ':key': new Set([launch.eventKey]),
             ':event': launch.eventKey,
@@ -115,19 +124,17 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
     );
     const counted = minute.Item?.counted;
     if (counted instanceof Set && counted.has(launch.eventKey)) return;
+    const setFull = counted instanceof Set && counted.size >= COUNTED_PER_MINUTE;
     const legacy = minute.Item !== undefined && !(counted instanceof Set);
-    if (legacy && (await this.countInLegacyMinute(launch, key))) return;
-    // Another writer changed the minute between the two requests: count again, from the top.
+    if (setFull || legacy) return this.countWithMarker(launch, key);
+    // The minute was gone (expired) between the two requests: count again, from the top.
     if (attempt >= 5)
       throw new Error(`the launch count of ${key[ATTRIBUTION_TABLE.partitionKey]} kept changing`);
     return this.countLaunch(launch, attempt + 1);
   }
 
-  /**
-   * The count of a minute written before `counted`: the marker and the count change together.
-   * False when the minute gained a `counted` set meanwhile.
-   */
-  private async countInLegacyMinute(launch: LaunchCount, key: Record<string, string>): Promise<boolean> {
+  /** A count with a marker item for the event: the marker and the count change together. */
+  private async countWithMarker(launch: LaunchCount, key: Record<string, string>): Promise<void> {
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -145,19 +152,14 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
                 TableName: this.tableName,
                 Key: key,
                 UpdateExpression: 'ADD launches :n SET expiresAt = :expires',
-                ConditionExpression: 'attribute_not_exists(#counted)',
-                ExpressionAttributeNames: { '#counted': 'counted' },
                 ExpressionAttributeValues: { ':n': launch.instances, ':expires': launch.expiresAt },
               },
             },
           ],
         }),
       );
-      return true;
     } catch (error) {
-      const reason = cancellationReasons(error);
-      if (reason[0] === 'ConditionalCheckFailed') return true;
-      if (reason[1] === 'ConditionalCheckFailed') return false;
+      if (alreadyCounted(error)) return;
       throw error;
     }
   }
@@ -189,15 +191,13 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
   }
 }
 
-/** The code of each item of a cancelled transaction (the marker's first); empty for any other error. */
-function cancellationReasons(error: unknown): readonly (string | null)[] {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return [];
+/** True when a count's transaction was cancelled because the event's marker exists. */
+function alreadyCounted(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
   const reasons = 'CancellationReasons' in error ? error.CancellationReasons : undefined;
-  if (!Array.isArray(reasons)) return [];
-  return reasons.map((reason: unknown) =>
-    typeof reason === 'object' && reason !== null && 'Code' in reason && typeof reason.Code === 'string'
-      ? reason.Code
-      : null,
+  const first: unknown = Array.isArray(reasons) ? reasons[0] : undefined;
+  return (
+    typeof first === 'object' && first !== null && 'Code' in first && first.Code === 'ConditionalCheckFailed'
   );
 }
 

@@ -136,6 +136,23 @@ describe('launch counts in DynamoDB', () => {
     expect(all.Items).toHaveLength(1);
   });
 
+  it('counts the events of a busy minute past the set with markers, each once', async () => {
+    // 30 launch calls in one minute, each delivered twice: the set takes 20, markers the other 10.
+    for (let i = 0; i < 30; i++) await store.countLaunch(launch(`busy-${i}`, 0, 1));
+    for (let i = 0; i < 30; i++) await store.countLaunch(launch(`busy-${i}`, 0, 1));
+    const minute = await documents.send(new GetCommand({ TableName: table, Key: minuteKey }));
+    expect(minute.Item?.launches).toBe(30);
+    expect((minute.Item?.counted as Set<string>).size).toBe(20);
+    const markers = await documents.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'instanceId = :pk AND begins_with(eventTimeId, :e)',
+        ExpressionAttributeValues: { ':pk': 'quota#person:alice', ':e': 'e#' },
+      }),
+    );
+    expect(markers.Items).toHaveLength(10);
+  });
+
   it('goes on counting a minute counted before the counted set, without counting an event twice', async () => {
     // A minute as the transaction of earlier versions left it: the count, and one marker per event.
     await documents.send(new PutCommand({ TableName: table, Item: { ...minuteKey, launches: 2 } }));

@@ -12,10 +12,11 @@ describe('the Lambda bundle', () => {
 
   beforeAll(() => buildLambdaBundle(bundle), 60_000);
 
-  it('stays under 455 KB with the SDK clients inside', () => {
+  it('stays under 460 KB with the SDK clients inside', () => {
     // 430 KB until violations went to the event bus by default (issue 17): the EventBridge client is 22 KB.
     // 446 KB until the settings were read through one schema that checks them against the build (issue 31).
-    expect(statSync(bundle).size).toBeLessThan(455_000);
+    // 455 KB until rows were written compact (issue 33): the row codec is about 4 KB.
+    expect(statSync(bundle).size).toBeLessThan(460_000);
   });
 
   it('carries the EventBridge client only for deploys that put violations on the bus', async () => {
