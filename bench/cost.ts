@@ -17,10 +17,11 @@ import { SnsAlertPublisher } from '../lambda/adapters/sns-alert-publisher';
 import { attribute, compilePolicy } from '../lambda/domain';
 import { createHandler } from '../lambda/handler';
 import { recordingDeps } from '../lambda/runtime/recording-deps';
-import { ATTRIBUTION_TABLE, fullItem, toItem } from '../lambda/schema/attribution-table';
+import { ATTRIBUTION_TABLE, LEGACY_INDEXES, placesOf, toItem } from '../lambda/schema/attribution-table';
 import { DEFAULT_POLICY_FILE, readPolicyFile } from '../lib/policy-file';
 import { itemSize } from '../support/dynamodb-item-size';
-import { simulate } from '../support/hot-keys';
+import { indexEntryOf, simulate } from '../support/hot-keys';
+import { legacyItem } from '../support/legacy-row';
 import { massTerminate, organizationScaleOut, replayAtRate } from '../support/scale-workloads';
 import { syntheticEvents, writeSyntheticTrail } from '../support/synthetic-trail';
 import { meterCapacity } from './consumed-capacity';
@@ -117,12 +118,14 @@ const ITEM_OVERHEAD_BYTES = 100;
 const GIB = 1024 ** 3;
 
 /**
- * What the rows of `events` synthetic events keep on disk: each row on the table, and once more on
- * every index that holds it (projection ALL: the whole row), with DynamoDB's 100 bytes per item.
+ * What the rows of `events` synthetic events keep on disk, with DynamoDB's 100 bytes per item and
+ * per index entry: now, each compact row on the table and its event's entries on `byPerson` and
+ * `byDate` (the fields they include); `legacy`, each whole row on the table and again on each of
+ * the four indexes of whole rows that held it.
  */
 export function storagePerRow(
   events: number,
-  form: 'compact' | 'whole' = 'compact',
+  layout: 'now' | 'legacy' = 'now',
 ): { tableBytes: number; indexBytes: number } {
   let rows = 0;
   let tableBytes = 0;
@@ -131,16 +134,22 @@ export function storagePerRow(
   for (const event of syntheticEvents(events, 21)) {
     const result = attribute(JSON.parse(event.text));
     if (result.kind !== 'records') continue;
-    for (const record of result.records) {
-      const item =
-        form === 'compact'
-          ? toItem(record, meta)
-          : (fullItem(record, meta) as unknown as Record<string, unknown>);
-      const size = itemSize(item) + ITEM_OVERHEAD_BYTES;
+    const places = placesOf(result.records);
+    for (const [i, record] of result.records.entries()) {
       rows++;
-      tableBytes += size;
+      if (layout === 'legacy') {
+        const item = legacyItem(record, meta);
+        const size = itemSize(item) + ITEM_OVERHEAD_BYTES;
+        tableBytes += size;
+        for (const index of Object.values(LEGACY_INDEXES))
+          if (typeof item[index.partitionKey] === 'string') indexBytes += size;
+        continue;
+      }
+      const item = toItem(record, meta, places[i]);
+      tableBytes += itemSize(item) + ITEM_OVERHEAD_BYTES;
       for (const index of Object.values(ATTRIBUTION_TABLE.indexes))
-        if (typeof item[index.partitionKey] === 'string') indexBytes += size;
+        if (typeof item[index.partitionKey] === 'string')
+          indexBytes += itemSize(indexEntryOf(item, index)) + ITEM_OVERHEAD_BYTES;
     }
   }
   return { tableBytes: tableBytes / rows, indexBytes: indexBytes / rows };
@@ -152,7 +161,7 @@ export function benchStorage(
   cost: { costPerMillionEventsUsd: number; costRowsPerEvent: number },
 ) {
   const perRow = storagePerRow(events);
-  const whole = storagePerRow(events, 'whole');
+  const whole = storagePerRow(events, 'legacy');
   const bytesPerRow = perRow.tableBytes + perRow.indexBytes;
   const rowsPerMonth = ASSUMPTIONS.organizationEventsPerMonth * cost.costRowsPerEvent;
   const gbPerMonth = (rowsPerMonth * bytesPerRow) / GIB;
@@ -164,8 +173,8 @@ export function benchStorage(
     storageBytesPerRowTable: Math.round(perRow.tableBytes),
     storageBytesPerRowIndexes: Math.round(perRow.indexBytes),
     storageGbPerMillionRows: round((1e6 * bytesPerRow) / GIB, 2),
-    // The same rows written whole (row version 1), for comparison in the same run.
-    storageGbPerMillionRowsWhole: round((1e6 * (whole.tableBytes + whole.indexBytes)) / GIB, 2),
+    // The same rows as earlier versions wrote them (whole, four indexes of whole rows), in the same run.
+    storageGbPerMillionRowsLegacy: round((1e6 * (whole.tableBytes + whole.indexBytes)) / GIB, 2),
     orgStorageGbAddedPerMonth: round(gbPerMonth, 1),
     orgStorageUsdAddedPerMonth: round(gbPerMonth * PRICES.dynamoDbStorageGbMonth, 2),
     orgMonthlyUsdFirstMonth: round(

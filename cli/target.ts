@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RowWriteOptions } from '../lambda/adapters/dynamodb-attribution-store';
+import { TableLayout } from '../lambda/adapters/table-layout';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { awsClientConfig } from './aws-client-config';
 import { UserFacingError } from './errors';
@@ -163,4 +165,14 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     clientConfig: config,
     close: async () => client.destroy(),
   };
+}
+
+/**
+ * How the CLI writes rows into a target: with the legacy indexes' keys too while the table is at
+ * step 1 or 2 of a move (docs/table-move.md), so every index the table has finds them.
+ */
+export async function rowWriteOptions(
+  target: Pick<Target, 'documents' | 'tableName'>,
+): Promise<RowWriteOptions> {
+  return { legacyKeys: await new TableLayout(target.documents, target.tableName).reads('byDay') };
 }

@@ -279,6 +279,14 @@ export const ConfigSchema = z
     smsMinSeverity: z.enum(SEVERITIES).default('critical'),
     /** The lowest alert severity emailed to `alertEmails`. */
     emailMinSeverity: z.enum(SEVERITIES).default('warning'),
+    /**
+     * Moving a table deployed by an earlier version (four indexes of whole rows) to the indexes of
+     * this one, one index per deploy: docs/table-move.md. Omit on a new deploy, and after step 6.
+     */
+    tableMove: z
+      .object({ step: z.number().int().min(1).max(6) })
+      .strict()
+      .optional(),
     /** Days to keep attribution rows (DynamoDB TTL); omit to keep them forever. */
     retentionDays: z.number().int().min(RETENTION_DAYS.min).max(RETENTION_DAYS.max).optional(),
     /**
@@ -499,6 +507,7 @@ export const OVERRIDE_KINDS = {
   smsMinSeverity: 'string',
   emailMinSeverity: 'string',
   retentionDays: 'number',
+  tableMove: 'json',
   regions: 'list',
   organization: 'json',
   trail: 'json',

@@ -10,6 +10,7 @@ import { type Policy, parsePolicy } from '../lambda/domain';
 import { SERVICE_CHANGE, TRAIL_ACTIONS } from '../lambda/domain/actions';
 import { consoleUrl } from '../lambda/domain/console-url';
 import type { PolicySchema } from '../lambda/domain/policy/schema';
+import { writesLegacyKeys } from '../lambda/schema/table-definition';
 import { ConfigError, type ConfigSchema, type Ec2TrailConfig, parseConfig } from './config';
 import { AlarmRelay } from './constructs/alarm-relay';
 import { AlertTopic } from './constructs/alert-topic';
@@ -150,7 +151,7 @@ export class Ec2Trail extends Construct {
     this.config = config;
     this.policy = policy;
     const logRetention = logRetentionOf(config.logRetentionDays);
-    this.table = new AttributionTable(this, 'Attribution');
+    this.table = new AttributionTable(this, 'Attribution', { moveStep: config.tableMove?.step });
     this.alerts = this.alertTopic(config);
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     const regions = [...new Set([config.region ?? stack.region, ...(config.regions ?? [])])];
@@ -176,6 +177,7 @@ export class Ec2Trail extends Construct {
       deadLetterQueue: this.deadLetters.queue,
       logRetention,
       retentionDays: config.retentionDays,
+      legacyKeys: writesLegacyKeys(config.tableMove?.step),
       policy,
       ...(config.organization?.readAccountNames ? { accountNamesFrom: config.organization.id } : {}),
       launchActions: parts,

@@ -11,7 +11,7 @@
  */
 
 import { type AttributionRecord, attribute } from '../lambda/domain';
-import { ATTRIBUTION_TABLE, toItem } from '../lambda/schema/attribution-table';
+import { ATTRIBUTION_TABLE, placesOf, toItem } from '../lambda/schema/attribution-table';
 import { unsharded } from '../lambda/schema/index-shards';
 import { resourcePartition } from '../lambda/schema/lineage-items';
 import { itemSize, writeUnits } from './dynamodb-item-size';
@@ -79,8 +79,9 @@ export function simulate(workload: Iterable<TimedEvent>): { sharded: Simulation;
     events++;
     const result = attribute(event);
     if (result.kind !== 'records') continue;
-    for (const record of result.records) {
-      const item = toItem(record, META) as unknown as Record<string, unknown>;
+    const places = placesOf(result.records);
+    for (const [i, record] of result.records.entries()) {
+      const item = toItem(record, META, places[i]) as unknown as Record<string, unknown>;
       const size = itemSize(item);
       rows++;
       bytes += size;
@@ -88,11 +89,11 @@ export function simulate(workload: Iterable<TimedEvent>): { sharded: Simulation;
       max = Math.max(max, size);
       const units = writeUnits(size);
       add(second, 'table', String(item[ATTRIBUTION_TABLE.partitionKey]), units);
-      // Projection ALL: an index entry is the whole item.
+      // Projection INCLUDE: an entry is the table's and the index's keys and the fields it copies.
       for (const index of Object.values(ATTRIBUTION_TABLE.indexes)) {
         const value = item[index.partitionKey];
         if (typeof value !== 'string') continue;
-        add(second, index.name, value, units, true);
+        add(second, index.name, value, writeUnits(itemSize(indexEntryOf(item, index))), true);
       }
       for (const key of effectKeys(record)) add(second, 'table', resourcePartition(key), 1);
     }
@@ -102,6 +103,21 @@ export function simulate(workload: Iterable<TimedEvent>): { sharded: Simulation;
     sharded: { events, rows, rowBytes, ...peaksOf(sharded) },
     unsharded: { events, rows, rowBytes, ...peaksOf(flat) },
   };
+}
+
+/** The part of a row an index copies: the keys of the table and the index, and its included fields. */
+export function indexEntryOf(
+  item: Record<string, unknown>,
+  index: { readonly partitionKey: string; readonly sortKey: string; readonly include: readonly string[] },
+): Record<string, unknown> {
+  const names = [
+    ATTRIBUTION_TABLE.partitionKey,
+    ATTRIBUTION_TABLE.sortKey,
+    index.partitionKey,
+    index.sortKey,
+    ...index.include,
+  ];
+  return Object.fromEntries(names.filter((name) => name in item).map((name) => [name, item[name]]));
 }
 
 function peaksOf(load: Load): Pick<Simulation, 'peaks' | 'worst'> {

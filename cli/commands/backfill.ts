@@ -9,7 +9,7 @@ import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { describeReplay, Replayer } from '../replay/replayer';
 import { parseS3Uri } from '../s3-inputs';
-import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
+import { openTarget, rowWriteOptions, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
 import { parseTimeArg } from '../time-arg';
 
 export const backfillCommand: Command = {
@@ -108,7 +108,11 @@ ${TARGET_HELP}
     const cloudtrail = new CloudTrailClient(awsClientConfig('cloudtrail', options));
     try {
       const replayer = new Replayer({
-        importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+        importer: new DynamoDbBatchImporter(
+          target.documents,
+          target.tableName,
+          await rowWriteOptions(target),
+        ),
         lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'backfill',
         now: () => new Date(),

@@ -8,7 +8,7 @@ import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
 import { describeReplay, Replayer } from '../replay/replayer';
 import { renderRows } from '../rows-output';
-import { openTarget } from '../target';
+import { openTarget, rowWriteOptions } from '../target';
 import { eventSink } from './replay';
 
 const EXAMPLES = join(PROJECT_ROOT, 'examples');
@@ -30,11 +30,15 @@ Needs Java for DynamoDB Local; no AWS account.`,
     try {
       await output.out(`Replaying the example trail in ${EXAMPLES} with the default policy.\n\n`);
       const replayer = new Replayer({
-        importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+        importer: new DynamoDbBatchImporter(
+          target.documents,
+          target.tableName,
+          await rowWriteOptions(target),
+        ),
         lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'replay',
         now: () => new Date(),
-        perEvent: eventSink(target, { local: true }, output, {}),
+        perEvent: eventSink(target, { local: true, ...(await rowWriteOptions(target)) }, output, {}),
         onInputError: (origin, message) => output.err(`ec2trail: ${origin}: ${message}`),
       });
       await replayer.run(readInputs([EXAMPLES]));

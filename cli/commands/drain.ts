@@ -6,7 +6,14 @@ import { count, number } from '../counts';
 import { drainDeadLetters } from '../dead-letters';
 import { choosePolicy, policyLine } from '../deployed-policy';
 import { UsageError } from '../errors';
-import { openTarget, stackOutputs, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
+import {
+  openTarget,
+  rowWriteOptions,
+  stackOutputs,
+  TARGET_FLAGS,
+  TARGET_HELP,
+  targetOptions,
+} from '../target';
 import { eventSink } from './replay';
 
 export const drainCommand: Command = {
@@ -62,6 +69,7 @@ ${TARGET_HELP}`,
           local: values.local === true,
           alerts: !values['no-alerts'],
           ingestedBy: 'live',
+          ...(await rowWriteOptions(target)),
         },
         output,
         options,

@@ -7,11 +7,13 @@ import { openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target'
 export const migrateCommand: Command = {
   usage: `Usage: ec2trail migrate [options]
 
-Moves rows written before index sharding (one index key per day, caller and initiator) onto
-the sharded index keys the function writes now. Until then the CLI reads both layouts, so the
-table keeps working; the migration only makes the old keys' partitions cold. It scans the table
-once (in parallel segments) and updates each old row with a condition on what it read, so it
-can run beside the live function, be stopped, and be run again: a second run changes nothing.
+Gives the rows an earlier version wrote the keys of this version's indexes (byPerson, byDate),
+step 2 of moving a deployed table (docs/table-move.md). Until it is done the CLI and the digest
+read the legacy indexes too, so the table answers correctly throughout. It scans the table once
+(in parallel segments) and updates each old row with a condition on what it read, so it can run
+beside the live function, be stopped, and be run again: a second run changes nothing. When every
+row is moved and both new indexes are active, it says so in the table (readers then leave the
+legacy indexes alone, and step 3 may remove them).
 
   --dry-run           count the rows that would move, change nothing
   --segments N        parallel scan segments (default 4)
@@ -39,11 +41,17 @@ ${TARGET_HELP}`,
       if (process.stderr.isTTY) process.stderr.write('\r\u001b[2K');
       const verb = values['dry-run'] ? 'would move' : 'moved';
       output.err(
-        `Migrated ${target.description}: scanned ${number(tally.scanned)} items, ${verb} ${number(tally.moved)} rows to sharded index keys` +
+        `Migrated ${target.description}: scanned ${number(tally.scanned)} items, ${verb} ${number(tally.moved)} rows to the byPerson and byDate keys` +
           (tally.raced > 0 ? `, ${number(tally.raced)} moved meanwhile by another writer` : '') +
           (tally.moved === 0 && tally.raced === 0 ? ' (nothing left to move)' : ''),
       );
-      return 0;
+      if (values['dry-run']) return 0;
+      output.err(
+        tally.done
+          ? 'Every row is moved: readers now leave the legacy indexes alone, and the next deploy step may remove them.'
+          : `Not finished: the table has no active ${tally.waitingFor.join(' and ')} index yet. Deploy step 2 (docs/table-move.md), wait for it, and run migrate again.`,
+      );
+      return tally.done ? 0 : 1;
     } finally {
       await target.close();
     }

@@ -36,7 +36,14 @@ import {
 import { chooseOwnerTags } from '../owner-tags/deployed';
 import { Replayer } from '../replay/replayer';
 import { outputFormat } from '../rows-output';
-import { openTarget, TARGET_FLAGS, TARGET_HELP, type TargetOptions, targetOptions } from '../target';
+import {
+  openTarget,
+  rowWriteOptions,
+  TARGET_FLAGS,
+  TARGET_HELP,
+  type TargetOptions,
+  targetOptions,
+} from '../target';
 import { parseTimeArg } from '../time-arg';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -278,7 +285,11 @@ ${TARGET_HELP}`,
       const replayer = values['no-record']
         ? null
         : new Replayer({
-            importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+            importer: new DynamoDbBatchImporter(
+              target.documents,
+              target.tableName,
+              await rowWriteOptions(target),
+            ),
             lineage: new DynamoDbLineageStore(target.documents, target.tableName),
             ingestedBy: 'backfill',
             now: () => new Date(),

@@ -1,9 +1,6 @@
 /** who, activity and recent: questions answered with one DynamoDB Query pattern each. */
 
-import {
-  DynamoDbAttributionQueries,
-  type RowFilter,
-} from '../../lambda/adapters/dynamodb-attribution-queries';
+import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { ACTIONS, type Action, isAction } from '../../lambda/domain';
 import { describeResource } from '../../lambda/domain/lineage/resources';
 import type { StoredRow } from '../../lambda/schema/stored-row';
@@ -85,24 +82,6 @@ async function print(
     return;
   }
   await output.out(renderRows(rows, format, extra, output.columns));
-}
-
-/** Two newest-first row streams as one, newest first (ties: the first stream's row first). */
-async function* newestFirst(
-  a: AsyncGenerator<StoredRow>,
-  b: AsyncGenerator<StoredRow>,
-): AsyncGenerator<StoredRow> {
-  let x = await a.next();
-  let y = await b.next();
-  while (!x.done || !y.done) {
-    if (!x.done && (y.done || x.value.eventTimeId >= y.value.eventTimeId)) {
-      yield x.value;
-      x = await a.next();
-    } else if (!y.done) {
-      yield y.value;
-      y = await b.next();
-    }
-  }
 }
 
 /**
@@ -208,11 +187,8 @@ ${COMMON_HELP}`,
     return withTarget(values, async (target) => {
       const queries = new DynamoDbAttributionQueries(target.documents, target.tableName);
       const filter = { fromMs, toMs, action, failed: values.failed };
-      const own = queries.byActor(actor, filter);
-      const rows = await collect(
-        values.own ? own : newestFirst(own, await forThem(queries, actor, filter)),
-        limit,
-      );
+      const all = queries.byPerson(actor, filter);
+      const rows = await collect(values.own ? onlyOwn(all, actor) : all, limit);
       const as: ExtraField = {
         name: 'as',
         header: 'AS',
@@ -235,17 +211,9 @@ function matchesCaller(row: StoredRow, actor: string): boolean {
   return actor.startsWith('arn:') ? row.actor.arn === actor : row.actor.name === actor;
 }
 
-/** The rows of services' calls made for `actor`: by name, or by the name of the ARN's rows. */
-async function forThem(
-  queries: DynamoDbAttributionQueries,
-  actor: string,
-  filter: RowFilter,
-): Promise<AsyncGenerator<StoredRow>> {
-  if (!actor.startsWith('arn:')) return queries.byInitiator(actor, filter);
-  const name = await queries.nameOfArn(actor);
-  return name === null
-    ? (async function* () {})()
-    : queries.byInitiator(name, { ...filter, initiatorArn: actor });
+/** The caller's own calls only (`--own`): not what services did for them. */
+async function* onlyOwn(rows: AsyncIterable<StoredRow>, actor: string): AsyncGenerator<StoredRow> {
+  for await (const row of rows) if (matchesCaller(row, actor)) yield row;
 }
 
 export const recentCommand: Command = {

@@ -24,6 +24,7 @@ import { describeReplay, type EventSink, Replayer, type ReplayTally } from '../r
 import { parseS3Uri, readS3Inputs } from '../s3-inputs';
 import {
   openTarget,
+  rowWriteOptions,
   TARGET_FLAGS,
   TARGET_HELP,
   type Target,
@@ -96,6 +97,8 @@ export interface SinkOptions {
   readonly local: boolean;
   readonly retentionDays?: number;
   readonly ingestedBy?: IngestedBy;
+  /** Rows carry the legacy indexes' keys too (`rowWriteOptions`). @default false */
+  readonly legacyKeys?: boolean;
 }
 
 /** Sends each event through the Lambda's own handler, with the real store, ledger and publisher. */
@@ -124,6 +127,7 @@ export function eventSink(
       logger: new SilentLog(),
       metrics: new SilentMetrics(),
       retentionDays: options.retentionDays,
+      legacyKeys: options.legacyKeys ?? false,
     }),
     // Without alerts, an empty policy: nothing is evaluated, nothing published.
     policy: alerts ? loadPolicyFile(options.policy) : compilePolicy({ rules: {} }),
@@ -228,7 +232,11 @@ it); 2 on a usage mistake.`,
     let s3: S3Client | undefined;
     try {
       const replayer = new Replayer({
-        importer: new DynamoDbBatchImporter(target.documents, target.tableName),
+        importer: new DynamoDbBatchImporter(
+          target.documents,
+          target.tableName,
+          await rowWriteOptions(target),
+        ),
         lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'replay',
         now: () => new Date(),
@@ -242,6 +250,7 @@ it); 2 on a usage mistake.`,
                   topicArn: values['topic-arn'],
                   local: values.local === true,
                   retentionDays,
+                  ...(await rowWriteOptions(target)),
                 },
                 output,
                 tOptions,

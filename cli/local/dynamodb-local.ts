@@ -241,9 +241,14 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 }
 
 /** Creates the attribution table unless it exists. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Creates the table unless it exists: with this version's indexes, or those of a move's step. */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  moveStep?: number,
+): Promise<void> {
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(createTableInput(tableName, moveStep)));
   } catch (error) {
     if (
       !(error instanceof ResourceInUseException) &&

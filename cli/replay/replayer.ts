@@ -5,8 +5,8 @@ import type { AttributionRecord } from '../../lambda/domain';
 import { fingerprint } from '../../lambda/domain/fingerprint';
 import { Linker } from '../../lambda/lineage/linker';
 import type { LineageStore } from '../../lambda/ports';
-import type { IngestedBy } from '../../lambda/schema/attribution-table';
-import { keyOf, rowExpiry } from '../../lambda/schema/attribution-table';
+import type { IngestedBy, RowPlace } from '../../lambda/schema/attribution-table';
+import { keyOf, placesOf, rowExpiry, SOLE_ROW } from '../../lambda/schema/attribution-table';
 import { attributeInputs, emptyTally, type Tally } from '../attribution-stream';
 import { count, number } from '../counts';
 import type { InputFile } from '../inputs';
@@ -65,6 +65,8 @@ export interface Unwritten {
 interface Pending {
   readonly record: AttributionRecord;
   readonly origin: string;
+  /** Its place in its event, from all the event's records (a batch may hold part of an event). */
+  readonly place: RowPlace;
 }
 
 /** Keys remembered per generation; two generations are kept (far more than can ever be in flight). */
@@ -140,7 +142,8 @@ export class Replayer {
       return;
     }
     this.options.onRecords?.(records);
-    for (const r of records) {
+    const places = placesOf(records);
+    for (const [i, r] of records.entries()) {
       // The same event in two files (trails overlap) is written once and counted as a duplicate.
       const key = keyOf(r);
       const id = fingerprint(`${key.instanceId}\u0000${key.eventTimeId}`);
@@ -153,7 +156,7 @@ export class Replayer {
         this.seenBefore = this.seen;
         this.seen = new Set();
       }
-      this.buffer.push({ record: r, origin });
+      this.buffer.push({ record: r, origin, place: places[i] ?? SOLE_ROW });
     }
     if (this.buffer.length >= (this.options.batchSize ?? 100)) await this.flush();
   }
@@ -201,6 +204,7 @@ export class Replayer {
       outcome = await importer.import(
         batch.map((p) => p.record),
         { ingestedBy, now: now(), retentionDays },
+        batch.map((p) => p.place),
       );
     } catch (error) {
       outcome = {

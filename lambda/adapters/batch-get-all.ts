@@ -31,8 +31,10 @@ export async function batchGetAll(
           RequestItems: {
             [tableName]: {
               Keys: pending,
-              ProjectionExpression: options.projection,
-              ExpressionAttributeNames: { ...options.names },
+              // An empty projection reads whole items.
+              ...(options.projection !== ''
+                ? { ProjectionExpression: options.projection, ExpressionAttributeNames: { ...options.names } }
+                : {}),
             },
           },
         }),

@@ -12,6 +12,7 @@ import type { AttributionStore, LaunchCount, PolicyLookups, WriteResult } from '
 import {
   ATTRIBUTION_TABLE,
   minuteOfQuotaKey,
+  placesOf,
   quotaEventKey,
   quotaMinuteKey,
   type WriteMeta,
@@ -20,6 +21,15 @@ import { recordOfRow } from '../schema/record-row';
 import { restoreRow } from '../schema/row-codec';
 import { putRowIfAbsent } from './put-row-if-absent';
 import { queryItems } from './query-items';
+
+/** How rows are written. */
+export interface RowWriteOptions {
+  /**
+   * Also the legacy indexes' keys, on every row: steps 1 and 2 of a table move (docs/table-move.md).
+   * @default false
+   */
+  readonly legacyKeys?: boolean;
+}
 
 /**
  * Event keys a minute's count keeps in its `counted` set: 20 event ids of 36 characters and the
@@ -35,13 +45,17 @@ export class DynamoDbAttributionStore implements AttributionStore, PolicyLookups
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly options: RowWriteOptions = {},
   ) {}
 
   async putRecords(records: readonly AttributionRecord[], meta: WriteMeta): Promise<WriteResult> {
     // All rows of one event are written concurrently; if any write fails the whole call throws,
     // and the retry skips the rows that made it (their condition fails) and writes the rest.
+    const places = placesOf(records);
     const outcomes = await Promise.allSettled(
-      records.map((record) => putRowIfAbsent(this.client, this.tableName, record, meta)),
+      records.map((record, i) =>
+        putRowIfAbsent(this.client, this.tableName, record, meta, places[i], this.options.legacyKeys),
+      ),
     );
     let written = 0;
     let duplicates = 0;

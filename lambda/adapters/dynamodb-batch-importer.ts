@@ -1,8 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AttributionRecord } from '../domain';
-import { ATTRIBUTION_TABLE, keyOf, type WriteMeta } from '../schema/attribution-table';
+import {
+  ATTRIBUTION_TABLE,
+  keyOf,
+  placesOf,
+  type RowPlace,
+  type WriteMeta,
+} from '../schema/attribution-table';
 import { backoffDelay } from './backoff';
 import { batchGetAll } from './batch-get-all';
+import type { RowWriteOptions } from './dynamodb-attribution-store';
 import { putRowIfAbsent } from './put-row-if-absent';
 
 /** Conditional puts in flight at once for one import. */
@@ -15,7 +22,7 @@ export interface ImportOutcome {
   readonly failed: readonly { readonly record: AttributionRecord; readonly reason: string }[];
 }
 
-export interface BatchImporterOptions {
+export interface BatchImporterOptions extends RowWriteOptions {
   /** Attempts for unprocessed items and throttling before a record counts as failed. @default 8 */
   readonly maxAttempts?: number;
   /** Backoff before retry `attempt` (1-based). @default 50 ms doubling, with jitter, capped at 5 s */
@@ -45,6 +52,7 @@ export class DynamoDbBatchImporter {
   private readonly maxAttempts: number;
   private readonly backoffMs: (attempt: number) => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly legacyKeys: boolean;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -54,10 +62,19 @@ export class DynamoDbBatchImporter {
     this.maxAttempts = options.maxAttempts ?? 8;
     this.backoffMs = options.backoffMs ?? defaultBackoff;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.legacyKeys = options.legacyKeys ?? false;
   }
 
-  /** Imports up to a few hundred records; each must have a distinct key. */
-  async import(records: readonly AttributionRecord[], meta: WriteMeta): Promise<ImportOutcome> {
+  /**
+   * Imports up to a few hundred records; each must have a distinct key. `places` says which row
+   * leads its event (./attribution-table.ts); by default the first record of each event here.
+   */
+  async import(
+    records: readonly AttributionRecord[],
+    meta: WriteMeta,
+    places: readonly RowPlace[] = placesOf(records),
+  ): Promise<ImportOutcome> {
+    const placeOf = new Map(records.map((record, i) => [record, places[i]]));
     const failed: { record: AttributionRecord; reason: string }[] = [];
     let existing: Set<string>;
     try {
@@ -77,7 +94,7 @@ export class DynamoDbBatchImporter {
       for (let i = next++; i < fresh.length; i = next++) {
         const record = fresh[i];
         if (!record) continue;
-        const outcome = await this.putIfAbsent(record, meta);
+        const outcome = await this.putIfAbsent(record, meta, placeOf.get(record));
         if (outcome === 'written') written++;
         else if (outcome === 'exists') raced++;
         else failed.push({ record, reason: outcome.reason });
@@ -102,11 +119,20 @@ export class DynamoDbBatchImporter {
   private async putIfAbsent(
     record: AttributionRecord,
     meta: WriteMeta,
+    place: RowPlace | undefined,
   ): Promise<'written' | 'exists' | { readonly reason: string }> {
     let reason = '';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        return (await putRowIfAbsent(this.client, this.tableName, record, meta)) ? 'written' : 'exists';
+        const written = await putRowIfAbsent(
+          this.client,
+          this.tableName,
+          record,
+          meta,
+          place,
+          this.legacyKeys,
+        );
+        return written ? 'written' : 'exists';
       } catch (error) {
         reason = describe(error);
         if (!isRetryable(error)) break;

@@ -2,8 +2,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } 
 import { type CauseEntry, isLater } from '../domain/lineage/link';
 import type { LaunchLineage } from '../domain/lineage/resolve';
 import type { EffectPointer, LineageStore, RowKey, SavedLink } from '../ports';
-import { ATTRIBUTION_TABLE, initiatorNameOf } from '../schema/attribution-table';
-import { shardedKey, shardOf } from '../schema/index-shards';
+import { ATTRIBUTION_TABLE } from '../schema/attribution-table';
 import {
   causeItemKey,
   causesUpTo,
@@ -184,11 +183,6 @@ export class DynamoDbLineageStore implements LineageStore {
   }
 
   async saveLink(row: RowKey, link: SavedLink): Promise<boolean> {
-    const name = initiatorNameOf({
-      via: link.via,
-      initiator: link.initiator,
-      lineage: { byPerson: false, changes: [], actsFor: [], unresolved: false, linkSort: null },
-    });
     const values: Record<string, unknown> = {
       ':via': link.via,
       ':initiator': link.initiator,
@@ -206,9 +200,13 @@ export class DynamoDbLineageStore implements LineageStore {
       'lineage.linkSort = :sort',
     ];
     if (link.linkSort !== null) sets.push('linkSort = :sort');
-    if (name !== undefined) {
-      sets.push('initiatorName = :name');
-      values[':name'] = shardedKey(name, shardOf(row.instanceId, row.eventTimeId));
+    // The row's byPerson key follows the link to the person behind the call. A row that does not
+    // lead its event gets an entry of its own then, which readers give once with the event's.
+    // (A link with no person leaves the key as it is: the caller's, as written.)
+    const person = link.initiator?.name ?? link.initiator?.arn;
+    if (link.via !== null && person) {
+      sets.push('person = :person');
+      values[':person'] = person;
     }
     // A link from a later cause is never replaced by one from an earlier cause, nor by none.
     const condition =
@@ -220,7 +218,7 @@ export class DynamoDbLineageStore implements LineageStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [PK]: row.instanceId, [SK]: row.eventTimeId },
-          UpdateExpression: `SET ${sets.join(', ')}${name === undefined ? ' REMOVE initiatorName' : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: { '#pk': PK },
           ExpressionAttributeValues: values,

@@ -5,6 +5,7 @@ import {
   type AttributionItem,
   keyOf,
   partitionKeyOf,
+  placesOf,
   toItem,
   type WriteMeta,
 } from '../schema/attribution-table';
@@ -34,7 +35,8 @@ export class MemoryAttributionStore implements AttributionStore, PolicyLookups {
   async putRecords(records: readonly AttributionRecord[], meta: WriteMeta): Promise<WriteResult> {
     let written = 0;
     let duplicates = 0;
-    for (const record of records) {
+    const places = placesOf(records);
+    for (const [i, record] of records.entries()) {
       const key = JSON.stringify(keyOf(record));
       if (this.keys.has(key)) {
         duplicates++;
@@ -43,7 +45,7 @@ export class MemoryAttributionStore implements AttributionStore, PolicyLookups {
       this.keys.add(key);
       // The whole item only when rows are kept: building it is most of the cost of a write.
       if (this.options.keepRows !== false)
-        this.rows.set(key, restoreRow(toItem(record, meta)) as unknown as AttributionItem);
+        this.rows.set(key, restoreRow(toItem(record, meta, places[i])) as unknown as AttributionItem);
       if (this.options.keepHistory !== false) {
         const partition = partitionKeyOf(record);
         const list = this.byInstance.get(partition) ?? [];

@@ -1,6 +1,12 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributionRecord } from '../domain';
-import { ATTRIBUTION_TABLE, toItem, type WriteMeta } from '../schema/attribution-table';
+import {
+  ATTRIBUTION_TABLE,
+  type RowPlace,
+  SOLE_ROW,
+  toItem,
+  type WriteMeta,
+} from '../schema/attribution-table';
 
 /**
  * Writes a record's row unless a row with its key exists: true when written, false when it
@@ -12,12 +18,14 @@ export async function putRowIfAbsent(
   tableName: string,
   record: AttributionRecord,
   meta: WriteMeta,
+  place: RowPlace = SOLE_ROW,
+  withLegacyKeys = false,
 ): Promise<boolean> {
   try {
     await client.send(
       new PutCommand({
         TableName: tableName,
-        Item: toItem(record, meta),
+        Item: toItem(record, meta, place, withLegacyKeys),
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.partitionKey },
       }),

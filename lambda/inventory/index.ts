@@ -81,7 +81,7 @@ export const handler = createInventoryHandler({
   regions: async () => settings.regions ?? enabledRegions(ec2For(process.env.AWS_REGION ?? 'us-east-1')),
   take: async (regions) => {
     const recorder = recorderOf({
-      importer: new DynamoDbBatchImporter(documents, settings.tableName),
+      importer: new DynamoDbBatchImporter(documents, settings.tableName, { legacyKeys: settings.legacyKeys }),
       lineage: new DynamoDbLineageStore(documents, settings.tableName),
       now: () => new Date(),
       retentionDays: settings.retentionDays,

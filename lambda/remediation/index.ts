@@ -21,6 +21,7 @@ const remediation = remediationSettingsOf(parsePolicy(EC2TRAIL_BUILD.policy, 'th
 const { store, ledger, publisher, logger, metrics, clock } = recordingDeps({
   documents: documentsOf(dynamodbClient()),
   tableName: settings.tableName,
+  legacyKeys: settings.legacyKeys,
   publisher: new SnsAlertPublisher(snsClient(), settings.topicArn, {
     chat: settings.chat,
   }),

@@ -33,6 +33,8 @@ export interface RecordingWiring {
   readonly clock?: () => Date;
   /** Days to keep rows. @default undefined: forever */
   readonly retentionDays?: number | undefined;
+  /** Rows carry the legacy indexes' keys too (steps 1 and 2 of a table move). @default false */
+  readonly legacyKeys?: boolean | undefined;
 }
 
 /** The store, ledger and lineage on one table, with the publisher, telemetry and clock. */
@@ -42,7 +44,7 @@ export function recordingDeps(wiring: RecordingWiring): Omit<HandlerDeps, 'polic
 } {
   const { documents, tableName } = wiring;
   return {
-    store: new DynamoDbAttributionStore(documents, tableName),
+    store: new DynamoDbAttributionStore(documents, tableName, { legacyKeys: wiring.legacyKeys ?? false }),
     ledger: new DynamoDbAlertLedger(documents, tableName),
     lineage: new DynamoDbLineageStore(documents, tableName),
     publisher: wiring.publisher,

@@ -62,6 +62,7 @@ export function recordingRuntime(fn: 'attribution' | 'trailFile', env: Record<st
     tableName: settings.tableName,
     publisher: new SnsAlertPublisher(snsClient(), settings.topicArn, { chat: settings.chat }),
     retentionDays: settings.retentionDays,
+    legacyKeys: settings.legacyKeys,
     ...telemetryOf('ec2trail'),
   });
   return { settings, policy, compiled, shared };

@@ -54,5 +54,5 @@ export const LINK_ATTRIBUTES = [
   'initiatorReason',
   'lineage',
   'linkSort',
-  'initiatorName',
+  'person',
 ] as const;

@@ -7,14 +7,21 @@
 
 import type { AttributionRecord } from '../domain';
 import { isAction } from '../domain/actions';
-import { ACTOR_KINDS, type ActorKind, IDENTITY_TYPES, type IdentityType } from '../domain/identity';
+import {
+  ACTOR_KINDS,
+  type Actor,
+  type ActorKind,
+  IDENTITY_TYPES,
+  type IdentityType,
+} from '../domain/identity';
 import { isObject, prop } from '../domain/json';
 import type { CallerFacts, Initiator } from '../domain/lineage/link';
 import { RESOURCE_TYPES, type ResourceType } from '../domain/lineage/resources';
 import type { Via } from '../domain/lineage/via';
 import type { Lineage } from '../domain/record';
 import { TOOLS, type Tool } from '../domain/user-agent';
-import { NO_INSTANCE_PREFIX, TRAIL_PREFIX } from './attribution-table';
+import { ATTRIBUTION_TABLE, NO_INSTANCE_PREFIX, personKeyOf, TRAIL_PREFIX } from './attribution-table';
+import { shardOf } from './index-shards';
 import { restoreRow } from './row-codec';
 
 function text(value: unknown): string | null {
@@ -148,4 +155,22 @@ export function lineageOfRow(value: unknown): Lineage {
     unresolved: flag(prop(value, 'unresolved')) ?? false,
     linkSort: text(prop(value, 'linkSort')),
   };
+}
+
+/**
+ * The `byPerson` key a stored row has or would have (by the rule the function writes with), from
+ * its own fields: for the migration, and to read a legacy index the way `byPerson` answers.
+ */
+export function personKeyOfItem(stored: Record<string, unknown>): string | undefined {
+  const item = restoreRow(stored);
+  const actor = item.actor;
+  return personKeyOf(
+    {
+      via: viaOfRow(item.via),
+      initiator: initiatorOfRow(item.initiator),
+      lineage: lineageOfRow(item.lineage),
+      actor: { name: text(prop(actor, 'name')), arn: text(prop(actor, 'arn')) } as Actor,
+    },
+    shardOf(String(item[ATTRIBUTION_TABLE.partitionKey]), String(item[ATTRIBUTION_TABLE.sortKey])),
+  );
 }

@@ -47,3 +47,6 @@ export const RegionList = z.pipe(
     ),
   z.transform((value) => value.split(',')),
 );
+
+/** How rows are keyed: `with-legacy` adds the legacy indexes' keys (steps 1 and 2 of a table move). */
+export const RowKeys = z.enum(['with-legacy']);

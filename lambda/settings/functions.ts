@@ -7,7 +7,7 @@
  */
 
 import * as z from 'zod/mini';
-import { AccountId, RegionList, RetentionDays, TableName, TopicArn, WholeDays } from './fields';
+import { AccountId, RegionList, RetentionDays, RowKeys, TableName, TopicArn, WholeDays } from './fields';
 
 /**
  * What every recording function (live or trail-file) reads. Each optional feature reads its own
@@ -22,6 +22,8 @@ const recordingFields = {
   RETENTION_DAYS: z.optional(RetentionDays),
   /** The function's own account: owner tags are written and instances remediated only there. */
   HOME_ACCOUNT: z.optional(AccountId),
+  /** `with-legacy` while a table is being moved (steps 1 and 2): rows carry the legacy indexes' keys too. */
+  ROW_KEYS: z.optional(RowKeys),
 };
 
 type RecordingInput = z.output<z.ZodMiniObject<typeof recordingFields>>;
@@ -37,6 +39,8 @@ export interface RecordingSettings {
   /** Read account names from AWS Organizations for alerts. */
   readonly accountNames: boolean;
   readonly homeAccount: string | null;
+  /** Rows carry the legacy indexes' keys too. */
+  readonly legacyKeys: boolean;
 }
 
 function recording(env: RecordingInput & { ACCOUNT_NAMES?: 'organizations' | undefined }): RecordingSettings {
@@ -48,6 +52,7 @@ function recording(env: RecordingInput & { ACCOUNT_NAMES?: 'organizations' | und
     retentionDays: e.RETENTION_DAYS,
     accountNames: e.ACCOUNT_NAMES === 'organizations',
     homeAccount: e.HOME_ACCOUNT ?? null,
+    legacyKeys: e.ROW_KEYS === 'with-legacy',
   };
 }
 
@@ -71,12 +76,14 @@ export const FUNCTION_SETTINGS = {
       TOPIC_ARN: TopicArn,
       CHAT_NOTIFICATIONS: z.optional(z.enum(['custom'])),
       HOME_ACCOUNT: AccountId,
+      ROW_KEYS: z.optional(RowKeys),
     }),
     z.transform((e) => ({
       tableName: e.TABLE_NAME,
       topicArn: e.TOPIC_ARN,
       chat: e.CHAT_NOTIFICATIONS === 'custom',
       homeAccount: e.HOME_ACCOUNT,
+      legacyKeys: e.ROW_KEYS === 'with-legacy',
     })),
   ),
   /** The scheduled digest function. */
@@ -100,6 +107,7 @@ export const FUNCTION_SETTINGS = {
     z.object({
       TABLE_NAME: TableName,
       RETENTION_DAYS: z.optional(RetentionDays),
+      ROW_KEYS: z.optional(RowKeys),
       /** Comma-separated regions; absent lists every region the account has enabled. */
       INVENTORY_REGIONS: z.optional(RegionList),
       FORGOTTEN_AFTER_DAYS: WholeDays,
@@ -126,6 +134,7 @@ export const FUNCTION_SETTINGS = {
     z.transform((e) => ({
       tableName: e.TABLE_NAME,
       retentionDays: e.RETENTION_DAYS,
+      legacyKeys: e.ROW_KEYS === 'with-legacy',
       regions: e.INVENTORY_REGIONS ?? null,
       forgottenAfterDays: e.FORGOTTEN_AFTER_DAYS,
       eventHistory: e.EVENT_HISTORY === 'on',

@@ -30,6 +30,8 @@ export interface AttributionFunctionProps {
   readonly retentionDays?: number;
   /** The validated launch policy, embedded in the bundle. */
   readonly policy: Policy;
+  /** Rows carry the legacy indexes' keys too (steps 1 and 2 of a table move). @default false */
+  readonly legacyKeys?: boolean;
   /** Read account names from this organization for alerts. @default undefined: no names */
   readonly accountNamesFrom?: string;
   /** Lambda's own retries of a failed asynchronous invocation. @default 2 */

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { ATTRIBUTION_TABLE } from '../../lambda/schema/attribution-table';
+import { indexesAt } from '../../lambda/schema/table-definition';
 
 /** How the attribution table keeps its rows. */
 export interface AttributionTableProps {
@@ -11,6 +12,12 @@ export interface AttributionTableProps {
    * @default true
    */
   readonly timeToLive?: boolean;
+  /**
+   * The step of a move from the layout of earlier versions (docs/table-move.md): which indexes
+   * the table has. Undefined for a new table.
+   * @default undefined
+   */
+  readonly moveStep?: number;
 }
 
 /**
@@ -22,7 +29,7 @@ export class AttributionTable extends Construct {
 
   constructor(scope: Construct, id: string, props: AttributionTableProps = {}) {
     super(scope, id);
-    const { partitionKey, sortKey, indexes, ttlAttribute } = ATTRIBUTION_TABLE;
+    const { partitionKey, sortKey, ttlAttribute } = ATTRIBUTION_TABLE;
     this.table = new Table(this, 'Table', {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
       sortKey: { name: sortKey, type: AttributeType.STRING },
@@ -33,13 +40,16 @@ export class AttributionTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: props.timeToLive === false ? undefined : ttlAttribute,
     });
-    for (const index of Object.values(indexes)) {
+    for (const index of indexesAt(props.moveStep)) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
-        // Whole rows, so `aws dynamodb query` on an index explains itself without a second read.
-        projectionType: ProjectionType.ALL,
+        // A few fields of each event (about one write unit an entry) for the new indexes; the
+        // legacy ones of a table being moved keep the whole rows they were created with.
+        ...(index.include === undefined
+          ? { projectionType: ProjectionType.ALL }
+          : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }),
       });
     }
   }

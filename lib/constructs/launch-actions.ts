@@ -27,6 +27,8 @@ export function recordingEnvironment(
     readonly retentionDays?: number | undefined;
     /** The features' parts. @default none */
     readonly launchActions?: LaunchActions | undefined;
+    /** Rows carry the legacy indexes' keys too (steps 1 and 2 of a table move). @default false */
+    readonly legacyKeys?: boolean | undefined;
   },
 ): RecordingEnvironment {
   const features = (props.launchActions ?? []).map((part) => part.environment?.(fn) ?? {});
@@ -35,6 +37,7 @@ export function recordingEnvironment(
     TABLE_NAME: props.table.tableName,
     TOPIC_ARN: props.topic.topicArn,
     ...(props.retentionDays !== undefined ? { RETENTION_DAYS: String(props.retentionDays) } : {}),
+    ...(props.legacyKeys ? { ROW_KEYS: 'with-legacy' as const } : {}),
   };
 }
 

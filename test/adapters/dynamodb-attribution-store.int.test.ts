@@ -26,48 +26,45 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
   });
   afterAll(() => client.destroy());
 
-  /** The rows of one logical index key, read as the README's AWS CLI loop reads them: shards 00–63. */
-  async function everyShard(
-    index: { readonly name: string; readonly partitionKey: string },
-    value: string,
-  ): Promise<Record<string, unknown>[]> {
-    const rows: Record<string, unknown>[] = [];
-    for (let shard = 0; shard < 64; shard++) {
-      const { Items } = await documents.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :value',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':value': `${value}#${String(shard).padStart(2, '0')}` },
-        }),
-      );
-      rows.push(...(Items ?? []));
-    }
-    return rows;
+  /** The entries of one `byPerson` key, as one `aws dynamodb query` reads them. */
+  async function personEntries(person: string): Promise<Record<string, unknown>[]> {
+    const { Items } = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: ATTRIBUTION_TABLE.indexes.byPerson.name,
+        KeyConditionExpression: '#pk = :value',
+        ExpressionAttributeNames: { '#pk': ATTRIBUTION_TABLE.indexes.byPerson.partitionKey },
+        ExpressionAttributeValues: { ':value': person },
+      }),
+    );
+    return Items ?? [];
   }
 
-  it('writes one row per instance and reads back the full record', async () => {
+  it("writes one row per instance, the index keys on the event's lead row only", async () => {
     const records = recordsOf('events/runinstances-iamuser-cli.json');
     expect(await store.putRecords(records, META)).toEqual({ written: 2, duplicates: 0 });
-    const first = records[0];
-    if (!first) throw new Error('fixture has records');
-    const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(first) }));
-    expect(Item).toMatchObject({
+    const [first, second] = records;
+    if (!first || !second) throw new Error('the fixture has two records');
+    const lead = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(first) }));
+    expect(lead.Item).toMatchObject({
       instanceId: 'i-0a1b2c3d4e5f60001',
       eventTimeId: '2026-03-02T09:15:04.000Z#11111111-aaaa-4bbb-8ccc-000000000001',
-      // Index keys carry a two-digit shard, the same one on every index of the row.
-      actorArn: expect.stringMatching(/^arn:aws:iam::111122223333:user\/alice#([0-5]\d|6[0-3])$/),
-      actorName: expect.stringMatching(/^alice#\d\d$/),
-      eventDay: expect.stringMatching(/^2026-03-02#\d\d$/),
+      // The person's key is whole; the day's carries a two-digit shard.
+      person: 'alice',
+      date: expect.stringMatching(/^2026-03-02#([0-5]\d|6[0-3])$/),
       accountRegionTime:
         '111122223333#eu-west-1#2026-03-02T09:15:04.000Z#11111111-aaaa-4bbb-8ccc-000000000001',
+      instanceIds: ['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002'],
       ingestedBy: 'live',
       launch: { instanceType: 't3.micro', tags: { Owner: 'alice' } },
       actor: { type: 'IAMUser', name: 'alice' },
     });
-    const shard = String(Item?.eventDay).slice(-3);
-    expect([String(Item?.actorArn).slice(-3), String(Item?.actorName).slice(-3)]).toEqual([shard, shard]);
+    const other = await documents.send(new GetCommand({ TableName: tableName, Key: keyOf(second) }));
+    for (const key of ['person', 'date', 'accountRegionTime', 'instanceIds'])
+      expect(other.Item).not.toHaveProperty(key);
+    // None of the keys of the legacy indexes.
+    for (const key of ['actorArn', 'actorName', 'eventDay', 'initiatorName'])
+      expect(lead.Item).not.toHaveProperty(key);
   });
 
   it('never writes a second row for a duplicate delivery, even concurrently', async () => {
@@ -75,8 +72,10 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => store.putRecords(records, META)));
     expect(results.reduce((n, r) => n + r.written, 0)).toBe(3);
     expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(12);
-    const Items = await everyShard(ATTRIBUTION_TABLE.indexes.byActorArn, 'arn:aws:iam::111122223333:root');
-    expect(Items.map((i) => i.instanceId).sort()).toEqual([
+    // One entry for the event, naming its three instances.
+    const entries = await personEntries(records[0]?.actor.name ?? '');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.instanceIds).toEqual([
       'i-0b1b2c3d4e5f60001',
       'i-0b1b2c3d4e5f60002',
       'i-0b1b2c3d4e5f60003',
@@ -85,9 +84,9 @@ describe('DynamoDbAttributionStore against DynamoDB Local', () => {
 
   it('stores a failed launch under a no-instance key, findable by caller', async () => {
     await store.putRecords(recordsOf('events/runinstances-unauthorized-federated.json'), META);
-    const Items = await everyShard(ATTRIBUTION_TABLE.indexes.byActorName, 'contractor-bob');
-    expect(Items).toHaveLength(1);
-    expect(Items[0]).toMatchObject({
+    const entries = await personEntries('contractor-bob');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
       outcome: 'failed',
       instanceId: 'no-instance#11111111-aaaa-4bbb-8ccc-000000000007',
     });

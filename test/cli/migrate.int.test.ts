@@ -1,13 +1,15 @@
 /**
- * `ec2trail migrate` on a table in the layout before index sharding: test/fixtures/legacy-table,
- * rows written by the earlier code and frozen. Expected counts are read off that file.
+ * `ec2trail migrate` on a table written by earlier versions: test/fixtures/legacy-table, rows
+ * written before index sharding and frozen, on a table at step 2 of a move (the four legacy
+ * indexes and the two new ones). Expected counts are read off that file.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchWriteCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { indexKeyChange } from '../../cli/migrate/index-keys';
 import { migrateIndexKeys } from '../../cli/migrate/migration';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
+import { LAYOUT_MOVED_KEY } from '../../lambda/schema/attribution-table';
 import { ROOT, runCli } from '../helpers/cli';
 import { documentClient, dynamoClient, dynamoEndpoint, freshTable } from '../helpers/services';
 
@@ -23,7 +25,7 @@ describe('migrating a table written before index sharding', () => {
   afterAll(() => client.destroy());
 
   async function legacyTable(): Promise<string> {
-    const table = await freshTable(client, 'legacy');
+    const table = await freshTable(client, 'legacy', 2);
     for (let i = 0; i < LEGACY.length; i += 25) {
       const chunk = LEGACY.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       await documents.send(new BatchWriteCommand({ RequestItems: { [table]: chunk } }));
@@ -58,9 +60,10 @@ describe('migrating a table written before index sharding', () => {
       return out.sort();
     };
     return {
-      alice: await keys(queries.byActor('alice')),
-      aliceByArn: await keys(queries.byActor('arn:aws:iam::111122223333:user/alice')),
-      bob: await keys(queries.byInitiator('bob')),
+      alice: await keys(queries.byPerson('alice')),
+      aliceByArn: await keys(queries.byPerson('arn:aws:iam::111122223333:user/alice')),
+      bob: await keys(queries.byPerson('bob')),
+      autoScaling: await keys(queries.byPerson('autoscaling.amazonaws.com')),
       march: await keys(
         queries.recent({ fromMs: Date.UTC(2026, 2, 1), toMs: Date.UTC(2026, 2, 31, 23, 59, 59) }),
       ),
@@ -70,32 +73,36 @@ describe('migrating a table written before index sharding', () => {
   it('reads the old layout before the migration, and gives the same answers after it', async () => {
     const table = await legacyTable();
     const before = await answers(table);
-    // Counted in the fixture: alice has 2 rows, bob is behind 2 service calls, 23 rows in March.
+    // Counted in the fixture: alice has 2 rows; bob 4 of his own and 2 Auto Scaling made for
+    // him; Auto Scaling 2 with no person behind them; 23 rows in March.
     expect(before.alice).toHaveLength(ROWS.filter((r) => (r.actor as Item).name === 'alice').length);
     expect(before.alice).toHaveLength(2);
     expect(before.aliceByArn).toEqual(before.alice);
-    expect(before.bob).toHaveLength(2);
+    expect(before.bob).toHaveLength(6);
+    expect(before.autoScaling).toHaveLength(2);
     expect(before.march).toHaveLength(23);
 
     const tally = await migrateIndexKeys({ documents, tableName: table });
-    expect(tally).toMatchObject({ scanned: LEGACY.length, moved: ROWS.length, raced: 0 });
+    expect(tally).toMatchObject({ scanned: LEGACY.length, moved: ROWS.length, raced: 0, done: true });
+    expect(
+      (await documents.send(new GetCommand({ TableName: table, Key: LAYOUT_MOVED_KEY }))).Item,
+    ).toBeDefined();
 
-    const after = await scan(table);
+    const after = (await scan(table)).filter((item) => item.instanceId !== LAYOUT_MOVED_KEY.instanceId);
     for (const item of after) {
       if (!('eventDay' in item)) continue;
-      for (const key of ['eventDay', 'actorArn', 'actorName', 'initiatorName'])
-        if (key in item) expect(item[key]).toMatch(SHARDED);
-      // The shard is the row's, the same on every index key.
-      const shard = String(item.eventDay).slice(-3);
-      for (const key of ['actorArn', 'actorName', 'initiatorName'])
-        if (key in item) expect(String(item[key]).slice(-3)).toBe(shard);
+      expect(item.date).toMatch(SHARDED);
+      expect(String(item.date).slice(0, 10)).toBe(String(item.eventTimeId).slice(0, 10));
     }
-    // Everything but the index keys is untouched, bookkeeping items included.
+    // bob's own rows and the ones Auto Scaling made for him are under his key, whole.
+    expect(after.filter((item) => item.person === 'bob')).toHaveLength(6);
+    // Everything but the new keys is untouched, the old keys and bookkeeping items included.
     const strip = (item: Item) => {
-      const { eventDay, actorArn, actorName, initiatorName, ...rest } = item;
+      const { person, date, ...rest } = item;
       return rest;
     };
     expect(after.map(strip)).toEqual((await legacyItemsSorted()).map(strip));
+    // Now from the new indexes alone (the readers leave the legacy ones alone): the same answers.
     expect(await answers(table)).toEqual(before);
   });
 
@@ -109,7 +116,7 @@ describe('migrating a table written before index sharding', () => {
     const table = await legacyTable();
     expect((await migrateIndexKeys({ documents, tableName: table, dryRun: true })).moved).toBe(ROWS.length);
     const untouched = await scan(table);
-    expect(untouched.filter((i) => 'eventDay' in i && SHARDED.test(String(i.eventDay)))).toEqual([]);
+    expect(untouched.filter((i) => 'date' in i || 'person' in i)).toEqual([]);
     expect((await migrateIndexKeys({ documents, tableName: table, segments: 3 })).moved).toBe(ROWS.length);
     const once = await scan(table);
     expect((await migrateIndexKeys({ documents, tableName: table })).moved).toBe(0);
@@ -139,7 +146,7 @@ describe('migrating a table written before index sharding', () => {
     expect(scans).toBe(2);
     expect(a.moved + b.moved).toBe(ROWS.length);
     expect(a.raced + b.raced).toBe(ROWS.length);
-    for (const item of await scan(table)) if ('eventDay' in item) expect(item.eventDay).toMatch(SHARDED);
+    for (const item of await scan(table)) if ('eventDay' in item) expect(item.date).toMatch(SHARDED);
   });
 
   it('runs from the command line and says what it did', async () => {
@@ -147,11 +154,12 @@ describe('migrating a table written before index sharding', () => {
     const args = ['migrate', '--endpoint-url', dynamoEndpoint(), '--table', table];
     const first = runCli(args);
     expect(first.stderr).toContain(
-      `scanned ${LEGACY.length} items, moved ${ROWS.length} rows to sharded index keys`,
+      `scanned ${LEGACY.length} items, moved ${ROWS.length} rows to the byPerson and byDate keys`,
     );
+    expect(first.stderr).toContain('Every row is moved');
     expect(first.status).toBe(0);
     const second = runCli(args);
-    expect(second.stderr).toContain('moved 0 rows to sharded index keys (nothing left to move)');
+    expect(second.stderr).toContain('moved 0 rows to the byPerson and byDate keys (nothing left to move)');
     expect(second.status).toBe(0);
     expect(runCli(['migrate', '--segments', 'many']).stderr).toContain(
       '--segments "many" is not a whole number',
@@ -159,7 +167,7 @@ describe('migrating a table written before index sharding', () => {
   });
 
   it("takes a row's keys from its record, not from the old key text", () => {
-    // A caller whose name ends like a shard suffix is still moved.
+    // A caller whose name ends like a shard suffix keeps it whole.
     const change = indexKeyChange({
       instanceId: 'i-0123',
       eventTimeId: '2026-03-02T00:00:00.000Z#k',
@@ -168,11 +176,23 @@ describe('migrating a table written before index sharding', () => {
       actorName: 'team#07',
       eventDay: '2026-03-02',
     });
-    expect(change?.changes.actorName?.[0]).toBe('team#07');
-    expect(change?.changes.actorName?.[1]).toMatch(/^team#07#\d\d$/);
-    expect(change?.changes.eventDay?.[1]).toMatch(/^2026-03-02#\d\d$/);
+    expect(change?.sets.person).toBe('team#07');
+    expect(change?.sets.date).toMatch(/^2026-03-02#\d\d$/);
+    // Not for bookkeeping, nor for a row this version wrote (no eventDay), nor for one moved already.
     expect(
       indexKeyChange({ instanceId: 'alert#k', eventTimeId: 'alert', eventName: 'X', eventDay: 'x' }),
+    ).toBeNull();
+    expect(
+      indexKeyChange({ instanceId: 'i-0123', eventTimeId: 't#k', eventName: 'X', person: 'a' }),
+    ).toBeNull();
+    expect(
+      indexKeyChange({
+        instanceId: 'i-0123',
+        eventTimeId: 't#k',
+        eventName: 'X',
+        eventDay: 'd',
+        date: 'd#01',
+      }),
     ).toBeNull();
   });
 });

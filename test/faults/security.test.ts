@@ -1,6 +1,6 @@
 /** Secrets stay out of logs and rows; user text never reaches a DynamoDB expression. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbAttributionQueries } from '../../lambda/adapters/dynamodb-attribution-queries';
 import { compilePolicy } from '../../lambda/domain';
@@ -60,13 +60,15 @@ describe('queries built from user input', () => {
     const mocked = mockClient(DynamoDBDocumentClient);
     mocks.push(mocked);
     mocked.on(QueryCommand).resolves({ Items: [] });
+    // A table whose move is done: the readers query its own indexes, with no probe of others.
+    mocked.on(GetCommand).resolves({ Item: { instanceId: 'ledger#layout', eventTimeId: 'moved' } });
     const hostile = 'x" OR attribute_exists(instanceId) OR "#pk = :who';
     const queries = new DynamoDbAttributionQueries(
       DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
       'table',
     );
     for await (const _ of queries.lifecycle(hostile)) void _;
-    for await (const _ of queries.byActor(hostile, { fromMs: 0, toMs: 1, failed: true, action: 'stop' }))
+    for await (const _ of queries.byPerson(hostile, { fromMs: 0, toMs: 1, failed: true, action: 'stop' }))
       void _;
     for await (const _ of queries.recent({ fromMs: 0, toMs: 86_400_000, account: hostile, region: hostile }))
       void _;

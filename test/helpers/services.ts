@@ -30,9 +30,13 @@ export function documentClient(client = dynamoClient()): DynamoDBDocumentClient 
 }
 
 /** A fresh attribution table with a unique name, so test files never share rows. */
-export async function freshTable(client: DynamoDBClient, prefix = 'attribution'): Promise<string> {
+export async function freshTable(
+  client: DynamoDBClient,
+  prefix = 'attribution',
+  moveStep?: number,
+): Promise<string> {
   const name = `${prefix}-${randomUUID().slice(0, 8)}`;
-  await ensureTable(client, name);
+  await ensureTable(client, name, moveStep);
   trackTable(name);
   return name;
 }

@@ -36,6 +36,7 @@ describe('-c overrides', () => {
     stackName: ['Trail2', 'Trail2'],
     account: ['111122223333', '111122223333'],
     region: ['eu-west-1', 'eu-west-1'],
+    tableMove: ['{"step":2}', { step: 2 }],
     actions: ['launch,stop,terminate', ['launch', 'stop', 'terminate']],
     watchTrail: ['false', false],
     alertEmails: ['a@example.com, b@example.com', ['a@example.com', 'b@example.com']],

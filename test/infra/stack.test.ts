@@ -45,6 +45,24 @@ function letsOwnAlarms(statement: Statement, action: string): boolean {
   );
 }
 
+/** Each index of the table: name, keys and projection. */
+function indexesOf(template: Template): string[][] {
+  const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as {
+    Properties: {
+      GlobalSecondaryIndexes: {
+        IndexName: string;
+        KeySchema: { AttributeName: string }[];
+        Projection: { ProjectionType: string };
+      }[];
+    };
+  };
+  return table.Properties.GlobalSecondaryIndexes.map((i) => [
+    i.IndexName,
+    ...i.KeySchema.map((k) => k.AttributeName),
+    i.Projection.ProjectionType,
+  ]);
+}
+
 describe('Ec2TrailStack', () => {
   let template: Template;
   beforeAll(() => {
@@ -148,20 +166,43 @@ describe('Ec2TrailStack', () => {
         ],
       }),
     });
-    const table = Object.values(template.findResources('AWS::DynamoDB::Table'))[0] as {
-      Properties: { GlobalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string }[] }[] };
-    };
-    expect(
-      table.Properties.GlobalSecondaryIndexes.map((i) => [
-        i.IndexName,
-        ...i.KeySchema.map((k) => k.AttributeName),
-      ]),
-    ).toEqual([
-      ['byActorArn', 'actorArn', 'eventTimeId'],
-      ['byActorName', 'actorName', 'eventTimeId'],
-      ['byDay', 'eventDay', 'accountRegionTime'],
-      ['byInitiatorName', 'initiatorName', 'eventTimeId'],
+    expect(indexesOf(template)).toEqual([
+      ['byPerson', 'person', 'eventTimeId', 'INCLUDE'],
+      ['byDate', 'date', 'accountRegionTime', 'INCLUDE'],
     ]);
+  });
+
+  it('moves a deployed table one index per deploy: two added, then the four legacy ones removed', () => {
+    // CloudFormation adds or removes one global secondary index per update (docs/table-move.md).
+    const legacy = [
+      ['byActorArn', 'actorArn', 'eventTimeId', 'ALL'],
+      ['byActorName', 'actorName', 'eventTimeId', 'ALL'],
+      ['byDay', 'eventDay', 'accountRegionTime', 'ALL'],
+      ['byInitiatorName', 'initiatorName', 'eventTimeId', 'ALL'],
+    ];
+    const byPerson = ['byPerson', 'person', 'eventTimeId', 'INCLUDE'];
+    const byDate = ['byDate', 'date', 'accountRegionTime', 'INCLUDE'];
+    const at = (step: number) => indexesOf(synthesize({ tableMove: { step } }).template);
+    const steps = [1, 2, 3, 4, 5, 6].map(at);
+    expect(steps[0]).toEqual([...legacy, byPerson]);
+    expect(steps[1]).toEqual([...legacy, byPerson, byDate]);
+    expect(steps[2]).toEqual([legacy[1], legacy[2], legacy[3], byPerson, byDate]);
+    expect(steps[5]).toEqual([byPerson, byDate]);
+    // From each step to the next, and from none to step 1's deploy of an earlier table, one change.
+    const names = (list: unknown[][]) => new Set(list.map((index) => index[0]));
+    const before = names(legacy);
+    for (const [i, step] of steps.entries()) {
+      const previous = i === 0 ? before : names(steps[i - 1] ?? []);
+      const now = names(step);
+      const changed =
+        [...now].filter((n) => !previous.has(n)).length + [...previous].filter((n) => !now.has(n)).length;
+      expect({ step: i + 1, changed }).toEqual({ step: i + 1, changed: 1 });
+    }
+    // Steps 1 and 2 write the legacy keys too, so every index the table has finds new rows.
+    const envOf = (step: number) =>
+      JSON.stringify(synthesize({ tableMove: { step } }).template.findResources('AWS::Lambda::Function'));
+    expect(envOf(2)).toContain('"ROW_KEYS":"with-legacy"');
+    expect(envOf(3)).not.toContain('ROW_KEYS');
   });
 
   it('encrypts the topic with a rotated key and refuses plain HTTP', () => {
@@ -402,7 +443,7 @@ describe('Ec2TrailStack', () => {
           'initiatorReason',
           'lineage',
           'linkSort',
-          'initiatorName',
+          'person',
         ],
       },
     });

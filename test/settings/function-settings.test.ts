@@ -43,6 +43,7 @@ describe('a function reads the settings the CDK side wrote', () => {
       retentionDays: 400,
       accountNames: true,
       homeAccount: '111122223333',
+      legacyKeys: false,
     });
     expect(readScheduling(env)).toEqual({
       value: {
@@ -119,7 +120,13 @@ describe('a function reads the settings the CDK side wrote', () => {
       topicArn: TOPIC,
       chat: false,
       homeAccount: '111122223333',
+      legacyKeys: false,
     });
+    // While a table is being moved (steps 1 and 2), rows carry the legacy keys too.
+    expect(
+      readSettings('remediation', { ...BASE, HOME_ACCOUNT: '111122223333', ROW_KEYS: 'with-legacy' })
+        .legacyKeys,
+    ).toBe(true);
     expect(() => readSettings('remediation', BASE)).toThrow('HOME_ACCOUNT: is not set');
     expect(readSettings('digest', { ...BASE, PERSONAL_DIGESTS: 'on' })).toEqual({
       tableName: 'attribution',

@@ -28,7 +28,7 @@ describe('the CLI builds its AWS clients in one way', () => {
     const found = typeScriptSources(CLI).flatMap(unconfigured);
     expect(found).toEqual([
       'local/dynamodb-local.ts:129: return new DynamoDBClient({',
-      'target.ts:157: const client = new DynamoDBClient(config);',
+      'target.ts:159: const client = new DynamoDBClient(config);',
     ]);
   });
 

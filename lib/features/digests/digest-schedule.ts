@@ -8,7 +8,12 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ATTRIBUTION_TABLE, INVENTORY_SNAPSHOT_KEY } from '../../../lambda/schema/attribution-table';
+import {
+  ATTRIBUTION_TABLE,
+  INVENTORY_SNAPSHOT_KEY,
+  LAYOUT_MOVED_KEY,
+  LEGACY_INDEXES,
+} from '../../../lambda/schema/attribution-table';
 import { environmentOf } from '../../../lambda/settings/functions';
 import type { DigestsConfig } from '../../config';
 import { cronAt } from '../../constructs/cron';
@@ -90,26 +95,31 @@ export class DigestSchedule extends Construct {
       description: 'ec2trail digest: reads the attribution table, publishes digests',
     });
     logGroup.grantWrite(role);
-    // The byDay index (Query) and the alert markers (BatchGetItem) only: no write, no scan.
+    // The day indexes (Query; `byDay` while a table is being moved) and rows and alert markers
+    // by key (BatchGetItem): no write, no scan.
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'ReadDaysAndAlertMarkers',
+        sid: 'ReadDaysRowsAndAlertMarkers',
         actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'],
         resources: [
-          `${props.table.tableArn}/index/${ATTRIBUTION_TABLE.indexes.byDay.name}`,
+          `${props.table.tableArn}/index/${ATTRIBUTION_TABLE.indexes.byDate.name}`,
+          `${props.table.tableArn}/index/${LEGACY_INDEXES.byDay.name}`,
           props.table.tableArn,
         ],
       }),
     );
-    // The latest inventory's snapshot, one item: its key and nothing else.
+    // The latest inventory's snapshot and the item that says a move is done: their keys, nothing else.
     role.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'ReadInventorySnapshot',
+        sid: 'ReadSnapshotAndLayout',
         actions: ['dynamodb:GetItem'],
         resources: [props.table.tableArn],
         conditions: {
           'ForAllValues:StringEquals': {
-            'dynamodb:LeadingKeys': [INVENTORY_SNAPSHOT_KEY[ATTRIBUTION_TABLE.partitionKey]],
+            'dynamodb:LeadingKeys': [
+              INVENTORY_SNAPSHOT_KEY[ATTRIBUTION_TABLE.partitionKey],
+              LAYOUT_MOVED_KEY[ATTRIBUTION_TABLE.partitionKey],
+            ],
           },
         },
       }),

@@ -5,6 +5,7 @@
 
 import { Fn } from 'aws-cdk-lib';
 import { DEFAULT_OWNER_TAGS } from '../../../lambda/domain/owner-tags';
+import { writesLegacyKeys } from '../../../lambda/schema/table-definition';
 import type { Ec2TrailFeature, FeaturePart } from '../feature';
 import { InventorySchedule, inventoryAlarms } from './inventory-schedule';
 import { MEMBER_READER_PARAMETERS, MemberInventoryReaderRole } from './member-reader-role';
@@ -38,6 +39,7 @@ export const inventory: Ec2TrailFeature<InventoryPart> = {
       table,
       personTagKeys: Object.entries(tags).flatMap(([key, source]) => (source === 'person' ? [key] : [])),
       ...(config.retentionDays === undefined ? {} : { retentionDays: config.retentionDays }),
+      legacyKeys: writesLegacyKeys(config.tableMove?.step),
       ...(trail ? { trail } : {}),
       ...(organization ? { organizationId: organization.id } : {}),
       logRetention,

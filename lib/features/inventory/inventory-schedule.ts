@@ -28,6 +28,8 @@ export interface InventoryScheduleProps {
   readonly personTagKeys: readonly string[];
   /** Days to keep the rows it records. @default forever */
   readonly retentionDays?: number;
+  /** Rows carry the legacy indexes' keys too (steps 1 and 2 of a table move). @default false */
+  readonly legacyKeys?: boolean;
   /** The trail's bucket and prefix, when the bucket is in this account. @default no trail read */
   readonly trail?: { readonly bucket: string; readonly prefix: string; readonly kmsKeyArn?: string };
   /** In an organization deploy, the organization whose member accounts are listed through their reader role. @default the home account only */
@@ -69,6 +71,7 @@ export class InventorySchedule extends Construct {
         ...environmentOf('inventory', {
           TABLE_NAME: props.table.tableName,
           RETENTION_DAYS: props.retentionDays === undefined ? undefined : String(props.retentionDays),
+          ROW_KEYS: props.legacyKeys ? 'with-legacy' : undefined,
           INVENTORY_REGIONS: inventory.regions?.join(','),
           FORGOTTEN_AFTER_DAYS: String(inventory.forgottenAfterDays),
           EVENT_HISTORY: inventory.eventHistory ? 'on' : 'off',

@@ -8,6 +8,7 @@
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import { remediationSettingsOf } from '../../../lambda/domain/remediation/settings';
 import type { SCHEDULING_SETTINGS } from '../../../lambda/features/remediation/contract';
+import { writesLegacyKeys } from '../../../lambda/schema/table-definition';
 import type { GroupInput } from '../../../lambda/settings/group';
 import { STACK_OUTPUTS } from '../../stack-outputs';
 import type { Ec2TrailFeature, FeaturePart } from '../feature';
@@ -39,6 +40,7 @@ export const remediation: Ec2TrailFeature<RemediationPart> = {
       logRetention: core.logRetention,
       regions: core.regions,
       chatNotifications: core.config.chat !== undefined,
+      legacyKeys: writesLegacyKeys(core.config.tableMove?.step),
     });
     return {
       enforcement,

@@ -36,6 +36,8 @@ export interface RemediationProps {
   readonly regions: readonly string[];
   /** Chat channels subscribe to the topic: the deadline alert carries the chat notification too. @default false */
   readonly chatNotifications?: boolean;
+  /** Rows carry the legacy indexes' keys too (steps 1 and 2 of a table move). @default false */
+  readonly legacyKeys?: boolean;
 }
 
 /** cdk-nag's name for an unresolved ARN, as it reports the finding. */
@@ -175,6 +177,7 @@ export class Remediation extends Construct {
           TOPIC_ARN: props.topic.topicArn,
           HOME_ACCOUNT: Stack.of(this).account,
           ...(props.chatNotifications ? { CHAT_NOTIFICATIONS: 'custom' } : {}),
+          ...(props.legacyKeys ? { ROW_KEYS: 'with-legacy' } : {}),
         }),
         POWERTOOLS_SERVICE_NAME: 'ec2trail-remediation',
         POWERTOOLS_METRICS_NAMESPACE: 'ec2trail',

@@ -5,6 +5,7 @@
  */
 
 import { Stack } from 'aws-cdk-lib';
+import { writesLegacyKeys } from '../../../lambda/schema/table-definition';
 import type { Ec2TrailFeature, FeaturePart } from '../feature';
 import { TrailPath } from './trail-path';
 
@@ -35,6 +36,7 @@ export const trailPath: Ec2TrailFeature<TrailPathPart> = {
           policy: built.policy,
           logRetention: built.logRetention,
           retentionDays: config.retentionDays,
+          legacyKeys: writesLegacyKeys(config.tableMove?.step),
           dashboard: built.monitoring.dashboard,
           launchActions: built.parts,
           alarmTopic: built.alarmTopic,

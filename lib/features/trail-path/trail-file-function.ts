@@ -45,6 +45,8 @@ export interface TrailFileFunctionProps {
   readonly retentionDays?: number | undefined;
   /** The validated launch policy, embedded in the bundle. */
   readonly policy: Policy;
+  /** Rows carry the legacy indexes' keys too (steps 1 and 2 of a table move). @default false */
+  readonly legacyKeys?: boolean;
   /** A fixed role name, when a bucket policy in another account must name the role. @default a generated name */
   readonly roleName?: string | undefined;
   /** The features' parts (lib/features/): what the function does beside the row and the alert. @default none */

@@ -44,6 +44,8 @@ export interface TrailPathProps {
   readonly logRetention: RetentionDays;
   /** Days to keep rows (DynamoDB TTL). @default undefined: keep forever */
   readonly retentionDays?: number | undefined;
+  /** Rows carry the legacy indexes' keys too (steps 1 and 2 of a table move). @default false */
+  readonly legacyKeys?: boolean;
   /** The home dashboard, which the trail path's widgets join. */
   readonly dashboard: Dashboard;
   /** Where the trail path's alarms notify (the alarm relay's topic). */
@@ -100,6 +102,7 @@ export class TrailPath extends Construct {
       kmsKeyArn: trail.kmsKeyArn,
       logRetention: props.logRetention,
       retentionDays: props.retentionDays,
+      ...(props.legacyKeys ? { legacyKeys: true } : {}),
       policy: props.policy,
       roleName: roleNames?.reader,
       launchActions: props.launchActions,
