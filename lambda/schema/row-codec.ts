@@ -14,6 +14,7 @@
  * work: a row whose compact form would not restore to the very same row is written whole.
  */
 
+import { actorWith } from '../domain/identity';
 import { isObject } from '../domain/json';
 
 const EC2 = 'ec2.amazonaws.com';
@@ -34,22 +35,9 @@ function nested(fields: Record<string, unknown>, always = false): MapDefaults {
   return new MapDefaults(fields, always);
 }
 
-const ACTOR_DEFAULTS = nested({
-  arn: null,
-  name: null,
-  accountId: null,
-  principalId: null,
-  userName: null,
-  roleArn: null,
-  roleName: null,
-  sessionName: null,
-  sourceIdentity: null,
-  identityStoreUserId: null,
-  federatedProvider: null,
-  invokedBy: null,
-  mfaAuthenticated: null,
-  viaConsole: null,
-});
+// Every actor field but the two that always have a value defaults to null: `actorWith` says which.
+const { type: _type, kind: _kind, ...ACTOR_NULLS } = actorWith({ type: 'Unknown', kind: 'unknown' });
+const ACTOR_DEFAULTS = nested(ACTOR_NULLS);
 
 const LAUNCH_DEFAULTS = nested({
   instanceType: null,
