@@ -57,8 +57,9 @@ describe('hot partition keys at organization scale', () => {
   it('(c) a replay of an organization trail at 5,000 rows a second', () => {
     const { sharded, unsharded: before } = simulate(replayAtRate(100_000, 5_000));
     expect(sharded.worst.writeUnits).toBeLessThanOrEqual(LIMIT);
-    // With the day unsharded, every event of a second would land on one key.
-    expect(before.worst.writeUnits).toBeGreaterThan(LIMIT * 5);
+    // With the day unsharded, every event of a second would land on one key: 5,000 rows a
+    // second are about 4,200 events (1.18 rows each), one entry each, several times the limit.
+    expect(before.worst.writeUnits).toBeGreaterThan(LIMIT * 3);
     expect(before.worst.target).toBe('byDate');
   }, 120_000);
 });
