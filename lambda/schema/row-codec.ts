@@ -4,7 +4,8 @@
  * read back otherwise:
  *
  * - a field equal to its default (null, an empty list, `false` where that is the rule) is left out;
- * - `eventId` is left out when it is the event key, which it is for every event that has one;
+ * - `eventId` is left out when it is the event key, which it is for every event that has one
+ *   (and when it is null beside a derived key);
  * - a direct call's initiator, which repeats the caller and the call, keeps only the facts the
  *   caller's fields do not hold (`fromCaller: true` plus the quota subject and the MFA facts).
  *
@@ -92,7 +93,10 @@ const CALL_COPIES = ['eventId', 'eventName', 'eventTime'] as const;
 export function compactRow(whole: object): Record<string, unknown> {
   const row = whole as Record<string, unknown>;
   const compact: Record<string, unknown> = { ...omitDefaults(row, ROW_DEFAULTS), compact: true };
-  if (row.eventId === row.eventKey && typeof row.eventKey === 'string') delete compact.eventId;
+  // The event id is the event key, or null when the key was derived: either way the key says it.
+  const key = row.eventKey;
+  if (typeof key === 'string' && row.eventId === (key.startsWith(DERIVED_PREFIX) ? null : key))
+    delete compact.eventId;
   const initiator = callerInitiator(row);
   if (initiator !== null) compact.initiator = initiator;
   return sameValue(restoreRow(compact), row) ? compact : { ...row };

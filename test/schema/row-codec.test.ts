@@ -50,6 +50,13 @@ describe('the compact row', () => {
     }
   });
 
+  it('writes every record compact: none falls back to its whole row', () => {
+    // The codec writes a row whole when its compact form would not restore: on real records it
+    // never has to, so a rule that stopped restoring exactly would show here.
+    const whole = records.filter((record) => toItem(record, META).compact !== true);
+    expect(whole.map((r) => r.eventKey)).toEqual([]);
+  });
+
   it('is smaller than the whole row for every record', () => {
     let saved = 0;
     for (const record of records) {
@@ -82,6 +89,56 @@ describe('the compact row', () => {
     });
   });
 
+  it('keeps exactly the fields that are not at their default', () => {
+    // Counted by hand from the fixture: alice's launch of two instances with the AWS CLI.
+    const [record] = recordsOf('events/runinstances-iamuser-cli.json');
+    const stored = toItem(record!, META);
+    expect(Object.keys(stored).sort()).toEqual(
+      [
+        'compact',
+        'eventKey',
+        'eventTime',
+        'eventName',
+        'action',
+        'account',
+        'region',
+        'instanceId',
+        'outcome',
+        'requestId',
+        'actor',
+        'source',
+        'launch',
+        'instanceState',
+        'initiator',
+        'eventTimeId',
+        'person',
+        'date',
+        'accountRegionTime',
+        'ingestedBy',
+        'recordedAt',
+      ].sort(),
+    );
+    // Inside: no null, no empty list, no false default (`fleet`, `instanceIdsUnknown`).
+    expect(Object.keys(stored.launch as object)).not.toEqual(
+      expect.arrayContaining(['fleet', 'instanceIdsUnknown', 'unencryptedVolumes', 'spotOptions']),
+    );
+    expect(stored.launch).not.toHaveProperty('fleet');
+    expect(stored.launch).not.toHaveProperty('unencryptedVolumes');
+    expect(stored.launch).toHaveProperty('tagKeysAtLaunch', { volume: ['VolumeOnly'], networkInterface: [] });
+    expect(stored.instanceState).toEqual({ current: 'pending' });
+    expect(stored.source).not.toHaveProperty('sdkLanguage');
+  });
+
+  it('restores the event id from the event key, and none for a derived key', () => {
+    const [record] = recordsOf('events/stopinstances-assumedrole-sourceidentity.json');
+    const derived = { ...fullItem(record!, META), eventId: null, eventKey: 'derived-0123abcd' };
+    const compact = compactRow(derived);
+    expect(compact).toMatchObject({ compact: true, eventKey: 'derived-0123abcd' });
+    expect(compact).not.toHaveProperty('eventId');
+    expect(restoreRow(compact).eventId).toBeNull();
+    expect(restoreRow(compactRow(fullItem(record!, META))).eventId).toBe(record!.eventId);
+  });
+
   it('writes a row whole when its compact form would not restore to it', () => {
     const [record] = recordsOf('events/stopinstances-assumedrole-sourceidentity.json');
     // An event id that is not the event key cannot be left out; nor can a field the codec does not know.
@@ -89,6 +146,9 @@ describe('the compact row', () => {
     const compact = compactRow(odd);
     expect(compact.eventId).toBe('other-id');
     expect(sameValue(restoreRow(compact), odd)).toBe(true);
+    // Still compact: only what cannot be restored is kept.
+    expect(compact.compact).toBe(true);
+    expect(compact).not.toHaveProperty('errorCode');
   });
 
   it('passes rows written whole by earlier versions through unchanged', () => {
@@ -112,6 +172,9 @@ describe('sameValue', () => {
     [[], {}, false],
     [null, {}, false],
     ['1', 1, false],
+    ['ab', { 0: 'a', 1: 'b' }, false],
+    [[1], [1, 2], false],
+    [{ a: [1] }, { a: [1, 2] }, false],
   ])('%j and %j: %s', (a, b, same) => {
     expect(sameValue(a, b)).toBe(same);
     expect(sameValue(b, a)).toBe(same);
