@@ -5,7 +5,9 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RowWriteOptions } from '../lambda/adapters/dynamodb-attribution-store';
+import type { BatchImporterOptions } from '../lambda/adapters/dynamodb-batch-importer';
 import { TableLayout } from '../lambda/adapters/table-layout';
+import { withoutSdkLog } from '../lambda/runtime/without-sdk-log';
 import { STACK_OUTPUTS } from '../lib/stack-outputs';
 import { awsClientConfig } from './aws-client-config';
 import { UserFacingError } from './errors';
@@ -37,6 +39,11 @@ export interface Target {
   /** The alert topic of the deployed stack, when the table was found through it. */
   readonly topicArn?: string;
   readonly clientConfig: DynamoDBClientConfig;
+  /**
+   * Whether requests may be billed: false for the embedded store and for an endpoint on this
+   * machine (a DynamoDB Local the user runs), where bulk writes may use fewer, costlier requests.
+   */
+  readonly billed: boolean;
   close(): Promise<void>;
 }
 
@@ -125,6 +132,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
         ? `the local store at ${own} (EC2TRAIL_LOCAL_ENDPOINT)`
         : `the embedded store (${join(localHome(process.cwd()), 'dynamodb')})`,
       clientConfig: { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      billed: false,
       close: async () => client.destroy(),
     };
   }
@@ -137,6 +145,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       tableName: LOCAL_TABLE,
       description: 'the embedded store (in memory)',
       clientConfig: { endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+      billed: false,
       close: async () => {
         client.destroy();
         await local.stop();
@@ -156,15 +165,27 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
         `the stack "${options.stack ?? DEFAULT_STACK}" has no ${STACK_OUTPUTS.tableName} output: is it an ec2trail stack?`,
       );
   }
-  const client = new DynamoDBClient(config);
+  const client = withoutSdkLog(new DynamoDBClient(config));
   return {
     documents: documentsFor(client),
     tableName,
     description: `table ${tableName}`,
     ...(topicArn ? { topicArn } : {}),
     clientConfig: config,
+    billed: !onThisMachine(options.endpointUrl),
     close: async () => client.destroy(),
   };
+}
+
+/** An endpoint on a loopback address: a DynamoDB Local (or another emulator) on this machine. */
+function onThisMachine(endpointUrl: string | undefined): boolean {
+  if (!endpointUrl) return false;
+  try {
+    const host = new URL(endpointUrl).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -175,4 +196,14 @@ export async function rowWriteOptions(
   target: Pick<Target, 'documents' | 'tableName'>,
 ): Promise<RowWriteOptions> {
   return { legacyKeys: await new TableLayout(target.documents, target.tableName).reads('byDay') };
+}
+
+/**
+ * How the CLI's bulk writers (replay, backfill, owners, the demo) import rows: as `rowWriteOptions`
+ * says, 100 to a transaction where nothing is billed, and a conditional put each where it is.
+ */
+export async function importerOptions(
+  target: Pick<Target, 'documents' | 'tableName' | 'billed'>,
+): Promise<BatchImporterOptions> {
+  return { ...(await rowWriteOptions(target)), requests: target.billed ? 'puts' : 'transactions' };
 }

@@ -36,10 +36,12 @@ export const ESM_REQUIRE_BANNER =
 
 /**
  * Module swaps for the bundle: Lambda supplies credentials in the environment, so the SDK's
- * full provider chain (and the STS and SSO clients it carries) is replaced by the env provider.
+ * full provider chain (and the STS and SSO clients it carries) is replaced by the env provider;
+ * and no function calls an operation that streams events, so that codec is left out.
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(LAMBDA_ROOT, 'runtime', 'env-credentials.ts'),
+  '@smithy/core/event-streams': join(LAMBDA_ROOT, 'runtime', 'no-event-streams.ts'),
 };
 
 /** The esbuild options of every ec2trail function: minified ESM with source maps, for nodejs24.x. */

@@ -12,7 +12,7 @@ import { count, number } from '../counts';
 import { UserFacingError } from '../errors';
 import { describeReplay, Replayer } from '../replay/replayer';
 import { parseS3Uri, readS3Inputs } from '../s3-inputs';
-import { openTarget, rowWriteOptions, stackOutputs, type TargetOptions } from '../target';
+import { importerOptions, openTarget, stackOutputs, type TargetOptions } from '../target';
 import { type BackfillProgress, runOnStateMachine } from './state-machine-runner';
 import { planTrailPrefixes, s3Folders, type TrailPrefix } from './trail-plan';
 
@@ -138,7 +138,7 @@ async function onThisMachine(
   const last = day(options.untilMs);
   try {
     const replayer = new Replayer({
-      importer: new DynamoDbBatchImporter(target.documents, target.tableName, await rowWriteOptions(target)),
+      importer: new DynamoDbBatchImporter(target.documents, target.tableName, await importerOptions(target)),
       lineage: new DynamoDbLineageStore(target.documents, target.tableName),
       ingestedBy: 'backfill',
       now: () => new Date(),

@@ -9,7 +9,7 @@ import { type Command, parseFlags } from '../command';
 import { UsageError } from '../errors';
 import { describeReplay, Replayer } from '../replay/replayer';
 import { parseS3Uri } from '../s3-inputs';
-import { openTarget, rowWriteOptions, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
+import { importerOptions, openTarget, TARGET_FLAGS, TARGET_HELP, targetOptions } from '../target';
 import { parseTimeArg } from '../time-arg';
 
 export const backfillCommand: Command = {
@@ -111,7 +111,7 @@ ${TARGET_HELP}
         importer: new DynamoDbBatchImporter(
           target.documents,
           target.tableName,
-          await rowWriteOptions(target),
+          await importerOptions(target),
         ),
         lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'backfill',

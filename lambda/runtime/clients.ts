@@ -17,6 +17,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '../adapters/ec2-clients';
+import { withoutSdkLog } from './without-sdk-log';
 
 /** Attempts per kind of call. */
 export const SDK_ATTEMPTS = {
@@ -41,7 +42,7 @@ export const SDK_ATTEMPTS = {
 } as const;
 
 export function dynamodbClient(): DynamoDBClient {
-  return new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb });
+  return withoutSdkLog(new DynamoDBClient({ maxAttempts: SDK_ATTEMPTS.dynamodb }));
 }
 
 export function snsClient(): SNSClient {

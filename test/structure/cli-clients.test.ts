@@ -27,8 +27,8 @@ describe('the CLI builds its AWS clients in one way', () => {
   it('configures every client through awsClientConfig', () => {
     const found = typeScriptSources(CLI).flatMap(unconfigured);
     expect(found).toEqual([
-      'local/dynamodb-local.ts:129: return new DynamoDBClient({',
-      'target.ts:159: const client = new DynamoDBClient(config);',
+      'local/dynamodb-local.ts:131: new DynamoDBClient({',
+      'target.ts:168: const client = withoutSdkLog(new DynamoDBClient(config));',
     ]);
   });
 
