@@ -17,13 +17,22 @@ const root = join(dirname(here), '..');
 const bundle = join(root, 'dist', 'ec2trail.cjs');
 
 // Bulk commands stream millions of events: a bounded heap makes V8 collect as it goes, so memory
-// stays flat instead of growing with garbage. They run in a child node with that limit.
+// stays flat instead of growing with garbage. They run in a child node with that limit, and with
+// a small young generation: by default V8 lets short-lived objects take tens of MB, most of
+// a replay's peak (replay --local of 32 MB of NDJSON: the CLI peaked at 236 MB with the default,
+// 121 MB with 4 MB semi-spaces, and finished sooner; docs/performance.md).
 const BULK = new Set(['replay', 'backfill', 'drain']);
 if (BULK.has(process.argv[2]) && !process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) {
   const heapMb = Number(process.env.EC2TRAIL_MAX_HEAP_MB ?? 160);
   const child = spawn(
     process.execPath,
-    [`--max-old-space-size=${heapMb}`, ...process.execArgv, here, ...process.argv.slice(2)],
+    [
+      `--max-old-space-size=${heapMb}`,
+      '--max-semi-space-size=4',
+      ...process.execArgv,
+      here,
+      ...process.argv.slice(2),
+    ],
     { stdio: 'inherit', env: { ...process.env, EC2TRAIL_LAUNCHER_PID: String(process.pid) } },
   );
   // A signal sent to this process alone (`timeout`, `kill`) reaches the command too, which stops

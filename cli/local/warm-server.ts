@@ -201,7 +201,11 @@ export async function stopServer(state: ServerState, graceMs = 10_000): Promise<
 
 /** The command that runs the supervisor: this CLI's own entry, so sources and bundle both work. */
 function supervisorCommand(): { command: string; args: string[] } {
-  return { command: process.execPath, args: [join(PROJECT_ROOT, 'bin', 'ec2trail.mjs'), 'local', 'serve'] };
+  return {
+    command: process.execPath,
+    // It only relays bytes: a small young generation keeps it small (49 MB against 59 MB).
+    args: ['--max-semi-space-size=2', join(PROJECT_ROOT, 'bin', 'ec2trail.mjs'), 'local', 'serve'],
+  };
 }
 
 /**
