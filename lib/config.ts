@@ -14,14 +14,14 @@ import { SEVERITIES } from '../lambda/domain/policy/schema';
 import { tagKeyProblem } from '../lambda/domain/tags';
 import { RETENTION_DAYS } from '../lambda/schema/attribution-table';
 import { didYouMean } from './closest-name';
-import { AWS_REGIONS, partitionOf } from './regions';
+import { awsRegions, partitionOf } from './regions';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 function awsRegion() {
-  return z.string().refine((region) => AWS_REGIONS.includes(region), {
+  return z.string().refine((region) => awsRegions().includes(region), {
     error: (issue) =>
-      `unknown AWS region "${String(issue.input)}"${didYouMean(String(issue.input), AWS_REGIONS)}`,
+      `unknown AWS region "${String(issue.input)}"${didYouMean(String(issue.input), awsRegions())}`,
   });
 }
 
