@@ -35,7 +35,11 @@ export class OwnerTagHistory {
     return this.launches.size;
   }
 
-  /** One line per instance: id, account/region, the tags, how many resources get them, what is kept. */
+  /**
+   * One line per instance: id, account/region, the tags, how many resources get them, what is
+   * kept. Sorted by account/region, then id: replay links service launches several at once, so the
+   * order launches are taken in varies from run to run.
+   */
   previewLines(): string[] {
     const lines: string[] = [];
     for (const { plan, instances } of this.launches.values()) {
@@ -52,7 +56,11 @@ export class OwnerTagHistory {
         );
       }
     }
-    return lines;
+    const sortKey = (line: string) => {
+      const [id = '', place = ''] = line.split('\t');
+      return `${place}\t${id}`;
+    };
+    return lines.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
   }
 
   previewSummary(): string {

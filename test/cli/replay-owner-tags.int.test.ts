@@ -29,13 +29,22 @@ describe('ec2trail replay --apply-owner-tags', () => {
     const table = await freshTable(client, 'replay-tags');
     client.destroy();
     const cwd = configFolder({ tags: { Owner: 'person', LaunchedAt: 'time' } });
+    // Root's launch is read first; the lines come sorted by account/region, then instance id.
     const result = runCli(
-      ['replay', ...LAUNCHES, '--apply-owner-tags', '--endpoint-url', dynamoEndpoint(), '--table', table],
+      [
+        'replay',
+        ...[...LAUNCHES].reverse(),
+        '--apply-owner-tags',
+        '--endpoint-url',
+        dynamoEndpoint(),
+        '--table',
+        table,
+      ],
       { cwd },
     );
     expect(result.status).toBe(0);
     // alice's two instances launched with Owner=alice: only LaunchedAt; root's three get both.
-    expect(result.stdout.split('\n').filter(Boolean).sort()).toEqual(
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual(
       [
         'i-0a1b2c3d4e5f60001\t111122223333/eu-west-1\tLaunchedAt=2026-03-02T09:15:04Z\t1 resource, kept: Owner',
         'i-0a1b2c3d4e5f60002\t111122223333/eu-west-1\tLaunchedAt=2026-03-02T09:15:04Z\t1 resource, kept: Owner',

@@ -27,7 +27,7 @@ describe('the CLI builds its AWS clients in one way', () => {
   it('configures every client through awsClientConfig', () => {
     const found = typeScriptSources(CLI).flatMap(unconfigured);
     expect(found).toEqual([
-      'local/dynamodb-local.ts:131: new DynamoDBClient({',
+      'local/dynamodb-local.ts:142: new DynamoDBClient({',
       'target.ts:168: const client = withoutSdkLog(new DynamoDBClient(config));',
     ]);
   });
