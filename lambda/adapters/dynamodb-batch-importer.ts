@@ -62,10 +62,10 @@ function describe(error: unknown): string {
 const CHECK_AGAIN_AT = 0.1;
 
 /**
- * Bulk import for replay and backfill: each row is written with a conditional PutItem
- * (BatchWriteItem takes no conditions), so a row already stored (the live function's, an earlier
- * replay's) is never overwritten: replay only ever adds rows. Throttled and failed puts are
- * retried with backoff.
+ * Bulk import for replay and backfill: each row is written with a condition (BatchWriteItem
+ * takes none), one to a PutItem or 100 to a transaction (`requests`), so a row already stored
+ * (the live function's, an earlier replay's) is never overwritten: replay only ever adds rows.
+ * Throttled and failed writes are retried with backoff.
  *
  * Before writing, one BatchGetItem may find the rows that already exist, so a rerun does not
  * pay for refused writes (a refused conditional put is billed as a write; a read of the keys
